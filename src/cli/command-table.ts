@@ -1,0 +1,21 @@
+import type { Command } from 'commander';
+import type { CommandContext } from './context.js';
+import { defineStyles } from '../commands/styles/define.js';
+import { defineCheck } from '../commands/check/define.js';
+import { defineConfig } from '../commands/config/define.js';
+import { defineStylize } from '../commands/stylize/define.js';
+import { defineStatus } from '../commands/status/define.js';
+import { defineEmulator } from '../commands/emulator/define.js';
+
+/**
+ * Every command, in the order `--help` lists them. Definitions only declare flags and help;
+ * each action imports its heavy modules (sharp, got, conf, ora) when it runs.
+ */
+export const COMMAND_TABLE: readonly ((program: Command, context: CommandContext) => void)[] = [
+  defineStylize,
+  defineStyles,
+  defineCheck,
+  defineStatus,
+  defineConfig,
+  defineEmulator,
+];

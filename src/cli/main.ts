@@ -1,0 +1,72 @@
+import { Command } from 'commander';
+import { COMMAND_TABLE } from './command-table.js';
+import type { CommandContext } from './context.js';
+import { EXIT_CODE_HELP, ExitCode } from './exit-codes.js';
+import { processIO, type IO } from '../terminal/io.js';
+
+// Replaced at build time (build.mjs) with package.json's version; the fallback serves tests run from source.
+declare const SPARK_STYLE_VERSION: string | undefined;
+const VERSION = typeof SPARK_STYLE_VERSION === 'string' ? SPARK_STYLE_VERSION : '0.0.0-dev';
+
+export function buildProgram(context: CommandContext): Command {
+  const program = new Command('spark-style')
+    .description('Turn photos into art with the Vtrix Spark Style Template API (22 styles).')
+    .version(VERSION, '-V, --version')
+    .option('--verbose', 'show requests, timings and stack traces on stderr')
+    .exitOverride()
+    .configureOutput({
+      writeOut: (text) => void context.io.stdout.write(text),
+      writeErr: (text) => void context.io.stderr.write(text),
+    })
+    .showHelpAfterError("(run 'spark-style --help' for usage)")
+    .addHelpText(
+      'after',
+      `
+Examples:
+  $ spark-style stylize photo.jpg --style ghibli
+  $ spark-style stylize photos/ --style watercolor,ink-wash --out art/
+  $ spark-style stylize fixtures/photos/bridge_1302x953.jpg --style marvel --offline
+  $ spark-style styles
+  $ spark-style check *.jpg
+
+${EXIT_CODE_HELP}
+
+Environment: SPARK_STYLE_API_KEY (or VTRIX_API_KEY), SPARK_STYLE_BASE_URL,
+SPARK_STYLE_CONFIG_DIR, NO_COLOR.`,
+    );
+  for (const define of COMMAND_TABLE) define(program, context);
+  return program;
+}
+
+export async function main(argv: readonly string[], io: IO = processIO()): Promise<number> {
+  const context: CommandContext = { io, exitCode: ExitCode.OK, verbose: argv.includes('--verbose') };
+  // `spark-style styles | head -1` closes the pipe early: that is not an error.
+  io.stdout.on?.('error', (error: NodeJS.ErrnoException) => {
+    if (error.code === 'EPIPE') process.exit(context.exitCode);
+  });
+  const program = buildProgram(context);
+  if (argv.length <= 2) {
+    program.outputHelp({ error: true });
+    return ExitCode.USAGE;
+  }
+  try {
+    await program.parseAsync(argv as string[]);
+    return context.exitCode;
+  } catch (error) {
+    const commanderCode = commanderExitCode(error);
+    if (commanderCode !== undefined) return commanderCode;
+    const { reportError } = await import('./report-error.js');
+    return reportError(error, context);
+  }
+}
+
+/**
+ * Commander has already printed its help, version or usage error (with the hint) by the time
+ * it throws; only the exit code is left to decide. Kept here so `--help` loads nothing more.
+ */
+function commanderExitCode(error: unknown): number | undefined {
+  const code = (error as { code?: unknown }).code;
+  if (typeof code !== 'string' || !code.startsWith('commander.')) return undefined;
+  if (code === 'commander.helpDisplayed' || code === 'commander.version') return ExitCode.OK;
+  return ExitCode.USAGE;
+}

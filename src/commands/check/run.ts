@@ -1,0 +1,41 @@
+import pLimit from 'p-limit';
+import type { CommandContext } from '../../cli/context.js';
+import { ExitCode } from '../../cli/exit-codes.js';
+import { UsageError } from '../../core/errors.js';
+import { checkImage, describeReport, type ImageReport } from '../../image/check.js';
+import { palette } from '../../terminal/colors.js';
+import type { CheckOptions } from './define.js';
+
+// Checks are CPU-bound in libvips, which has its own thread pool; two at a time keeps the output flowing.
+const CHECKS_AT_ONCE = 2;
+
+export async function runCheck(files: string[], options: CheckOptions, context: CommandContext): Promise<number> {
+  if (options.fix) {
+    const { runCheckFix } = await import('./fix.js');
+    return runCheckFix(files, options, context);
+  }
+  if (options.out) throw new UsageError('--out goes with --fix');
+  const limit = pLimit(CHECKS_AT_ONCE);
+  const reports = files.map((file) => limit(() => checkImage(file)));
+  let failures = 0;
+  // Printed in the order given, each as soon as it and every file before it is done.
+  for (const pending of reports) {
+    const report = await pending;
+    if (!report.ok) failures++;
+    printReport(report, options, context);
+  }
+  return failures === 0 ? ExitCode.OK : ExitCode.ITEM_FAILED;
+}
+
+function printReport(report: ImageReport, options: CheckOptions, { io }: CommandContext): void {
+  if (options.json) {
+    const { file, ok, format, width, height, bytes, errors } = report;
+    io.print(JSON.stringify({ file, ok, format, width, height, bytes, errors }));
+  } else if (options.quiet) {
+    if (report.ok) io.print(report.file);
+  } else {
+    const paint = palette(io.colorEnabled && io.stdoutIsTTY);
+    const verdict = report.ok ? paint.ok(describeReport(report)) : paint.error(describeReport(report));
+    io.print(`${report.file}: ${verdict}`);
+  }
+}

@@ -1,0 +1,20 @@
+import { homedir } from 'node:os';
+import { join } from 'node:path';
+
+/**
+ * Where the tool keeps its config and its state (the task journal), side by side so that
+ * SPARK_STYLE_CONFIG_DIR moves both: tests and users who need a separate profile set it.
+ */
+export function configDir(env: NodeJS.ProcessEnv): string {
+  if (env.SPARK_STYLE_CONFIG_DIR) return env.SPARK_STYLE_CONFIG_DIR;
+  const base = env.XDG_CONFIG_HOME || join(homedir(), '.config');
+  return join(base, 'spark-style');
+}
+
+export function configFilePath(env: NodeJS.ProcessEnv): string {
+  return join(configDir(env), 'config.json');
+}
+
+export function journalPath(env: NodeJS.ProcessEnv): string {
+  return join(configDir(env), 'journal.jsonl');
+}

@@ -1,0 +1,101 @@
+import { chmod, mkdir } from 'node:fs/promises';
+import { isAbsolute, resolve } from 'node:path';
+import { UsageError } from '../core/errors.js';
+import { resolveStyle } from '../catalog/styles.js';
+import { maskSecret } from './mask.js';
+import { configDir } from './paths.js';
+
+export const CONFIG_KEYS = ['api-key', 'base-url', 'default-style', 'out-dir', 'concurrency'] as const;
+export type ConfigKey = (typeof CONFIG_KEYS)[number];
+export type ConfigValues = Partial<Record<ConfigKey, string | number>>;
+
+export const MAX_CONCURRENCY = 32;
+
+export function isConfigKey(key: string): key is ConfigKey {
+  return (CONFIG_KEYS as readonly string[]).includes(key);
+}
+
+/** Checks and normalizes a value before it is stored, so a bad config never surprises a later run. */
+export function normalizeConfigValue(key: ConfigKey, raw: string): string | number {
+  const value = raw.trim();
+  if (value === '') throw new UsageError(`config ${key} cannot be empty; use \`spark-style config unset ${key}\``);
+  switch (key) {
+    case 'api-key':
+      if (/\s/.test(value)) throw new UsageError('config api-key: an API key has no spaces');
+      return value;
+    case 'base-url': {
+      let url: URL;
+      try {
+        url = new URL(value);
+      } catch {
+        throw new UsageError(`config base-url: "${value}" is not a URL`);
+      }
+      if (url.protocol !== 'https:' && url.protocol !== 'http:') throw new UsageError('config base-url: only http(s) URLs');
+      return value.replace(/\/+$/, '');
+    }
+    case 'default-style':
+      return resolveStyle(value).alias;
+    case 'out-dir':
+      return isAbsolute(value) ? value : resolve(value);
+    case 'concurrency': {
+      const parsed = Number(value);
+      if (!Number.isInteger(parsed) || parsed < 1 || parsed > MAX_CONCURRENCY) {
+        throw new UsageError(`config concurrency: must be a whole number from 1 to ${MAX_CONCURRENCY}`);
+      }
+      return parsed;
+    }
+  }
+}
+
+/** How a value is shown: the key masked, everything else as stored. */
+export function displayConfigValue(key: ConfigKey, value: string | number | undefined): string | undefined {
+  if (value === undefined) return undefined;
+  return key === 'api-key' ? maskSecret(String(value)) : String(value);
+}
+
+export interface Settings {
+  readonly path: string;
+  get(key: ConfigKey): string | number | undefined;
+  set(key: ConfigKey, value: string | number): void;
+  unset(key: ConfigKey): void;
+  all(): ConfigValues;
+}
+
+/** The config file, through conf, written with mode 0600 since it may hold the API key. */
+export async function openSettings(env: NodeJS.ProcessEnv): Promise<Settings> {
+  const { default: Conf } = await import('conf');
+  const directory = configDir(env);
+  await mkdir(directory, { recursive: true, mode: 0o700 });
+  const store = new Conf<ConfigValues>({
+    cwd: directory,
+    configName: 'config',
+    configFileMode: 0o600,
+    projectSuffix: '',
+  });
+  // conf applies the mode when it creates the file; an older file keeps its mode unless we fix it.
+  const tighten = async () => chmod(store.path, 0o600).catch(() => undefined);
+  await tighten();
+  return {
+    path: store.path,
+    get: (key) => store.get(key),
+    set: (key, value) => store.set(key, value),
+    unset: (key) => store.delete(key),
+    all: () => ({ ...store.store }),
+  };
+}
+
+export type KeySource = '--api-key' | 'SPARK_STYLE_API_KEY' | 'VTRIX_API_KEY' | 'config';
+
+/** The API key, by precedence: flag, SPARK_STYLE_API_KEY, VTRIX_API_KEY, then the config file. */
+export function resolveApiKey(
+  flag: string | undefined,
+  env: NodeJS.ProcessEnv,
+  settings: Pick<Settings, 'get'> | undefined,
+): { key: string; source: KeySource } | undefined {
+  if (flag) return { key: flag, source: '--api-key' };
+  if (env.SPARK_STYLE_API_KEY) return { key: env.SPARK_STYLE_API_KEY, source: 'SPARK_STYLE_API_KEY' };
+  if (env.VTRIX_API_KEY) return { key: env.VTRIX_API_KEY, source: 'VTRIX_API_KEY' };
+  const stored = settings?.get('api-key');
+  if (typeof stored === 'string' && stored) return { key: stored, source: 'config' };
+  return undefined;
+}

@@ -1,0 +1,62 @@
+/**
+ * The error vocabulary shared by every layer. Each error names its `kind`; the CLI maps kinds
+ * to exit codes in one place (cli/exit-codes.ts), so no layer below the CLI knows about exit codes.
+ */
+export type ErrorKind =
+  | 'usage' // the command line itself is wrong
+  | 'input' // a local file breaks a rule, or cannot be read
+  | 'auth' // no key, 401 or 403
+  | 'network' // the request never got a usable answer
+  | 'outcome-unknown' // a paid request may or may not have created a task
+  | 'timeout' // we stopped waiting for a task
+  | 'interrupted' // Ctrl-C / SIGTERM
+  | 'task-failed' // the server ran the task and it failed
+  | 'api' // any other answer from the API that means "no"
+  | 'protocol'; // an answer we cannot understand
+
+export class SparkError extends Error {
+  readonly kind: ErrorKind;
+  /** What the user can do next; shown on its own line under the message. */
+  readonly hint?: string;
+  /** A short machine-readable code for --json output (a seed code, an HTTP status, a rule name). */
+  readonly code: string;
+
+  constructor(kind: ErrorKind, message: string, options: { hint?: string; code?: string; cause?: unknown } = {}) {
+    super(message, options.cause === undefined ? undefined : { cause: options.cause });
+    this.name = new.target.name;
+    this.kind = kind;
+    this.hint = options.hint;
+    this.code = options.code ?? kind;
+  }
+}
+
+export class UsageError extends SparkError {
+  constructor(message: string, options: { hint?: string; code?: string } = {}) {
+    super('usage', message, options);
+  }
+}
+
+export class InputError extends SparkError {
+  constructor(message: string, options: { hint?: string; code?: string; cause?: unknown } = {}) {
+    super('input', message, options);
+  }
+}
+
+export class MissingKeyError extends SparkError {
+  constructor() {
+    super('auth', 'no API key: pass --api-key, set SPARK_STYLE_API_KEY, or run `spark-style config set api-key -`', {
+      code: 'no-api-key',
+      hint: 'Try it without a key first: spark-style stylize <photo> --style ghibli --offline',
+    });
+  }
+}
+
+export class InterruptedError extends SparkError {
+  constructor(message = 'interrupted') {
+    super('interrupted', message, { code: 'interrupted' });
+  }
+}
+
+export function isSparkError(error: unknown): error is SparkError {
+  return error instanceof SparkError;
+}

@@ -1,0 +1,61 @@
+/**
+ * IO owns the process streams and what we know about them (TTY or pipe, colour allowed).
+ * Commands print through it and never touch process.stdout directly, so tests can hand
+ * them in-memory streams and flip the TTY flags to see both faces of a command.
+ */
+export interface IO {
+  readonly stdout: NodeJS.WritableStream;
+  readonly stderr: NodeJS.WritableStream;
+  readonly stdin: NodeJS.ReadableStream;
+  readonly stdoutIsTTY: boolean;
+  readonly stderrIsTTY: boolean;
+  readonly stdinIsTTY: boolean;
+  /** Colour and spinners on stderr: only on a terminal, and never when NO_COLOR is set. */
+  readonly colorEnabled: boolean;
+  readonly env: NodeJS.ProcessEnv;
+  /** One line of result on stdout. */
+  print(line: string): void;
+  /** One line of commentary (progress, warnings, errors) on stderr. */
+  info(line: string): void;
+}
+
+export function colorAllowed(env: NodeJS.ProcessEnv, isTTY: boolean): boolean {
+  if (env.NO_COLOR !== undefined && env.NO_COLOR !== '') return false;
+  if (env.FORCE_COLOR !== undefined) return env.FORCE_COLOR !== '0';
+  if (env.TERM === 'dumb') return false;
+  return isTTY;
+}
+
+export function createIO(options: {
+  stdout: NodeJS.WritableStream;
+  stderr: NodeJS.WritableStream;
+  stdin: NodeJS.ReadableStream;
+  stdoutIsTTY: boolean;
+  stderrIsTTY: boolean;
+  stdinIsTTY: boolean;
+  env: NodeJS.ProcessEnv;
+}): IO {
+  return {
+    ...options,
+    colorEnabled: colorAllowed(options.env, options.stderrIsTTY),
+    print: (line) => void options.stdout.write(`${line}\n`),
+    info: (line) => void options.stderr.write(`${line}\n`),
+  };
+}
+
+export function processIO(): IO {
+  const io = createIO({
+    stdout: process.stdout,
+    stderr: process.stderr,
+    stdin: undefined as unknown as NodeJS.ReadableStream,
+    stdoutIsTTY: process.stdout.isTTY === true,
+    stderrIsTTY: process.stderr.isTTY === true,
+    stdinIsTTY: false,
+    env: process.env,
+  });
+  // process.stdin builds a stream (and loads net or tty) on first touch: only commands that read it pay.
+  return Object.defineProperties(io, {
+    stdin: { get: () => process.stdin },
+    stdinIsTTY: { get: () => process.stdin.isTTY === true },
+  });
+}
