@@ -1,3 +1,39 @@
 import type { Command } from 'commander';
 import type { CommandContext } from '../../cli/context.js';
-export function defineStatus(_program: Command, _context: CommandContext): void {}
+import { describeCommand } from '../../cli/help.js';
+
+export interface StatusOptions {
+  wait?: boolean;
+  save?: string;
+  overwrite?: boolean;
+  timeout?: string;
+  json?: boolean;
+  apiKey?: string;
+  baseUrl?: string;
+  insecure?: boolean;
+}
+
+export function defineStatus(program: Command, context: CommandContext): void {
+  const command = program
+    .command('status')
+    .description('read tasks by id: status, progress, cost, result URLs, error; optionally wait and save')
+    .argument('<task-ids...>', 'task ids, as printed by stylize or found in the journal')
+    .option('-w, --wait', 'poll until each task completes or fails')
+    .option('--save <dir>', 'download the results into this folder (created if missing)')
+    .option('--overwrite', 'with --save: replace files that exist')
+    .option('--timeout <duration>', 'with --wait: how long to wait per task: 90, 90s, 5m', '600')
+    .option('--json', 'one JSON object per task')
+    .option('--api-key <key>', 'API key (else SPARK_STYLE_API_KEY, VTRIX_API_KEY, config)')
+    .option('--base-url <url>', 'API base URL (else SPARK_STYLE_BASE_URL, config, https://cloud.vtrix.ai)')
+    .option('--insecure', 'allow a plain-http base URL that is not loopback')
+    .option('--verbose', 'log each request on stderr; never the key')
+    .action(async (taskIds: string[], options: StatusOptions) => {
+      const { runStatus } = await import('./run.js');
+      context.exitCode = await runStatus(taskIds, options, context);
+    });
+  describeCommand(command, [
+    'spark-style status d758n65e878c73cmdg20',
+    'spark-style status d758n65e878c73cmdg20 --wait --save art/',
+    'spark-style status d758n65e878c73cmdg20 --json',
+  ]);
+}

@@ -1,0 +1,273 @@
+import got, { type Got, RequestError, TimeoutError as GotTimeoutError } from 'got';
+import { systemClock, type Clock } from '../core/clock.js';
+import { InterruptedError } from '../core/errors.js';
+import { findSeedCode } from '../catalog/error-codes.js';
+import {
+  ApiError,
+  AuthenticationError,
+  BadRequestError,
+  NetworkError,
+  OutcomeUnknownError,
+  PermissionError,
+  ProtocolError,
+  RateLimitError,
+  RequestTimeoutError,
+  ServerError,
+  TaskNotFoundError,
+} from './errors.js';
+import { CREATE_POLICY, READ_POLICY, isRetryableRead, isSafeToRetryCreate, parseRetryAfter, withRetries } from './retry.js';
+import { parseErrorBody, parseTask, type ResultImage, type Task } from './wire.js';
+import type { CreateBody } from './request-body.js';
+
+/**
+ * Lets a batch coordinate its requests: wait while the service is rate limiting us, and
+ * learn about every 429 and every success. A single request needs none of it.
+ */
+export interface RequestGate {
+  whenOpen(signal?: AbortSignal): Promise<void>;
+  rateLimited(retryAfterMs: number | null): void;
+  succeeded(): void;
+}
+
+const OPEN_GATE: RequestGate = { whenOpen: async () => undefined, rateLimited: () => undefined, succeeded: () => undefined };
+
+export interface ClientOptions {
+  readonly baseUrl: string;
+  readonly apiKey: string;
+  readonly clock?: Clock;
+  readonly random?: () => number;
+  /** Verbose log lines (method, URL, status, time); never headers or bodies. */
+  readonly log?: (line: string) => void;
+  readonly gate?: RequestGate;
+  readonly requestTimeoutMs?: number;
+  /** Uploads carry up to ~7 MB of base64, so a create gets longer than a read. */
+  readonly createTimeoutMs?: number;
+  readonly downloadTimeoutMs?: number;
+  readonly maxDownloadBytes?: number;
+}
+
+export interface CallOptions {
+  readonly signal?: AbortSignal;
+  /** Epoch ms after which no retry is scheduled. */
+  readonly deadline?: number;
+  onRetry?(info: { attempt: number; delayMs: number; error: unknown }): void;
+}
+
+interface RawResponse {
+  readonly status: number;
+  readonly headers: Record<string, string | string[] | undefined>;
+  readonly body: string;
+}
+
+const NOT_SENT_CODES = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH', 'EADDRNOTAVAIL']);
+const NOT_SENT_TIMEOUT_EVENTS = new Set(['lookup', 'connect', 'secureConnect']);
+
+export class SparkClient {
+  private readonly api: Got;
+  private readonly downloads: Got;
+  private readonly clock: Clock;
+  private readonly random: () => number;
+  private readonly gate: RequestGate;
+  private readonly options: ClientOptions;
+
+  constructor(options: ClientOptions) {
+    this.options = options;
+    this.clock = options.clock ?? systemClock;
+    this.random = options.random ?? Math.random;
+    this.gate = options.gate ?? OPEN_GATE;
+    const apiOrigin = new URL(options.baseUrl).origin;
+    this.api = got.extend({
+      prefixUrl: options.baseUrl,
+      headers: { authorization: `Bearer ${options.apiKey}`, 'user-agent': 'spark-style' },
+      retry: { limit: 0 },
+      throwHttpErrors: false,
+      responseType: 'text',
+      hooks: {
+        beforeRedirect: [
+          (updated) => {
+            // got drops the key when the host changes; we also drop it on a scheme change (https -> http).
+            if (new URL(updated.url as URL).origin !== apiOrigin) delete updated.headers.authorization;
+          },
+        ],
+      },
+    });
+    // Result URLs point at a CDN: a separate instance that has never seen the key.
+    this.downloads = got.extend({ retry: { limit: 0 }, throwHttpErrors: false, responseType: 'buffer', headers: { 'user-agent': 'spark-style' } });
+  }
+
+  /** POST a create. Retried only when the answer proves nothing was created; otherwise "outcome unknown". */
+  async createTask(body: CreateBody, call: CallOptions = {}): Promise<Task> {
+    return withRetries(
+      async () => {
+        let response: RawResponse;
+        try {
+          response = await this.send('POST', 'model/v1/generation', body, call.signal, this.options.createTimeoutMs ?? 120_000);
+        } catch (error) {
+          if (error instanceof NetworkError && error.sent) throw new OutcomeUnknownError(error.message, error);
+          throw error;
+        }
+        if (response.status >= 200 && response.status < 300) {
+          try {
+            return parseTask(JSON.parse(response.body));
+          } catch (error) {
+            throw new OutcomeUnknownError(`the answer could not be read: ${(error as Error).message}`, error);
+          }
+        }
+        const apiError = this.errorFor(response);
+        if (isSafeToRetryCreate(apiError) || !(apiError instanceof ServerError)) throw apiError;
+        // A 5xx without proof (no 003008099): the gateway may have created the task before failing.
+        throw new OutcomeUnknownError(`HTTP ${response.status}: ${apiError.message}`, apiError);
+      },
+      CREATE_POLICY,
+      isSafeToRetryCreate,
+      { clock: this.clock, random: this.random, signal: call.signal, deadline: call.deadline, onRetry: call.onRetry },
+    );
+  }
+
+  /** GET a task. Idempotent, so retried on anything transient. */
+  async getTask(taskId: string, call: CallOptions = {}): Promise<Task> {
+    return withRetries(
+      async () => {
+        const response = await this.send('GET', `model/v1/generation/task/${encodeURIComponent(taskId)}`, undefined, call.signal, this.options.requestTimeoutMs ?? 30_000);
+        if (response.status < 200 || response.status >= 300) {
+          const error = this.errorFor(response);
+          if (error instanceof TaskNotFoundError) {
+            throw new TaskNotFoundError('api', 404, `task ${taskId} is unknown to the server (results expire after 24 hours)`, {
+              seedCode: error.seedCode,
+              hint: 'run the same stylize command again to create a new task',
+            });
+          }
+          throw error;
+        }
+        let parsed: unknown;
+        try {
+          parsed = JSON.parse(response.body);
+        } catch (error) {
+          throw new ProtocolError(`task ${taskId}: the answer is not JSON`, error);
+        }
+        return parseTask(parsed);
+      },
+      READ_POLICY,
+      isRetryableRead,
+      { clock: this.clock, random: this.random, signal: call.signal, deadline: call.deadline, onRetry: call.onRetry },
+    );
+  }
+
+  /** The bytes of one result: decoded from base64, or downloaded without the Authorization header. */
+  async downloadResult(result: ResultImage, call: CallOptions = {}): Promise<Buffer> {
+    const maxBytes = this.options.maxDownloadBytes ?? 50 * 1024 * 1024;
+    if (result.kind === 'base64') {
+      const bytes = Buffer.from(result.base64, 'base64');
+      if (bytes.length === 0) throw new ProtocolError('the task returned an empty inline image');
+      if (bytes.length > maxBytes) throw new ProtocolError(`the inline result is over the ${maxBytes}-byte limit`);
+      return bytes;
+    }
+    let url: URL;
+    try {
+      url = new URL(result.url);
+    } catch {
+      throw new ProtocolError(`the result URL "${result.url.slice(0, 100)}" is not a URL`);
+    }
+    if (url.protocol !== 'https:' && url.protocol !== 'http:') throw new ProtocolError(`refusing a result URL with scheme ${url.protocol}`);
+    return withRetries(
+      () => this.fetchBytes(url, maxBytes, call.signal),
+      READ_POLICY,
+      isRetryableRead,
+      { clock: this.clock, random: this.random, signal: call.signal, deadline: call.deadline, onRetry: call.onRetry },
+    );
+  }
+
+  private async fetchBytes(url: URL, maxBytes: number, signal: AbortSignal | undefined): Promise<Buffer> {
+    const started = this.clock.now();
+    const request = this.downloads(url, { signal, timeout: { request: this.options.downloadTimeoutMs ?? 120_000 } });
+    request.on('downloadProgress', (progress: { transferred: number; total?: number }) => {
+      if (progress.transferred > maxBytes || (progress.total ?? 0) > maxBytes) request.cancel(`over ${maxBytes} bytes`);
+    });
+    let response;
+    try {
+      response = await request;
+    } catch (error) {
+      if ((error as Error).name === 'CancelError' && !signal?.aborted) {
+        throw new ProtocolError(`the result at ${url.host} is larger than the ${Math.round(maxBytes / 1024 / 1024)} MB download limit`);
+      }
+      throw this.transportError(error, 'GET', url.href, signal);
+    }
+    this.options.log?.(`GET ${redactQuery(url)} -> ${response.statusCode} (${this.clock.now() - started} ms, ${response.rawBody.length} bytes)`);
+    if (response.statusCode < 200 || response.statusCode >= 300) throw this.errorFor({ status: response.statusCode, headers: response.headers, body: response.rawBody.toString('utf8', 0, 2000) });
+    return response.rawBody;
+  }
+
+  private async send(method: 'GET' | 'POST', path: string, json: unknown, signal: AbortSignal | undefined, timeoutMs: number): Promise<RawResponse> {
+    await this.gate.whenOpen(signal);
+    const started = this.clock.now();
+    const url = `${this.options.baseUrl}/${path}`;
+    this.options.log?.(`${method} ${url}`);
+    try {
+      const response = await this.api(path, { method, json, signal, timeout: { request: timeoutMs } });
+      this.options.log?.(`${method} ${url} -> ${response.statusCode} (${this.clock.now() - started} ms)`);
+      if (response.statusCode === 429) this.gate.rateLimited(parseRetryAfter(response.headers['retry-after'], this.clock.now()));
+      else if (response.statusCode < 500) this.gate.succeeded();
+      return { status: response.statusCode, headers: response.headers, body: response.body };
+    } catch (error) {
+      throw this.transportError(error, method, url, signal);
+    }
+  }
+
+  private transportError(error: unknown, method: string, url: string, signal: AbortSignal | undefined): Error {
+    if (signal?.aborted) return new InterruptedError();
+    if (error instanceof GotTimeoutError) {
+      const sent = !NOT_SENT_TIMEOUT_EVENTS.has(error.event);
+      this.options.log?.(`${method} ${url} -> timed out (${error.event})`);
+      return new RequestTimeoutError(`${method} ${new URL(url).host}: no answer in time (${error.event})`, { sent, code: 'timeout', cause: error });
+    }
+    if (error instanceof RequestError) {
+      const code = error.code ?? 'network';
+      this.options.log?.(`${method} ${url} -> ${code}`);
+      return new NetworkError(`${method} ${new URL(url).host}: ${describeNetworkCode(code, error.message)}`, {
+        sent: !NOT_SENT_CODES.has(code) && !code.startsWith('ERR_TLS') && !code.includes('CERT'),
+        code,
+        cause: error,
+      });
+    }
+    return error instanceof Error ? error : new Error(String(error));
+  }
+
+  /** One typed error per HTTP status class, with the seed code from the body when there is one. */
+  private errorFor(response: RawResponse): ApiError {
+    const { status } = response;
+    const parsed = parseErrorBody(response.body);
+    const seed = findSeedCode(parsed.code);
+    const message = `HTTP ${status}: ${seed ? `${seed.code} ${seed.message}` : parsed.message}`;
+    const details = { seedCode: parsed.code, requestId: parsed.requestId };
+    if (status === 400) return new BadRequestError('api', status, message, details);
+    if (status === 401) return new AuthenticationError('auth', status, `${message} (the API key is missing or invalid)`, { ...details, hint: 'check the key: spark-style config list' });
+    if (status === 403) return new PermissionError('auth', status, `${message} (no permission, or the balance is too low)`, { ...details, hint: 'check your balance and permissions in the Vtrix console' });
+    if (status === 404) return new TaskNotFoundError('api', status, message, details);
+    if (status === 429) {
+      const error = new RateLimitError('network', status, `${message} (rate limited)`, { ...details, hint: 'lower --concurrency, or wait a minute' });
+      error.retryAfterMs = parseRetryAfter(response.headers['retry-after'], this.clock.now());
+      return error;
+    }
+    if (status >= 500) return new ServerError('network', status, message, details);
+    return new ApiError('api', status, message, details);
+  }
+}
+
+function describeNetworkCode(code: string, fallback: string): string {
+  switch (code) {
+    case 'ECONNREFUSED':
+      return 'connection refused (is the service reachable? check --base-url)';
+    case 'ENOTFOUND':
+    case 'EAI_AGAIN':
+      return 'host name not found (check --base-url and your network)';
+    case 'ECONNRESET':
+      return 'the connection was reset';
+    default:
+      return fallback;
+  }
+}
+
+/** Signed CDN URLs carry tokens in the query string: keep them out of logs. */
+function redactQuery(url: URL): string {
+  return url.search ? `${url.origin}${url.pathname}?…` : url.href;
+}

@@ -1,0 +1,35 @@
+import type { CommandContext } from '../../cli/context.js';
+import { ExitCode } from '../../cli/exit-codes.js';
+import { isLoopbackHost } from '../../api/base-url.js';
+import type { Faults } from '../../emulator/faults.js';
+import { startEmulator } from '../../emulator/server.js';
+import type { EmulatorCommandOptions } from './define.js';
+
+export async function runEmulator(options: EmulatorCommandOptions, { io }: CommandContext): Promise<number> {
+  const faults: Faults = {
+    neverFinish: options.neverFinish,
+    ...(options.failEvery ? { failEvery: options.failEvery, failCode: options.failCode } : {}),
+    ...(options.rateLimitCount ? { rateLimit: { after: options.rateLimitAfter ?? 0, count: options.rateLimitCount, retryAfterSeconds: options.retryAfter } } : {}),
+    ...(options.createError ? { createError: { status: options.createError, after: 0, count: options.createErrorCount } } : {}),
+  };
+  if (!isLoopbackHost(options.host)) io.info(`warning: listening on ${options.host}, reachable from other machines`);
+  const emulator = await startEmulator({
+    host: options.host,
+    port: options.port,
+    latencyMs: options.latency,
+    key: options.key,
+    faults,
+    plain: options.plain,
+    wire: options.wire,
+  });
+  // The URL alone on stdout's first line, so scripts can read it: `read URL < <(spark-style emulator --port 0)`.
+  io.print(emulator.url);
+  io.info(`emulator: API on ${emulator.url}, results on ${emulator.resultUrl}; stats at ${emulator.url}/_emulator/stats`);
+  io.info(`try: SPARK_STYLE_BASE_URL=${emulator.url} spark-style stylize photo.jpg --style ghibli --api-key ${options.key ?? 'any'}`);
+  await new Promise<void>((resolve) => {
+    process.once('SIGINT', resolve);
+    process.once('SIGTERM', resolve);
+  });
+  await emulator.close();
+  return ExitCode.OK;
+}

@@ -1,0 +1,128 @@
+import pLimit from 'p-limit';
+import type { CommandContext } from '../../cli/context.js';
+import { ExitCode, exitCodeForKind, worstExitCode } from '../../cli/exit-codes.js';
+import { systemClock } from '../../core/clock.js';
+import { UsageError } from '../../core/errors.js';
+import { shellCommand } from '../../core/shell-quote.js';
+import { journalPath } from '../../config/paths.js';
+import { openSettings } from '../../config/settings.js';
+import { runBatch } from '../../runner/batch.js';
+import type { ItemResult } from '../../runner/events.js';
+import { expandInputs } from '../../runner/inputs.js';
+import { Journal } from '../../runner/journal.js';
+import { existingOutput } from '../../runner/output-names.js';
+import { planItems, type PlannedItem } from '../../runner/plan.js';
+import { PreparedImageCache } from '../../runner/prepared-cache.js';
+import { AdaptiveRateGate } from '../../runner/rate-gate.js';
+import { palette } from '../../terminal/colors.js';
+import { RunReporter } from '../../terminal/reporter.js';
+import { readAllStdin } from '../../terminal/stdin.js';
+import { summarize } from '../../terminal/summary.js';
+import { openConnection, resolveBaseUrl } from '../shared/connection.js';
+import type { StylizeOptions } from './define.js';
+import { dryRunItem, printDryRun } from './dry-run.js';
+import { resolveConcurrency, resolveRunSettings, resolveStyles } from './settings.js';
+
+export async function runStylize(inputs: string[], options: StylizeOptions, context: CommandContext): Promise<number> {
+  const { io } = context;
+  const paint = palette(io.colorEnabled);
+  const config = await openSettings(io.env);
+  const styles = resolveStyles(options, config);
+  const settings = resolveRunSettings(options);
+  const concurrency = resolveConcurrency(options, config);
+  const outDir = options.out ?? (config.get('out-dir') as string | undefined);
+  if (options.offline && (options.baseUrl || options.apiKey)) throw new UsageError('--offline uses the built-in emulator: drop --base-url and --api-key');
+
+  const sources = await expandInputs(inputs, { recursive: options.recursive === true, readStdin: () => readAllStdin(io.stdin) });
+  if (sources.length === 0) throw new UsageError('no input images (stdin gave no paths)');
+  const items = planItems(sources, styles, outDir);
+  const journal = options.offline ? Journal.inMemory() : Journal.open(journalPath(io.env));
+
+  if (options.dryRun) {
+    const endpoint = `${options.offline ? 'http://127.0.0.1:<emulator port>' : resolveBaseUrl(options, io.env, config, io.info)}/model/v1/generation`;
+    const limit = pLimit(2);
+    const images = new PreparedImageCache(items, settings.fix);
+    const reports = await Promise.all(items.map((item) => limit(() => dryRunItem(item, settings, journal, images))));
+    printDryRun(reports, endpoint, io, options.json === true);
+    return ExitCode.OK;
+  }
+  if (options.maxTasks !== undefined) await enforceMaxTasks(items, options.maxTasks, settings.overwrite);
+
+  const limit = pLimit(concurrency);
+  const gate = new AdaptiveRateGate(limit, systemClock, { maxConcurrency: concurrency });
+  const reporter = new RunReporter(io, { json: options.json === true, quiet: options.quiet === true, total: items.length });
+  const connection = await openConnection(options, io.env, config, {
+    warn: (line) => io.info(paint.warn(line)),
+    log: context.verbose ? (line) => reporter.note(paint.dim(line)) : undefined,
+    gate,
+  });
+
+  // First Ctrl-C: start nothing new, let creates in flight be journaled, stop waiting. Second: leave now.
+  const interrupt = new AbortController();
+  const onSignal = () => {
+    if (interrupt.signal.aborted) process.exit(ExitCode.INTERRUPTED);
+    interrupt.abort();
+    reporter.alert(paint.warn('stopping: no new tasks; tasks already created stay journaled (Ctrl-C again to quit at once)'));
+  };
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
+
+  const started = Date.now();
+  let results: ItemResult[];
+  try {
+    reporter.start();
+    results = await runBatch(
+      items,
+      {
+        client: connection.client,
+        journal,
+        clock: systemClock,
+        interrupt: interrupt.signal,
+        settings,
+        emit: (event) => reporter.handle(event),
+        images: new PreparedImageCache(items, settings.fix),
+      },
+      limit,
+      { failFast: options.failFast === true },
+    );
+  } finally {
+    process.off('SIGINT', onSignal);
+    process.off('SIGTERM', onSignal);
+    journal.close();
+    await connection.close();
+  }
+  reporter.finish(summarize(results, Date.now() - started));
+  if (connection.emulator && !options.quiet) io.info(paint.dim('offline: made by the built-in emulator; nothing was sent to Vtrix and nothing was charged'));
+
+  if (interrupt.signal.aborted) {
+    const running = results.filter((result) => result.status === 'interrupted' && result.task_id).length;
+    const again = shellCommand(['spark-style', ...process.argv.slice(2)]);
+    reporter.alert(
+      `interrupted: ${running} task${running === 1 ? '' : 's'} still running on the server. ` +
+        `Run the same command again to collect ${running === 1 ? 'it' : 'them'} without paying again:\n  ${again}` +
+        (inputs.includes('-') ? '\n  (with the same list of paths on stdin)' : ''),
+    );
+  }
+  return worstExitCode(results.map(exitCodeOf));
+}
+
+function exitCodeOf(result: ItemResult): number {
+  if (result.status === 'saved' || result.status === 'skipped' || result.status === 'cancelled') return ExitCode.OK;
+  return result.errorKind ? exitCodeForKind(result.errorKind) : ExitCode.ITEM_FAILED;
+}
+
+/** --max-tasks counts the items that would need a task: those whose output does not exist yet. */
+async function enforceMaxTasks(items: readonly PlannedItem[], maxTasks: number, overwrite: boolean): Promise<void> {
+  let needed = 0;
+  for (const item of items) {
+    if (item.source.kind === 'unusable') continue;
+    if (!overwrite && item.outputBase && (await existingOutput(item.outputBase))) continue;
+    needed++;
+  }
+  if (needed > maxTasks) {
+    throw new UsageError(`this run would create up to ${needed} tasks, more than --max-tasks ${maxTasks}; nothing was sent`, {
+      code: 'max-tasks',
+      hint: 'check the plan with --dry-run, or raise --max-tasks',
+    });
+  }
+}

@@ -1,0 +1,16 @@
+import { UsageError } from './errors.js';
+
+const UNIT_MS: Record<string, number> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000 };
+
+/** "90" (seconds), "90s", "5m", "1h", "1m30s", "1500ms" into milliseconds. */
+export function parseDuration(text: string, optionName = '--timeout'): number {
+  const trimmed = text.trim().toLowerCase();
+  if (/^\d+(\.\d+)?$/.test(trimmed)) return Math.round(Number(trimmed) * 1000);
+  const parts = [...trimmed.matchAll(/(\d+(?:\.\d+)?)(ms|s|m|h)/g)];
+  if (parts.length === 0 || parts.map((part) => part[0]).join('') !== trimmed) {
+    throw new UsageError(`${optionName} "${text}" is not a duration; use seconds (90) or 90s, 5m, 1h`, { code: 'invalid-duration' });
+  }
+  const total = parts.reduce((sum, part) => sum + Number(part[1]) * UNIT_MS[part[2]!]!, 0);
+  if (total <= 0) throw new UsageError(`${optionName} must be more than zero`, { code: 'invalid-duration' });
+  return Math.round(total);
+}

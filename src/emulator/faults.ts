@@ -1,0 +1,22 @@
+/**
+ * Failure injection, so tests (and curious users) can make the emulator misbehave the way a
+ * real gateway does. Counters are over the emulator's lifetime; set again to start over.
+ */
+export interface Faults {
+  /** Every nth created task fails (1: all of them), with failCode. */
+  failEvery?: number;
+  failCode?: string;
+  /** Creates number after+1 .. after+count answer 429 with Retry-After: retryAfterSeconds. */
+  rateLimit?: { after: number; count: number; retryAfterSeconds: number };
+  /** Creates number after+1 .. after+count answer this status (e.g. 503, 502), with an optional seed code. */
+  createError?: { status: number; after: number; count: number; code?: string };
+  /** The next count task reads answer this status. */
+  readError?: { status: number; count: number };
+  /** The next count creates make a task, then drop the connection without answering. */
+  dropCreate?: { count: number };
+  /** Tasks stay in_progress forever. */
+  neverFinish?: boolean;
+}
+
+/** How answers are shaped. PROTOCOL.md allows several; "mixed" rotates through them per task. */
+export type WireVariant = 'standard' | 'task-id' | 'string-error' | 'mixed';

@@ -1,0 +1,47 @@
+import { createHash } from 'node:crypto';
+import { InputError } from '../core/errors.js';
+import { checkImage, describeReport, type ImageReport } from './check.js';
+
+/** What is sent for a local file, and what it took to get there. */
+export interface PreparedImage {
+  readonly bytes: Buffer;
+  /** Of the original file: the same photo keeps the same item key whatever --fix does to it. */
+  readonly sha256: string;
+  /** What --fix changed, for the report; empty when the file went as it was. */
+  readonly changes: readonly string[];
+  readonly warnings: readonly string[];
+}
+
+export interface FixOptions {
+  readonly keepMetadata: boolean;
+}
+
+export function sha256(bytes: Buffer): string {
+  return createHash('sha256').update(bytes).digest('hex');
+}
+
+/** True when --fix could turn this file into one the API takes. */
+export function isRepairable(report: ImageReport): boolean {
+  if (report.format === null) return false;
+  return report.errors.every((error) => error.rule === 'format' || error.rule === 'max-bytes' || error.rule === 'min-size' || error.rule === 'max-size');
+}
+
+/**
+ * Checks a local file with the provider's rules and returns the bytes to send. Without
+ * --fix an invalid file is refused (with a hint when --fix would repair it); with --fix
+ * it is repaired in memory, and the original file is never touched.
+ */
+export async function prepareFile(path: string, fix: FixOptions | null): Promise<PreparedImage> {
+  if (fix) {
+    const { repairImage } = await import('./fix.js');
+    return repairImage(path, fix);
+  }
+  const report = await checkImage(path);
+  if (!report.ok || !report.data) {
+    throw new InputError(describeReport(report), {
+      code: report.errors[0]?.rule ?? 'invalid-image',
+      hint: isRepairable(report) ? 'add --fix to convert, resize or re-encode it for the API (the original is not changed)' : undefined,
+    });
+  }
+  return { bytes: report.data, sha256: sha256(report.data), changes: [], warnings: [] };
+}

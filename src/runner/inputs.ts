@@ -1,0 +1,102 @@
+import { open, readdir, stat } from 'node:fs/promises';
+import { extname, join, relative, sep } from 'node:path';
+import { glob, isDynamicPattern } from 'tinyglobby';
+
+/**
+ * What `stylize` was given, turned into a flat list: files, directories (top level, or all
+ * levels with --recursive), quoted glob patterns, http(s) URLs, and `-` for paths on stdin.
+ * A name that cannot be used stays in the list with its problem, so every input gets a
+ * result line.
+ */
+export type InputSource =
+  | { readonly kind: 'file'; readonly path: string; readonly relativeDir: string }
+  | { readonly kind: 'url'; readonly url: string }
+  | { readonly kind: 'unusable'; readonly label: string; readonly problem: string };
+
+const IMAGE_EXTENSIONS = new Set(['.jpg', '.jpeg', '.png', '.webp', '.heic', '.heif', '.avif', '.tif', '.tiff', '.gif', '.bmp']);
+
+export function isUrl(text: string): boolean {
+  return /^https?:\/\//i.test(text);
+}
+
+export async function expandInputs(args: readonly string[], options: { recursive: boolean; readStdin: () => Promise<string> }): Promise<InputSource[]> {
+  const sources: InputSource[] = [];
+  for (const arg of args) {
+    if (arg === '-') {
+      const lines = (await options.readStdin()).split(/\r?\n/).map((line) => line.trim()).filter(Boolean);
+      // Lines from stdin are names, never patterns: a file called "a[1].jpg" must stay itself.
+      for (const line of lines) sources.push(...(await expandOne(line, options.recursive, false)));
+    } else {
+      sources.push(...(await expandOne(arg, options.recursive, true)));
+    }
+  }
+  return sources;
+}
+
+async function expandOne(arg: string, recursive: boolean, allowGlob: boolean): Promise<InputSource[]> {
+  if (isUrl(arg)) return [{ kind: 'url', url: arg }];
+  const info = await stat(arg).catch(() => null);
+  if (info?.isDirectory()) return listDirectory(arg, recursive);
+  if (!info && allowGlob && isDynamicPattern(arg)) {
+    const matches = (await glob(arg, { onlyFiles: true, dot: false, expandDirectories: false })).sort();
+    if (matches.length === 0) return [{ kind: 'unusable', label: arg, problem: 'no files match this pattern' }];
+    return matches.map((path) => ({ kind: 'file', path, relativeDir: '' }));
+  }
+  // Missing, unreadable or odd files are reported by the image check, one line each.
+  return [{ kind: 'file', path: arg, relativeDir: '' }];
+}
+
+async function listDirectory(root: string, recursive: boolean): Promise<InputSource[]> {
+  const found: InputSource[] = [];
+  const walk = async (folder: string): Promise<void> => {
+    // Names as bytes: a name that is not valid UTF-8 cannot be opened through a JS string.
+    const entries = await readdir(folder, { withFileTypes: true, encoding: 'buffer' });
+    entries.sort((a, b) => Buffer.compare(a.name, b.name));
+    for (const entry of entries) {
+      const name = entry.name.toString('utf8');
+      const path = join(folder, name);
+      if (!Buffer.from(name, 'utf8').equals(entry.name)) {
+        found.push({ kind: 'unusable', label: path, problem: 'the file name is not valid UTF-8; rename the file' });
+        continue;
+      }
+      if (name.startsWith('.')) continue;
+      if (entry.isDirectory()) {
+        if (recursive) await walk(path);
+        continue;
+      }
+      if (!entry.isFile() && !entry.isSymbolicLink()) continue;
+      if (IMAGE_EXTENSIONS.has(extname(name).toLowerCase()) || (await looksLikeImage(path))) {
+        const relativeDir = relative(root, folder);
+        found.push({ kind: 'file', path, relativeDir: relativeDir === '' ? '' : relativeDir.split(sep).join('/') });
+      }
+    }
+  };
+  await walk(root);
+  return found;
+}
+
+/** Files without a known extension are picked up by their first bytes. */
+async function looksLikeImage(path: string): Promise<boolean> {
+  try {
+    const info = await stat(path);
+    if (!info.isFile() || info.size < 12) return false;
+    const handle = await open(path, 'r');
+    try {
+      const head = Buffer.alloc(12);
+      await handle.read(head, 0, 12, 0);
+      return (
+        (head[0] === 0xff && head[1] === 0xd8) ||
+        head.toString('latin1', 1, 4) === 'PNG' ||
+        (head.toString('latin1', 0, 4) === 'RIFF' && head.toString('latin1', 8, 12) === 'WEBP') ||
+        head.toString('latin1', 4, 8) === 'ftyp' ||
+        head.toString('latin1', 0, 3) === 'GIF' ||
+        head.toString('latin1', 0, 2) === 'II' ||
+        head.toString('latin1', 0, 2) === 'MM'
+      );
+    } finally {
+      await handle.close();
+    }
+  } catch {
+    return false;
+  }
+}

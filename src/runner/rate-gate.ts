@@ -1,0 +1,60 @@
+import type { RequestGate } from '../api/client.js';
+import type { Clock } from '../core/clock.js';
+
+/**
+ * Makes a whole batch back off together when the service says 429: every request waits out
+ * a shared pause, and the number of items in flight is halved (down to 1). It grows back by
+ * one after every `recoverAfter` successful requests once the 429s stop.
+ */
+export interface AdjustableLimit {
+  concurrency: number;
+}
+
+export interface RateGateOptions {
+  readonly maxConcurrency: number;
+  readonly baseBackoffMs?: number;
+  readonly maxBackoffMs?: number;
+  readonly recoverAfter?: number;
+}
+
+export class AdaptiveRateGate implements RequestGate {
+  private pausedUntil = 0;
+  private strikes = 0;
+  private successes = 0;
+  rateLimitedCount = 0;
+
+  constructor(
+    private readonly limit: AdjustableLimit,
+    private readonly clock: Clock,
+    private readonly options: RateGateOptions,
+  ) {}
+
+  async whenOpen(signal?: AbortSignal): Promise<void> {
+    for (let now = this.clock.now(); now < this.pausedUntil; now = this.clock.now()) {
+      await this.clock.sleep(this.pausedUntil - now, signal);
+    }
+  }
+
+  rateLimited(retryAfterMs: number | null): void {
+    this.rateLimitedCount++;
+    this.strikes++;
+    this.successes = 0;
+    const base = this.options.baseBackoffMs ?? 1000;
+    const backoff = retryAfterMs ?? Math.min(this.options.maxBackoffMs ?? 30_000, base * 2 ** (this.strikes - 1));
+    this.pausedUntil = Math.max(this.pausedUntil, this.clock.now() + backoff);
+    this.limit.concurrency = Math.max(1, Math.floor(this.limit.concurrency / 2));
+  }
+
+  succeeded(): void {
+    this.strikes = 0;
+    if (this.limit.concurrency >= this.options.maxConcurrency) return;
+    if (++this.successes >= (this.options.recoverAfter ?? 4)) {
+      this.successes = 0;
+      this.limit.concurrency = Math.min(this.options.maxConcurrency, this.limit.concurrency + 1);
+    }
+  }
+
+  get concurrency(): number {
+    return this.limit.concurrency;
+  }
+}

@@ -1,0 +1,138 @@
+import ora, { type Ora } from 'ora';
+import type { ItemResult, RunnerEvent } from '../runner/events.js';
+import { toJsonResult } from '../runner/events.js';
+import type { PlannedItem } from '../runner/plan.js';
+import { palette, type Palette } from './colors.js';
+import type { IO } from './io.js';
+import { describeSummary, formatDuration, type Summary } from './summary.js';
+
+export interface ReporterOptions {
+  readonly json: boolean;
+  readonly quiet: boolean;
+  readonly total: number;
+}
+
+/**
+ * How a run looks. stdout carries results only: the saved path per item, or one JSON object
+ * per item and a final summary object. stderr carries the rest: on a terminal a live spinner
+ * line and one line per item that did not simply save; in a pipe, plain lines only.
+ */
+export class RunReporter {
+  private readonly paint: Palette;
+  private readonly spinner: Ora | null;
+  private readonly started = Date.now();
+  private readonly running = new Map<number, { item: PlannedItem; progress: number | null; status: string; since: number }>();
+  private finished = 0;
+  private failed = 0;
+  private ticker: NodeJS.Timeout | null = null;
+
+  constructor(
+    private readonly io: IO,
+    private readonly options: ReporterOptions,
+  ) {
+    this.paint = palette(io.colorEnabled);
+    const live = io.stderrIsTTY && !options.quiet;
+    this.spinner = live ? ora({ stream: io.stderr as NodeJS.WriteStream, isEnabled: true, color: io.colorEnabled ? 'cyan' : false, discardStdin: false }) : null;
+  }
+
+  start(): void {
+    if (!this.spinner) return;
+    this.spinner.start(this.liveText());
+    this.ticker = setInterval(() => this.refresh(), 1000);
+    this.ticker.unref();
+  }
+
+  handle(event: RunnerEvent): void {
+    switch (event.type) {
+      case 'item-started':
+        this.running.set(event.item.index, { item: event.item, progress: null, status: 'checking', since: Date.now() });
+        break;
+      case 'task-created': {
+        const entry = this.running.get(event.item.index);
+        if (entry) entry.status = event.reused ? 'collecting' : 'queued';
+        break;
+      }
+      case 'task-progress': {
+        const entry = this.running.get(event.item.index);
+        if (entry) {
+          entry.progress = event.task.progress;
+          entry.status = event.task.status;
+        }
+        break;
+      }
+      case 'retrying':
+        this.note(this.paint.dim(`${event.item.input} (${event.item.style.alias}): retrying in ${(event.delayMs / 1000).toFixed(1)}s: ${event.reason}`));
+        break;
+      case 'item-finished':
+        this.running.delete(event.item.index);
+        this.finished++;
+        if (event.result.status === 'failed') this.failed++;
+        this.printResult(event.result);
+        break;
+    }
+    this.refresh();
+  }
+
+  /** A line on stderr that does not tear the spinner. */
+  note(line: string): void {
+    if (this.options.quiet && !line.startsWith('error')) return;
+    this.withSpinnerCleared(() => this.io.info(line));
+  }
+
+  /** Always shown, even with --quiet: errors and the interrupt notice. */
+  alert(line: string): void {
+    this.withSpinnerCleared(() => this.io.info(line));
+  }
+
+  finish(summary: Summary): void {
+    if (this.ticker) clearInterval(this.ticker);
+    this.spinner?.stop();
+    if (this.options.json) this.io.print(JSON.stringify({ summary }));
+    if (!this.options.quiet) this.io.info(this.paint.bold(describeSummary(summary)));
+  }
+
+  private printResult(result: ItemResult): void {
+    const what = `${result.input} (${result.style})`;
+    this.withSpinnerCleared(() => {
+      if (this.options.json) this.io.print(JSON.stringify(toJsonResult(result)));
+      else if (result.status === 'saved') this.io.print(result.output!);
+      else if (this.options.quiet && result.status === 'skipped') this.io.print(result.output!);
+      if (!this.options.quiet) for (const note of result.notes) this.io.info(this.paint.dim(`${what}: ${note}`));
+      if (result.status === 'skipped' && !this.options.quiet) this.io.info(this.paint.dim(`skipped ${what}: ${result.output} exists (--overwrite replaces it)`));
+      if (result.status === 'failed' || (result.status === 'cancelled' && !this.options.quiet)) {
+        this.io.info(`${this.paint.error('✖')} ${what}: ${result.error?.message}`);
+        if (result.hint && !this.options.quiet) this.io.info(this.paint.dim(`  hint: ${result.hint}`));
+      }
+    });
+  }
+
+  private withSpinnerCleared(write: () => void): void {
+    if (this.spinner?.isSpinning) {
+      this.spinner.clear();
+      write();
+      this.spinner.render();
+    } else write();
+  }
+
+  private refresh(): void {
+    if (this.spinner?.isSpinning) this.spinner.text = this.liveText();
+  }
+
+  private liveText(): string {
+    const elapsed = Date.now() - this.started;
+    if (this.options.total === 1) {
+      const [entry] = this.running.values();
+      if (!entry) return `working · ${formatDuration(elapsed)}`;
+      const progress = entry.progress === null ? '' : ` · ${Math.round(entry.progress * 100)}%`;
+      return `${entry.item.style.alias} · ${entry.item.input} · ${entry.status}${progress} · ${formatDuration(Date.now() - entry.since)}`;
+    }
+    const parts = [`${this.finished}/${this.options.total} done`];
+    if (this.failed) parts.push(`${this.failed} failed`);
+    if (this.running.size) parts.push(`${this.running.size} running`);
+    parts.push(`${formatDuration(elapsed)} elapsed`);
+    if (this.finished > 0 && this.finished < this.options.total) {
+      parts.push(`ETA ${formatDuration((elapsed / this.finished) * (this.options.total - this.finished))}`);
+    }
+    return parts.join(' · ');
+  }
+}
