@@ -3,6 +3,7 @@
  * characters, fewer for short keys, never more than a third of the key.
  */
 export function maskSecret(secret: string): string {
+  if (secret.length < 8) return '****';
   const visible = Math.floor(secret.length / 3);
   const head = Math.min(3, Math.floor(visible / 2));
   const tail = Math.min(4, visible - head);

@@ -43,7 +43,8 @@ export async function checkImage(file: string): Promise<ImageReport> {
 
   let metadata: Metadata;
   try {
-    metadata = await sharp(source).metadata();
+    // Header only: the pixel limit is ours to apply (below), so sharp's must not hide the dimensions.
+    metadata = await sharp(source, { limitInputPixels: false }).metadata();
   } catch {
     return failed(file, [{ rule: 'format', message: 'not an image sharp can read (the content is not JPEG, PNG or another known format)' }], bytes);
   }

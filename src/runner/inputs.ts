@@ -1,5 +1,5 @@
 import { open, readdir, stat } from 'node:fs/promises';
-import { extname, join, relative, sep } from 'node:path';
+import { extname, isAbsolute, join, relative, sep } from 'node:path';
 import { glob, isDynamicPattern } from 'tinyglobby';
 
 /**
@@ -38,7 +38,8 @@ async function expandOne(arg: string, recursive: boolean, allowGlob: boolean): P
   const info = await stat(arg).catch(() => null);
   if (info?.isDirectory()) return listDirectory(arg, recursive);
   if (!info && allowGlob && isDynamicPattern(arg)) {
-    const matches = (await glob(arg, { onlyFiles: true, dot: false, expandDirectories: false })).sort();
+    // Matches are shown the way the pattern was written: absolute for an absolute pattern.
+    const matches = (await glob(arg, { onlyFiles: true, dot: false, expandDirectories: false, absolute: isAbsolute(arg) })).sort();
     if (matches.length === 0) return [{ kind: 'unusable', label: arg, problem: 'no files match this pattern' }];
     return matches.map((path) => ({ kind: 'file', path, relativeDir: '' }));
   }
