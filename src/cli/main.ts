@@ -65,8 +65,11 @@ export async function main(argv: readonly string[], io: IO = processIO()): Promi
  * it throws; only the exit code is left to decide. Kept here so `--help` loads nothing more.
  */
 function commanderExitCode(error: unknown): number | undefined {
-  const code = (error as { code?: unknown }).code;
+  const { code, exitCode } = error as { code?: unknown; exitCode?: unknown };
   if (typeof code !== 'string' || !code.startsWith('commander.')) return undefined;
-  if (code === 'commander.helpDisplayed' || code === 'commander.version') return ExitCode.OK;
+  // Help and version set their own code (0); everything else commander throws is a usage error.
+  if (code === 'commander.helpDisplayed' || code === 'commander.help' || code === 'commander.version') {
+    return typeof exitCode === 'number' ? exitCode : ExitCode.OK;
+  }
   return ExitCode.USAGE;
 }
