@@ -28,6 +28,8 @@ export interface EmulatorOptions {
   /** Reads of a task older than this answer 404, like expired results. */
   resultTtlMs?: number;
   now?: () => number;
+  /** Called after each task is created, with the running count: lets a test act at an exact point. */
+  onTaskCreated?: (count: number) => void;
 }
 
 export interface EmulatorStats {
@@ -122,6 +124,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
       variant: wire === 'mixed' ? ROTATION[stats.tasks_created % ROTATION.length]! : wire,
     };
     tasks.set(task.id, task);
+    options.onTaskCreated?.(stats.tasks_created);
     void render(() => produceResult(task, valid.image, options.plain === true));
     if (dropsLeft > 0) {
       dropsLeft--;

@@ -15,6 +15,8 @@ export interface RateGateOptions {
   readonly baseBackoffMs?: number;
   readonly maxBackoffMs?: number;
   readonly recoverAfter?: number;
+  /** Told whenever the concurrency changes, so people can see the batch slow down and recover. */
+  readonly onChange?: (concurrency: number, reason: 'rate-limited' | 'recovered') => void;
 }
 
 export class AdaptiveRateGate implements RequestGate {
@@ -42,7 +44,11 @@ export class AdaptiveRateGate implements RequestGate {
     const base = this.options.baseBackoffMs ?? 1000;
     const backoff = retryAfterMs ?? Math.min(this.options.maxBackoffMs ?? 30_000, base * 2 ** (this.strikes - 1));
     this.pausedUntil = Math.max(this.pausedUntil, this.clock.now() + backoff);
-    this.limit.concurrency = Math.max(1, Math.floor(this.limit.concurrency / 2));
+    const lowered = Math.max(1, Math.floor(this.limit.concurrency / 2));
+    if (lowered !== this.limit.concurrency) {
+      this.limit.concurrency = lowered;
+      this.options.onChange?.(lowered, 'rate-limited');
+    }
   }
 
   succeeded(): void {
@@ -51,6 +57,7 @@ export class AdaptiveRateGate implements RequestGate {
     if (++this.successes >= (this.options.recoverAfter ?? 4)) {
       this.successes = 0;
       this.limit.concurrency = Math.min(this.options.maxConcurrency, this.limit.concurrency + 1);
+      this.options.onChange?.(this.limit.concurrency, 'recovered');
     }
   }
 

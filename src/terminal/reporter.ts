@@ -67,8 +67,10 @@ export class RunReporter {
         this.running.delete(event.item.index);
         this.finished++;
         if (event.result.status === 'failed') this.failed++;
+        // Counters first, so the spinner redrawn under the printed line already shows them.
+        this.refresh();
         this.printResult(event.result);
-        break;
+        return;
     }
     this.refresh();
   }

@@ -49,8 +49,12 @@ export async function runStylize(inputs: string[], options: StylizeOptions, cont
   if (options.maxTasks !== undefined) await enforceMaxTasks(items, options.maxTasks, settings.overwrite);
 
   const limit = pLimit(concurrency);
-  const gate = new AdaptiveRateGate(limit, systemClock, { maxConcurrency: concurrency });
   const reporter = new RunReporter(io, { json: options.json === true, quiet: options.quiet === true, total: items.length });
+  const gate = new AdaptiveRateGate(limit, systemClock, {
+    maxConcurrency: concurrency,
+    onChange: (now, reason) =>
+      reporter.note(paint.warn(reason === 'rate-limited' ? `rate limited (429): slowing down to ${now} at a time` : `no more 429s: back up to ${now} at a time`)),
+  });
   const connection = await openConnection(options, io.env, config, {
     warn: (line) => io.info(paint.warn(line)),
     log: context.verbose ? (line) => reporter.note(paint.dim(line)) : undefined,
