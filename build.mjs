@@ -28,7 +28,8 @@ const lazyChildProcess = {
 
 await rm(new URL('./dist', import.meta.url), { recursive: true, force: true });
 await build({
-  entryPoints: ['src/cli/main.ts'],
+  // The second entry lets the benchmark time the real image preparation code, not a copy of it.
+  entryPoints: ['src/cli/main.ts', 'src/image/prepare.ts'],
   outbase: 'src',
   outdir: 'dist',
   bundle: true,

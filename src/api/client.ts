@@ -19,6 +19,9 @@ import { CREATE_POLICY, READ_POLICY, isRetryableRead, isSafeToRetryCreate, parse
 import { parseErrorBody, parseTask, type ResultImage, type Task } from './wire.js';
 import type { CreateBody } from './request-body.js';
 
+/** A create body: an object (small, tests) or the encoded JSON bytes (encodeCreateBody). */
+export type CreatePayload = CreateBody | Buffer;
+
 /**
  * Lets a batch coordinate its requests: wait while the service is rate limiting us, and
  * learn about every 429 and every success. A single request needs none of it.
@@ -96,7 +99,7 @@ export class SparkClient {
   }
 
   /** POST a create. Retried only when the answer proves nothing was created; otherwise "outcome unknown". */
-  async createTask(body: CreateBody, call: CallOptions = {}): Promise<Task> {
+  async createTask(body: CreatePayload, call: CallOptions = {}): Promise<Task> {
     return withRetries(
       async () => {
         let response: RawResponse;
@@ -197,13 +200,14 @@ export class SparkClient {
     return response.rawBody;
   }
 
-  private async send(method: 'GET' | 'POST', path: string, json: unknown, signal: AbortSignal | undefined, timeoutMs: number): Promise<RawResponse> {
+  private async send(method: 'GET' | 'POST', path: string, payload: CreatePayload | undefined, signal: AbortSignal | undefined, timeoutMs: number): Promise<RawResponse> {
     await this.gate.whenOpen(signal);
     const started = this.clock.now();
     const url = `${this.options.baseUrl}/${path}`;
     this.options.log?.(`${method} ${url}`);
     try {
-      const response = await this.api(path, { method, json, signal, timeout: { request: timeoutMs } });
+      const body = payload === undefined ? {} : Buffer.isBuffer(payload) ? { body: payload, headers: { 'content-type': 'application/json' } } : { json: payload };
+      const response = await this.api(path, { method, signal, timeout: { request: timeoutMs }, ...body });
       this.options.log?.(`${method} ${url} -> ${response.statusCode} (${this.clock.now() - started} ms)`);
       if (response.statusCode === 429) this.gate.rateLimited(parseRetryAfter(response.headers['retry-after'], this.clock.now()));
       else if (response.statusCode < 500) this.gate.succeeded();

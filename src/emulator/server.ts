@@ -125,7 +125,9 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
     };
     tasks.set(task.id, task);
     options.onTaskCreated?.(stats.tasks_created);
-    void render(() => produceResult(task, valid.image, options.plain === true));
+    const rendering = render(() => produceResult(task, valid.image, options.plain === true));
+    // Latency 0 is a synchronous service: the create answer already carries the result.
+    if (latencyMs === 0) await rendering;
     if (dropsLeft > 0) {
       dropsLeft--;
       request.socket.destroy();

@@ -1,5 +1,5 @@
 import { readFile, stat } from 'node:fs/promises';
-import { sharp, type Metadata } from './sharp.js';
+import { imageWork, sharp, type Metadata } from './sharp.js';
 import { IMAGE_RULES, formatName, humanBytes, sizeViolations, type RuleViolation } from './rules.js';
 
 export interface ImageReport {
@@ -26,7 +26,11 @@ export interface ImageReport {
  * provider's maximum, so a decompression bomb (huge dimensions in a tiny file) is refused
  * from its header with bounded memory.
  */
-export async function checkImage(file: string): Promise<ImageReport> {
+export function checkImage(file: string): Promise<ImageReport> {
+  return imageWork(() => inspect(file));
+}
+
+async function inspect(file: string): Promise<ImageReport> {
   const fileProblem = await statProblem(file);
   if ('violation' in fileProblem) return failed(file, [fileProblem.violation], null);
   const bytes = fileProblem.size;

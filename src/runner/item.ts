@@ -1,7 +1,8 @@
 import { dirname } from 'node:path';
 import type { SparkClient } from '../api/client.js';
 import { ProtocolError, TaskFailedError, TaskNotFoundError } from '../api/errors.js';
-import { buildCreateBody, type LogoInfo } from '../api/request-body.js';
+import { encodeCreateBody, type LogoInfo } from '../api/request-body.js';
+import type { Task } from '../api/wire.js';
 import type { Clock } from '../core/clock.js';
 import { InputError, InterruptedError, isSparkError } from '../core/errors.js';
 import { shellCommand } from '../core/shell-quote.js';
@@ -92,6 +93,7 @@ export async function runItem(item: PlannedItem, context: ItemContext): Promise<
     const prior = journal.lookup(key);
     const collectable = prior !== undefined && clock.now() - prior.createdAt < COLLECTABLE_FOR_MS;
     let createdAt: number | undefined;
+    let answered: Task | null = null;
     if (collectable && prior.outcome === 'failed' && !settings.retryFailed) {
       taskId = prior.created.task_id;
       failedEarlier = true;
@@ -102,9 +104,9 @@ export async function runItem(item: PlannedItem, context: ItemContext): Promise<
       emit({ type: 'task-created', item, taskId, reused: true });
     } else {
       if (interrupt.aborted) return finish(interruptedResult('not started'));
-      const body = buildCreateBody({
+      const body = encodeCreateBody({
         style: item.style,
-        image: prepared ? { base64: prepared.bytes.toString('base64') } : { url: item.input },
+        image: prepared ? { bytes: prepared.bytes } : { url: item.input },
         returnUrl: settings.returnUrl,
         logo: settings.logo,
       });
@@ -114,6 +116,7 @@ export async function runItem(item: PlannedItem, context: ItemContext): Promise<
       });
       letGo();
       taskId = task.id;
+      answered = task;
       created = true;
       createdAt = clock.now();
       journal.recordCreated({
@@ -132,7 +135,8 @@ export async function runItem(item: PlannedItem, context: ItemContext): Promise<
 
     letGo();
     const saveDir = item.outputBase ? dirname(item.outputBase) : '.';
-    const done = await pollTask(client, taskId, {
+    // A create answered "completed" (a fast or synchronous gateway) needs no polling at all.
+    const done = answered?.state === 'completed' ? answered : await pollTask(client, taskId, {
       clock,
       deadline: clock.now() + settings.timeoutMs,
       signal: interrupt,

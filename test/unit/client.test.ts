@@ -15,7 +15,7 @@ import { resolveStyle } from '../../src/catalog/styles.js';
 import { fakeClock } from '../helpers/fake-clock.js';
 import { hangUp, json, stubServer } from '../helpers/stub-server.js';
 
-const body = buildCreateBody({ style: resolveStyle('marvel'), image: { base64: 'QUJD' }, returnUrl: true, logo: null });
+const body = buildCreateBody({ style: resolveStyle('marvel'), image: { bytes: Buffer.from('ABC') }, returnUrl: true, logo: null });
 const created = json(200, { id: 'task-1', status: 'pending' });
 
 function client(baseUrl: string, clock = fakeClock(), extra: Partial<ConstructorParameters<typeof SparkClient>[0]> = {}) {

@@ -67,7 +67,7 @@ function planFor(
   }
   const body = buildCreateBody({
     style: item.style,
-    image: prepared ? { base64: prepared.bytes.toString('base64') } : { url: item.input },
+    image: prepared ? { bytes: prepared.bytes } : { url: item.input },
     returnUrl: settings.returnUrl,
     logo: settings.logo,
   });

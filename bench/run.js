@@ -1,0 +1,196 @@
+#!/usr/bin/env node
+// The benchmark: `npm run bench` (full) or `npm run bench -- --quick` (under a minute).
+// Everything is measured in one run on this machine and reported as ratios against a
+// baseline measured in the same run, so numbers from different machines stay comparable:
+//   (a) batch wall time / ideal (N x L / C), with the emulator's tasks taking L = 10 s each;
+//   (b) peak RSS of the CLI for batches of 100 and 1000 images at concurrency 8;
+//   (c) startup of `--help` and `styles --json` / startup of `node -e ''`;
+//   (d) CPU time to check and base64-encode a 5 MB, 4096-pixel JPEG.
+// Writes bench/results.json. Loopback only: the emulator runs on 127.0.0.1.
+import { spawn, spawnSync } from 'node:child_process';
+import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpus, totalmem } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import sharp from 'sharp';
+
+const root = fileURLToPath(new URL('..', import.meta.url));
+const cli = join(root, 'bin', 'spark-style.js');
+const quick = process.argv.includes('--quick');
+// --only=a,b (development): run just some parts; results.json is written only by a complete run.
+const only = new Set((process.argv.find((arg) => arg.startsWith('--only='))?.slice(7) ?? 'a,b,c,d').split(','));
+const plan = quick
+  ? { batch: { n: 32, c: 16, latencyMs: 10_000 }, memory: { sizes: [100, 1000], c: 8 }, startupRuns: 15, cpuRuns: 3 }
+  : { batch: { n: 100, c: 8, latencyMs: 10_000 }, memory: { sizes: [100, 1000], c: 8 }, startupRuns: 40, cpuRuns: 10 };
+const TARGETS = { batch_ratio: 1.15, rss_mb: 250, startup_ratio: 1.3 };
+const work = join(root, 'bench', 'tmp');
+
+const median = (values) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
+const log = (line) => process.stderr.write(`${line}\n`);
+
+/** The emulator as its own process (`spark-style emulator`), so its CPU is not the CLI's. */
+async function startEmulator(latencyMs) {
+  const child = spawn(process.execPath, [cli, 'emulator', '--port', '0', '--latency', String(latencyMs), '--plain'], { stdio: ['ignore', 'pipe', 'ignore'] });
+  const url = await new Promise((resolve, reject) => {
+    let text = '';
+    child.stdout.on('data', (chunk) => {
+      text += chunk;
+      if (text.includes('\n')) resolve(text.split('\n')[0].trim());
+    });
+    child.once('exit', (code) => reject(new Error(`emulator exited with ${code}`)));
+  });
+  return { url, stop: () => child.kill('SIGTERM') };
+}
+
+/** n distinct photos: one real photo, made unique by a comment segment holding its number. */
+function writePhotos(dir, n) {
+  const base = readFileSync(join(root, 'fixtures', 'photos', 'bridge_1302x953.jpg'));
+  mkdirSync(dir, { recursive: true });
+  for (let i = 0; i < n; i++) {
+    const text = Buffer.from(`bench photo ${i}`);
+    const segment = Buffer.concat([Buffer.from([0xff, 0xfe, 0, text.length + 2]), text]);
+    writeFileSync(join(dir, `photo-${String(i).padStart(4, '0')}.jpg`), Buffer.concat([base.subarray(0, 2), segment, base.subarray(2)]));
+  }
+}
+
+/** Runs the CLI, sampling its peak resident set (VmHWM) from /proc until it exits. */
+async function runCli(args, env) {
+  const started = performance.now();
+  const child = spawn(process.execPath, [cli, ...args], { env: { ...process.env, ...env }, stdio: ['ignore', 'ignore', 'pipe'] });
+  let stderr = '';
+  child.stderr.on('data', (chunk) => (stderr += chunk));
+  let peakKb = 0;
+  const sample = () => {
+    try {
+      const match = /VmHWM:\s+(\d+) kB/.exec(readFileSync(`/proc/${child.pid}/status`, 'utf8'));
+      if (match) peakKb = Math.max(peakKb, Number(match[1]));
+    } catch {
+      // the process has just exited
+    }
+  };
+  const timer = setInterval(sample, 25);
+  const code = await new Promise((resolve) => child.once('exit', resolve));
+  clearInterval(timer);
+  return { code, wallMs: performance.now() - started, peakRssMb: peakKb / 1024, stderr };
+}
+
+async function stylizeBatch(count, concurrency, latencyMs, label) {
+  const dir = join(work, label);
+  rmSync(dir, { recursive: true, force: true });
+  writePhotos(join(dir, 'in'), count);
+  const emulator = await startEmulator(latencyMs);
+  try {
+    const result = await runCli(['stylize', join(dir, 'in'), '--style', 'ghibli', '--out', join(dir, 'out'), '--concurrency', String(concurrency), '--quiet'], {
+      SPARK_STYLE_BASE_URL: emulator.url,
+      SPARK_STYLE_API_KEY: 'bench',
+      SPARK_STYLE_CONFIG_DIR: join(dir, 'config'),
+      NO_COLOR: '1',
+    });
+    if (result.code !== 0) throw new Error(`${label}: the CLI exited with ${result.code}\n${result.stderr}`);
+    return result;
+  } finally {
+    emulator.stop();
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+function startup() {
+  const commands = { node: ['-e', ''], help: [cli, '--help'], styles: [cli, 'styles', '--json'] };
+  const times = Object.fromEntries(Object.keys(commands).map((name) => [name, []]));
+  for (let run = 0; run < plan.startupRuns + 3; run++) {
+    // Interleaved, so that a busy moment of the machine hits all three alike; 3 warm-up rounds.
+    for (const [name, args] of Object.entries(commands)) {
+      const started = performance.now();
+      spawnSync(process.execPath, args, { stdio: 'ignore' });
+      if (run >= 3) times[name].push(performance.now() - started);
+    }
+  }
+  return Object.fromEntries(Object.entries(times).map(([name, list]) => [name, median(list)]));
+}
+
+async function cpuPerImage() {
+  const path = join(work, 'big.jpg');
+  const noise = await sharp({ create: { width: 4096, height: 3072, channels: 3, noise: { type: 'gaussian', mean: 128, sigma: 40 } } })
+    .blur(1.2)
+    .png()
+    .toBuffer();
+  let quality = 95;
+  let bytes;
+  do {
+    bytes = await sharp(noise).jpeg({ quality }).toBuffer();
+    quality -= 3;
+  } while (bytes.length > 5 * 1024 * 1024 && quality > 20);
+  writeFileSync(path, bytes);
+  const { prepareFile } = await import('../dist/image/prepare.js');
+  const samples = [];
+  for (let run = 0; run < plan.cpuRuns; run++) {
+    const before = process.cpuUsage();
+    const prepared = await prepareFile(path, null);
+    const encoded = prepared.bytes.toString('base64');
+    const used = process.cpuUsage(before);
+    if (encoded.length === 0) throw new Error('nothing encoded');
+    samples.push((used.user + used.system) / 1000);
+  }
+  rmSync(path);
+  return { ms: median(samples), bytes: bytes.length };
+}
+
+mkdirSync(work, { recursive: true });
+log(`spark-style benchmark (${quick ? 'quick' : 'full'}) on ${cpus()[0]?.model ?? 'unknown CPU'}, ${cpus().length} cores, Node ${process.version}`);
+
+const results = {
+  date: new Date().toISOString(),
+  mode: quick ? 'quick' : 'full',
+  machine: { cpu: cpus()[0]?.model ?? 'unknown', cores: cpus().length, memory_gb: Math.round(totalmem() / 2 ** 30), node: process.version, platform: process.platform },
+  targets: { batch_ratio: TARGETS.batch_ratio, rss_mb: TARGETS.rss_mb, startup_ratio: TARGETS.startup_ratio },
+};
+const checks = [];
+
+if (only.has('c')) {
+  log('(c) startup...');
+  const ms = startup();
+  results.startup_ratio_help = Number((ms.help / ms.node).toFixed(3));
+  results.startup_ratio_styles = Number((ms.styles / ms.node).toFixed(3));
+  results.startup_ms = Object.fromEntries(Object.entries(ms).map(([name, value]) => [name, Number(value.toFixed(1))]));
+  checks.push(['startup --help / node', results.startup_ratio_help, `<= ${TARGETS.startup_ratio}`, results.startup_ratio_help <= TARGETS.startup_ratio]);
+  checks.push(['startup styles --json / node', results.startup_ratio_styles, `<= ${TARGETS.startup_ratio}`, results.startup_ratio_styles <= TARGETS.startup_ratio]);
+}
+if (only.has('d')) {
+  log('(d) check + encode a 5 MB 4096-pixel JPEG...');
+  const cpu = await cpuPerImage();
+  results.per_image_ms = Number(cpu.ms.toFixed(1));
+  results.per_image_bytes = cpu.bytes;
+  checks.push(['CPU per 5 MB image (ms)', results.per_image_ms, 'report', true]);
+}
+if (only.has('a')) {
+  const { n, c, latencyMs } = plan.batch;
+  log(`(a) batch of ${n} at concurrency ${c}, tasks of ${latencyMs / 1000} s...`);
+  const batch = await stylizeBatch(n, c, latencyMs, 'batch');
+  const idealMs = (n * latencyMs) / c;
+  results.batch_ratio = Number((batch.wallMs / idealMs).toFixed(3));
+  results.batch = { images: n, concurrency: c, task_seconds: latencyMs / 1000, wall_s: Number((batch.wallMs / 1000).toFixed(2)), ideal_s: idealMs / 1000 };
+  checks.push(['batch wall / ideal', results.batch_ratio, `<= ${TARGETS.batch_ratio}`, results.batch_ratio <= TARGETS.batch_ratio]);
+}
+if (only.has('b')) {
+  const rss = {};
+  for (const size of plan.memory.sizes) {
+    log(`(b) memory for a batch of ${size} at concurrency ${plan.memory.c}...`);
+    rss[size] = (await stylizeBatch(size, plan.memory.c, 0, `memory-${size}`)).peakRssMb;
+  }
+  results.rss_mb_100 = Number(rss[100].toFixed(1));
+  results.rss_mb_1000 = Number(rss[1000].toFixed(1));
+  checks.push(['peak RSS, 100 images (MB)', results.rss_mb_100, `<= ${TARGETS.rss_mb}`, results.rss_mb_100 <= TARGETS.rss_mb]);
+  // Flat: ten times the images may not cost more than a quarter more memory.
+  checks.push(['peak RSS, 1000 images (MB)', results.rss_mb_1000, `<= ${TARGETS.rss_mb}, flat`, results.rss_mb_1000 <= TARGETS.rss_mb && results.rss_mb_1000 <= results.rss_mb_100 * 1.25]);
+}
+rmSync(work, { recursive: true, force: true });
+
+results.pass = checks.every(([, , , ok]) => ok);
+if (only.size === 4) writeFileSync(join(root, 'bench', 'results.json'), `${JSON.stringify(results, null, 2)}\n`);
+
+console.log(`\n${'measure'.padEnd(32)}${'value'.padStart(10)}  target`);
+for (const [name, value, target, ok] of checks) console.log(`${name.padEnd(32)}${String(value).padStart(10)}  ${target}${ok ? '' : '  MISSED'}`);
+if (results.batch) console.log(`\nbatch: ${results.batch.wall_s} s for ${results.batch.images} images (ideal ${results.batch.ideal_s} s)`);
+if (results.startup_ms) console.log(`startup: node ${results.startup_ms.node} ms, --help ${results.startup_ms.help} ms, styles --json ${results.startup_ms.styles} ms`);
+if (only.size === 4) console.log('written to bench/results.json');
+process.exitCode = results.pass ? 0 : 1;
