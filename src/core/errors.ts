@@ -57,6 +57,10 @@ export class InterruptedError extends SparkError {
   }
 }
 
+/**
+ * By shape, not instanceof: the startup bundle and the command bundle each carry a copy of
+ * this module (see build.mjs), so one error class can arrive as two.
+ */
 export function isSparkError(error: unknown): error is SparkError {
-  return error instanceof SparkError;
+  return error instanceof Error && typeof (error as Partial<SparkError>).kind === 'string' && typeof (error as Partial<SparkError>).code === 'string';
 }
