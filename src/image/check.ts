@@ -14,8 +14,17 @@ export interface ImageReport {
   readonly errors: readonly RuleViolation[];
   /** EXIF orientation tag (1 when absent). */
   readonly orientation: number;
-  /** EXIF, ICC, XMP or IPTC present: --fix strips it unless --keep-metadata. */
+  /** EXIF, XMP, IPTC or comments present (not the ICC colour profile): --fix strips it unless --keep-metadata. */
   readonly hasMetadata: boolean;
+  /** Which of them, for the report: ["EXIF", "XMP"]. */
+  readonly metadataKinds: readonly string[];
+  /** Pixel layout, for --fix: CMYK, 16-bit and palette images are converted to 8-bit sRGB. */
+  readonly colourSpace: string | null;
+  readonly sixteenBit: boolean;
+  readonly palette: boolean;
+  readonly alpha: boolean;
+  /** Image pages (GIF frames); --fix keeps the first. */
+  readonly pages: number;
   /** The file's bytes, when it was small enough to read whole (<= the size limit). */
   readonly data?: Buffer;
 }
@@ -27,10 +36,11 @@ export interface ImageReport {
  * from its header with bounded memory.
  */
 export function checkImage(file: string): Promise<ImageReport> {
-  return imageWork(() => inspect(file));
+  return imageWork(() => inspectImage(file));
 }
 
-async function inspect(file: string): Promise<ImageReport> {
+/** checkImage without the queue, for callers already inside imageWork (queues must not nest). */
+export async function inspectImage(file: string): Promise<ImageReport> {
   const fileProblem = await statProblem(file);
   if ('violation' in fileProblem) return failed(file, [fileProblem.violation], null);
   const bytes = fileProblem.size;
@@ -53,7 +63,8 @@ async function inspect(file: string): Promise<ImageReport> {
     return failed(file, [{ rule: 'format', message: 'not an image sharp can read (the content is not JPEG, PNG or another known format)' }], bytes);
   }
 
-  const format = metadata.format === 'heif' && metadata.compression === 'av1' ? 'avif' : (metadata.format as string);
+  // sharp says "heif" for both; they differ in what can decode them.
+  const format = metadata.format === 'heif' ? (metadata.compression === 'av1' ? 'avif' : 'heic') : (metadata.format as string);
   const width = metadata.autoOrient?.width ?? metadata.width;
   const height = metadata.autoOrient?.height ?? metadata.height;
   const errors: RuleViolation[] = [];
@@ -64,7 +75,7 @@ async function inspect(file: string): Promise<ImageReport> {
 
   const decodable = errors.every((error) => error.rule !== 'max-size');
   if (decodable) {
-    const decodeError = await decodeProblem(source);
+    const decodeError = await decodeProblem(source, format);
     if (decodeError) errors.push({ rule: 'decodes', message: decodeError });
   }
 
@@ -77,9 +88,25 @@ async function inspect(file: string): Promise<ImageReport> {
     bytes,
     errors,
     orientation: metadata.orientation ?? 1,
-    hasMetadata: Boolean(metadata.exif || metadata.icc || metadata.xmp || metadata.iptc),
+    hasMetadata: metadataKindsOf(metadata).length > 0,
+    metadataKinds: metadataKindsOf(metadata),
+    colourSpace: metadata.space ?? null,
+    sixteenBit: metadata.depth === 'ushort',
+    palette: metadata.isPalette === true,
+    alpha: metadata.hasAlpha === true,
+    pages: metadata.pages ?? 1,
     data: errors.length === 0 ? data : undefined,
   };
+}
+
+function metadataKindsOf(metadata: Metadata): string[] {
+  const kinds: [string, unknown][] = [
+    ['EXIF', metadata.exif],
+    ['XMP', metadata.xmp],
+    ['IPTC', metadata.iptc],
+    ['comments', metadata.comments?.length],
+  ];
+  return kinds.filter(([, present]) => Boolean(present)).map(([kind]) => kind);
 }
 
 async function statProblem(file: string): Promise<{ size: number } | { violation: RuleViolation }> {
@@ -99,18 +126,36 @@ async function statProblem(file: string): Promise<{ size: number } | { violation
  * Decodes every pixel (a truncated or corrupt file fails here) while shrinking on load,
  * so a 4096 x 4096 photo costs a fraction of its full-size memory.
  */
-async function decodeProblem(source: Buffer | string): Promise<string | null> {
+async function decodeProblem(source: Buffer | string, format: string): Promise<string | null> {
   try {
     await sharp(source, { failOn: 'error' }).resize(256, 256, { fit: 'inside' }).raw().toBuffer();
     return null;
   } catch (error) {
+    // The prebuilt libvips reads HEIF's AV1 flavour (AVIF) but not HEVC, which iPhones write.
+    if (format === 'heic') return 'this sharp build cannot decode HEIC (HEVC) images; export the photo as JPEG first';
     const reason = error instanceof Error ? error.message.split('\n')[0] : String(error);
     return `the image data is truncated or corrupt (${reason})`;
   }
 }
 
 function failed(file: string, errors: RuleViolation[], bytes: number | null): ImageReport {
-  return { file, ok: false, format: null, width: null, height: null, bytes, errors, orientation: 1, hasMetadata: false };
+  return {
+    file,
+    ok: false,
+    format: null,
+    width: null,
+    height: null,
+    bytes,
+    errors,
+    orientation: 1,
+    hasMetadata: false,
+    metadataKinds: [],
+    colourSpace: null,
+    sixteenBit: false,
+    palette: false,
+    alpha: false,
+    pages: 1,
+  };
 }
 
 export function describeFsError(error: unknown): string {

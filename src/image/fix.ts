@@ -1,6 +1,161 @@
-import { UsageError } from '../core/errors.js';
+import { createHash } from 'node:crypto';
+import { createReadStream } from 'node:fs';
+import { InputError } from '../core/errors.js';
+import { inspectImage, describeReport, type ImageReport } from './check.js';
 import type { FixOptions, PreparedImage } from './prepare.js';
+import { formatName, humanBytes, IMAGE_RULES, sizeViolations } from './rules.js';
+import { imageWork, sharp, type Sharp } from './sharp.js';
+import { stripMetadata } from './strip-metadata.js';
 
-export async function repairImage(_path: string, _options: FixOptions): Promise<PreparedImage> {
-  throw new UsageError('--fix is not available yet');
+/** sharp's own default decode limit; bigger images are refused rather than repaired. */
+export const MAX_REPAIR_PIXELS = 268_402_689;
+
+/** Tried in turn until the JPEG fits 5 MB. */
+const JPEG_QUALITIES = [90, 84, 78, 72, 64, 56, 48, 40];
+
+/**
+ * --fix: turns anything sharp can read into bytes the API accepts, and says what changed.
+ * The original file is only read. Files that pass every rule and carry nothing to remove are
+ * sent as they are; metadata alone is removed losslessly where possible; everything else is
+ * decoded once, oriented, converted to 8-bit sRGB, resized into the allowed range and encoded
+ * (JPEG, or PNG when transparency matters) at the best quality that fits 5 MB.
+ */
+export function repairImage(path: string, options: FixOptions): Promise<PreparedImage> {
+  return imageWork(() => repair(path, options));
+}
+
+async function repair(path: string, options: FixOptions): Promise<PreparedImage> {
+  const report = await inspectImage(path);
+  const fatal = report.errors.find((error) => error.rule === 'readable' || error.rule === 'regular-file' || error.rule === 'decodes');
+  if (fatal || report.format === null || report.width === null || report.height === null) {
+    throw new InputError(`cannot fix: ${describeReport(report)}`, { code: fatal?.rule ?? 'format' });
+  }
+  const pixels = report.width * report.height;
+  if (pixels > MAX_REPAIR_PIXELS) {
+    throw new InputError(
+      `cannot fix: ${report.width}x${report.height} is ${Math.round(pixels / 1e6)} megapixels, over the ${Math.round(MAX_REPAIR_PIXELS / 1e6)}-megapixel limit; refusing to decode it`,
+      { code: 'pixel-limit' },
+    );
+  }
+  const sha256 = await hashFile(path);
+
+  if (!needsNewPixels(report)) {
+    const original = report.data!;
+    if (!report.hasMetadata || options.keepMetadata) return { bytes: original, sha256, changes: [], warnings: [] };
+    const stripped = stripMetadata(original, report.format);
+    if (stripped) return { bytes: stripped, sha256, changes: [`removed metadata (${report.metadataKinds.join(', ')}) without re-encoding`], warnings: [] };
+  }
+  return { ...(await reencode(path, report, options)), sha256 };
+}
+
+/** Whether the pixels themselves must be decoded and encoded again. */
+function needsNewPixels(report: ImageReport): boolean {
+  return !report.ok || report.orientation !== 1 || report.colourSpace === 'cmyk' || report.sixteenBit || report.palette;
+}
+
+async function reencode(path: string, report: ImageReport, options: FixOptions): Promise<Omit<PreparedImage, 'sha256'>> {
+  const changes: string[] = [];
+  const warnings: string[] = [];
+  const width = report.width!;
+  const height = report.height!;
+  if (report.format !== 'jpeg' && report.format !== 'png') changes.push(`converted ${formatName(report.format)}`);
+  if (report.pages > 1) changes.push(`kept the first of ${report.pages} frames`);
+  if (report.orientation !== 1) changes.push(`rotated upright (EXIF orientation ${report.orientation})`);
+  if (report.colourSpace === 'cmyk') changes.push('converted CMYK to sRGB');
+  if (report.sixteenBit) changes.push('converted 16-bit to 8-bit');
+  if (report.palette) changes.push('expanded the palette to full colour');
+
+  const target = targetSize(width, height);
+  if (target.width !== width || target.height !== height) {
+    const verb = target.width > width ? 'upscaled' : 'downscaled';
+    changes.push(`${verb} ${width}x${height} to ${target.width}x${target.height}`);
+    if (verb === 'upscaled') warnings.push(`upscaled from ${width}x${height}: quality will suffer; a larger original gives a better result`);
+  }
+
+  const decode = (): Sharp =>
+    sharp(path, { failOn: 'error', limitInputPixels: MAX_REPAIR_PIXELS, page: 0 })
+      .autoOrient()
+      .resize(target.width, target.height, { fit: 'fill', kernel: 'lanczos3' })
+      .toColourspace('srgb');
+  const transparent = report.alpha && !(await sharp(path, { page: 0, limitInputPixels: MAX_REPAIR_PIXELS }).resize(256, 256, { fit: 'inside' }).stats()).isOpaque;
+
+  let encoded: { bytes: Buffer; note: string | null } | null = null;
+  try {
+    if (transparent) {
+      const png = await withMetadata(decode(), options).png({ compressionLevel: 9, adaptiveFiltering: true }).toBuffer();
+      if (png.length <= IMAGE_RULES.maxBytes) {
+        encoded = { bytes: png, note: report.format === 'png' ? null : 'saved as PNG to keep the transparency' };
+      } else {
+        changes.push('flattened the transparency onto white (as PNG it was over 5 MB)');
+      }
+    }
+    if (!encoded) encoded = await fittingJpeg(decode, transparent || report.alpha, options);
+  } catch (error) {
+    const reason = error instanceof Error ? error.message.split('\n')[0] : String(error);
+    throw new InputError(`cannot fix: the image could not be decoded: ${reason}`, { code: 'decodes' });
+  }
+  if (encoded.note) changes.push(encoded.note);
+  if (report.hasMetadata && !options.keepMetadata) changes.push(`removed metadata (${report.metadataKinds.join(', ')})`);
+
+  const problems = sizeViolations(encoded.bytes.length, target.width, target.height);
+  if (problems.length) throw new InputError(`cannot fix: ${problems.map((problem) => problem.message).join('; ')}`, { code: problems[0]!.rule });
+  return { bytes: encoded.bytes, changes, warnings };
+}
+
+async function fittingJpeg(decode: () => Sharp, flatten: boolean, options: FixOptions): Promise<{ bytes: Buffer; note: string | null }> {
+  const flattened = () => decode().flatten({ background: '#ffffff' });
+  // With no metadata to carry over, decode and resize once; each quality step only encodes again.
+  const raw = options.keepMetadata ? null : await flattened().raw().toBuffer({ resolveWithObject: true });
+  const encodeAt = (quality: number) =>
+    raw
+      ? sharp(raw.data, { raw: { width: raw.info.width, height: raw.info.height, channels: raw.info.channels } }).jpeg({ quality }).toBuffer()
+      : withMetadata(flattened(), options).jpeg({ quality }).toBuffer();
+  for (const quality of JPEG_QUALITIES) {
+    const jpeg = await encodeAt(quality);
+    if (jpeg.length <= IMAGE_RULES.maxBytes) {
+      const notes = [quality < JPEG_QUALITIES[0]! ? `encoded as JPEG at quality ${quality} to fit 5 MB` : 'encoded as JPEG'];
+      if (flatten) notes.push('transparent areas on white');
+      return { bytes: jpeg, note: notes.join(', ') };
+    }
+  }
+  throw new InputError(`cannot fix: even at JPEG quality ${JPEG_QUALITIES.at(-1)} the image is over ${humanBytes(IMAGE_RULES.maxBytes)}`, { code: 'max-bytes' });
+}
+
+function withMetadata(image: Sharp, options: FixOptions): Sharp {
+  // sharp drops all metadata unless asked; autoOrient() has already reset the orientation tag.
+  return options.keepMetadata ? image.keepMetadata() : image;
+}
+
+/**
+ * Into the provider's range: at most 4096 on the long side; at least 600 short and 800 long,
+ * scaling up by max(600 / short, 800 / long). The aspect ratio is kept.
+ */
+export function targetSize(width: number, height: number): { width: number; height: number } {
+  const short = Math.min(width, height);
+  const long = Math.max(width, height);
+  let scale = 1;
+  if (long > IMAGE_RULES.maxSide) scale = IMAGE_RULES.maxSide / long;
+  else if (short < IMAGE_RULES.minShortSide || long < IMAGE_RULES.minLongSide) {
+    scale = Math.max(IMAGE_RULES.minShortSide / short, IMAGE_RULES.minLongSide / long);
+  }
+  if (scale === 1) return { width, height };
+  const round = scale > 1 ? Math.ceil : Math.floor;
+  const scaled = { width: Math.max(1, round(width * scale)), height: Math.max(1, round(height * scale)) };
+  if (Math.max(scaled.width, scaled.height) > IMAGE_RULES.maxSide) {
+    throw new InputError(
+      `cannot fix: ${width}x${height} is too narrow to fit both 600x800 and 4096x4096 (scaled up it would be ${scaled.width}x${scaled.height})`,
+      { code: 'min-size' },
+    );
+  }
+  return scaled;
+}
+
+function hashFile(path: string): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const hash = createHash('sha256');
+    createReadStream(path)
+      .on('data', (chunk) => hash.update(chunk))
+      .on('end', () => resolve(hash.digest('hex')))
+      .on('error', reject);
+  });
 }

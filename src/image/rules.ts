@@ -32,6 +32,7 @@ const FORMAT_NAMES: Record<string, string> = {
   gif: 'GIF',
   tiff: 'TIFF',
   heif: 'HEIF',
+  heic: 'HEIC',
   avif: 'AVIF',
   svg: 'SVG',
   jp2: 'JPEG 2000',

@@ -1,6 +1,74 @@
+import { readFile } from 'node:fs/promises';
+import { join, resolve } from 'node:path';
+import pLimit from 'p-limit';
 import type { CommandContext } from '../../cli/context.js';
+import { ExitCode } from '../../cli/exit-codes.js';
+import { isSparkError, UsageError } from '../../core/errors.js';
+import { repairImage } from '../../image/fix.js';
+import { stemOfPath } from '../../runner/output-names.js';
+import { extensionOf, writeAtomically } from '../../runner/save.js';
+import { palette } from '../../terminal/colors.js';
 import type { CheckOptions } from './define.js';
-import { UsageError } from '../../core/errors.js';
-export async function runCheckFix(_files: string[], _options: CheckOptions, _context: CommandContext): Promise<number> {
-  throw new UsageError('--fix is not available yet');
+
+interface FixReport {
+  file: string;
+  ok: boolean;
+  output: string | null;
+  changes: readonly string[];
+  warnings: readonly string[];
+  errors: { rule: string; message: string }[];
+}
+
+/**
+ * `check --fix --out DIR`: an API-ready copy of every input that can be made valid, so the
+ * folder is a complete set to send. Originals are only read.
+ */
+export async function runCheckFix(files: string[], options: CheckOptions, { io }: CommandContext): Promise<number> {
+  if (!options.out) throw new UsageError('check --fix needs --out <dir> for the repaired copies (the originals are never changed)');
+  const outDir = options.out;
+  const claimed = new Map<string, string>();
+  for (const file of files) {
+    const stem = stemOfPath(file);
+    const other = claimed.get(stem);
+    if (other !== undefined && resolve(other) !== resolve(file)) {
+      throw new UsageError(`${other} and ${file} would both be written as ${join(outDir, stem)}.*; rename one of them`, { code: 'output-collision' });
+    }
+    claimed.set(stem, file);
+  }
+  const limit = pLimit(2);
+  const reports = [...new Set(files)].map((file) => limit(() => fixOne(file, outDir, options)));
+  let failures = 0;
+  const paint = palette(io.colorEnabled && io.stdoutIsTTY);
+  for (const pending of reports) {
+    const report = await pending;
+    if (!report.ok) failures++;
+    if (options.json) io.print(JSON.stringify(report));
+    else if (options.quiet) {
+      if (report.ok) io.print(report.output!);
+    } else if (report.ok) {
+      const what = report.changes.length ? report.changes.join('; ') : 'nothing needed changing';
+      io.print(`${report.file} -> ${report.output}: ${paint.ok(what)}`);
+      for (const warning of report.warnings) io.info(paint.warn(`${report.file}: warning: ${warning}`));
+    } else {
+      io.print(`${report.file}: ${paint.error(report.errors.map((error) => error.message).join('; '))}`);
+    }
+  }
+  return failures === 0 ? ExitCode.OK : ExitCode.ITEM_FAILED;
+}
+
+async function fixOne(file: string, outDir: string, options: CheckOptions): Promise<FixReport> {
+  const base = { file, output: null, changes: [], warnings: [] };
+  try {
+    const prepared = await repairImage(file, { keepMetadata: options.keepMetadata === true });
+    const target = join(outDir, `${stemOfPath(file)}.${extensionOf(prepared.bytes)}`);
+    const existing = await readFile(target).catch(() => null);
+    if (existing && !existing.equals(prepared.bytes) && !options.overwrite) {
+      return { ...base, ok: false, errors: [{ rule: 'exists', message: `${target} exists with other content; --overwrite replaces it` }] };
+    }
+    const output = existing?.equals(prepared.bytes) ? target : await writeAtomically(target, prepared.bytes, options.overwrite === true);
+    return { file, ok: true, output, changes: prepared.changes, warnings: prepared.warnings, errors: [] };
+  } catch (error) {
+    if (!isSparkError(error)) throw error;
+    return { ...base, ok: false, errors: [{ rule: error.code, message: error.message }] };
+  }
 }

@@ -3,6 +3,7 @@ import type { CommandContext } from '../../cli/context.js';
 import { ExitCode } from '../../cli/exit-codes.js';
 import { UsageError } from '../../core/errors.js';
 import { checkImage, describeReport, type ImageReport } from '../../image/check.js';
+import { isRepairable } from '../../image/prepare.js';
 import { palette } from '../../terminal/colors.js';
 import type { CheckOptions } from './define.js';
 
@@ -14,7 +15,7 @@ export async function runCheck(files: string[], options: CheckOptions, context: 
     const { runCheckFix } = await import('./fix.js');
     return runCheckFix(files, options, context);
   }
-  if (options.out) throw new UsageError('--out goes with --fix');
+  if (options.out || options.keepMetadata || options.overwrite) throw new UsageError('--out, --keep-metadata and --overwrite go with --fix');
   const limit = pLimit(CHECKS_AT_ONCE);
   const reports = files.map((file) => limit(() => checkImage(file)));
   let failures = 0;
@@ -30,12 +31,13 @@ export async function runCheck(files: string[], options: CheckOptions, context: 
 function printReport(report: ImageReport, options: CheckOptions, { io }: CommandContext): void {
   if (options.json) {
     const { file, ok, format, width, height, bytes, errors } = report;
-    io.print(JSON.stringify({ file, ok, format, width, height, bytes, errors }));
+    io.print(JSON.stringify({ file, ok, format, width, height, bytes, errors, fixable: !ok && isRepairable(report) }));
   } else if (options.quiet) {
     if (report.ok) io.print(report.file);
   } else {
     const paint = palette(io.colorEnabled && io.stdoutIsTTY);
     const verdict = report.ok ? paint.ok(describeReport(report)) : paint.error(describeReport(report));
-    io.print(`${report.file}: ${verdict}`);
+    const hint = !report.ok && isRepairable(report) ? paint.dim(' (--fix can repair this)') : '';
+    io.print(`${report.file}: ${verdict}${hint}`);
   }
 }
