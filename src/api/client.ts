@@ -227,10 +227,13 @@ export class SparkClient {
     if (error instanceof RequestError) {
       const code = error.code ?? 'network';
       this.options.log?.(`${method} ${url} -> ${code}`);
+      const tls = code.startsWith('ERR_TLS') || code.includes('CERT') || code.includes('SELF_SIGNED');
       return new NetworkError(`${method} ${new URL(url).host}: ${describeNetworkCode(code, error.message)}`, {
-        sent: !NOT_SENT_CODES.has(code) && !code.startsWith('ERR_TLS') && !code.includes('CERT'),
+        sent: !NOT_SENT_CODES.has(code) && !tls,
+        transient: !tls,
         code,
         cause: error,
+        hint: tls ? 'the server certificate did not verify; spark-style keeps TLS verification on (check --base-url, or NODE_EXTRA_CA_CERTS for a private CA)' : undefined,
       });
     }
     return error instanceof Error ? error : new Error(String(error));

@@ -35,9 +35,12 @@ export class ServerError extends ApiError {}
 /** No usable answer: refused, reset, DNS failure. `sent` says whether the request may have reached the server. */
 export class NetworkError extends SparkError {
   readonly sent: boolean;
-  constructor(message: string, options: { sent: boolean; code?: string; cause?: unknown; hint?: string }) {
+  /** False for failures that a retry cannot mend, such as a certificate that does not verify. */
+  readonly transient: boolean;
+  constructor(message: string, options: { sent: boolean; transient?: boolean; code?: string; cause?: unknown; hint?: string }) {
     super('network', message, { code: options.code ?? 'network', cause: options.cause, hint: options.hint });
     this.sent = options.sent;
+    this.transient = options.transient ?? true;
   }
 }
 

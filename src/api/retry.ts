@@ -31,7 +31,8 @@ export function backoffDelay(policy: BackoffPolicy, retry: number, random: () =>
 
 /** Status reads and downloads: network trouble, 408, 429, 5xx and unreadable answers. */
 export function isRetryableRead(error: unknown): boolean {
-  if (error instanceof NetworkError || error instanceof ProtocolError) return true;
+  if (error instanceof NetworkError) return error.transient;
+  if (error instanceof ProtocolError) return true;
   if (error instanceof ApiError) return error.status === 408 || error.status === 429 || error.status >= 500;
   return false;
 }
@@ -40,7 +41,7 @@ export function isRetryableRead(error: unknown): boolean {
 export function isSafeToRetryCreate(error: unknown): boolean {
   if (error instanceof RateLimitError) return true;
   if (error instanceof ServerError && error.status === 503) return true;
-  if (error instanceof NetworkError) return !error.sent;
+  if (error instanceof NetworkError) return !error.sent && error.transient;
   if (error instanceof ApiError) return findSeedCode(error.seedCode)?.handling === 'retry-create';
   return false;
 }

@@ -3,12 +3,9 @@ import { createReadStream } from 'node:fs';
 import { InputError } from '../core/errors.js';
 import { inspectImage, describeReport, type ImageReport } from './check.js';
 import type { FixOptions, PreparedImage } from './prepare.js';
-import { formatName, humanBytes, IMAGE_RULES, sizeViolations } from './rules.js';
+import { formatName, humanBytes, IMAGE_RULES, MAX_REPAIR_PIXELS, sizeViolations } from './rules.js';
 import { imageWork, sharp, type Sharp } from './sharp.js';
 import { stripMetadata } from './strip-metadata.js';
-
-/** sharp's own default decode limit; bigger images are refused rather than repaired. */
-export const MAX_REPAIR_PIXELS = 268_402_689;
 
 /** Tried in turn until the JPEG fits 5 MB. */
 const JPEG_QUALITIES = [90, 84, 78, 72, 64, 56, 48, 40];

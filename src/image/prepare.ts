@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { InputError } from '../core/errors.js';
 import { checkImage, describeReport, type ImageReport } from './check.js';
+import { MAX_REPAIR_PIXELS } from './rules.js';
 
 /** What is sent for a local file, and what it took to get there. */
 export interface PreparedImage {
@@ -22,7 +23,8 @@ export function sha256(bytes: Buffer): string {
 
 /** True when --fix could turn this file into one the API takes. */
 export function isRepairable(report: ImageReport): boolean {
-  if (report.format === null) return false;
+  if (report.format === null || report.format === 'heic') return false;
+  if ((report.width ?? 0) * (report.height ?? 0) > MAX_REPAIR_PIXELS) return false;
   return report.errors.every((error) => error.rule === 'format' || error.rule === 'max-bytes' || error.rule === 'min-size' || error.rule === 'max-size');
 }
 

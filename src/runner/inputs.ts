@@ -36,7 +36,11 @@ export async function expandInputs(args: readonly string[], options: { recursive
 async function expandOne(arg: string, recursive: boolean, allowGlob: boolean): Promise<InputSource[]> {
   if (isUrl(arg)) return [{ kind: 'url', url: arg }];
   const info = await stat(arg).catch(() => null);
-  if (info?.isDirectory()) return listDirectory(arg, recursive);
+  if (info?.isDirectory()) {
+    const found = await listDirectory(arg, recursive);
+    const hint = recursive ? '' : ' (add --recursive to look in subfolders)';
+    return found.length ? found : [{ kind: 'unusable', label: arg, problem: `no image files in this folder${hint}` }];
+  }
   if (!info && allowGlob && isDynamicPattern(arg)) {
     // Matches are shown the way the pattern was written: absolute for an absolute pattern.
     const matches = (await glob(arg, { onlyFiles: true, dot: false, expandDirectories: false, absolute: isAbsolute(arg) })).sort();
