@@ -1,3 +1,5 @@
+import { fstatSync } from 'node:fs';
+
 /**
  * IO owns the process streams and what we know about them (TTY or pipe, colour allowed).
  * Commands print through it and never touch process.stdout directly, so tests can hand
@@ -10,6 +12,11 @@ export interface IO {
   readonly stdoutIsTTY: boolean;
   readonly stderrIsTTY: boolean;
   readonly stdinIsTTY: boolean;
+  /**
+   * stdout feeds another program (`| tee`, `| cat`) that may print to the same terminal as our
+   * stderr: a spinner there would be torn by lines it cannot clear. A redirect to a file is fine.
+   */
+  readonly stdoutIsPipe: boolean;
   /** Colour and spinners on stderr: only on a terminal, and never when NO_COLOR is set. */
   readonly colorEnabled: boolean;
   readonly env: NodeJS.ProcessEnv;
@@ -33,14 +40,24 @@ export function createIO(options: {
   stdoutIsTTY: boolean;
   stderrIsTTY: boolean;
   stdinIsTTY: boolean;
+  stdoutIsPipe?: boolean;
   env: NodeJS.ProcessEnv;
 }): IO {
   return {
+    stdoutIsPipe: false,
     ...options,
     colorEnabled: colorAllowed(options.env, options.stderrIsTTY),
     print: (line) => void options.stdout.write(`${line}\n`),
     info: (line) => void options.stderr.write(`${line}\n`),
   };
+}
+
+function isPipe(fd: number): boolean {
+  try {
+    return fstatSync(fd).isFIFO();
+  } catch {
+    return false;
+  }
 }
 
 export function processIO(): IO {
@@ -57,5 +74,6 @@ export function processIO(): IO {
   return Object.defineProperties(io, {
     stdin: { get: () => process.stdin },
     stdinIsTTY: { get: () => process.stdin.isTTY === true },
+    stdoutIsPipe: { get: () => isPipe(1) },
   });
 }

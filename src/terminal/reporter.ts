@@ -25,13 +25,15 @@ export class RunReporter {
   private finished = 0;
   private failed = 0;
   private ticker: NodeJS.Timeout | null = null;
+  /** A hint is worth reading once: the same advice for every photo of a batch is noise. */
+  private readonly hintsShown = new Set<string>();
 
   constructor(
     private readonly io: IO,
     private readonly options: ReporterOptions,
   ) {
     this.paint = palette(io.colorEnabled);
-    const live = io.stderrIsTTY && !options.quiet;
+    const live = io.stderrIsTTY && !io.stdoutIsPipe && !options.quiet;
     this.spinner = live ? ora({ stream: io.stderr as NodeJS.WriteStream, isEnabled: true, color: io.colorEnabled ? 'cyan' : false, discardStdin: false }) : null;
   }
 
@@ -103,7 +105,10 @@ export class RunReporter {
       if (result.status === 'skipped' && !this.options.quiet) this.io.info(this.paint.dim(`skipped ${what}: ${result.output} exists (--overwrite replaces it)`));
       if (result.status === 'failed' || (result.status === 'cancelled' && !this.options.quiet)) {
         this.io.info(`${this.paint.error('✖')} ${what}: ${result.error?.message}`);
-        if (result.hint && !this.options.quiet) this.io.info(this.paint.dim(`  hint: ${result.hint}`));
+        if (result.hint && !this.options.quiet && !this.hintsShown.has(result.hint)) {
+          this.hintsShown.add(result.hint);
+          this.io.info(this.paint.dim(`  hint: ${result.hint}`));
+        }
       }
     });
   }

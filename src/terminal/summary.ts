@@ -2,6 +2,8 @@ import type { ItemResult } from '../runner/events.js';
 
 export interface Summary {
   total: number;
+  /** Interrupted items whose task exists on the server (the rest never started). */
+  still_running: number;
   saved: number;
   skipped: number;
   failed: number;
@@ -24,6 +26,7 @@ export function summarize(results: readonly ItemResult[], wallMs: number): Summa
     interrupted: count('interrupted'),
     cancelled: count('cancelled'),
     tasks_created: results.filter((result) => result.created).length,
+    still_running: results.filter((result) => result.status === 'interrupted' && result.task_id !== null).length,
     cost_usd: (micro / 1e6).toFixed(4),
     wall_ms: Math.round(wallMs),
   };
@@ -41,7 +44,11 @@ export function describeSummary(summary: Summary): string {
   const parts = [`saved ${summary.saved}`];
   if (summary.skipped) parts.push(`skipped ${summary.skipped}`);
   parts.push(`failed ${summary.failed}`);
-  if (summary.interrupted) parts.push(`interrupted ${summary.interrupted}`);
+  if (summary.interrupted) {
+    const running = summary.still_running;
+    if (running) parts.push(`interrupted ${running} (still running on the server)`);
+    if (summary.interrupted > running) parts.push(`not started ${summary.interrupted - running}`);
+  }
   if (summary.cancelled) parts.push(`not started ${summary.cancelled}`);
   const tasks = `${summary.tasks_created} task${summary.tasks_created === 1 ? '' : 's'} created`;
   return `${parts.join(', ')} · ${tasks} · $${summary.cost_usd} · ${formatDuration(summary.wall_ms)}`;
