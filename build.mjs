@@ -7,6 +7,8 @@
 // ~1.5x. Each command's real work is the ESM build: dist/commands/<name>/run.js and shared
 // chunks, loaded with import() only when that command runs. The heavy packages (sharp, got,
 // conf, ora, ...) stay external: Node loads them from node_modules.
+// esbuild's own postinstall is denied in package.json (allowScripts): it only double-checks the
+// platform binary that npm already installed as an optional dependency.
 import { build } from 'esbuild';
 import { readFile, rm } from 'node:fs/promises';
 import { dirname, join, relative, resolve } from 'node:path';
