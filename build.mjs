@@ -1,4 +1,6 @@
-// Builds dist/ with esbuild, after `tsc --noEmit` has type-checked the sources.
+// Builds dist/ with esbuild. Type checking is `npm run typecheck` (tsc), which `npm test` runs
+// first; the build itself needs only esbuild, a regular dependency, so that `npm install -g .`
+// on a fresh clone (which installs no devDependencies) can still build the CLI in `prepare`.
 //
 // Why a bundler, and why two builds: every module Node loads at startup costs time, and so
 // does starting Node's ESM loader at all. The startup path (commander, the command table,
@@ -15,7 +17,7 @@ import { dirname, join, relative, resolve } from 'node:path';
 
 const root = dirname(new URL(import.meta.url).pathname);
 const pkg = JSON.parse(await readFile(join(root, 'package.json'), 'utf8'));
-const external = Object.keys(pkg.dependencies).filter((name) => name !== 'commander');
+const external = Object.keys(pkg.dependencies).filter((name) => name !== 'commander' && name !== 'esbuild');
 
 /** The modules the startup bundle loads lazily; they are the entry points of the ESM build. */
 const LAZY_ENTRIES = [
