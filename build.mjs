@@ -11,11 +11,22 @@
 // conf, ora, ...) stay external: Node loads them from node_modules.
 // esbuild's own postinstall is denied in package.json (allowScripts): it only double-checks the
 // platform binary that npm already installed as an optional dependency.
-import { build } from 'esbuild';
+import { execFileSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
 import { readFile, rm } from 'node:fs/promises';
 import { dirname, join, relative, resolve } from 'node:path';
 
 const root = dirname(new URL(import.meta.url).pathname);
+
+// `npm install -g .` in a fresh clone runs `prepare` here before installing anything, and the
+// global link then runs from this folder: install the dependencies first. The outer npm's
+// settings (npm_config_global=true among them) must not leak into this local install.
+if (!existsSync(join(root, 'node_modules', 'esbuild'))) {
+  const env = Object.fromEntries(Object.entries(process.env).filter(([name]) => !name.toLowerCase().startsWith('npm_')));
+  const npm = process.platform === 'win32' ? 'npm.cmd' : 'npm';
+  execFileSync(npm, ['install', '--no-save', '--ignore-scripts', '--no-audit', '--no-fund'], { cwd: root, env, stdio: 'inherit' });
+}
+const { build } = await import('esbuild');
 const pkg = JSON.parse(await readFile(join(root, 'package.json'), 'utf8'));
 const external = Object.keys(pkg.dependencies).filter((name) => name !== 'commander' && name !== 'esbuild');
 
