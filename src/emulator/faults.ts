@@ -14,6 +14,8 @@ export interface Faults {
   readError?: { status: number; count: number };
   /** The next count creates make a task, then drop the connection without answering. */
   dropCreate?: { count: number };
+  /** Creates number after+1 onwards are answered only after delayMs (a slow upload or gateway). */
+  slowCreate?: { after: number; delayMs: number };
   /** Tasks stay in_progress forever. */
   neverFinish?: boolean;
 }

@@ -30,6 +30,8 @@ export interface EmulatorOptions {
   now?: () => number;
   /** Called after each task is created, with the running count: lets a test act at an exact point. */
   onTaskCreated?: (count: number) => void;
+  /** Called when a create request arrives, before any answer, with the running count. */
+  onCreateReceived?: (count: number) => void;
 }
 
 export interface EmulatorStats {
@@ -83,6 +85,9 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
 
   const createTask = async (request: IncomingMessage, response: ServerResponse) => {
     const createNumber = ++stats.creates_received;
+    options.onCreateReceived?.(createNumber);
+    const slow = faults.slowCreate;
+    if (slow && createNumber > slow.after) await new Promise((resolve) => setTimeout(resolve, slow.delayMs));
     const rateLimit = faults.rateLimit;
     if (rateLimit && createNumber > rateLimit.after && createNumber <= rateLimit.after + rateLimit.count) {
       stats.rate_limited++;

@@ -1,5 +1,5 @@
 import { execa } from 'execa';
-import { copyFileSync, existsSync, mkdirSync, readdirSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { CLI, jsonLines, PHOTOS, runCli } from '../helpers/cli.js';
@@ -71,6 +71,29 @@ describe('batches', () => {
     for (const path of again.stdout.split('\n')) expect(existsSync(path)).toBe(true);
     expect(server.stats().tasks_created).toBe(6);
     expect(again.stderr).toContain('saved 6, failed 0 · 4 tasks created');
+  });
+
+  it('a second Ctrl-C exits at once, even with a create still on its way, leaving the journal whole', async () => {
+    const received: ((count: number) => void)[] = [];
+    const server = await emulator({
+      latencyMs: 60_000,
+      // The third create hangs: after one Ctrl-C the CLI would wait for it, to journal its id.
+      faults: { slowCreate: { after: 2, delayMs: 60_000 } },
+      onCreateReceived: (count) => received.forEach((listener) => listener(count)),
+    });
+    const dir = tempDir();
+    const inputs = await photos(dir, 4);
+    const configDir = tempDir();
+    const env = { ...against(server.url), SPARK_STYLE_CONFIG_DIR: configDir, NO_COLOR: '1', PATH: process.env.PATH };
+    const run = execa(process.execPath, [CLI, 'stylize', ...inputs, '--style', 'doll', '--concurrency', '3'], { env, extendEnv: false, reject: false, timeout: 20_000 });
+    await new Promise<void>((resolve) => received.push((count) => count >= 3 && resolve()));
+    run.kill('SIGINT');
+    run.kill('SIGINT');
+    const result = await run;
+    expect(result.timedOut).toBe(false);
+    expect(result.exitCode).toBe(130);
+    const journal = readFileSync(join(configDir, 'journal.jsonl'), 'utf8').trim().split('\n').map((line) => JSON.parse(line) as { event: string });
+    expect(journal.filter((entry) => entry.event === 'created')).toHaveLength(2);
   });
 
   it('a burst of 429s slows the whole batch down, and it completes', async () => {

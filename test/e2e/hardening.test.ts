@@ -3,6 +3,7 @@ import { copyFileSync, mkdirSync, readdirSync, readFileSync, symlinkSync, writeF
 import { createServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import sharp from 'sharp';
 import { describe, expect, it } from 'vitest';
 import { jsonLines, PHOTOS, runCli } from '../helpers/cli.js';
@@ -62,6 +63,25 @@ describe('--fix', () => {
     expect(fixed.stderr).toContain('fixed: rotated upright (EXIF orientation 8)');
     const saved = await sharp(readFileSync(fixed.stdout)).metadata();
     expect([saved.width, saved.height]).toEqual([900, 1200]);
+  });
+});
+
+describe('HEIC, which this sharp build cannot decode', () => {
+  const heic = fileURLToPath(new URL('../fixtures/gradient_900x700.heic', import.meta.url));
+
+  it('is reported as HEIC with what to do, and --fix refuses it clearly', async () => {
+    const checked = await runCli(['check', heic, '--json']);
+    expect(checked.exitCode).toBe(1);
+    expect(JSON.parse(checked.stdout)).toMatchObject({
+      format: 'heic',
+      width: 900,
+      height: 700,
+      fixable: false,
+      errors: [{ rule: 'format' }, { rule: 'decodes', message: 'this sharp build cannot decode HEIC (HEVC) images; export the photo as JPEG first' }],
+    });
+    const fixed = await runCli(['check', heic, '--fix', '--out', tempDir()]);
+    expect(fixed.exitCode).toBe(1);
+    expect(fixed.stdout).toContain('cannot fix');
   });
 });
 

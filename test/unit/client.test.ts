@@ -155,3 +155,17 @@ async function freePort(): Promise<number> {
   return port;
 }
 
+
+describe('encodeCreateBody', () => {
+  it('sends exactly the JSON of buildCreateBody, built without one big base64 string', async () => {
+    const { encodeCreateBody } = await import('../../src/api/request-body.js');
+    const bytes = Buffer.alloc(200_001, 7); // several 48 KB slices and a ragged end
+    for (const params of [
+      { style: resolveStyle('marvel'), image: { bytes }, returnUrl: true, logo: { add_logo: true, position: 2 as const, logo_text_content: 'mine "quoted"' } },
+      { style: resolveStyle('ghibli'), image: { url: 'https://example.com/a.jpg' }, returnUrl: false, logo: null },
+    ]) {
+      const encoded = encodeCreateBody(params);
+      expect(encoded.toString()).toBe(JSON.stringify(buildCreateBody(params)));
+    }
+  });
+});
