@@ -99,12 +99,14 @@ export class Journal {
     return this.byTask.get(taskId);
   }
 
+  /** Flushed to disk before returning: this line is what keeps a paid task from being lost. */
   recordCreated(record: Omit<CreatedRecord, 'event' | 'at'>): void {
-    this.append({ event: 'created', at: new Date().toISOString(), ...record });
+    this.append({ event: 'created', at: new Date().toISOString(), ...record }, true);
   }
 
+  /** Not flushed: if it is lost in a crash, the next run merely collects the task again, free. */
   recordFinished(record: Omit<FinishedRecord, 'event' | 'at'>): void {
-    this.append({ event: 'finished', at: new Date().toISOString(), ...record });
+    this.append({ event: 'finished', at: new Date().toISOString(), ...record }, false);
   }
 
   close(): void {
@@ -112,7 +114,7 @@ export class Journal {
     this.fd = null;
   }
 
-  private append(record: JournalRecord): void {
+  private append(record: JournalRecord, flush: boolean): void {
     if (this.path === null) return this.apply(record);
     if (this.fd === null) {
       mkdirSync(dirname(this.path), { recursive: true, mode: 0o700 });
@@ -121,7 +123,7 @@ export class Journal {
     }
     // One write of one line: O_APPEND keeps lines whole even with two runs writing at once.
     writeSync(this.fd, `${JSON.stringify(record)}\n`);
-    fsyncSync(this.fd);
+    if (flush) fsyncSync(this.fd);
     this.apply(record);
   }
 
