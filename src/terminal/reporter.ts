@@ -77,9 +77,9 @@ export class RunReporter {
     this.refresh();
   }
 
-  /** A line on stderr that does not tear the spinner. */
+  /** A line on stderr that does not tear the spinner; --quiet leaves it out. */
   note(line: string): void {
-    if (this.options.quiet && !line.startsWith('error')) return;
+    if (this.options.quiet) return;
     this.withSpinnerCleared(() => this.io.info(line));
   }
 
