@@ -42,6 +42,8 @@ export interface EmulatorStats {
   result_requests_with_authorization: number;
   rate_limited: number;
   injected_errors: number;
+  /** Requests answered 401 (no key or the wrong one). */
+  unauthorized: number;
 }
 
 export interface RunningEmulator {
@@ -74,6 +76,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
     result_requests_with_authorization: 0,
     rate_limited: 0,
     injected_errors: 0,
+    unauthorized: 0,
   };
   let resultBase = '';
 
@@ -199,7 +202,10 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
         return sendJson(response, 200, faults);
       }
       if (!route.startsWith('GET /model/') && !route.startsWith('POST /model/')) return sendJson(response, 404, { message: 'Not found' });
-      if (!authorized(request)) return sendJson(response, 401, { message: 'Invalid or missing API key' });
+      if (!authorized(request)) {
+        stats.unauthorized++;
+        return sendJson(response, 401, { message: 'Invalid or missing API key' });
+      }
       if (route === 'POST /model/v1/generation') return createTask(request, response);
       const read = /^GET \/model\/v1\/generation\/task\/([^/]+)$/.exec(route);
       if (read) return readTask(decodeURIComponent(read[1]!), response);

@@ -19,17 +19,19 @@ export async function runBatch(
   limit: ReturnType<typeof pLimit>,
   options: BatchOptions,
 ): Promise<ItemResult[]> {
-  const stopStarting = new AbortController();
+  let stopReason: string | null = null;
   return Promise.all(
     items.map((item) =>
       limit(async () => {
-        if (stopStarting.signal.aborted && !context.interrupt.aborted) {
-          const result = cancelled(item);
+        if (stopReason !== null && !context.interrupt.aborted) {
+          const result = cancelled(item, stopReason);
           context.emit({ type: 'item-finished', item, result });
           return result;
         }
         const result = await runItem(item, context);
-        if (options.failFast && result.status === 'failed') stopStarting.abort();
+        // A refused key fails every item the same way: one refusal is enough to stop asking.
+        if (result.errorKind === 'auth') stopReason ??= 'not started: the API refused the key (see the first error)';
+        if (options.failFast && result.status === 'failed') stopReason ??= 'not started: an earlier item failed (--fail-fast)';
         context.emit({ type: 'item-finished', item, result });
         return result;
       }),
@@ -37,7 +39,7 @@ export async function runBatch(
   );
 }
 
-function cancelled(item: PlannedItem): ItemResult {
+function cancelled(item: PlannedItem, reason: string): ItemResult {
   return {
     input: item.input,
     style: item.style.alias,
@@ -45,7 +47,7 @@ function cancelled(item: PlannedItem): ItemResult {
     output: null,
     task_id: null,
     cost: null,
-    error: { code: 'fail-fast', message: 'not started: an earlier item failed (--fail-fast)' },
+    error: { code: 'not-started', message: reason },
     errorKind: null,
     created: false,
     notes: [],

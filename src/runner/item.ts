@@ -76,7 +76,7 @@ export async function runItem(item: PlannedItem, context: ItemContext): Promise<
     if (interrupt.aborted) return finish(interruptedResult('not started'));
     emit({ type: 'item-started', item });
     const { source } = item;
-    if (source.kind === 'unusable') throw new InputError(`${source.label}: ${source.problem}`, { code: 'unusable-input' });
+    if (source.kind === 'unusable') throw new InputError(source.problem, { code: 'unusable-input' });
 
     if (!settings.overwrite && item.outputBase) {
       const existing = await existingOutput(item.outputBase);

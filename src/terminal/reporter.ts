@@ -103,7 +103,8 @@ export class RunReporter {
       else if (this.options.quiet && result.status === 'skipped') this.io.print(result.output!);
       if (!this.options.quiet) for (const note of result.notes) this.io.info(this.paint.dim(`${what}: ${note}`));
       if (result.status === 'skipped' && !this.options.quiet) this.io.info(this.paint.dim(`skipped ${what}: ${result.output} exists (--overwrite replaces it)`));
-      if (result.status === 'failed' || (result.status === 'cancelled' && !this.options.quiet)) {
+      // Items never started are counted in the summary; a line each would bury the error that stopped them.
+      if (result.status === 'failed') {
         this.io.info(`${this.paint.error('✖')} ${what}: ${result.error?.message}`);
         if (result.hint && !this.options.quiet && !this.hintsShown.has(result.hint)) {
           this.hintsShown.add(result.hint);

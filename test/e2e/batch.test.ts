@@ -153,6 +153,17 @@ describe('batches', () => {
     expect(deep.stderr).toContain('skipped');
   });
 
+  it('stops asking once the API refuses the key', async () => {
+    const server = await emulator({ key: 'the-real-key-0000' });
+    const dir = tempDir();
+    const inputs = await photos(dir, 5);
+    const result = await runCli(['stylize', ...inputs, '--style', 'princess', '--concurrency', '1', '--json'], { env: against(server.url) });
+    expect(result.exitCode).toBe(3);
+    expect(jsonLines(result.stdout).pop()).toMatchObject({ summary: { failed: 1, cancelled: 4, tasks_created: 0 } });
+    expect(server.stats().unauthorized).toBe(1);
+    expect(result.stderr.match(/✖/g)).toHaveLength(1);
+  });
+
   it('--fail-fast creates no new tasks after the first failure', async () => {
     const server = await emulator({ faults: { failEvery: 1 } });
     const dir = tempDir();
