@@ -12,8 +12,9 @@ export const DEFAULT_CONCURRENCY = 4;
 export function resolveStyles(options: Pick<StylizeOptions, 'style' | 'subStyle'>, settings: Pick<Settings, 'get'>): Style[] {
   const typed = options.style ?? (settings.get('default-style') as string | undefined);
   if (!typed) {
-    throw new UsageError('no style given: pass --style <alias> (see `spark-style styles`), or set one with `spark-style config set default-style ghibli`', {
+    throw new UsageError('no style given: pass --style <alias>, or set a default with `spark-style config set default-style <alias>`', {
       code: 'missing-style',
+      hint: 'Run `spark-style styles` to list the 22 styles.',
     });
   }
   if (typed.trim().toLowerCase() === 'all') {
