@@ -175,6 +175,16 @@ describe('stylize against the emulator', () => {
     expect(server.stats().result_downloads).toBe(0);
   });
 
+  it('refuses an --out that cannot hold results, before paying for anything', async () => {
+    const server = await emulator();
+    const { dir, photo } = workspace();
+    writeFileSync(join(dir, 'not-a-folder'), 'x');
+    const result = await runCli(['stylize', photo, '--style', 'anime', '--out', join(dir, 'not-a-folder')], { env: against(server.url) });
+    expect(result.exitCode).toBe(2);
+    expect(result.stderr).toContain('it is not a folder; nothing was sent');
+    expect(server.stats().creates_received).toBe(0);
+  });
+
   it('refuses two inputs that would be saved under one name, before sending', async () => {
     const server = await emulator();
     const a = workspace();

@@ -1,3 +1,6 @@
+import { constants } from 'node:fs';
+import { access, mkdir } from 'node:fs/promises';
+import { dirname } from 'node:path';
 import pLimit from 'p-limit';
 import type { CommandContext } from '../../cli/context.js';
 import { ExitCode, exitCodeForKind, worstExitCode } from '../../cli/exit-codes.js';
@@ -47,6 +50,7 @@ export async function runStylize(inputs: string[], options: StylizeOptions, cont
     return ExitCode.OK;
   }
   if (options.maxTasks !== undefined) await enforceMaxTasks(items, options.maxTasks, settings.overwrite);
+  await ensureWritableFolders(items);
 
   const limit = pLimit(concurrency);
   const reporter = new RunReporter(io, { json: options.json === true, quiet: options.quiet === true, total: items.length });
@@ -113,6 +117,20 @@ export async function runStylize(inputs: string[], options: StylizeOptions, cont
 function exitCodeOf(result: ItemResult): number {
   if (result.status === 'saved' || result.status === 'skipped' || result.status === 'cancelled') return ExitCode.OK;
   return result.errorKind ? exitCodeForKind(result.errorKind) : ExitCode.ITEM_FAILED;
+}
+
+/** Results we paid for must have somewhere to go: every output folder is made and probed first. */
+async function ensureWritableFolders(items: readonly PlannedItem[]): Promise<void> {
+  const folders = new Set(items.flatMap((item) => (item.outputBase ? [dirname(item.outputBase)] : [])));
+  for (const folder of folders) {
+    try {
+      await mkdir(folder, { recursive: true });
+      await access(folder, constants.W_OK);
+    } catch (error) {
+      const reason = (error as NodeJS.ErrnoException).code === 'EEXIST' || (error as NodeJS.ErrnoException).code === 'ENOTDIR' ? 'it is not a folder' : (error as Error).message;
+      throw new UsageError(`cannot save results in ${folder}: ${reason}; nothing was sent`, { code: 'output-folder', hint: 'choose another folder with --out' });
+    }
+  }
 }
 
 /** --max-tasks counts the items that would need a task: those whose output does not exist yet. */
