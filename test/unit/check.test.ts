@@ -1,7 +1,6 @@
 import { execFileSync } from 'node:child_process';
 import { mkdirSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import sharp from 'sharp';
 import { describe, expect, it } from 'vitest';
 import { checkImage } from '../../src/image/check.js';
 import { PHOTOS } from '../helpers/cli.js';
@@ -130,12 +129,5 @@ describe('checkImage: paths that are not image files', () => {
     const dir = tempDir();
     symlinkSync('/dev/zero', join(dir, 'zero.jpg'));
     expect(rules(await checkImage(join(dir, 'zero.jpg')))).toEqual(['regular-file']);
-  });
-});
-
-describe('checkImage: sharp sanity', () => {
-  it('keeps EXIF orientation visible to the checker (sharp writes it)', async () => {
-    const meta = await sharp(await makeImage(1000, 700, 'jpeg', { orientation: 8 })).metadata();
-    expect(meta.orientation).toBe(8);
   });
 });
