@@ -1,4 +1,5 @@
 import { fstatSync } from 'node:fs';
+import { redact } from '../config/mask.js';
 
 /**
  * IO owns the process streams and what we know about them (TTY or pipe, colour allowed).
@@ -24,6 +25,11 @@ export interface IO {
   print(line: string): void;
   /** One line of commentary (progress, warnings, errors) on stderr. */
   info(line: string): void;
+  /**
+   * Never print this (the API key): print() and info() replace it with [redacted]. A second
+   * line of defence; nothing should try to print the key in the first place.
+   */
+  addSecret(secret: string): void;
 }
 
 export function colorAllowed(env: NodeJS.ProcessEnv, isTTY: boolean): boolean {
@@ -43,12 +49,22 @@ export function createIO(options: {
   stdoutIsPipe?: boolean;
   env: NodeJS.ProcessEnv;
 }): IO {
+  const secrets = new Set<string>();
+  const clean = (line: string) => {
+    let text = line;
+    for (const secret of secrets) text = redact(text, secret);
+    return text;
+  };
   return {
     stdoutIsPipe: false,
     ...options,
     colorEnabled: colorAllowed(options.env, options.stderrIsTTY),
-    print: (line) => void options.stdout.write(`${line}\n`),
-    info: (line) => void options.stderr.write(`${line}\n`),
+    print: (line) => void options.stdout.write(`${clean(line)}\n`),
+    info: (line) => void options.stderr.write(`${clean(line)}\n`),
+    addSecret: (secret) => {
+      // Too short to redact without mangling ordinary words.
+      if (secret.length >= 8) secrets.add(secret);
+    },
   };
 }
 

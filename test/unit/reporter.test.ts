@@ -83,3 +83,14 @@ describe('RunReporter', () => {
     expect(err()).toContain('✖ b.jpg (ghibli)');
   });
 });
+
+describe('IO', () => {
+  it('never prints a registered secret', () => {
+    const { io, out, err } = capture(false);
+    io.addSecret('sk-live-secret-123456');
+    io.print('key=sk-live-secret-123456 twice sk-live-secret-123456');
+    io.info('Bearer sk-live-secret-123456');
+    expect(out()).toBe('key=[redacted] twice [redacted]\n');
+    expect(err()).toBe('Bearer [redacted]\n');
+  });
+});

@@ -34,7 +34,7 @@ export async function openConnection(
   flags: ConnectionFlags,
   env: NodeJS.ProcessEnv,
   settings: Pick<Settings, 'get'>,
-  options: { warn: (line: string) => void; log?: (line: string) => void; gate?: RequestGate; offlineLatencyMs?: number },
+  options: { warn: (line: string) => void; log?: (line: string) => void; gate?: RequestGate; offlineLatencyMs?: number; addSecret?: (secret: string) => void },
 ): Promise<Connection> {
   if (flags.offline) {
     const { startEmulator } = await import('../../emulator/server.js');
@@ -45,6 +45,7 @@ export async function openConnection(
   const baseUrl = resolveBaseUrl(flags, env, settings, options.warn);
   const key = resolveApiKey(flags.apiKey, env, settings);
   if (!key) throw new MissingKeyError();
+  options.addSecret?.(key.key);
   const client = new SparkClient({ baseUrl, apiKey: key.key, log: options.log, gate: options.gate });
   return { client, baseUrl, emulator: null, close: async () => undefined };
 }

@@ -34,6 +34,7 @@ export async function runStatus(taskIds: string[], options: StatusOptions, conte
   const journal = Journal.open(journalPath(io.env));
   const connection = await openConnection(options, io.env, config, {
     warn: (line) => io.info(paint.warn(line)),
+    addSecret: (secret) => io.addSecret(secret),
     log: context.verbose ? (line) => io.info(paint.dim(line)) : undefined,
   });
   const interrupt = new AbortController();

@@ -8,7 +8,7 @@ import { systemClock } from '../../core/clock.js';
 import { UsageError } from '../../core/errors.js';
 import { shellCommand } from '../../core/shell-quote.js';
 import { journalPath } from '../../config/paths.js';
-import { openSettings } from '../../config/settings.js';
+import { openSettings, resolveApiKey } from '../../config/settings.js';
 import { runBatch } from '../../runner/batch.js';
 import type { ItemResult } from '../../runner/events.js';
 import { expandInputs } from '../../runner/inputs.js';
@@ -30,6 +30,8 @@ export async function runStylize(inputs: string[], options: StylizeOptions, cont
   const { io } = context;
   const paint = palette(io.colorEnabled);
   const config = await openSettings(io.env);
+  const knownKey = resolveApiKey(options.apiKey, io.env, config);
+  if (knownKey) io.addSecret(knownKey.key);
   const styles = resolveStyles(options, config);
   const settings = resolveRunSettings(options);
   const concurrency = resolveConcurrency(options, config);
@@ -61,6 +63,7 @@ export async function runStylize(inputs: string[], options: StylizeOptions, cont
   });
   const connection = await openConnection(options, io.env, config, {
     warn: (line) => io.info(paint.warn(line)),
+    addSecret: (secret) => io.addSecret(secret),
     log: context.verbose ? (line) => reporter.note(paint.dim(line)) : undefined,
     gate,
   });
