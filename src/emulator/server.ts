@@ -65,9 +65,16 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
   const ttl = options.resultTtlMs ?? 24 * 60 * 60 * 1000;
   const tasks = new Map<string, EmulatedTask>();
   const render = pLimit(2);
-  let faults: Faults = options.faults ?? {};
-  let readErrorsLeft = faults.readError?.count ?? 0;
-  let dropsLeft = faults.dropCreate?.count ?? 0;
+  let faults: Faults = {};
+  let readErrorsLeft = 0;
+  let dropsLeft = 0;
+  /** New faults start their counted injections over. */
+  const applyFaults = (next: Faults) => {
+    faults = next;
+    readErrorsLeft = next.readError?.count ?? 0;
+    dropsLeft = next.dropCreate?.count ?? 0;
+  };
+  applyFaults(options.faults ?? {});
   const stats: EmulatorStats = {
     creates_received: 0,
     tasks_created: 0,
@@ -196,9 +203,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
     void (async () => {
       if (route === 'GET /_emulator/stats') return sendJson(response, 200, stats);
       if (route === 'POST /_emulator/faults') {
-        faults = JSON.parse((await readBody(request)).toString('utf8') || '{}') as Faults;
-        readErrorsLeft = faults.readError?.count ?? 0;
-        dropsLeft = faults.dropCreate?.count ?? 0;
+        applyFaults(JSON.parse((await readBody(request)).toString('utf8') || '{}') as Faults);
         return sendJson(response, 200, faults);
       }
       if (!route.startsWith('GET /model/') && !route.startsWith('POST /model/')) return sendJson(response, 404, { message: 'Not found' });
@@ -233,11 +238,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
     url: `http://${hostInUrl}:${apiPort}`,
     resultUrl: resultBase,
     stats: () => ({ ...stats }),
-    setFaults: (next) => {
-      faults = next;
-      readErrorsLeft = next.readError?.count ?? 0;
-      dropsLeft = next.dropCreate?.count ?? 0;
-    },
+    setFaults: applyFaults,
     close: async () => {
       api.closeAllConnections();
       cdn.closeAllConnections();
