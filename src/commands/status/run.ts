@@ -2,6 +2,7 @@ import { basename, join } from 'node:path';
 import type { Task } from '../../api/wire.js';
 import type { CommandContext } from '../../cli/context.js';
 import { ExitCode, exitCodeForKind, worstExitCode } from '../../cli/exit-codes.js';
+import { handleInterrupts } from '../../cli/interrupt.js';
 import { systemClock } from '../../core/clock.js';
 import { parseDuration } from '../../core/duration.js';
 import { isSparkError } from '../../core/errors.js';
@@ -37,9 +38,7 @@ export async function runStatus(taskIds: string[], options: StatusOptions, conte
     addSecret: (secret) => io.addSecret(secret),
     log: context.verbose ? (line) => io.info(paint.dim(line)) : undefined,
   });
-  const interrupt = new AbortController();
-  const onSignal = () => (interrupt.signal.aborted ? process.exit(ExitCode.INTERRUPTED) : interrupt.abort());
-  process.on('SIGINT', onSignal);
+  const interrupt = handleInterrupts();
   const codes: number[] = [];
   try {
     for (const taskId of taskIds) {
@@ -56,7 +55,7 @@ export async function runStatus(taskIds: string[], options: StatusOptions, conte
       }
     }
   } finally {
-    process.off('SIGINT', onSignal);
+    interrupt.dispose();
     journal.close();
     await connection.close();
   }

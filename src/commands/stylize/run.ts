@@ -4,6 +4,7 @@ import { dirname } from 'node:path';
 import pLimit from 'p-limit';
 import type { CommandContext } from '../../cli/context.js';
 import { ExitCode, exitCodeForKind, worstExitCode } from '../../cli/exit-codes.js';
+import { handleInterrupts } from '../../cli/interrupt.js';
 import { systemClock } from '../../core/clock.js';
 import { UsageError } from '../../core/errors.js';
 import { shellCommand } from '../../core/shell-quote.js';
@@ -69,14 +70,9 @@ export async function runStylize(inputs: string[], options: StylizeOptions, cont
   });
 
   // First Ctrl-C: start nothing new, let creates in flight be journaled, stop waiting. Second: leave now.
-  const interrupt = new AbortController();
-  const onSignal = () => {
-    if (interrupt.signal.aborted) process.exit(ExitCode.INTERRUPTED);
-    interrupt.abort();
-    reporter.alert(paint.warn('stopping: no new tasks; tasks already created stay journaled (Ctrl-C again to quit at once)'));
-  };
-  process.on('SIGINT', onSignal);
-  process.on('SIGTERM', onSignal);
+  const interrupt = handleInterrupts(() =>
+    reporter.alert(paint.warn('stopping: no new tasks; tasks already created stay journaled (Ctrl-C again to quit at once)')),
+  );
 
   const started = Date.now();
   let results: ItemResult[];
@@ -97,8 +93,7 @@ export async function runStylize(inputs: string[], options: StylizeOptions, cont
       { failFast: options.failFast === true },
     );
   } finally {
-    process.off('SIGINT', onSignal);
-    process.off('SIGTERM', onSignal);
+    interrupt.dispose();
     journal.close();
     await connection.close();
   }
