@@ -114,6 +114,7 @@ export async function runItem(item: PlannedItem, context: ItemContext): Promise<
       const task = await client.createTask(body, {
         onRetry: ({ delayMs, error }) => emit({ type: 'retrying', item, delayMs, reason: (error as Error).message }),
       });
+      // The image is sent: let its bytes go now rather than hold them through minutes of waiting.
       letGo();
       taskId = task.id;
       answered = task;
