@@ -1,0 +1,95 @@
+import { describe, expect, it } from 'vitest';
+import { InterruptedError } from '../../src/core/errors.js';
+import { formatUsd, median, parseUsd, SpendBudget } from '../../src/runner/budget.js';
+
+describe('SpendBudget', () => {
+  it('never reserves past the limit, counting tasks in flight at their estimate', async () => {
+    const budget = new SpendBudget(parseUsd('0.10')!, () => parseUsd('0.03'));
+    const first = await budget.reserve('ghibli');
+    const second = await budget.reserve('ghibli');
+    const third = await budget.reserve('ghibli');
+    expect([first, second, third].every((reservation) => reservation !== null)).toBe(true);
+    // 3 x 0.03 in flight; a fourth could reach 0.12.
+    expect(await budget.reserve('ghibli')).toBeNull();
+    budget.settle(first!, parseUsd('0.03'));
+    expect(budget.spent).toBe(30_000);
+    expect(await budget.reserve('ghibli')).toBeNull();
+  });
+
+  it('a cheaper real cost frees room for more tasks', async () => {
+    const budget = new SpendBudget(parseUsd('0.05')!, () => parseUsd('0.03'));
+    const first = await budget.reserve('clay');
+    expect(await budget.reserve('clay')).toBeNull();
+    budget.settle(first!, parseUsd('0.01'));
+    // Learned: clay costs 0.01 in this run.
+    expect(await budget.reserve('clay')).not.toBeNull();
+    expect(await budget.reserve('clay')).not.toBeNull();
+    expect(await budget.reserve('clay')).not.toBeNull();
+    expect(await budget.reserve('clay')).not.toBeNull();
+    expect(await budget.reserve('clay')).toBeNull();
+  });
+
+  it('with no price known, creates one task and holds the rest until its cost is known', async () => {
+    const budget = new SpendBudget(parseUsd('1.00')!, () => null);
+    const first = await budget.reserve('marvel');
+    expect(first).toEqual({ style: 'marvel', estimate: null });
+    let secondSettled = false;
+    const second = budget.reserve('marvel').then((reservation) => {
+      secondSettled = true;
+      return reservation;
+    });
+    await Promise.resolve();
+    await Promise.resolve();
+    expect(secondSettled).toBe(false);
+    budget.settle(first!, parseUsd('0.40'));
+    expect(await second).toEqual({ style: 'marvel', estimate: 400_000 });
+    // 0.40 spent + 0.40 in flight: a third would reach 1.20.
+    expect(await budget.reserve('marvel')).toBeNull();
+  });
+
+  it('a style never seen borrows the price learned for another style in this run', async () => {
+    const budget = new SpendBudget(parseUsd('1.00')!, () => null);
+    const first = await budget.reserve('anime');
+    budget.settle(first!, parseUsd('0.30'));
+    expect(await budget.reserve('doll')).toEqual({ style: 'doll', estimate: 300_000 });
+  });
+
+  it('an unknown cost counts as the estimate; a release spends nothing', async () => {
+    const budget = new SpendBudget(parseUsd('1.00')!, () => parseUsd('0.25'));
+    const first = await budget.reserve('cyber');
+    const second = await budget.reserve('cyber');
+    budget.settle(first!, null);
+    budget.release(second!);
+    expect(budget.spent).toBe(250_000);
+  });
+
+  it('a wait for a price ends with InterruptedError on Ctrl-C', async () => {
+    const budget = new SpendBudget(parseUsd('1.00')!, () => null);
+    await budget.reserve('anime');
+    const controller = new AbortController();
+    const waiting = budget.reserve('anime', controller.signal);
+    controller.abort();
+    await expect(waiting).rejects.toBeInstanceOf(InterruptedError);
+  });
+});
+
+describe('money', () => {
+  it('parses sane decimals only', () => {
+    expect(parseUsd('0.0300')).toBe(30_000);
+    expect(parseUsd('5')).toBe(5_000_000);
+    for (const odd of ['-5', '1e308', 'NaN', '', ' ', 'abc', '1.2.3', null, undefined]) expect(parseUsd(odd as string)).toBeNull();
+  });
+
+  it('formats cents, and keeps sub-cent digits', () => {
+    expect(formatUsd(30_000)).toBe('$0.03');
+    expect(formatUsd(5_000_000)).toBe('$5.00');
+    expect(formatUsd(3_500)).toBe('$0.0035');
+    expect(formatUsd(0)).toBe('$0.00');
+  });
+
+  it('median of an even and an odd count', () => {
+    expect(median([])).toBeNull();
+    expect(median([3, 1, 2])).toBe(2);
+    expect(median([4, 1, 2, 3])).toBe(3);
+  });
+});
