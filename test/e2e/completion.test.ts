@@ -1,9 +1,10 @@
 import { execa } from 'execa';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { STYLES } from '../../src/catalog/styles.js';
-import { runCli } from '../helpers/cli.js';
+import { CLI, runCli } from '../helpers/cli.js';
 import { tempDir } from '../helpers/tmp.js';
 
 let script = '';
@@ -90,6 +91,17 @@ describe('zsh and fish scripts', () => {
     expect(result.stdout).toContain("complete -c spark-style -n '__fish_use_subcommand' -f -a 'stylize'");
     expect(result.stdout).toContain("complete -c spark-style -n '__fish_seen_subcommand_from stylize' -s s -l style -x -a '(_spark_style_styles)'");
     expect(result.stdout).toMatch(/for style in ghibli realistic .* doll all\n/);
+  });
+
+  it('loads nothing heavy (sharp, got, conf, ora, chalk, libsql)', async () => {
+    const trace = join(tempDir(), 'loads.txt');
+    writeFileSync(trace, '');
+    const preload = fileURLToPath(new URL('../helpers/trace-loads.cjs', import.meta.url));
+    const result = await execa(process.execPath, ['--require', preload, CLI, 'completion', 'bash'], { env: { TRACE_LOADS_FILE: trace }, reject: false });
+    expect(result.exitCode).toBe(0);
+    const loaded = readFileSync(trace, 'utf8').split('\n').filter(Boolean);
+    expect(loaded.some((path) => path.includes('dist/commands/completion/run.js'))).toBe(true);
+    expect(loaded.filter((path) => /node_modules\/(sharp|got|conf|ora|chalk|libsql)\//.test(path))).toEqual([]);
   });
 
   it('an unknown shell is a usage error', async () => {

@@ -120,4 +120,10 @@ describe('doctor', () => {
     expect(refused.result.exitCode).toBe(4);
     expect(refused.check('service')?.fix).toContain(`check the proxy ${refusing.url}`);
   });
+
+  it.each(['doctor', 'history', 'completion'])('help %s has examples', async (command) => {
+    const result = await runCli(['help', command]);
+    expect(result.exitCode).toBe(0);
+    expect(result.stdout).toMatch(/Examples:\n {2}\$ spark-style/);
+  });
 });
