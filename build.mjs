@@ -37,6 +37,9 @@ const LAZY_ENTRIES = [
   'src/commands/stylize/run.ts',
   'src/commands/status/run.ts',
   'src/commands/emulator/run.ts',
+  'src/commands/history/run.ts',
+  'src/commands/doctor/run.ts',
+  'src/commands/completion/run.ts',
   'src/cli/report-error.ts',
   // Lets the benchmark time the real image preparation code, not a copy of it.
   'src/image/prepare.ts',

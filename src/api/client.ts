@@ -15,6 +15,7 @@ import {
   ServerError,
   TaskNotFoundError,
 } from './errors.js';
+import { describeProxy, proxyAgentsFor } from './proxy.js';
 import { CREATE_POLICY, READ_POLICY, isRetryableRead, isSafeToRetryCreate, parseRetryAfter, withRetries } from './retry.js';
 import { parseErrorBody, parseTask, type ResultImage, type Task } from './wire.js';
 import type { CreateBody } from './request-body.js';
@@ -81,6 +82,7 @@ export class SparkClient {
     const apiOrigin = new URL(options.baseUrl).origin;
     this.api = got.extend({
       prefixUrl: options.baseUrl,
+      agent: proxyAgentsFor(options.baseUrl),
       headers: { authorization: `Bearer ${options.apiKey}`, 'user-agent': 'spark-style' },
       retry: { limit: 0 },
       throwHttpErrors: false,
@@ -94,6 +96,7 @@ export class SparkClient {
         ],
       },
     });
+    options.log?.(`API ${apiOrigin}: ${describeProxy(options.baseUrl)}`);
     // Result URLs point at a CDN: a separate instance that has never seen the key.
     this.downloads = got.extend({ retry: { limit: 0 }, throwHttpErrors: false, responseType: 'buffer', headers: { 'user-agent': 'spark-style' } });
   }
@@ -182,7 +185,7 @@ export class SparkClient {
 
   private async fetchBytes(url: URL, maxBytes: number, signal: AbortSignal | undefined): Promise<Buffer> {
     const started = this.clock.now();
-    const request = this.downloads(url, { signal, timeout: { request: this.options.downloadTimeoutMs ?? 120_000 } });
+    const request = this.downloads(url, { signal, agent: proxyAgentsFor(url), timeout: { request: this.options.downloadTimeoutMs ?? 120_000 } });
     request.on('downloadProgress', (progress: { transferred: number; total?: number }) => {
       if (progress.transferred > maxBytes || (progress.total ?? 0) > maxBytes) request.cancel(`over ${maxBytes} bytes`);
     });

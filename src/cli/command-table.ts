@@ -6,6 +6,9 @@ import { defineConfig } from '../commands/config/define.js';
 import { defineStylize } from '../commands/stylize/define.js';
 import { defineStatus } from '../commands/status/define.js';
 import { defineEmulator } from '../commands/emulator/define.js';
+import { defineHistory } from '../commands/history/define.js';
+import { defineDoctor } from '../commands/doctor/define.js';
+import { defineCompletion } from '../commands/completion/define.js';
 
 /**
  * Every command, in the order `--help` lists them. Definitions only declare flags and help;
@@ -16,6 +19,9 @@ export const COMMAND_TABLE: readonly ((program: Command, context: CommandContext
   defineStyles,
   defineCheck,
   defineStatus,
+  defineHistory,
   defineConfig,
   defineEmulator,
+  defineDoctor,
+  defineCompletion,
 ];

@@ -29,8 +29,10 @@ export function numberOption(min: number, max: number) {
 }
 
 export function choiceOption<T extends string>(choices: readonly T[]) {
-  return (raw: string): T => {
+  const parse = (raw: string): T => {
     if (!(choices as readonly string[]).includes(raw)) throw new InvalidArgumentError(`Expected one of: ${choices.join(', ')}.`);
     return raw as T;
   };
+  // Shell completion (commands/completion/spec.ts) offers these values.
+  return Object.assign(parse, { choices });
 }

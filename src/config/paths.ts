@@ -18,3 +18,8 @@ export function configFilePath(env: NodeJS.ProcessEnv): string {
 export function journalPath(env: NodeJS.ProcessEnv): string {
   return join(configDir(env), 'journal.jsonl');
 }
+
+/** The task ledger (SQLite), beside the config. */
+export function ledgerPath(env: NodeJS.ProcessEnv): string {
+  return join(configDir(env), 'ledger.db');
+}

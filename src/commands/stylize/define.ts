@@ -1,7 +1,8 @@
-import type { Command } from 'commander';
+import { InvalidArgumentError, type Command } from 'commander';
 import type { CommandContext } from '../../cli/context.js';
 import { EXIT_CODE_HELP } from '../../cli/exit-codes.js';
 import { choiceOption, describeCommand, integerOption, numberOption } from '../../cli/help.js';
+import { parseShard, type Shard } from '../../runner/shard.js';
 
 export interface StylizeOptions {
   style?: string;
@@ -29,6 +30,7 @@ export interface StylizeOptions {
   baseUrl?: string;
   insecure?: boolean;
   offline?: boolean;
+  shard?: Shard;
 }
 
 export function defineStylize(program: Command, context: CommandContext): void {
@@ -54,6 +56,13 @@ export function defineStylize(program: Command, context: CommandContext): void {
     .option('--fail-fast', 'stop creating tasks after the first failure')
     .option('--fix', 'convert, rotate, resize and re-encode inputs the API would refuse (the originals are not changed)')
     .option('--keep-metadata', 'with --fix: keep EXIF/GPS metadata instead of stripping it')
+    .option('--shard <K/N>', 'keep only shard K of N (a stable split by relative path and style; run 1/N..N/N on N machines)', (raw: string) => {
+      try {
+        return parseShard(raw);
+      } catch (error) {
+        throw new InvalidArgumentError((error as Error).message);
+      }
+    })
     .option('--json', 'one JSON object per item on stdout, then {"summary": ...}')
     .option('-q, --quiet', 'print only the saved paths')
     .option('--dry-run', 'check inputs and print the request bodies; send nothing (no key needed)')
@@ -76,6 +85,7 @@ export function defineStylize(program: Command, context: CommandContext): void {
       'find . -name "*.png" | spark-style stylize - --style clay --json > results.jsonl',
       'spark-style stylize photo.jpg --style img2img_comic_style_usage --sub-style img2img_comic_style_marvel --dry-run',
       'spark-style stylize IMG_0042.heic --style anime --fix',
+      'spark-style stylize photos/ --recursive --style ghibli --out art/ --shard 3/8',
     ],
     `
 Results are saved as <name>.<style>.<ext>. Every created task is journaled first: run the

@@ -17,6 +17,7 @@ import { Journal } from '../../runner/journal.js';
 import { existingOutput } from '../../runner/output-names.js';
 import { planItems, type PlannedItem } from '../../runner/plan.js';
 import { PreparedImageCache } from '../../runner/prepared-cache.js';
+import { selectShard } from '../../runner/shard.js';
 import { AdaptiveRateGate } from '../../runner/rate-gate.js';
 import { palette } from '../../terminal/colors.js';
 import { RunReporter } from '../../terminal/reporter.js';
@@ -41,7 +42,7 @@ export async function runStylize(inputs: string[], options: StylizeOptions, cont
 
   const sources = await expandInputs(inputs, { recursive: options.recursive === true, readStdin: () => readAllStdin(io.stdin) });
   if (sources.length === 0) throw new UsageError('no input images (stdin gave no paths)');
-  const items = planItems(sources, styles, outDir);
+  const items = selectShard(planItems(sources, styles, outDir), options.shard);
   const journal = options.offline ? Journal.inMemory() : Journal.open(journalPath(io.env));
 
   if (options.dryRun) {

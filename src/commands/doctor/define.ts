@@ -1,0 +1,39 @@
+import type { Command } from 'commander';
+import type { CommandContext } from '../../cli/context.js';
+import { describeCommand } from '../../cli/help.js';
+
+export interface DoctorOptions {
+  json?: boolean;
+  timeout?: string;
+  apiKey?: string;
+  baseUrl?: string;
+  insecure?: boolean;
+}
+
+export function defineDoctor(program: Command, context: CommandContext): void {
+  const command = program
+    .command('doctor')
+    .description('check the setup: Node, sharp, config, ledger, key, proxy, and whether the service accepts the key (creates no task)')
+    .option('--json', 'one JSON object: {ok, exit_code, checks: [{check, status, detail, fix}]}')
+    .option('--timeout <duration>', 'how long to wait for the service: 10, 10s, 1m', '10s')
+    .option('--api-key <key>', 'API key to check (else SPARK_STYLE_API_KEY, VTRIX_API_KEY, config)')
+    .option('--base-url <url>', 'API base URL to check (else SPARK_STYLE_BASE_URL, config, https://cloud.vtrix.ai)')
+    .option('--insecure', 'allow a plain-http base URL that is not loopback')
+    .action(async (options: DoctorOptions) => {
+      const { runDoctor } = await import('./run.js');
+      context.exitCode = await runDoctor(options, context);
+    });
+  describeCommand(
+    command,
+    ['spark-style doctor', 'spark-style doctor --json | jq \'.checks[] | select(.status != "pass")\'', 'HTTPS_PROXY=http://proxy.corp:3128 spark-style doctor'],
+    `
+One line per check; a failed check is followed by its fix. The key is tried by reading a
+task id that cannot exist: 404 means the key works, 401/403 that it is refused. No task is
+created and nothing is charged.
+
+Exit codes: 0 every check passed (warnings allowed), 3 the key is missing or refused,
+4 the service cannot be reached (or TLS does not verify), 1 another check failed,
+2 the base URL itself is not usable.
+`,
+  );
+}

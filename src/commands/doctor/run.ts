@@ -1,0 +1,52 @@
+import type { CommandContext } from '../../cli/context.js';
+import { exitCodeForKind } from '../../cli/exit-codes.js';
+import { describeProxy } from '../../api/proxy.js';
+import { systemClock } from '../../core/clock.js';
+import { parseDuration } from '../../core/duration.js';
+import { isSparkError } from '../../core/errors.js';
+import { configFilePath, ledgerPath } from '../../config/paths.js';
+import { palette } from '../../terminal/colors.js';
+import { resolveBaseUrl } from '../shared/connection.js';
+import type { DoctorOptions } from './define.js';
+import { checkApiKey, checkConfigFile, checkLedger, checkNode, checkSharp, readConfigFile, resolveApiKey } from './local-checks.js';
+import { probeService } from './probe.js';
+import { doctorExitCode, doctorJson, doctorLines, fail, pass, type CheckResult } from './report.js';
+
+export async function runDoctor(options: DoctorOptions, context: CommandContext): Promise<number> {
+  const { io } = context;
+  const timeoutMs = parseDuration(options.timeout ?? '10s');
+  const results: CheckResult[] = [checkNode(), await checkSharp()];
+
+  const configPath = configFilePath(io.env);
+  const configCheck = checkConfigFile(configPath);
+  results.push(configCheck);
+  // Read without conf, so doctor never creates or rewrites anything; a broken file was reported above.
+  let config: ReturnType<typeof readConfigFile> = {};
+  try {
+    config = readConfigFile(configPath);
+  } catch {
+    config = {};
+  }
+  const settings = { get: (key: keyof typeof config) => config[key] };
+  results.push(...checkLedger(ledgerPath(io.env)));
+
+  const key = resolveApiKey(options.apiKey, io.env, settings);
+  if (key) io.addSecret(key.key);
+  results.push(checkApiKey(key));
+
+  let baseUrl: string | null = null;
+  try {
+    baseUrl = resolveBaseUrl(options, io.env, settings, () => undefined);
+  } catch (error) {
+    if (!isSparkError(error)) throw error;
+    results.push(fail('base url', error.message, error.hint ?? 'check --base-url, SPARK_STYLE_BASE_URL or config base-url', exitCodeForKind(error.kind)));
+  }
+  if (baseUrl) {
+    results.push(pass('proxy', describeProxy(baseUrl)));
+    results.push(...(await probeService({ baseUrl, apiKey: key?.key, timeoutMs, clock: systemClock })));
+  }
+
+  if (options.json) io.print(doctorJson(results));
+  else for (const line of doctorLines(results, palette(io.colorEnabled && io.stdoutIsTTY))) io.print(line);
+  return doctorExitCode(results);
+}

@@ -1,0 +1,46 @@
+import { existsSync } from 'node:fs';
+import type { CommandContext } from '../../cli/context.js';
+import { ExitCode } from '../../cli/exit-codes.js';
+import { systemClock } from '../../core/clock.js';
+import { ledgerPath } from '../../config/paths.js';
+import { Ledger, type HistoryRow } from '../../ledger/ledger.js';
+import { palette } from '../../terminal/colors.js';
+import type { HistoryOptions } from './define.js';
+import { historyFilter } from './filter.js';
+import { historyJsonLine, historyTable, totalCost, totalLine } from './render.js';
+
+export async function runHistory(options: HistoryOptions, context: CommandContext): Promise<number> {
+  const { io } = context;
+  const filter = historyFilter(options, systemClock.now());
+  const path = ledgerPath(io.env);
+  // Reading history must not create a ledger: no file simply means no tasks yet.
+  let rows: HistoryRow[] = [];
+  if (existsSync(path)) {
+    const ledger = Ledger.open(path, systemClock);
+    try {
+      rows = ledger.history(filter);
+    } finally {
+      ledger.close();
+    }
+  }
+  const json = options.json === true || !io.stdoutIsTTY;
+  const total = totalLine(totalCost(rows));
+  if (json) {
+    for (const row of rows) io.print(historyJsonLine(row));
+    // Commentary goes to stderr: stdout stays one task object per line for jq.
+    io.info(total);
+    return ExitCode.OK;
+  }
+  const paint = palette(io.colorEnabled);
+  if (rows.length === 0) {
+    io.info(existsSync(path) ? 'no tasks match' : `no tasks recorded yet (the ledger will be ${path})`);
+    return ExitCode.OK;
+  }
+  for (const line of historyTable(rows)) io.print(line);
+  io.print(total);
+  const unknown = rows.filter((row) => row.status === 'unknown').length;
+  if (unknown > 0) {
+    io.info(paint.warn(`${unknown} task${unknown === 1 ? '' : 's'} with an unknown outcome: check them in the Vtrix console before running again`));
+  }
+  return ExitCode.OK;
+}

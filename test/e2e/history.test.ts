@@ -1,0 +1,74 @@
+import { PassThrough } from 'node:stream';
+import { describe, expect, it } from 'vitest';
+import { runHistory } from '../../src/commands/history/run.js';
+import { createIO } from '../../src/terminal/io.js';
+import { jsonLines, runCli } from '../helpers/cli.js';
+import { fillLedger, ledgerIn, row } from '../helpers/ledger-fixture.js';
+import { tempDir } from '../helpers/tmp.js';
+
+const hoursAgo = (hours: number) => new Date(Date.now() - hours * 3_600_000).toISOString();
+
+function ledgerWithTasks(): string {
+  const configDir = tempDir();
+  fillLedger(ledgerIn(configDir), [
+    row({ at: hoursAgo(100), input: 'old/beach.jpg', style: 'ghibli', task_id: 'd0old', output: 'art/beach.ghibli.jpg', cost: '0.0300' }),
+    row({ at: hoursAgo(30), input: 'photos/cat.jpg', style: 'clay', task_id: 'd1cat', status: 'failed', cost: '0.0300', error_code: '003008095' }),
+    row({ at: hoursAgo(5), input: 'photos/dog.jpg', style: 'ghibli', task_id: 'd2dog', output: 'art/dog.ghibli.jpg', cost: '0.0300' }),
+    row({ at: hoursAgo(1), input: 'photos/owl.jpg', style: 'marvel', task_id: null, status: 'unknown', error_code: 'outcome-unknown' }),
+  ]);
+  return configDir;
+}
+
+describe('history', () => {
+  it('prints JSON lines into a pipe: newest first, stable keys, the total on stderr', async () => {
+    const result = await runCli(['history'], { configDir: ledgerWithTasks() });
+    expect(result.exitCode).toBe(0);
+    const lines = jsonLines(result.stdout);
+    expect(lines.map((line) => line.input)).toEqual(['photos/owl.jpg', 'photos/dog.jpg', 'photos/cat.jpg', 'old/beach.jpg']);
+    for (const line of lines) expect(Object.keys(line)).toEqual(['at', 'input', 'style', 'task_id', 'status', 'output', 'cost', 'error_code']);
+    expect(lines[0]).toMatchObject({ task_id: null, status: 'unknown', output: null, cost: null, error_code: 'outcome-unknown' });
+    expect(result.stderr.trim()).toBe('total: $0.0900 over 4 rows (3 with a known cost)');
+  });
+
+  it('filters by --since, --style and --status', async () => {
+    const configDir = ledgerWithTasks();
+    const inputs = async (args: string[]) => jsonLines((await runCli(['history', '--json', ...args], { configDir })).stdout).map((line) => line.input);
+    expect(await inputs(['--since', '2d'])).toEqual(['photos/owl.jpg', 'photos/dog.jpg', 'photos/cat.jpg']);
+    expect(await inputs(['--since', '2d', '--style', 'ghibli'])).toEqual(['photos/dog.jpg']);
+    expect(await inputs(['--status', 'unknown'])).toEqual(['photos/owl.jpg']);
+    expect(await inputs(['--limit', '1'])).toEqual(['photos/owl.jpg']);
+  });
+
+  it('bad filters are usage errors', async () => {
+    const since = await runCli(['history', '--since', 'last-week']);
+    expect(since.exitCode).toBe(2);
+    expect(since.stderr).toContain('--since "last-week" is not a duration');
+    const status = await runCli(['history', '--status', 'done']);
+    expect(status.exitCode).toBe(2);
+    expect(status.stderr).toContain('--status "done" is not a status');
+  });
+
+  it('with no ledger yet: nothing on stdout, and no ledger file is created', async () => {
+    const configDir = tempDir();
+    const result = await runCli(['history', '--json'], { configDir });
+    expect(result.exitCode).toBe(0);
+    expect(result.stdout).toBe('');
+    const { existsSync } = await import('node:fs');
+    expect(existsSync(ledgerIn(configDir))).toBe(false);
+  });
+
+  it('on a terminal: a table with the total, and a pointer to the unknown outcomes', async () => {
+    const configDir = ledgerWithTasks();
+    const stdout = new PassThrough();
+    const stderr = new PassThrough();
+    const io = createIO({ stdout, stderr, stdin: new PassThrough(), stdoutIsTTY: true, stderrIsTTY: true, stdinIsTTY: false, env: { NO_COLOR: '1', SPARK_STYLE_CONFIG_DIR: configDir } });
+    const code = await runHistory({ since: '2d' }, { io, exitCode: 0, verbose: false });
+    expect(code).toBe(0);
+    const lines = String(stdout.read()).trimEnd().split('\n');
+    expect(lines[0]).toMatch(/^WHEN\s+INPUT\s+STYLE\s+TASK ID\s+STATUS\s+OUTPUT\s+COST$/);
+    expect(lines[1]).toMatch(/photos\/owl\.jpg\s+marvel\s+-\s+unknown\s+-\s+-$/);
+    expect(lines[2]).toMatch(/photos\/dog\.jpg\s+ghibli\s+d2dog\s+saved\s+art\/dog\.ghibli\.jpg\s+\$0\.0300$/);
+    expect(lines.at(-1)).toBe('total: $0.0600 over 3 rows (2 with a known cost)');
+    expect(String(stderr.read())).toContain('1 task with an unknown outcome: check them in the Vtrix console');
+  });
+});
