@@ -35,6 +35,7 @@ const LAZY_ENTRIES = [
   'src/commands/check/run.ts',
   'src/commands/config/run.ts',
   'src/commands/stylize/run.ts',
+  'src/commands/sheet/run.ts',
   'src/commands/status/run.ts',
   'src/commands/emulator/run.ts',
   'src/cli/report-error.ts',

@@ -38,7 +38,6 @@ export interface ComposedSheet {
   readonly missing: number;
 }
 
-export const DEFAULT_SHEET_WIDTH = 2400;
 const DEFAULT_QUALITY = 82;
 
 /**
