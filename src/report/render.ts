@@ -138,7 +138,7 @@ ${picture(item.output, thumbnails, `${photo.name} in ${item.style}`, item.error 
 <h3>${item.style} <small>${item.styleName}</small></h3>
 <p class="status">${item.status}</p>
 ${item.taskId ? html`<p>task <code>${item.taskId}</code>${cost ? html` · ${cost}` : ''}</p>` : ''}
-${item.error ? html`<p class="error"><code>${item.error.code}</code> ${item.error.message}</p>` : ''}
+${item.error ? html`<p class="error"><code>${item.error.code}</code> ${withoutCode(item.error.message, item.error.code)}</p>` : ''}
 ${item.hint && failed ? html`<p class="hint">${item.hint}</p>` : ''}
 ${item.notes.map((note) => html`<p class="hint">${note}</p>`)}
 </article>
@@ -149,6 +149,11 @@ function picture(file: { path: string; href: string } | null, thumbnails: Thumbn
   const thumb = file ? thumbnails.get(file.path) : undefined;
   if (!file || !thumb) return html`<div class="none">${instead}</div>`;
   return html`<a href="${relativeHref(file.href)}"><img src="${thumb}" alt="${alt}"></a>`;
+}
+
+/** Local checks start their message with the rule, which the report already shows as a code. */
+function withoutCode(message: string, code: string): string {
+  return message.startsWith(`${code}: `) ? message.slice(code.length + 2) : message;
 }
 
 function isFailure(item: ReportItem): boolean {
