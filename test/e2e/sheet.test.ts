@@ -60,13 +60,17 @@ describe('spark-style sheet', () => {
     const dir = tempDir();
     const inputs = [photo(dir, 'a.jpg'), photo(dir, 'b.jpg', 'hubble_1000x872.jpg')];
     const out = join(dir, 'compare');
-    const result = await runCli(['sheet', ...inputs, '--style', 'ghibli,watercolor,clay', '-o', join(out, 'compare.jpg'), '--concurrency', '1', '--width', '1000'], { env: against(server.url) });
+    const result = await runCli(['sheet', ...inputs, '--style', 'ghibli,watercolor,clay', '-o', join(out, 'compare.jpg'), '--concurrency', '1', '--width', '1000', '--report', join(out, 'report.html')], { env: against(server.url) });
     expect(result.exitCode).toBe(1);
     const lines = result.stdout.split('\n');
     expect(lines.at(-1)).toBe(join(out, 'compare.jpg'));
     expect(result.stderr).toMatch(/sheet: .*compare\.jpg \(1000x\d+, [\d.]+ MB, [\d.]+ s; 1 without a result\)/);
-    expect(readdirSync(out).filter((name) => !name.startsWith('compare'))).toHaveLength(5);
+    expect(readdirSync(out).filter((name) => name.endsWith('.jpg') && !name.startsWith('compare'))).toHaveLength(5);
     expect((await sharp(join(out, 'compare.jpg')).metadata()).width).toBe(1000);
+    const report = readFileSync(join(out, 'report.html'), 'utf8');
+    expect(report.match(/<article /g)).toHaveLength(6);
+    expect(report).toContain('003008096');
+    expect(report).not.toContain(KEY);
   });
 
   it('--dry-run and --max-tasks send nothing and compose nothing', async () => {
