@@ -38,7 +38,7 @@ async function extract(file) {
     }
   }
   return {
-    family: font.names.fontFamily?.en ?? file,
+    family: font.getEnglishName('fontFamily') ?? file,
     unitsPerEm,
     ascender: font.ascender,
     descender: font.descender,

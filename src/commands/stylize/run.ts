@@ -113,7 +113,7 @@ export async function runStylize(inputs: string[], options: StylizeOptions, cont
     );
   }
   const afterCode = await afterBatch(
-    { items, results, summary, interrupted: interrupt.signal.aborted, offline: connection.emulator !== null, secrets: knownKey ? [knownKey.key] : [] },
+    { items, results, summary, interrupted: interrupt.signal.aborted, offline: options.offline === true, secrets: knownKey ? [knownKey.key] : [] },
     options,
     context,
     afterRun,
