@@ -78,4 +78,17 @@ describe('--report, opened in a real browser', () => {
       await browser.close();
     }
   });
+
+  it('a report that cannot be written is one error line and exit 1; the results are kept', async () => {
+    const dir = tempDir();
+    const bridge = join(dir, 'bridge.jpg');
+    copyFileSync(join(PHOTOS, 'bridge_1302x953.jpg'), bridge);
+    writeFileSync(join(dir, 'taken'), 'a file, not a folder');
+    const result = await runCli(['stylize', bridge, '--style', 'clay', '--offline', '--report', join(dir, 'taken', 'report.html')]);
+    expect(result.exitCode).toBe(1);
+    expect(result.stderr).toMatch(/^error: cannot write the report .*taken\/report\.html: .+$/m);
+    expect(result.stderr).not.toMatch(/\n\s+at /);
+    expect(result.stdout).toBe(join(dir, 'bridge.clay.jpg'));
+    expect(existsSync(join(dir, 'bridge.clay.jpg'))).toBe(true);
+  });
 });
