@@ -2,7 +2,12 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import sharp from 'sharp';
 import { describe, expect, it } from 'vitest';
-import { STYLES } from '../../src/catalog/styles.js';
+import { findStyleByAlias, STYLES } from '../../src/catalog/styles.js';
+import { sheetGrid } from '../../src/commands/sheet/grid.js';
+import type { FinishedRun } from '../../src/commands/stylize/after-run.js';
+import type { ItemResult } from '../../src/runner/events.js';
+import type { PlannedItem } from '../../src/runner/plan.js';
+import { summarize } from '../../src/terminal/summary.js';
 import { composeSheet, type SheetCell } from '../../src/sheet/compose.js';
 import { measureText, fitText, textPath } from '../../src/sheet/font/text.js';
 import { labelsSvg } from '../../src/sheet/labels.js';
@@ -135,5 +140,43 @@ describe('composeSheet', () => {
     expect(sheet.jpeg.length).toBeLessThan(8 * 1024 * 1024);
     expect((await sharp(sheet.jpeg).metadata()).width).toBe(2400);
     console.log(`23 tiles at 2400 px from noisy 1600x1200 JPEGs: ${(sheet.jpeg.length / 1e6).toFixed(2)} MB in ${elapsed} ms`);
+  });
+});
+
+describe('sheetGrid', () => {
+  it('turns a finished run into rows of local photos and columns of styles, with a reason for every gap', () => {
+    const [ghibli, clay] = [findStyleByAlias('ghibli')!, findStyleByAlias('clay')!];
+    const file = (path: string) => ({ kind: 'file' as const, path, relativeDir: '' });
+    const items: PlannedItem[] = [
+      { index: 0, source: file('/p/a.jpg'), input: '/p/a.jpg', style: ghibli, outputBase: '/p/a.ghibli' },
+      { index: 1, source: file('/p/a.jpg'), input: '/p/a.jpg', style: clay, outputBase: '/p/a.clay' },
+      { index: 2, source: file('/p/b.png'), input: '/p/b.png', style: ghibli, outputBase: '/p/b.ghibli' },
+      { index: 3, source: file('/p/b.png'), input: '/p/b.png', style: clay, outputBase: '/p/b.clay' },
+      { index: 4, source: { kind: 'url', url: 'https://example.com/c.jpg' }, input: 'https://example.com/c.jpg', style: ghibli, outputBase: 'c.ghibli' },
+    ];
+    const base = { output: null, task_id: null, cost: null, error: null, errorKind: null, created: false, notes: [] };
+    const results: ItemResult[] = [
+      { ...base, input: '/p/a.jpg', style: 'ghibli', status: 'saved', output: '/p/a.ghibli.jpg' },
+      { ...base, input: '/p/a.jpg', style: 'clay', status: 'skipped', output: '/p/a.clay.png' },
+      { ...base, input: '/p/b.png', style: 'ghibli', status: 'failed', error: { code: '003008096', message: 'x' }, errorKind: 'task-failed' },
+      { ...base, input: '/p/b.png', style: 'clay', status: 'cancelled' },
+      { ...base, input: 'https://example.com/c.jpg', style: 'ghibli', status: 'saved', output: 'c.ghibli.jpg' },
+    ];
+    const run: FinishedRun = { items, results, summary: summarize(results, 1), interrupted: false, offline: true, secrets: [] };
+    expect(sheetGrid(run)).toEqual({
+      photos: [
+        { original: '/p/a.jpg', label: 'a.jpg' },
+        { original: '/p/b.png', label: 'b.png' },
+      ],
+      styles: [
+        { alias: 'ghibli', name: ghibli.name },
+        { alias: 'clay', name: clay.name },
+      ],
+      cells: [
+        [{ file: '/p/a.ghibli.jpg' }, { file: '/p/a.clay.png' }],
+        [{ missing: 'failed: 003008096' }, { missing: 'cancelled' }],
+      ],
+      skipped: ['https://example.com/c.jpg'],
+    });
   });
 });

@@ -1,16 +1,16 @@
 import { readFile } from 'node:fs/promises';
-import { basename, dirname, join } from 'node:path';
+import { dirname, join } from 'node:path';
 import type { CommandContext } from '../../cli/context.js';
 import { ExitCode } from '../../cli/exit-codes.js';
-import { composeSheet, type SheetCell, type SheetPhoto } from '../../sheet/compose.js';
+import { composeSheet, type SheetPhoto } from '../../sheet/compose.js';
 import { isMarkedSheet } from '../../sheet/marker.js';
 import { saveRebuildable } from '../../sheet/save-rebuildable.js';
 import { stemOfPath } from '../../runner/output-names.js';
-import type { ItemResult } from '../../runner/events.js';
 import { palette } from '../../terminal/colors.js';
 import type { FinishedRun } from '../stylize/after-run.js';
 import { runStylize } from '../stylize/run.js';
 import type { SheetOptions } from './define.js';
+import { sheetGrid } from './grid.js';
 
 /**
  * `sheet` is `stylize` plus one step: the batch runs through stylize's own code path (checks,
@@ -39,6 +39,7 @@ async function composeFromRun(run: FinishedRun, options: SheetOptions, out: stri
     io.info(paint.error('error: no sheet: none of the inputs is a local image file'));
     return ExitCode.ITEM_FAILED;
   }
+  if (grid.photos.length > 1 && options.columns !== undefined && !options.quiet) io.info(paint.warn('--columns applies to one photo; several photos get one column per style'));
   if (grid.skipped.length > 0 && !options.quiet) io.info(paint.warn(`not on the sheet (not a local image file): ${grid.skipped.join(', ')}`));
 
   const target = options.output ?? defaultSheetPath(grid.photos, out);
@@ -56,47 +57,6 @@ async function composeFromRun(run: FinishedRun, options: SheetOptions, out: stri
     }
   }
   return ExitCode.OK;
-}
-
-export interface SheetGrid {
-  readonly photos: SheetPhoto[];
-  readonly styles: { alias: string; name: string }[];
-  readonly cells: SheetCell[][];
-  /** Inputs with no local file to show (URLs, unusable inputs). */
-  readonly skipped: string[];
-}
-
-/** The finished run as rows (local photos, in input order) and columns (styles, in the order asked). */
-export function sheetGrid(run: FinishedRun): SheetGrid {
-  const styles: SheetGrid['styles'] = [];
-  const rows = new Map<string, { photo: SheetPhoto; cells: Map<string, SheetCell> }>();
-  const skipped = new Set<string>();
-  run.items.forEach((item, index) => {
-    if (!styles.some((style) => style.alias === item.style.alias)) styles.push({ alias: item.style.alias, name: item.style.name });
-    if (item.source.kind !== 'file') {
-      skipped.add(item.input);
-      return;
-    }
-    let row = rows.get(item.source.path);
-    if (!row) {
-      row = { photo: { original: item.source.path, label: basename(item.source.path) }, cells: new Map() };
-      rows.set(item.source.path, row);
-    }
-    row.cells.set(item.style.alias, cellOf(run.results[index]));
-  });
-  const ordered = [...rows.values()];
-  return {
-    photos: ordered.map((row) => row.photo),
-    styles,
-    cells: ordered.map((row) => styles.map((style) => row.cells.get(style.alias) ?? { missing: 'not run' })),
-    skipped: [...skipped],
-  };
-}
-
-function cellOf(result: ItemResult | undefined): SheetCell {
-  if (!result) return { missing: 'not run' };
-  if ((result.status === 'saved' || result.status === 'skipped') && result.output) return { file: result.output };
-  return { missing: result.error ? `${result.status}: ${result.error.code}` : result.status };
 }
 
 /** One photo: `<stem>.sheet.jpg` beside its results; several: `sheet.jpg` in --out or here. */
