@@ -13,7 +13,7 @@
 // platform binary that npm already installed as an optional dependency.
 import { execFileSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { readFile, rm } from 'node:fs/promises';
+import { copyFile, readFile, rm } from 'node:fs/promises';
 import { dirname, join, relative, resolve } from 'node:path';
 
 const root = dirname(new URL(import.meta.url).pathname);
@@ -102,3 +102,5 @@ await Promise.all([
     banner: { js: "import { createRequire as __sparkCreateRequire } from 'node:module'; const require = __sparkCreateRequire(import.meta.url);" },
   }),
 ]);
+// The sheet's labels are DejaVu Sans outlines bundled into dist/: their license travels with them.
+await copyFile(join(root, 'src', 'sheet', 'font', 'DEJAVU-LICENSE.txt'), join(root, 'dist', 'DEJAVU-LICENSE.txt'));
