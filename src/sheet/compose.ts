@@ -72,7 +72,7 @@ export async function composeSheet(request: SheetRequest): Promise<ComposedSheet
             .toBuffer({ resolveWithObject: true });
           return { input: data, raw: { width: info.width, height: info.height, channels: info.channels }, left: slot.x, top: slot.y };
         } catch {
-          missing.push({ ...slot, reason: 'the result file does not decode' });
+          missing.push({ ...slot, reason: slot.style === null ? 'the original does not decode here' : 'the result file does not decode' });
           return null;
         }
       }),
