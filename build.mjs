@@ -13,7 +13,7 @@
 // platform binary that npm already installed as an optional dependency.
 import { execFileSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { readFile, rm } from 'node:fs/promises';
+import { copyFile, readFile, rm } from 'node:fs/promises';
 import { dirname, join, relative, resolve } from 'node:path';
 
 const root = dirname(new URL(import.meta.url).pathname);
@@ -35,6 +35,7 @@ const LAZY_ENTRIES = [
   'src/commands/check/run.ts',
   'src/commands/config/run.ts',
   'src/commands/stylize/run.ts',
+  'src/commands/sheet/run.ts',
   'src/commands/status/run.ts',
   'src/commands/emulator/run.ts',
   'src/commands/history/run.ts',
@@ -104,3 +105,5 @@ await Promise.all([
     banner: { js: "import { createRequire as __sparkCreateRequire } from 'node:module'; const require = __sparkCreateRequire(import.meta.url);" },
   }),
 ]);
+// The sheet's labels are DejaVu Sans outlines bundled into dist/: their license travels with them.
+await copyFile(join(root, 'src', 'sheet', 'font', 'DEJAVU-LICENSE.txt'), join(root, 'dist', 'DEJAVU-LICENSE.txt'));

@@ -4,6 +4,7 @@ import { defineStyles } from '../commands/styles/define.js';
 import { defineCheck } from '../commands/check/define.js';
 import { defineConfig } from '../commands/config/define.js';
 import { defineStylize } from '../commands/stylize/define.js';
+import { defineSheet } from '../commands/sheet/define.js';
 import { defineStatus } from '../commands/status/define.js';
 import { defineEmulator } from '../commands/emulator/define.js';
 import { defineHistory } from '../commands/history/define.js';
@@ -16,6 +17,7 @@ import { defineCompletion } from '../commands/completion/define.js';
  */
 export const COMMAND_TABLE: readonly ((program: Command, context: CommandContext) => void)[] = [
   defineStylize,
+  defineSheet,
   defineStyles,
   defineCheck,
   defineStatus,

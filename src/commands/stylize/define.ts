@@ -31,6 +31,7 @@ export interface StylizeOptions {
   insecure?: boolean;
   offline?: boolean;
   shard?: Shard;
+  report?: string;
 }
 
 export function defineStylize(program: Command, context: CommandContext): void {
@@ -71,6 +72,7 @@ export function defineStylize(program: Command, context: CommandContext): void {
     .option('--insecure', 'allow a plain-http base URL that is not loopback (the key travels unencrypted)')
     .option('--offline', 'run against the built-in emulator on loopback: no key, no network, no cost')
     .option('--verbose', 'log each request (method, URL, status, time) on stderr; never the key')
+    .option('--report <file>', 'also write a self-contained HTML report (thumbnails, failures, task ids, costs)')
     .action(async (inputs: string[], options: StylizeOptions) => {
       const { runStylize } = await import('./run.js');
       context.exitCode = await runStylize(inputs, options, context);
@@ -86,6 +88,7 @@ export function defineStylize(program: Command, context: CommandContext): void {
       'spark-style stylize photo.jpg --style img2img_comic_style_usage --sub-style img2img_comic_style_marvel --dry-run',
       'spark-style stylize IMG_0042.heic --style anime --fix',
       'spark-style stylize photos/ --recursive --style ghibli --out art/ --shard 3/8',
+      'spark-style stylize photos/ --style all --out art/ --report art/report.html',
     ],
     `
 Results are saved as <name>.<style>.<ext>. Every created task is journaled first: run the

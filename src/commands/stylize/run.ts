@@ -24,11 +24,13 @@ import { RunReporter } from '../../terminal/reporter.js';
 import { readAllStdin } from '../../terminal/stdin.js';
 import { summarize } from '../../terminal/summary.js';
 import { openConnection, resolveBaseUrl } from '../shared/connection.js';
+import { afterBatch, type AfterRun } from './after-run.js';
 import type { StylizeOptions } from './define.js';
 import { dryRunItem, printDryRun } from './dry-run.js';
 import { resolveConcurrency, resolveRunSettings, resolveStyles } from './settings.js';
 
-export async function runStylize(inputs: string[], options: StylizeOptions, context: CommandContext): Promise<number> {
+/** `afterRun`: what a command built on stylize (sheet) does with the finished batch. */
+export async function runStylize(inputs: string[], options: StylizeOptions, context: CommandContext, afterRun?: AfterRun): Promise<number> {
   const { io } = context;
   const paint = palette(io.colorEnabled);
   const config = await openSettings(io.env);
@@ -98,7 +100,8 @@ export async function runStylize(inputs: string[], options: StylizeOptions, cont
     journal.close();
     await connection.close();
   }
-  reporter.finish(summarize(results, Date.now() - started));
+  const summary = summarize(results, Date.now() - started);
+  reporter.finish(summary);
   if (connection.emulator && !options.quiet) io.info(paint.dim('offline: made by the built-in emulator; nothing was sent to Vtrix and nothing was charged'));
 
   if (interrupt.signal.aborted) {
@@ -110,7 +113,13 @@ export async function runStylize(inputs: string[], options: StylizeOptions, cont
         (inputs.includes('-') ? '\n  (with the same list of paths on stdin)' : ''),
     );
   }
-  return worstExitCode(results.map(exitCodeOf));
+  const afterCode = await afterBatch(
+    { items, results, summary, interrupted: interrupt.signal.aborted, offline: options.offline === true, secrets: knownKey ? [knownKey.key] : [] },
+    options,
+    context,
+    afterRun,
+  );
+  return worstExitCode([...results.map(exitCodeOf), afterCode]);
 }
 
 function exitCodeOf(result: ItemResult): number {

@@ -1,0 +1,45 @@
+import { basename } from 'node:path';
+import type { ItemResult } from '../../runner/events.js';
+import type { SheetCell, SheetPhoto } from '../../sheet/compose.js';
+import type { FinishedRun } from '../stylize/after-run.js';
+
+export interface SheetGrid {
+  readonly photos: SheetPhoto[];
+  readonly styles: { alias: string; name: string }[];
+  readonly cells: SheetCell[][];
+  /** Inputs with no local file to show (URLs, unusable inputs). */
+  readonly skipped: string[];
+}
+
+/** The finished run as rows (local photos, in input order) and columns (styles, in the order asked). */
+export function sheetGrid(run: FinishedRun): SheetGrid {
+  const styles: SheetGrid['styles'] = [];
+  const rows = new Map<string, { photo: SheetPhoto; cells: Map<string, SheetCell> }>();
+  const skipped = new Set<string>();
+  run.items.forEach((item, index) => {
+    if (!styles.some((style) => style.alias === item.style.alias)) styles.push({ alias: item.style.alias, name: item.style.name });
+    if (item.source.kind !== 'file') {
+      skipped.add(item.input);
+      return;
+    }
+    let row = rows.get(item.source.path);
+    if (!row) {
+      row = { photo: { original: item.source.path, label: basename(item.source.path) }, cells: new Map() };
+      rows.set(item.source.path, row);
+    }
+    row.cells.set(item.style.alias, cellOf(run.results[index]));
+  });
+  const ordered = [...rows.values()];
+  return {
+    photos: ordered.map((row) => row.photo),
+    styles,
+    cells: ordered.map((row) => styles.map((style) => row.cells.get(style.alias) ?? { missing: 'not run' })),
+    skipped: [...skipped],
+  };
+}
+
+function cellOf(result: ItemResult | undefined): SheetCell {
+  if (!result) return { missing: 'not run' };
+  if ((result.status === 'saved' || result.status === 'skipped') && result.output) return { file: result.output };
+  return { missing: result.error ? `${result.status}: ${result.error.code}` : result.status };
+}

@@ -1,0 +1,66 @@
+import { readFile } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
+import type { CommandContext } from '../../cli/context.js';
+import { ExitCode } from '../../cli/exit-codes.js';
+import { composeSheet, type SheetPhoto } from '../../sheet/compose.js';
+import { isMarkedSheet } from '../../sheet/marker.js';
+import { saveRebuildable } from '../../sheet/save-rebuildable.js';
+import { stemOfPath } from '../../runner/output-names.js';
+import { palette } from '../../terminal/colors.js';
+import type { FinishedRun } from '../stylize/after-run.js';
+import { runStylize } from '../stylize/run.js';
+import type { SheetOptions } from './define.js';
+import { sheetGrid } from './grid.js';
+
+/**
+ * `sheet` is `stylize` plus one step: the batch runs through stylize's own code path (checks,
+ * journal, reuse, --max-tasks, --dry-run, Ctrl-C, exit codes), and once it has finished the
+ * saved results are composed into one labelled JPEG.
+ */
+export async function runSheet(inputs: string[], options: SheetOptions, context: CommandContext): Promise<number> {
+  const { io } = context;
+  const paint = palette(io.colorEnabled);
+  // The results live in --out, else beside the sheet when -o names one, else beside each input.
+  const out = options.out ?? (options.output ? dirname(options.output) : undefined);
+  const code = await runStylize(inputs, { ...options, out }, context, (run) => composeFromRun(run, options, out, context));
+  if (options.dryRun && !options.quiet) io.info(paint.dim(`dry run: no sheet composed${options.output ? ` (it would be ${options.output})` : ''}`));
+  return code;
+}
+
+async function composeFromRun(run: FinishedRun, options: SheetOptions, out: string | undefined, context: CommandContext): Promise<number> {
+  const { io } = context;
+  const paint = palette(io.colorEnabled);
+  if (run.interrupted) {
+    io.info(paint.warn('no sheet: the run was interrupted; run the same command again to finish it and compose the sheet'));
+    return ExitCode.OK;
+  }
+  const grid = sheetGrid(run);
+  if (grid.photos.length === 0) {
+    io.info(paint.error('error: no sheet: none of the inputs is a local image file'));
+    return ExitCode.ITEM_FAILED;
+  }
+  if (grid.photos.length > 1 && options.columns !== undefined && !options.quiet) io.info(paint.warn('--columns applies to one photo; several photos get one column per style'));
+  if (grid.skipped.length > 0 && !options.quiet) io.info(paint.warn(`not on the sheet (not a local image file): ${grid.skipped.join(', ')}`));
+
+  const target = options.output ?? defaultSheetPath(grid.photos, out);
+  const started = Date.now();
+  const sheet = await composeSheet({ photos: grid.photos, styles: grid.styles, cells: grid.cells, width: options.width, columns: options.columns });
+  const saved = await saveRebuildable(target, sheet.jpeg, async (existing) => isMarkedSheet((await readFile(existing)).subarray(0, 64)));
+  const { width, height } = sheet.layout;
+  if (options.json) {
+    io.print(JSON.stringify({ sheet: { path: saved, width, height, bytes: sheet.jpeg.length, photos: grid.photos.length, styles: grid.styles.length, missing: sheet.missing } }));
+  } else {
+    io.print(saved);
+    if (!options.quiet) {
+      const size = `${width}x${height}, ${(sheet.jpeg.length / 1e6).toFixed(2)} MB, ${((Date.now() - started) / 1000).toFixed(1)} s`;
+      io.info(`sheet: ${saved} (${size}${sheet.missing ? `; ${sheet.missing} without a result` : ''})`);
+    }
+  }
+  return ExitCode.OK;
+}
+
+/** One photo: `<stem>.sheet.jpg` beside its results; several: `sheet.jpg` in --out or here. */
+function defaultSheetPath(photos: readonly SheetPhoto[], out: string | undefined): string {
+  if (photos.length === 1) return join(out ?? dirname(photos[0]!.original), `${stemOfPath(photos[0]!.original)}.sheet.jpg`);
+  return join(out ?? '.', 'sheet.jpg');
+}

@@ -1,0 +1,50 @@
+import type { CommandContext } from '../../cli/context.js';
+import { ExitCode } from '../../cli/exit-codes.js';
+import type { ItemResult } from '../../runner/events.js';
+import type { PlannedItem } from '../../runner/plan.js';
+import { palette } from '../../terminal/colors.js';
+import type { Summary } from '../../terminal/summary.js';
+
+/** A finished batch, as the commands built on stylize (sheet, --report) see it. */
+export interface FinishedRun {
+  readonly items: readonly PlannedItem[];
+  /** One per item, in the order of `items`. */
+  readonly results: readonly ItemResult[];
+  readonly summary: Summary;
+  /** Ctrl-C stopped the run: some items may be unfinished. */
+  readonly interrupted: boolean;
+  /** The results came from the built-in emulator. */
+  readonly offline: boolean;
+  /** Text that must never be written anywhere (the API key). */
+  readonly secrets: readonly string[];
+}
+
+/** What a command built on stylize does once the batch has run; returns an exit code. */
+export type AfterRun = (run: FinishedRun) => Promise<number>;
+
+/**
+ * Everything that happens after the batch: the --report file, then the caller's own step
+ * (the sheet). Whatever fails here fails after the results are safely saved, so it is told
+ * in one line and counted as exit 1, never thrown over the run's own summary.
+ */
+export async function afterBatch(run: FinishedRun, options: { report?: string; json?: boolean; quiet?: boolean }, context: CommandContext, after?: AfterRun): Promise<number> {
+  const { io } = context;
+  const paint = palette(io.colorEnabled);
+  let code: number = ExitCode.OK;
+  if (options.report) {
+    try {
+      const { writeReport } = await import('../../report/write.js');
+      const saved = await writeReport(options.report, run);
+      if (!options.quiet) io.info(`report: ${saved}`);
+    } catch (error) {
+      io.info(paint.error(`error: cannot write the report ${options.report}: ${(error as Error).message}`));
+      if (context.verbose) io.info(String((error as Error).stack));
+      code = ExitCode.ITEM_FAILED;
+    }
+  }
+  if (after) {
+    const own = await after(run);
+    if (own !== ExitCode.OK) code = own;
+  }
+  return code;
+}
