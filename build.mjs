@@ -40,8 +40,10 @@ const external = Object.keys(pkg.dependencies).filter((name) => name !== 'comman
  * plus these, which exist for a reason of their own.
  */
 const EXTRA_LAZY_ENTRIES = [
-  // main.ts imports the error reporter only when a command throws.
+  // main.ts imports these only when a command throws, waits, or talks to the API.
   'src/cli/report-error.ts',
+  'src/core/clock.ts',
+  'src/commands/shared/connection.ts',
   // Lets the benchmark time the real image preparation code, not a copy of it.
   'src/image/prepare.ts',
 ];
@@ -59,6 +61,8 @@ const SHARED_ALLOWLIST = new Set([
   'src/catalog/styles.ts', // the style table: `styles` prints it at startup, stylize resolves against it
   'src/cli/exit-codes.ts', // the exit code table: `--help` prints it, commands return its codes
   'src/config/mask.ts', // redact(): terminal/io.ts keeps the key out of every printed line
+  'src/core/defaults.ts', // defaults and limits: the flag definitions show them, the commands apply them
+  'src/api/request-body.ts', // WATERMARK_POSITIONS: --watermark-position's choices and their wire values
 ]);
 
 // In the startup bundle, `import('./run.js')` stays an import() of the ESM build's file.

@@ -107,7 +107,7 @@ function unknownStyle(typed: string): UsageError {
   const suggestion = closestAlias(typed);
   return new UsageError(`unknown style "${typed}"` + (suggestion ? ` (did you mean "${suggestion}"?)` : ''), {
     code: 'unknown-style',
-    hint: 'Run `spark-style styles` to list the 22 styles.',
+    hint: `Run \`spark-style styles\` to list the ${STYLES.length} styles.`,
   });
 }
 

@@ -1,5 +1,4 @@
-import { clearLine, cursorTo, moveCursor } from 'node:readline';
-import { PassThrough, Writable } from 'node:stream';
+import { PassThrough } from 'node:stream';
 import { describe, expect, it } from 'vitest';
 import { resolveStyle } from '../../src/catalog/styles.js';
 import type { PlannedItem } from '../../src/runner/plan.js';
@@ -7,36 +6,9 @@ import { createIO, terminalColumns } from '../../src/terminal/io.js';
 import { startProgress } from '../../src/terminal/progress.js';
 import { RunReporter } from '../../src/terminal/reporter.js';
 import { summarize } from '../../src/terminal/summary.js';
+import { fakeTerminal } from '../helpers/terminal.js';
 
-/**
- * An in-memory terminal that reports `columns` (0: a pseudo-terminal without a size) and
- * counts what is written to it, cursor movements included. Past `limit` bytes it throws, so a
- * spinner that runs away fails the test instead of filling the memory.
- */
-function sizelessTerminal(columns: number | undefined, limit = 1_000_000) {
-  let bytes = 0;
-  const stream = new Writable({
-    write(chunk: Buffer, _encoding, done) {
-      done();
-      return chunk;
-    },
-  });
-  const originalWrite = stream.write.bind(stream);
-  const terminal = Object.assign(stream, {
-    isTTY: true,
-    columns,
-    rows: 0,
-    write: (chunk: string | Uint8Array, ...rest: unknown[]) => {
-      bytes += Buffer.byteLength(chunk);
-      if (bytes > limit) throw new Error(`more than ${limit} bytes written to a terminal`);
-      return (originalWrite as (...args: unknown[]) => boolean)(chunk, ...rest);
-    },
-    cursorTo: (x: number, y?: number) => cursorTo(terminal, x, y),
-    moveCursor: (dx: number, dy: number) => moveCursor(terminal, dx, dy),
-    clearLine: (dir: -1 | 0 | 1) => clearLine(terminal, dir),
-  });
-  return { stream: terminal, written: () => bytes };
-}
+const sizelessTerminal = (columns: number | undefined) => fakeTerminal({ columns });
 
 function ioOn(stderr: NodeJS.WritableStream) {
   return createIO({ stdout: new PassThrough(), stderr, stdin: new PassThrough(), stdoutIsTTY: false, stderrIsTTY: true, stdinIsTTY: false, env: { NO_COLOR: '1' } });
