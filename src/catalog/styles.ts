@@ -51,7 +51,7 @@ export function findStyleByKeys(reqKey: string, subReqKey: string | null | undef
   return STYLES.find((style) => style.reqKey === reqKey && style.subReqKey === (subReqKey ?? null));
 }
 
-export function findStyleByAlias(alias: string): Style | undefined {
+function findStyleByAlias(alias: string): Style | undefined {
   const wanted = alias.trim().toLowerCase();
   return STYLES.find((style) => style.alias === wanted);
 }
@@ -124,7 +124,7 @@ function editDistance(a: string, b: string): number {
   return previous[b.length]!;
 }
 
-export function closestAlias(typed: string): string | undefined {
+function closestAlias(typed: string): string | undefined {
   const lower = typed.toLowerCase();
   const candidates = STYLES.map((style) => ({
     alias: style.alias,

@@ -10,7 +10,7 @@ import { processIO, type IO } from '../terminal/io.js';
 declare const SPARK_STYLE_VERSION: string | undefined;
 const VERSION = typeof SPARK_STYLE_VERSION === 'string' ? SPARK_STYLE_VERSION : '0.0.0-dev';
 
-export function buildProgram(context: CommandContext): Command {
+function buildProgram(context: CommandContext): Command {
   const program = new Command('spark-style')
     .description(`Turn photos into art with the Vtrix Spark Style Template API (${STYLES.length} styles).`)
     .version(VERSION, '-V, --version')
@@ -44,7 +44,7 @@ SPARK_STYLE_CONFIG_DIR, NO_COLOR.`,
  * The context of a real run. What only commands use is loaded when first used (core/clock.ts
  * and the API client are not part of the startup bundle).
  */
-export function processContext(argv: readonly string[], io: IO): CommandContext {
+function processContext(argv: readonly string[], io: IO): CommandContext {
   const clock: Clock = {
     now: () => Date.now(),
     sleep: async (ms, signal) => (await import('../core/clock.js')).systemClock.sleep(ms, signal),

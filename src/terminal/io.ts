@@ -34,7 +34,7 @@ export interface IO {
   addSecret(secret: string): void;
 }
 
-export function colorAllowed(env: NodeJS.ProcessEnv, isTTY: boolean): boolean {
+function colorAllowed(env: NodeJS.ProcessEnv, isTTY: boolean): boolean {
   if (env.NO_COLOR !== undefined && env.NO_COLOR !== '') return false;
   if (env.FORCE_COLOR !== undefined) return env.FORCE_COLOR !== '0';
   if (env.TERM === 'dumb') return false;

@@ -17,7 +17,7 @@ export interface Progress {
  * A live line only on a terminal, and not while stdout feeds another program (`| tee`) that
  * may print to the same terminal: lines it cannot clear would tear the spinner.
  */
-export function progressAllowed(io: IO): boolean {
+function progressAllowed(io: IO): boolean {
   return io.stderrIsTTY && !io.stdoutIsPipe;
 }
 

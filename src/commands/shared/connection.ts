@@ -8,8 +8,6 @@ import { palette } from '../../terminal/colors.js';
 import type { IO } from '../../terminal/io.js';
 import type { ConnectionFlags } from './connection-flags.js';
 
-export type { ConnectionFlags } from './connection-flags.js';
-
 /** The connection flags, resolved once per command (resolveConnection). */
 export interface ConnectionTarget {
   readonly offline: boolean;
@@ -56,7 +54,7 @@ export function resolveConnection(flags: ConnectionFlags, settings: Pick<Setting
 }
 
 /** The base URL by precedence: --base-url, SPARK_STYLE_BASE_URL, config, the provider's default. */
-export function resolveBaseUrl(flags: ConnectionFlags, env: NodeJS.ProcessEnv, settings: Pick<Settings, 'get'>, warn: (line: string) => void): string {
+function resolveBaseUrl(flags: ConnectionFlags, env: NodeJS.ProcessEnv, settings: Pick<Settings, 'get'>, warn: (line: string) => void): string {
   const raw = flags.baseUrl ?? env.SPARK_STYLE_BASE_URL ?? (settings.get('base-url') as string | undefined) ?? DEFAULT_BASE_URL;
   return checkBaseUrl(raw, { insecure: flags.insecure, warn });
 }

@@ -27,7 +27,7 @@ export function resolveStyles(options: Pick<StylizeOptions, 'style' | 'subStyle'
 }
 
 /** Any --watermark-* option implies --watermark: nobody sets a position for a watermark they do not want. */
-export function resolveLogo(options: StylizeOptions): LogoInfo | null {
+function resolveLogo(options: StylizeOptions): LogoInfo | null {
   const wanted =
     options.watermark ||
     options.watermarkPosition !== undefined ||
