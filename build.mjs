@@ -60,7 +60,7 @@ const commandRuns = readdirSync(join(root, 'src', 'commands'), { withFileTypes: 
 const SHARED_ALLOWLIST = new Set([
   'src/catalog/styles.ts', // the style table: `styles` prints it at startup, stylize resolves against it
   'src/cli/exit-codes.ts', // the exit code table: `--help` prints it, commands return its codes
-  'src/config/mask.ts', // redact(): terminal/io.ts keeps the key out of every printed line
+  'src/core/secrets.ts', // redact(): terminal/io.ts keeps the key out of every printed line
   'src/core/defaults.ts', // defaults and limits: the flag definitions show them, the commands apply them
   'src/api/request-body.ts', // WATERMARK_POSITIONS: --watermark-position's choices and their wire values
 ]);

@@ -3,7 +3,7 @@ import { isAbsolute, resolve } from 'node:path';
 import { MAX_CONCURRENCY } from '../core/defaults.js';
 import { UsageError } from '../core/errors.js';
 import { resolveStyle } from '../catalog/styles.js';
-import { maskSecret } from './mask.js';
+import { maskSecret } from '../core/secrets.js';
 import { configDir } from './paths.js';
 
 export const CONFIG_KEYS = ['api-key', 'base-url', 'default-style', 'out-dir', 'concurrency'] as const;

@@ -1,5 +1,5 @@
 import { fstatSync } from 'node:fs';
-import { redact } from '../config/mask.js';
+import { redact } from '../core/secrets.js';
 
 /**
  * IO owns the process streams and what we know about them (TTY or pipe, colour allowed).
