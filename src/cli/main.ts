@@ -14,7 +14,8 @@ function buildProgram(context: CommandContext): Command {
   const program = new Command('spark-style')
     .description(`Turn photos into art with the Vtrix Spark Style Template API (${STYLES.length} styles).`)
     .version(VERSION, '-V, --version')
-    .option('--verbose', 'show requests, timings and stack traces on stderr')
+    .option('--verbose', 'log each request (method, URL, status, time) and stack traces on stderr; never the key')
+    .configureHelp({ showGlobalOptions: true })
     .exitOverride()
     .configureOutput({
       writeOut: (text) => void context.io.stdout.write(text),
