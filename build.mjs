@@ -31,6 +31,7 @@ if (!existsSync(join(root, 'node_modules', 'esbuild'))) {
   execFileSync(npm, ['install', '--no-save', '--ignore-scripts', '--no-audit', '--no-fund'], { cwd: root, env, stdio: 'inherit' });
 }
 const { build } = await import('esbuild');
+const { sourcesIn, splitProblems } = await import('./build-guard.mjs');
 const pkg = JSON.parse(await readFile(join(root, 'package.json'), 'utf8'));
 const external = Object.keys(pkg.dependencies).filter((name) => name !== 'commander' && name !== 'esbuild');
 
@@ -133,26 +134,8 @@ const lazy = await build({
   banner: { js: "import { createRequire as __sparkCreateRequire } from 'node:module'; const require = __sparkCreateRequire(import.meta.url);" },
 });
 
-const problems = [];
-for (const target of lazyTargets) {
-  if (!lazyEntries.includes(target)) problems.push(`the startup bundle imports ${target} lazily, but it is not an entry of the lazy build (EXTRA_LAZY_ENTRIES)`);
-}
-const inLazy = sourcesIn(lazy.metafile);
-for (const source of inStartup) {
-  if (inLazy.has(source) && !SHARED_ALLOWLIST.has(source)) {
-    problems.push(`${source} is in both the startup bundle and the lazy build: import it from one side only, or (constants and pure functions only) add it to SHARED_ALLOWLIST`);
-  }
-}
+const problems = splitProblems({ startup: startup.metafile, lazy: lazy.metafile, lazyTargets, lazyEntries, allowlist: SHARED_ALLOWLIST });
 if (problems.length) {
   for (const problem of problems) console.error(`build.mjs: ${problem}`);
   process.exit(1);
-}
-
-/** The source files a build actually emitted code for (tree-shaken ones bring no bytes). */
-function sourcesIn(metafile) {
-  const sources = new Set();
-  for (const output of Object.values(metafile.outputs)) {
-    for (const [input, { bytesInOutput }] of Object.entries(output.inputs)) if (bytesInOutput > 0 && input.startsWith('src/')) sources.add(input);
-  }
-  return sources;
 }
