@@ -1,7 +1,7 @@
 import type { ItemResult, RunnerEvent } from '../runner/events.js';
 import { toJsonResult } from '../runner/events.js';
 import type { PlannedItem } from '../runner/plan.js';
-import { palette, type Palette } from './colors.js';
+import { failureLines, palette, type Palette } from './colors.js';
 import type { IO } from './io.js';
 import { startProgress, type Progress } from './progress.js';
 import { describeSummary, formatDuration, type Summary } from './summary.js';
@@ -108,11 +108,9 @@ export class RunReporter {
       if (result.status === 'skipped' && !this.options.quiet) this.io.info(this.paint.dim(`skipped ${what}: ${result.output} exists (--overwrite replaces it)`));
       // Items never started are counted in the summary; a line each would bury the error that stopped them.
       if (result.status === 'failed') {
-        this.io.info(`${this.paint.error('✖')} ${what}: ${result.error?.message}`);
-        if (result.hint && !this.options.quiet && !this.hintsShown.has(result.hint)) {
-          this.hintsShown.add(result.hint);
-          this.io.info(this.paint.dim(`  hint: ${result.hint}`));
-        }
+        const hint = result.hint && !this.options.quiet && !this.hintsShown.has(result.hint) ? result.hint : null;
+        if (hint) this.hintsShown.add(hint);
+        for (const line of failureLines(this.paint, what, result.error?.message ?? 'failed', hint)) this.io.info(line);
       }
     });
   }
