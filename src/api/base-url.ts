@@ -1,13 +1,7 @@
 import { UsageError } from '../core/errors.js';
+import { isLoopbackHost } from '../core/loopback.js';
 
 export const DEFAULT_BASE_URL = 'https://cloud.vtrix.ai';
-
-const LOOPBACK_HOSTS = new Set(['localhost', '::1', '[::1]']);
-
-export function isLoopbackHost(hostname: string): boolean {
-  const host = hostname.toLowerCase();
-  return LOOPBACK_HOSTS.has(host) || host.endsWith('.localhost') || /^127(\.\d{1,3}){3}$/.test(host);
-}
 
 /**
  * The API base URL must be https: the key travels in every request. Plain http is allowed

@@ -2,7 +2,7 @@ import type { Agent as HttpAgent } from 'node:http';
 import type { Agent as HttpsAgent } from 'node:https';
 import { HttpProxyAgent, HttpsProxyAgent } from 'hpagent';
 import { getProxyForUrl } from 'proxy-from-env';
-import { isLoopbackHost } from './base-url.js';
+import { isLoopbackHost } from '../core/loopback.js';
 
 /**
  * Which proxy a request goes through, from HTTPS_PROXY / HTTP_PROXY / ALL_PROXY and NO_PROXY

@@ -51,7 +51,7 @@ export function findStyleByKeys(reqKey: string, subReqKey: string | null | undef
   return STYLES.find((style) => style.reqKey === reqKey && style.subReqKey === (subReqKey ?? null));
 }
 
-export function findStyleByAlias(alias: string): Style | undefined {
+function findStyleByAlias(alias: string): Style | undefined {
   const wanted = alias.trim().toLowerCase();
   return STYLES.find((style) => style.alias === wanted);
 }
@@ -107,7 +107,7 @@ function unknownStyle(typed: string): UsageError {
   const suggestion = closestAlias(typed);
   return new UsageError(`unknown style "${typed}"` + (suggestion ? ` (did you mean "${suggestion}"?)` : ''), {
     code: 'unknown-style',
-    hint: 'Run `spark-style styles` to list the 22 styles.',
+    hint: `Run \`spark-style styles\` to list the ${STYLES.length} styles.`,
   });
 }
 
@@ -124,7 +124,7 @@ function editDistance(a: string, b: string): number {
   return previous[b.length]!;
 }
 
-export function closestAlias(typed: string): string | undefined {
+function closestAlias(typed: string): string | undefined {
   const lower = typed.toLowerCase();
   const candidates = STYLES.map((style) => ({
     alias: style.alias,

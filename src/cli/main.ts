@@ -1,4 +1,6 @@
 import { Command } from 'commander';
+import { STYLES } from '../catalog/styles.js';
+import type { Clock } from '../core/clock.js';
 import { COMMAND_TABLE } from './command-table.js';
 import type { CommandContext } from './context.js';
 import { EXIT_CODE_HELP, ExitCode } from './exit-codes.js';
@@ -8,11 +10,12 @@ import { processIO, type IO } from '../terminal/io.js';
 declare const SPARK_STYLE_VERSION: string | undefined;
 const VERSION = typeof SPARK_STYLE_VERSION === 'string' ? SPARK_STYLE_VERSION : '0.0.0-dev';
 
-export function buildProgram(context: CommandContext): Command {
+function buildProgram(context: CommandContext): Command {
   const program = new Command('spark-style')
-    .description('Turn photos into art with the Vtrix Spark Style Template API (22 styles).')
+    .description(`Turn photos into art with the Vtrix Spark Style Template API (${STYLES.length} styles).`)
     .version(VERSION, '-V, --version')
-    .option('--verbose', 'show requests, timings and stack traces on stderr')
+    .option('--verbose', 'log each request (method, URL, status, time) and stack traces on stderr; never the key')
+    .configureHelp({ showGlobalOptions: true })
     .exitOverride()
     .configureOutput({
       writeOut: (text) => void context.io.stdout.write(text),
@@ -38,8 +41,28 @@ SPARK_STYLE_CONFIG_DIR, NO_COLOR.`,
   return program;
 }
 
+/**
+ * The context of a real run. What only commands use is loaded when first used (core/clock.ts
+ * and the API client are not part of the startup bundle).
+ */
+function processContext(argv: readonly string[], io: IO): CommandContext {
+  const clock: Clock = {
+    now: () => Date.now(),
+    sleep: async (ms, signal) => (await import('../core/clock.js')).systemClock.sleep(ms, signal),
+  };
+  return {
+    io,
+    exitCode: ExitCode.OK,
+    verbose: argv.includes('--verbose'),
+    clock,
+    argv,
+    env: io.env,
+    connect: async (target, options) => (await import('../commands/shared/connection.js')).openConnection(target, { clock, ...options }),
+  };
+}
+
 export async function main(argv: readonly string[], io: IO = processIO()): Promise<number> {
-  const context: CommandContext = { io, exitCode: ExitCode.OK, verbose: argv.includes('--verbose') };
+  const context = processContext(argv, io);
   // `spark-style styles | head -1` closes the pipe early: that is not an error.
   io.stdout.on?.('error', (error: NodeJS.ErrnoException) => {
     if (error.code === 'EPIPE') process.exit(context.exitCode);

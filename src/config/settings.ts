@@ -1,15 +1,15 @@
 import { chmod, mkdir } from 'node:fs/promises';
 import { isAbsolute, resolve } from 'node:path';
+import { MAX_CONCURRENCY } from '../core/defaults.js';
 import { UsageError } from '../core/errors.js';
 import { resolveStyle } from '../catalog/styles.js';
-import { maskSecret } from './mask.js';
+import { maskSecret } from '../core/secrets.js';
 import { configDir } from './paths.js';
 
 export const CONFIG_KEYS = ['api-key', 'base-url', 'default-style', 'out-dir', 'concurrency'] as const;
 export type ConfigKey = (typeof CONFIG_KEYS)[number];
 export type ConfigValues = Partial<Record<ConfigKey, string | number>>;
 
-export const MAX_CONCURRENCY = 32;
 
 export function isConfigKey(key: string): key is ConfigKey {
   return (CONFIG_KEYS as readonly string[]).includes(key);

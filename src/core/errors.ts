@@ -58,9 +58,9 @@ export class InterruptedError extends SparkError {
 }
 
 /**
- * By shape, not instanceof: the startup bundle and the command bundle each carry a copy of
- * this module (see build.mjs), so one error class can arrive as two.
+ * One class, one copy: build.mjs fails when this module lands in both the startup bundle and
+ * the lazy build, so `instanceof` holds for every error a command throws.
  */
 export function isSparkError(error: unknown): error is SparkError {
-  return error instanceof Error && typeof (error as Partial<SparkError>).kind === 'string' && typeof (error as Partial<SparkError>).code === 'string';
+  return error instanceof SparkError;
 }

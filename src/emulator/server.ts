@@ -1,7 +1,7 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import pLimit from 'p-limit';
-import { isLoopbackHost } from '../api/base-url.js';
+import { isLoopbackHost } from '../core/loopback.js';
 import { findSeedCode } from '../catalog/error-codes.js';
 import { LOOK_OF_ALIAS, renderLook } from './effects.js';
 import type { Faults, WireVariant } from './faults.js';

@@ -158,7 +158,7 @@ function failed(file: string, errors: RuleViolation[], bytes: number | null): Im
   };
 }
 
-export function describeFsError(error: unknown): string {
+function describeFsError(error: unknown): string {
   const code = (error as NodeJS.ErrnoException).code;
   switch (code) {
     case 'ENOENT':

@@ -1,5 +1,5 @@
 import { basename, dirname, relative, resolve } from 'node:path';
-import { redact } from '../config/mask.js';
+import { redact } from '../core/secrets.js';
 import type { FinishedRun } from '../commands/stylize/after-run.js';
 import type { Summary } from '../terminal/summary.js';
 

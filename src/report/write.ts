@@ -1,6 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import type { FinishedRun } from '../commands/stylize/after-run.js';
-import { redact } from '../config/mask.js';
+import { redact } from '../core/secrets.js';
 import { escapeHtml } from './html.js';
 import { reportModel } from './model.js';
 import { REPORT_GENERATOR, renderReport } from './render.js';

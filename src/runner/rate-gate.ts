@@ -23,7 +23,6 @@ export class AdaptiveRateGate implements RequestGate {
   private pausedUntil = 0;
   private strikes = 0;
   private successes = 0;
-  rateLimitedCount = 0;
 
   constructor(
     private readonly limit: AdjustableLimit,
@@ -38,7 +37,6 @@ export class AdaptiveRateGate implements RequestGate {
   }
 
   rateLimited(retryAfterMs: number | null): void {
-    this.rateLimitedCount++;
     this.strikes++;
     this.successes = 0;
     const base = this.options.baseBackoffMs ?? 1000;
@@ -59,9 +57,5 @@ export class AdaptiveRateGate implements RequestGate {
       this.limit.concurrency = Math.min(this.options.maxConcurrency, this.limit.concurrency + 1);
       this.options.onChange?.(this.limit.concurrency, 'recovered');
     }
-  }
-
-  get concurrency(): number {
-    return this.limit.concurrency;
   }
 }

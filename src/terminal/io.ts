@@ -1,5 +1,5 @@
 import { fstatSync } from 'node:fs';
-import { redact } from '../config/mask.js';
+import { redact } from '../core/secrets.js';
 
 /**
  * IO owns the process streams and what we know about them (TTY or pipe, colour allowed).
@@ -20,6 +20,8 @@ export interface IO {
   readonly stdoutIsPipe: boolean;
   /** Colour and spinners on stderr: only on a terminal, and never when NO_COLOR is set. */
   readonly colorEnabled: boolean;
+  /** The width of the terminal on stderr; 80 when it reports none (see terminalColumns). */
+  readonly columns: number;
   readonly env: NodeJS.ProcessEnv;
   /** One line of result on stdout. */
   print(line: string): void;
@@ -32,7 +34,7 @@ export interface IO {
   addSecret(secret: string): void;
 }
 
-export function colorAllowed(env: NodeJS.ProcessEnv, isTTY: boolean): boolean {
+function colorAllowed(env: NodeJS.ProcessEnv, isTTY: boolean): boolean {
   if (env.NO_COLOR !== undefined && env.NO_COLOR !== '') return false;
   if (env.FORCE_COLOR !== undefined) return env.FORCE_COLOR !== '0';
   if (env.TERM === 'dumb') return false;
@@ -59,6 +61,9 @@ export function createIO(options: {
     stdoutIsPipe: false,
     ...options,
     colorEnabled: colorAllowed(options.env, options.stderrIsTTY),
+    get columns() {
+      return terminalColumns((options.stderr as { columns?: unknown }).columns);
+    },
     print: (line) => void options.stdout.write(`${clean(line)}\n`),
     info: (line) => void options.stderr.write(`${clean(line)}\n`),
     addSecret: (secret) => {
@@ -66,6 +71,14 @@ export function createIO(options: {
       if (secret.length >= 8) secrets.add(secret);
     },
   };
+}
+
+/**
+ * A pseudo-terminal without a size (`script`, some `docker exec -t`) reports 0 columns; a
+ * stream that is no terminal reports none. Either is taken as 80, the classic width.
+ */
+export function terminalColumns(columns: unknown): number {
+  return typeof columns === 'number' && Number.isFinite(columns) && columns >= 1 ? Math.floor(columns) : 80;
 }
 
 function isPipe(fd: number): boolean {

@@ -1,15 +1,17 @@
-import ora, { type Ora } from 'ora';
 import type { ItemResult, RunnerEvent } from '../runner/events.js';
 import { toJsonResult } from '../runner/events.js';
 import type { PlannedItem } from '../runner/plan.js';
-import { palette, type Palette } from './colors.js';
+import { failureLines, palette, type Palette } from './colors.js';
 import type { IO } from './io.js';
+import { startProgress, type Progress } from './progress.js';
 import { describeSummary, formatDuration, type Summary } from './summary.js';
 
 export interface ReporterOptions {
   readonly json: boolean;
   readonly quiet: boolean;
   readonly total: number;
+  /** Elapsed times on the live line; Date.now unless a test brings its own clock. */
+  readonly now?: () => number;
 }
 
 /**
@@ -19,8 +21,9 @@ export interface ReporterOptions {
  */
 export class RunReporter {
   private readonly paint: Palette;
-  private readonly spinner: Ora | null;
-  private readonly started = Date.now();
+  private progress: Progress | null = null;
+  private readonly now: () => number;
+  private readonly started: number;
   private readonly running = new Map<number, { item: PlannedItem; progress: number | null; status: string; since: number }>();
   private finished = 0;
   private failed = 0;
@@ -33,13 +36,13 @@ export class RunReporter {
     private readonly options: ReporterOptions,
   ) {
     this.paint = palette(io.colorEnabled);
-    const live = io.stderrIsTTY && !io.stdoutIsPipe && !options.quiet;
-    this.spinner = live ? ora({ stream: io.stderr as NodeJS.WriteStream, isEnabled: true, color: io.colorEnabled ? 'cyan' : false, discardStdin: false }) : null;
+    this.now = options.now ?? Date.now;
+    this.started = this.now();
   }
 
   start(): void {
-    if (!this.spinner) return;
-    this.spinner.start(this.liveText());
+    if (this.options.quiet) return;
+    this.progress = startProgress(this.io, this.liveText());
     this.ticker = setInterval(() => this.refresh(), 1000);
     this.ticker.unref();
   }
@@ -47,7 +50,7 @@ export class RunReporter {
   handle(event: RunnerEvent): void {
     switch (event.type) {
       case 'item-started':
-        this.running.set(event.item.index, { item: event.item, progress: null, status: 'checking', since: Date.now() });
+        this.running.set(event.item.index, { item: event.item, progress: null, status: 'checking', since: this.now() });
         break;
       case 'task-created': {
         const entry = this.running.get(event.item.index);
@@ -90,7 +93,7 @@ export class RunReporter {
 
   finish(summary: Summary): void {
     if (this.ticker) clearInterval(this.ticker);
-    this.spinner?.stop();
+    this.progress?.stop();
     if (this.options.json) this.io.print(JSON.stringify({ summary }));
     if (!this.options.quiet) this.io.info(this.paint.bold(describeSummary(summary)));
   }
@@ -105,34 +108,29 @@ export class RunReporter {
       if (result.status === 'skipped' && !this.options.quiet) this.io.info(this.paint.dim(`skipped ${what}: ${result.output} exists (--overwrite replaces it)`));
       // Items never started are counted in the summary; a line each would bury the error that stopped them.
       if (result.status === 'failed') {
-        this.io.info(`${this.paint.error('✖')} ${what}: ${result.error?.message}`);
-        if (result.hint && !this.options.quiet && !this.hintsShown.has(result.hint)) {
-          this.hintsShown.add(result.hint);
-          this.io.info(this.paint.dim(`  hint: ${result.hint}`));
-        }
+        const hint = result.hint && !this.options.quiet && !this.hintsShown.has(result.hint) ? result.hint : null;
+        if (hint) this.hintsShown.add(hint);
+        for (const line of failureLines(this.paint, what, result.error?.message ?? 'failed', hint)) this.io.info(line);
       }
     });
   }
 
   private withSpinnerCleared(write: () => void): void {
-    if (this.spinner?.isSpinning) {
-      this.spinner.clear();
-      write();
-      this.spinner.render();
-    } else write();
+    if (this.progress) this.progress.above(write);
+    else write();
   }
 
   private refresh(): void {
-    if (this.spinner?.isSpinning) this.spinner.text = this.liveText();
+    this.progress?.update(this.liveText());
   }
 
   private liveText(): string {
-    const elapsed = Date.now() - this.started;
+    const elapsed = this.now() - this.started;
     if (this.options.total === 1) {
       const [entry] = this.running.values();
       if (!entry) return `working · ${formatDuration(elapsed)}`;
       const progress = entry.progress === null ? '' : ` · ${Math.round(entry.progress * 100)}%`;
-      return `${entry.item.style.alias} · ${entry.item.input} · ${entry.status}${progress} · ${formatDuration(Date.now() - entry.since)}`;
+      return `${entry.item.style.alias} · ${entry.item.input} · ${entry.status}${progress} · ${formatDuration(this.now() - entry.since)}`;
     }
     const parts = [`${this.finished}/${this.options.total} done`];
     if (this.failed) parts.push(`${this.failed} failed`);

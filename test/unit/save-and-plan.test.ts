@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { resolveStyle } from '../../src/catalog/styles.js';
 import { parseDuration } from '../../src/core/duration.js';
 import { UsageError } from '../../src/core/errors.js';
-import { maskSecret, redact } from '../../src/config/mask.js';
+import { maskSecret, redact } from '../../src/core/secrets.js';
 import { expandInputs } from '../../src/runner/inputs.js';
 import { sanitizeStem, stemOfUrl } from '../../src/runner/output-names.js';
 import { planItems } from '../../src/runner/plan.js';

@@ -7,7 +7,7 @@ import { isSparkError, UsageError } from '../../core/errors.js';
 import { repairImage } from '../../image/fix.js';
 import { stemOfPath } from '../../runner/output-names.js';
 import { extensionOf, writeAtomically } from '../../runner/save.js';
-import { palette } from '../../terminal/colors.js';
+import { stdoutPalette } from '../../terminal/colors.js';
 import type { CheckOptions } from './define.js';
 
 interface FixReport {
@@ -38,7 +38,7 @@ export async function runCheckFix(files: string[], options: CheckOptions, { io }
   const limit = pLimit(2);
   const reports = [...new Set(files)].map((file) => limit(() => fixOne(file, outDir, options)));
   let failures = 0;
-  const paint = palette(io.colorEnabled && io.stdoutIsTTY);
+  const paint = stdoutPalette(io);
   for (const pending of reports) {
     const report = await pending;
     if (!report.ok) failures++;

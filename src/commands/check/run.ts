@@ -4,7 +4,7 @@ import { ExitCode } from '../../cli/exit-codes.js';
 import { UsageError } from '../../core/errors.js';
 import { checkImage, describeReport, type ImageReport } from '../../image/check.js';
 import { isRepairable } from '../../image/prepare.js';
-import { palette } from '../../terminal/colors.js';
+import { stdoutPalette } from '../../terminal/colors.js';
 import type { CheckOptions } from './define.js';
 
 // Checks are CPU-bound in libvips, which has its own thread pool; two at a time keeps the output flowing.
@@ -35,7 +35,7 @@ function printReport(report: ImageReport, options: CheckOptions, { io }: Command
   } else if (options.quiet) {
     if (report.ok) io.print(report.file);
   } else {
-    const paint = palette(io.colorEnabled && io.stdoutIsTTY);
+    const paint = stdoutPalette(io);
     const verdict = report.ok ? paint.ok(describeReport(report)) : paint.error(describeReport(report));
     const hint = !report.ok && isRepairable(report) ? paint.dim(' (--fix can repair this)') : '';
     io.print(`${report.file}: ${verdict}${hint}`);

@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
 import type { CommandContext } from '../../cli/context.js';
 import { describeCommand } from '../../cli/help.js';
+import { DEFAULT_CONCURRENCY, MAX_CONCURRENCY } from '../../core/defaults.js';
 
 const KEYS_HELP = `
 Keys:
@@ -8,7 +9,7 @@ Keys:
   base-url       API base URL (default https://cloud.vtrix.ai)
   default-style  style used when stylize gets no --style
   out-dir        folder for results when stylize gets no --out
-  concurrency    tasks at once in a batch (1-32, default 4)
+  concurrency    tasks at once in a batch (1-${MAX_CONCURRENCY}, default ${DEFAULT_CONCURRENCY})
 
 The file lives in $SPARK_STYLE_CONFIG_DIR, else $XDG_CONFIG_HOME/spark-style, else
 ~/.config/spark-style, with mode 0600. The key is looked up in --api-key, then

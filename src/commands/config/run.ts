@@ -13,12 +13,12 @@ import {
 } from '../../config/settings.js';
 import { readAllStdin } from '../../terminal/stdin.js';
 
-export async function runConfig(action: string, args: string[], options: { json?: boolean }, { io }: CommandContext): Promise<number> {
+export async function runConfig(action: string, args: string[], options: { json?: boolean }, { io, env }: CommandContext): Promise<number> {
   if (action === 'path') {
-    io.print(configFilePath(io.env));
+    io.print(configFilePath(env));
     return ExitCode.OK;
   }
-  const settings = await openSettings(io.env);
+  const settings = await openSettings(env);
   switch (action) {
     case 'set': {
       const key = checkedKey(args[0]!);
@@ -46,7 +46,7 @@ export async function runConfig(action: string, args: string[], options: { json?
     }
     case 'list': {
       const values = settings.all();
-      const keySource = resolveApiKey(undefined, io.env, settings)?.source ?? null;
+      const keySource = resolveApiKey(undefined, env, settings)?.source ?? null;
       if (options.json) {
         const shown = Object.fromEntries(CONFIG_KEYS.map((key) => [key, displayConfigValue(key, values[key]) ?? null]));
         io.print(JSON.stringify({ path: settings.path, values: shown, api_key_source: keySource }));

@@ -1,13 +1,11 @@
 import type { Command } from 'commander';
 import type { CommandContext } from '../../cli/context.js';
 import { describeCommand } from '../../cli/help.js';
+import { addConnectionOptions, type ConnectionFlags } from '../shared/connection-flags.js';
 
-export interface DoctorOptions {
+export interface DoctorOptions extends ConnectionFlags {
   json?: boolean;
   timeout?: string;
-  apiKey?: string;
-  baseUrl?: string;
-  insecure?: boolean;
 }
 
 export function defineDoctor(program: Command, context: CommandContext): void {
@@ -15,11 +13,8 @@ export function defineDoctor(program: Command, context: CommandContext): void {
     .command('doctor')
     .description('check the setup: Node, sharp, config, ledger, key, proxy, and whether the service accepts the key (creates no task)')
     .option('--json', 'one JSON object: {ok, exit_code, checks: [{check, status, detail, fix}]}')
-    .option('--timeout <duration>', 'how long to wait for the service: 10, 10s, 1m', '10s')
-    .option('--api-key <key>', 'API key to check (else SPARK_STYLE_API_KEY, VTRIX_API_KEY, config)')
-    .option('--base-url <url>', 'API base URL to check (else SPARK_STYLE_BASE_URL, config, https://cloud.vtrix.ai)')
-    .option('--insecure', 'allow a plain-http base URL that is not loopback')
-    .action(async (options: DoctorOptions) => {
+    .option('--timeout <duration>', 'how long to wait for the service: 10, 10s, 1m', '10s');
+  addConnectionOptions(command).action(async (options: DoctorOptions) => {
       const { runDoctor } = await import('./run.js');
       context.exitCode = await runDoctor(options, context);
     });

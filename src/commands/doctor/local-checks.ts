@@ -2,7 +2,7 @@ import { existsSync, readFileSync, statSync } from 'node:fs';
 import { ExitCode } from '../../cli/exit-codes.js';
 import { systemClock } from '../../core/clock.js';
 import { shellCommand } from '../../core/shell-quote.js';
-import { maskSecret } from '../../config/mask.js';
+import { maskSecret } from '../../core/secrets.js';
 import { resolveApiKey, type ConfigValues, type KeySource } from '../../config/settings.js';
 import { Ledger } from '../../ledger/ledger.js';
 import { fail, pass, warn, type CheckResult } from './report.js';

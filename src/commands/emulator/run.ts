@@ -1,6 +1,6 @@
 import type { CommandContext } from '../../cli/context.js';
 import { ExitCode } from '../../cli/exit-codes.js';
-import { isLoopbackHost } from '../../api/base-url.js';
+import { isLoopbackHost } from '../../core/loopback.js';
 import type { Faults } from '../../emulator/faults.js';
 import { startEmulator } from '../../emulator/server.js';
 import type { EmulatorCommandOptions } from './define.js';

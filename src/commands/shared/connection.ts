@@ -1,14 +1,20 @@
 import { checkBaseUrl, DEFAULT_BASE_URL } from '../../api/base-url.js';
 import { SparkClient, type RequestGate } from '../../api/client.js';
-import { MissingKeyError } from '../../core/errors.js';
-import { resolveApiKey, type Settings } from '../../config/settings.js';
+import type { Clock } from '../../core/clock.js';
+import { MissingKeyError, UsageError } from '../../core/errors.js';
+import { resolveApiKey, type KeySource, type Settings } from '../../config/settings.js';
 import type { RunningEmulator } from '../../emulator/server.js';
+import { palette } from '../../terminal/colors.js';
+import type { IO } from '../../terminal/io.js';
+import type { ConnectionFlags } from './connection-flags.js';
 
-export interface ConnectionFlags {
-  apiKey?: string;
-  baseUrl?: string;
-  insecure?: boolean;
-  offline?: boolean;
+/** The connection flags, resolved once per command (resolveConnection). */
+export interface ConnectionTarget {
+  readonly offline: boolean;
+  /** By precedence: --api-key, SPARK_STYLE_API_KEY, VTRIX_API_KEY, config. Already a secret of the IO. */
+  readonly apiKey: { readonly key: string; readonly source: KeySource } | undefined;
+  /** By precedence: --base-url, SPARK_STYLE_BASE_URL, config, the provider's; checked (and warned about) on first use. */
+  baseUrl(): string;
 }
 
 export interface Connection {
@@ -17,6 +23,34 @@ export interface Connection {
   /** Set when --offline started an emulator in this process; close it when done. */
   readonly emulator: RunningEmulator | null;
   close(): Promise<void>;
+}
+
+export interface ConnectOptions {
+  /** Verbose request lines. */
+  readonly log?: (line: string) => void;
+  readonly gate?: RequestGate;
+  readonly clock?: Clock;
+  readonly offlineLatencyMs?: number;
+}
+
+/**
+ * Where requests go and with which key, from the flags, the environment and the config. The
+ * key is registered with the IO at once, so that nothing printed from here on can show it,
+ * even in runs that never connect (--dry-run).
+ */
+export function resolveConnection(flags: ConnectionFlags, settings: Pick<Settings, 'get'>, io: Pick<IO, 'env' | 'addSecret' | 'info' | 'colorEnabled'>): ConnectionTarget {
+  if (flags.offline && (flags.baseUrl || flags.apiKey)) throw new UsageError('--offline uses the built-in emulator: drop --base-url and --api-key');
+  const apiKey = resolveApiKey(flags.apiKey, io.env, settings);
+  if (apiKey) io.addSecret(apiKey.key);
+  let baseUrl: string | undefined;
+  return {
+    offline: flags.offline === true,
+    apiKey,
+    baseUrl: () => {
+      baseUrl ??= resolveBaseUrl(flags, io.env, settings, (line) => io.info(palette(io.colorEnabled).warn(line)));
+      return baseUrl;
+    },
+  };
 }
 
 /** The base URL by precedence: --base-url, SPARK_STYLE_BASE_URL, config, the provider's default. */
@@ -28,24 +62,18 @@ export function resolveBaseUrl(flags: ConnectionFlags, env: NodeJS.ProcessEnv, s
 /**
  * The API client for a command: against the real service (key required), or with --offline
  * against an emulator started in this process on a free loopback port, through the very
- * same client code.
+ * same client code. Commands reach this through CommandContext.connect, which tests replace.
  */
-export async function openConnection(
-  flags: ConnectionFlags,
-  env: NodeJS.ProcessEnv,
-  settings: Pick<Settings, 'get'>,
-  options: { warn: (line: string) => void; log?: (line: string) => void; gate?: RequestGate; offlineLatencyMs?: number; addSecret?: (secret: string) => void },
-): Promise<Connection> {
-  if (flags.offline) {
+export async function openConnection(target: ConnectionTarget, options: ConnectOptions = {}): Promise<Connection> {
+  const { log, gate, clock } = options;
+  if (target.offline) {
     const { startEmulator } = await import('../../emulator/server.js');
     const emulator = await startEmulator({ port: 0, latencyMs: options.offlineLatencyMs ?? 2500, costPerTask: '0.0000' });
-    const client = new SparkClient({ baseUrl: emulator.url, apiKey: 'offline', log: options.log, gate: options.gate });
+    const client = new SparkClient({ baseUrl: emulator.url, apiKey: 'offline', log, gate, clock });
     return { client, baseUrl: emulator.url, emulator, close: () => emulator.close() };
   }
-  const baseUrl = resolveBaseUrl(flags, env, settings, options.warn);
-  const key = resolveApiKey(flags.apiKey, env, settings);
-  if (!key) throw new MissingKeyError();
-  options.addSecret?.(key.key);
-  const client = new SparkClient({ baseUrl, apiKey: key.key, log: options.log, gate: options.gate });
+  const baseUrl = target.baseUrl();
+  if (!target.apiKey) throw new MissingKeyError();
+  const client = new SparkClient({ baseUrl, apiKey: target.apiKey.key, log, gate, clock });
   return { client, baseUrl, emulator: null, close: async () => undefined };
 }

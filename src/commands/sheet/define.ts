@@ -2,6 +2,7 @@ import type { Command } from 'commander';
 import type { CommandContext } from '../../cli/context.js';
 import { EXIT_CODE_HELP } from '../../cli/exit-codes.js';
 import { describeCommand, integerOption } from '../../cli/help.js';
+import { addConnectionOptions } from '../shared/connection-flags.js';
 import type { StylizeOptions } from '../stylize/define.js';
 
 export interface SheetOptions extends StylizeOptions {
@@ -38,12 +39,8 @@ export function defineSheet(program: Command, context: CommandContext): void {
     .option('-q, --quiet', 'print only the saved paths (results, then the sheet)')
     .option('--dry-run', 'check inputs and print the request bodies; send nothing, compose nothing')
     .option('--no-return-url', 'ask the API for inline base64 results instead of URLs')
-    .option('--api-key <key>', 'API key (else SPARK_STYLE_API_KEY, VTRIX_API_KEY, config)')
-    .option('--base-url <url>', 'API base URL (else SPARK_STYLE_BASE_URL, config, https://cloud.vtrix.ai)')
-    .option('--insecure', 'allow a plain-http base URL that is not loopback (the key travels unencrypted)')
-    .option('--offline', 'run against the built-in emulator on loopback: no key, no network, no cost')
-    .option('--verbose', 'log each request (method, URL, status, time) on stderr; never the key')
-    .action(async (inputs: string[], options: SheetOptions) => {
+    .option('--offline', 'run against the built-in emulator on loopback: no key, no network, no cost');
+  addConnectionOptions(command).action(async (inputs: string[], options: SheetOptions) => {
       const { runSheet } = await import('./run.js');
       context.exitCode = await runSheet(inputs, options, context);
     });

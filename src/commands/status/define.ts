@@ -1,16 +1,15 @@
 import type { Command } from 'commander';
 import type { CommandContext } from '../../cli/context.js';
 import { describeCommand } from '../../cli/help.js';
+import { DEFAULT_TIMEOUT } from '../../core/defaults.js';
+import { addConnectionOptions, type ConnectionFlags } from '../shared/connection-flags.js';
 
-export interface StatusOptions {
+export interface StatusOptions extends ConnectionFlags {
   wait?: boolean;
   save?: string;
   overwrite?: boolean;
   timeout?: string;
   json?: boolean;
-  apiKey?: string;
-  baseUrl?: string;
-  insecure?: boolean;
 }
 
 export function defineStatus(program: Command, context: CommandContext): void {
@@ -21,16 +20,12 @@ export function defineStatus(program: Command, context: CommandContext): void {
     .option('-w, --wait', 'poll until each task completes or fails')
     .option('--save <dir>', 'download the results into this folder (created if missing)')
     .option('--overwrite', 'with --save: replace files that exist')
-    .option('--timeout <duration>', 'with --wait: how long to wait per task: 90, 90s, 5m', '600')
-    .option('--json', 'one JSON object per task')
-    .option('--api-key <key>', 'API key (else SPARK_STYLE_API_KEY, VTRIX_API_KEY, config)')
-    .option('--base-url <url>', 'API base URL (else SPARK_STYLE_BASE_URL, config, https://cloud.vtrix.ai)')
-    .option('--insecure', 'allow a plain-http base URL that is not loopback')
-    .option('--verbose', 'log each request on stderr; never the key')
-    .action(async (taskIds: string[], options: StatusOptions) => {
-      const { runStatus } = await import('./run.js');
-      context.exitCode = await runStatus(taskIds, options, context);
-    });
+    .option('--timeout <duration>', 'with --wait: how long to wait per task: 90, 90s, 5m', DEFAULT_TIMEOUT)
+    .option('--json', 'one JSON object per task');
+  addConnectionOptions(command).action(async (taskIds: string[], options: StatusOptions) => {
+    const { runStatus } = await import('./run.js');
+    context.exitCode = await runStatus(taskIds, options, context);
+  });
   describeCommand(command, [
     'spark-style status d758n65e878c73cmdg20',
     'spark-style status d758n65e878c73cmdg20 --wait --save art/',

@@ -3,7 +3,7 @@ import type { Task } from '../../api/wire.js';
 import type { CommandContext } from '../../cli/context.js';
 import { ExitCode, exitCodeForKind, worstExitCode } from '../../cli/exit-codes.js';
 import { handleInterrupts } from '../../cli/interrupt.js';
-import { systemClock } from '../../core/clock.js';
+import { DEFAULT_TIMEOUT } from '../../core/defaults.js';
 import { parseDuration } from '../../core/duration.js';
 import { isSparkError } from '../../core/errors.js';
 import { shellCommand } from '../../core/shell-quote.js';
@@ -13,8 +13,10 @@ import { Journal } from '../../runner/journal.js';
 import { sanitizeStem } from '../../runner/output-names.js';
 import { pollTask } from '../../runner/poll.js';
 import { extensionOf, writeAtomically } from '../../runner/save.js';
-import { palette } from '../../terminal/colors.js';
-import { openConnection, type Connection } from '../shared/connection.js';
+import { failureLines, palette, stdoutPalette } from '../../terminal/colors.js';
+import { startProgress } from '../../terminal/progress.js';
+import { formatDuration } from '../../terminal/summary.js';
+import { resolveConnection, type Connection } from '../shared/connection.js';
 import type { StatusOptions } from './define.js';
 
 interface StatusReport {
@@ -30,14 +32,11 @@ interface StatusReport {
 export async function runStatus(taskIds: string[], options: StatusOptions, context: CommandContext): Promise<number> {
   const { io } = context;
   const paint = palette(io.colorEnabled);
-  const timeoutMs = parseDuration(options.timeout ?? '600');
-  const config = await openSettings(io.env);
-  const journal = Journal.open(journalPath(io.env));
-  const connection = await openConnection(options, io.env, config, {
-    warn: (line) => io.info(paint.warn(line)),
-    addSecret: (secret) => io.addSecret(secret),
-    log: context.verbose ? (line) => io.info(paint.dim(line)) : undefined,
-  });
+  const timeoutMs = parseDuration(options.timeout ?? DEFAULT_TIMEOUT);
+  const config = await openSettings(context.env);
+  const target = resolveConnection(options, config, io);
+  const journal = Journal.open(journalPath(context.env));
+  const connection = await context.connect(target, { log: context.verbose ? (line) => io.info(paint.dim(line)) : undefined });
   const interrupt = handleInterrupts();
   const codes: number[] = [];
   try {
@@ -49,8 +48,7 @@ export async function runStatus(taskIds: string[], options: StatusOptions, conte
       } catch (error) {
         if (!isSparkError(error)) throw error;
         if (options.json) io.print(JSON.stringify({ task_id: taskId, status: 'error', error: { code: error.code, message: error.message } }));
-        io.info(`${paint.error('✖')} ${taskId}: ${error.message}`);
-        if (error.hint) io.info(paint.dim(`  hint: ${error.hint}`));
+        for (const line of failureLines(paint, taskId, error.message, error.hint)) io.info(line);
         codes.push(exitCodeForKind(error.kind));
       }
     }
@@ -69,20 +67,21 @@ async function statusOf(
   journal: Journal,
   signal: AbortSignal,
   timeoutMs: number,
-  { io }: CommandContext,
+  { io, clock }: CommandContext,
 ): Promise<StatusReport> {
   let task: Task;
   if (options.wait) {
-    const spinner = io.stderrIsTTY ? (await import('ora')).default({ stream: io.stderr as NodeJS.WriteStream, text: `${taskId} · waiting` }).start() : null;
-    const started = Date.now();
+    const progress = startProgress(io, `${taskId} · waiting`);
+    const started = clock.now();
     try {
       task = await pollTask(connection.client, taskId, {
-        clock: systemClock,
-        deadline: Date.now() + timeoutMs,
+        clock,
+        deadline: started + timeoutMs,
         signal,
         recoveryCommand: shellCommand(['spark-style', 'status', taskId, '--wait', ...(options.save ? ['--save', options.save] : [])]),
         onUpdate: (update) => {
-          if (spinner) spinner.text = `${taskId} · ${update.status}${update.progress === null ? '' : ` · ${Math.round(update.progress * 100)}%`} · ${Math.round((Date.now() - started) / 1000)}s`;
+          const percent = update.progress === null ? '' : ` · ${Math.round(update.progress * 100)}%`;
+          progress.update(`${taskId} · ${update.status}${percent} · ${formatDuration(clock.now() - started)}`);
         },
       }).catch((error: unknown) => {
         // A failed task is a report, not an error of this command.
@@ -90,7 +89,7 @@ async function statusOf(
         throw error;
       });
     } finally {
-      spinner?.stop();
+      progress.stop();
     }
   } else {
     task = await connection.client.getTask(taskId, { signal });
@@ -123,7 +122,7 @@ function print(report: StatusReport, json: boolean, { io }: CommandContext): voi
     io.print(JSON.stringify(report));
     return;
   }
-  const paint = palette(io.colorEnabled && io.stdoutIsTTY);
+  const paint = stdoutPalette(io);
   const progress = report.progress === null || report.status === 'completed' ? '' : ` ${Math.round(report.progress * 100)}%`;
   const cost = report.cost === null ? '' : ` · $${report.cost}`;
   const colour = report.status === 'completed' ? paint.ok : report.status === 'failed' ? paint.error : (text: string) => text;

@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
 import type { CommandContext } from '../../cli/context.js';
+import { STYLES } from '../../catalog/styles.js';
 import { describeCommand } from '../../cli/help.js';
 // Static on purpose: `styles` must start as fast as bare node, and the catalog is a few KB.
 import { runStyles } from './run.js';
@@ -12,7 +13,7 @@ export interface StylesOptions {
 export function defineStyles(program: Command, context: CommandContext): void {
   const command = program
     .command('styles')
-    .description('list the 22 styles: alias, name, req_key, sub_req_key')
+    .description(`list the ${STYLES.length} styles: alias, name, req_key, sub_req_key`)
     .option('--json', 'print a JSON array of {alias, name, req_key, sub_req_key}')
     .option('-q, --quiet', 'print the aliases only, one per line')
     .action((options: StylesOptions) => {

@@ -9,7 +9,7 @@ import { systemClock } from '../../core/clock.js';
 import { UsageError } from '../../core/errors.js';
 import { shellCommand } from '../../core/shell-quote.js';
 import { journalPath } from '../../config/paths.js';
-import { openSettings, resolveApiKey } from '../../config/settings.js';
+import { openSettings } from '../../config/settings.js';
 import { runBatch } from '../../runner/batch.js';
 import type { ItemResult } from '../../runner/events.js';
 import { expandInputs } from '../../runner/inputs.js';
@@ -17,13 +17,13 @@ import { Journal } from '../../runner/journal.js';
 import { existingOutput } from '../../runner/output-names.js';
 import { planItems, type PlannedItem } from '../../runner/plan.js';
 import { PreparedImageCache } from '../../runner/prepared-cache.js';
-import { selectShard } from '../../runner/shard.js';
+import { parseShard, selectShard } from '../../runner/shard.js';
 import { AdaptiveRateGate } from '../../runner/rate-gate.js';
 import { palette } from '../../terminal/colors.js';
 import { RunReporter } from '../../terminal/reporter.js';
 import { readAllStdin } from '../../terminal/stdin.js';
 import { summarize } from '../../terminal/summary.js';
-import { openConnection, resolveBaseUrl } from '../shared/connection.js';
+import { resolveConnection } from '../shared/connection.js';
 import { afterBatch, type AfterRun } from './after-run.js';
 import type { StylizeOptions } from './define.js';
 import { dryRunItem, printDryRun } from './dry-run.js';
@@ -34,21 +34,19 @@ export async function runStylize(inputs: string[], options: StylizeOptions, cont
   const { io } = context;
   const paint = palette(io.colorEnabled);
   const config = await openSettings(io.env);
-  const knownKey = resolveApiKey(options.apiKey, io.env, config);
-  if (knownKey) io.addSecret(knownKey.key);
+  const target = resolveConnection(options, config, io);
   const styles = resolveStyles(options, config);
   const settings = resolveRunSettings(options);
   const concurrency = resolveConcurrency(options, config);
   const outDir = options.out ?? (config.get('out-dir') as string | undefined);
-  if (options.offline && (options.baseUrl || options.apiKey)) throw new UsageError('--offline uses the built-in emulator: drop --base-url and --api-key');
 
   const sources = await expandInputs(inputs, { recursive: options.recursive === true, readStdin: () => readAllStdin(io.stdin) });
   if (sources.length === 0) throw new UsageError('no input images (stdin gave no paths)');
-  const items = selectShard(planItems(sources, styles, outDir), options.shard);
+  const items = selectShard(planItems(sources, styles, outDir), options.shard === undefined ? undefined : parseShard(options.shard));
   const journal = options.offline ? Journal.inMemory() : Journal.open(journalPath(io.env));
 
   if (options.dryRun) {
-    const endpoint = `${options.offline ? 'http://127.0.0.1:<emulator port>' : resolveBaseUrl(options, io.env, config, io.info)}/model/v1/generation`;
+    const endpoint = `${options.offline ? 'http://127.0.0.1:<emulator port>' : target.baseUrl()}/model/v1/generation`;
     const limit = pLimit(2);
     const images = new PreparedImageCache(items, settings.fix);
     const reports = await Promise.all(items.map((item) => limit(() => dryRunItem(item, settings, journal, images))));
@@ -65,9 +63,7 @@ export async function runStylize(inputs: string[], options: StylizeOptions, cont
     onChange: (now, reason) =>
       reporter.note(paint.warn(reason === 'rate-limited' ? `rate limited (429): slowing down to ${now} at a time` : `no more 429s: back up to ${now} at a time`)),
   });
-  const connection = await openConnection(options, io.env, config, {
-    warn: (line) => io.info(paint.warn(line)),
-    addSecret: (secret) => io.addSecret(secret),
+  const connection = await context.connect(target, {
     log: context.verbose ? (line) => reporter.note(paint.dim(line)) : undefined,
     gate,
   });
@@ -114,7 +110,7 @@ export async function runStylize(inputs: string[], options: StylizeOptions, cont
     );
   }
   const afterCode = await afterBatch(
-    { items, results, summary, interrupted: interrupt.signal.aborted, offline: options.offline === true, secrets: knownKey ? [knownKey.key] : [] },
+    { items, results, summary, interrupted: interrupt.signal.aborted, offline: options.offline === true, secrets: target.apiKey ? [target.apiKey.key] : [] },
     options,
     context,
     afterRun,

@@ -1,12 +1,11 @@
 import { WATERMARK_LANGUAGES, WATERMARK_POSITIONS, type LogoInfo } from '../../api/request-body.js';
 import { resolveStyle, STYLES, type Style } from '../../catalog/styles.js';
+import { DEFAULT_CONCURRENCY, DEFAULT_TIMEOUT } from '../../core/defaults.js';
 import { parseDuration } from '../../core/duration.js';
 import { UsageError } from '../../core/errors.js';
 import type { Settings } from '../../config/settings.js';
 import type { RunSettings } from '../../runner/item.js';
 import type { StylizeOptions } from './define.js';
-
-export const DEFAULT_CONCURRENCY = 4;
 
 /** --style: one alias or req_key, a comma list, or "all"; falls back to config default-style. */
 export function resolveStyles(options: Pick<StylizeOptions, 'style' | 'subStyle'>, settings: Pick<Settings, 'get'>): Style[] {
@@ -14,7 +13,7 @@ export function resolveStyles(options: Pick<StylizeOptions, 'style' | 'subStyle'
   if (!typed) {
     throw new UsageError('no style given: pass --style <alias>, or set a default with `spark-style config set default-style <alias>`', {
       code: 'missing-style',
-      hint: 'Run `spark-style styles` to list the 22 styles.',
+      hint: `Run \`spark-style styles\` to list the ${STYLES.length} styles.`,
     });
   }
   if (typed.trim().toLowerCase() === 'all') {
@@ -28,7 +27,7 @@ export function resolveStyles(options: Pick<StylizeOptions, 'style' | 'subStyle'
 }
 
 /** Any --watermark-* option implies --watermark: nobody sets a position for a watermark they do not want. */
-export function resolveLogo(options: StylizeOptions): LogoInfo | null {
+function resolveLogo(options: StylizeOptions): LogoInfo | null {
   const wanted =
     options.watermark ||
     options.watermarkPosition !== undefined ||
@@ -50,7 +49,7 @@ export function resolveRunSettings(options: StylizeOptions): RunSettings {
     overwrite: options.overwrite === true,
     returnUrl: options.returnUrl,
     logo: resolveLogo(options),
-    timeoutMs: parseDuration(options.timeout ?? '600'),
+    timeoutMs: parseDuration(options.timeout ?? DEFAULT_TIMEOUT),
     retryFailed: options.retryFailed === true,
     fix: options.fix ? { keepMetadata: options.keepMetadata === true } : null,
   };
