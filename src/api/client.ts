@@ -1,6 +1,6 @@
 import got, { type Got, RequestError, TimeoutError as GotTimeoutError } from 'got';
 import { systemClock, type Clock } from '../core/clock.js';
-import { InterruptedError } from '../core/errors.js';
+import { InterruptedError, UsageError } from '../core/errors.js';
 import { findSeedCode } from '../catalog/error-codes.js';
 import { describeBytes, fetchBounded, MAX_API_ANSWER_BYTES } from './bounded-body.js';
 import {
@@ -15,7 +15,7 @@ import {
   TaskNotFoundError,
 } from './errors.js';
 import { CREATE_POLICY, READ_POLICY, isRetryableRead, isSafeToRetryCreate, parseRetryAfter, withRetries } from './retry.js';
-import { parseErrorBody, parseTask, type ResultImage, type Task } from './wire.js';
+import { isValidTaskId, parseErrorBody, parseTask, type ResultImage, type Task } from './wire.js';
 import type { CreateBody } from './request-body.js';
 
 /** A create body: an object (small, tests) or the encoded JSON bytes (encodeCreateBody). */
@@ -48,6 +48,8 @@ export interface ClientOptions {
   readonly maxDownloadBytes?: number;
   /** Any API answer (a task, an error), counted after decompression. */
   readonly maxAnswerBytes?: number;
+  /** The least time a download gets when the deadline is near (default 10 s). */
+  readonly minDownloadMs?: number;
 }
 
 export interface CallOptions {
@@ -62,6 +64,9 @@ interface RawResponse {
   readonly headers: Record<string, string | string[] | undefined>;
   readonly body: string;
 }
+
+/** The least time a download gets, even when the run's deadline is closer: at most this much past --timeout. */
+const MIN_DOWNLOAD_MS = 10_000;
 
 const REDIRECT_STATUSES = new Set([301, 302, 303, 307, 308]);
 
@@ -138,6 +143,9 @@ export class SparkClient {
 
   /** GET a task. Idempotent, so retried on anything transient. */
   async getTask(taskId: string, call: CallOptions = {}): Promise<Task> {
+    if (!isValidTaskId(taskId)) {
+      throw new UsageError(`"${taskId.slice(0, 60)}" is not a task id (1-128 letters, digits, _ or -)`, { code: 'task-id' });
+    }
     return withRetries(
       async () => {
         const response = await this.send('GET', `model/v1/generation/task/${encodeURIComponent(taskId)}`, undefined, call.signal, this.options.requestTimeoutMs ?? 30_000);
@@ -157,7 +165,8 @@ export class SparkClient {
         } catch (error) {
           throw new ProtocolError(`task ${taskId}: the answer is not JSON`, error);
         }
-        return parseTask(parsed);
+        // The task we asked for, whatever id the answer claims.
+        return parseTask(parsed, taskId);
       },
       READ_POLICY,
       isRetryableRead,
@@ -192,7 +201,9 @@ export class SparkClient {
   private async fetchBytes(url: URL, maxBytes: number, signal: AbortSignal | undefined, deadline: number | undefined): Promise<Buffer> {
     const started = this.clock.now();
     // The run's deadline bounds every attempt too: a host trickling a byte at a time cannot hold the run past it.
-    const timeoutMs = Math.max(1, Math.min(this.options.downloadTimeoutMs ?? 120_000, deadline === undefined ? Infinity : deadline - started));
+    // A result that is ready just at the deadline still gets a short grace to arrive.
+    const untilDeadline = deadline === undefined ? Infinity : Math.max(this.options.minDownloadMs ?? MIN_DOWNLOAD_MS, deadline - started);
+    const timeoutMs = Math.min(this.options.downloadTimeoutMs ?? 120_000, untilDeadline);
     let response;
     try {
       response = await fetchBounded(this.downloads, url, { signal, timeout: { request: timeoutMs } }, maxBytes, `the result at ${url.host}`);
