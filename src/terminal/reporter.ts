@@ -4,6 +4,7 @@ import { toJsonResult } from '../runner/events.js';
 import type { PlannedItem } from '../runner/plan.js';
 import { palette, type Palette } from './colors.js';
 import type { IO } from './io.js';
+import { forDisplay } from './sanitize.js';
 import { describeSummary, formatDuration, type Summary } from './summary.js';
 
 export interface ReporterOptions {
@@ -126,7 +127,12 @@ export class RunReporter {
     if (this.spinner?.isSpinning) this.spinner.text = this.liveText();
   }
 
+  /** The spinner writes to the stream itself, past IO's filter: file names in it are made safe here. */
   private liveText(): string {
+    return forDisplay(this.describeRunning());
+  }
+
+  private describeRunning(): string {
     const elapsed = Date.now() - this.started;
     if (this.options.total === 1) {
       const [entry] = this.running.values();

@@ -14,6 +14,7 @@ import { sanitizeStem } from '../../runner/output-names.js';
 import { pollTask } from '../../runner/poll.js';
 import { extensionOf, writeAtomically } from '../../runner/save.js';
 import { palette } from '../../terminal/colors.js';
+import { forDisplay } from '../../terminal/sanitize.js';
 import { openConnection, type Connection } from '../shared/connection.js';
 import type { StatusOptions } from './define.js';
 
@@ -73,7 +74,7 @@ async function statusOf(
 ): Promise<StatusReport> {
   let task: Task;
   if (options.wait) {
-    const spinner = io.stderrIsTTY ? (await import('ora')).default({ stream: io.stderr as NodeJS.WriteStream, text: `${taskId} · waiting` }).start() : null;
+    const spinner = io.stderrIsTTY ? (await import('ora')).default({ stream: io.stderr as NodeJS.WriteStream, text: `${forDisplay(taskId, 140)} · waiting` }).start() : null;
     const started = Date.now();
     try {
       task = await pollTask(connection.client, taskId, {
@@ -82,7 +83,7 @@ async function statusOf(
         signal,
         recoveryCommand: shellCommand(['spark-style', 'status', taskId, '--wait', ...(options.save ? ['--save', options.save] : [])]),
         onUpdate: (update) => {
-          if (spinner) spinner.text = `${taskId} · ${update.status}${update.progress === null ? '' : ` · ${Math.round(update.progress * 100)}%`} · ${Math.round((Date.now() - started) / 1000)}s`;
+          if (spinner) spinner.text = `${forDisplay(taskId, 140)} · ${update.status}${update.progress === null ? '' : ` · ${Math.round(update.progress * 100)}%`} · ${Math.round((Date.now() - started) / 1000)}s`;
         },
       }).catch((error: unknown) => {
         // A failed task is a report, not an error of this command.
@@ -125,7 +126,8 @@ function print(report: StatusReport, json: boolean, { io }: CommandContext): voi
   }
   const paint = palette(io.colorEnabled && io.stdoutIsTTY);
   const progress = report.progress === null || report.status === 'completed' ? '' : ` ${Math.round(report.progress * 100)}%`;
-  const cost = report.cost === null ? '' : ` · $${report.cost}`;
+  // A cost that is absent or not a sane amount is unknown, never a reason to hold back a result.
+  const cost = report.cost !== null ? ` · $${report.cost}` : report.status === 'completed' ? ' · cost unknown' : '';
   const colour = report.status === 'completed' ? paint.ok : report.status === 'failed' ? paint.error : (text: string) => text;
   io.print(`${report.task_id}: ${colour(report.status)}${progress}${cost}`);
   if (report.error) io.print(`  error: ${report.error.code ? `${report.error.code} ` : ''}${report.error.message}`);
