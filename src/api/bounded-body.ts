@@ -8,6 +8,23 @@ import { AnswerTooLargeError, ProtocolError } from './errors.js';
  */
 export const MAX_API_ANSWER_BYTES = 1024 * 1024;
 
+/**
+ * How much of an answer to take: `bytes`, or `inlineBytes` for a successful answer that is
+ * carrying an inline (base64) result image, which a run with --no-return-url asks for and
+ * which may be megabytes. The inline key comes before its value, so it shows in the first `bytes`.
+ */
+export interface AnswerLimit {
+  readonly bytes: number;
+  readonly inlineBytes?: number;
+}
+
+const INLINE_IMAGE_KEYS = ['"b64_json"', '"binary_data_base64"'];
+
+function carriesInlineImage(head: Buffer[]): boolean {
+  const text = Buffer.concat(head).toString('latin1');
+  return INLINE_IMAGE_KEYS.some((key) => text.includes(key));
+}
+
 export interface BoundedResponse {
   readonly status: number;
   readonly headers: IncomingHttpHeaders;
@@ -19,14 +36,17 @@ export interface BoundedResponse {
  * (decompressed) answer. Over the cap, or declaring more in Content-Length, it throws
  * AnswerTooLargeError; transport errors (got's) are thrown as they are for the caller to sort.
  */
-export async function fetchBounded(instance: Got, url: string | URL, options: OptionsInit, maxBytes: number, what: string): Promise<BoundedResponse> {
+export async function fetchBounded(instance: Got, url: string | URL, options: OptionsInit, limit: AnswerLimit, what: string): Promise<BoundedResponse> {
+  let maxBytes = limit.bytes;
+  const mayCarryImage = (status: number) => limit.inlineBytes !== undefined && status >= 200 && status < 300;
   const request = instance.stream(url, options as OptionsInit & { isStream?: true });
   let oversize = false;
   let response: { statusCode: number; headers: IncomingHttpHeaders } | undefined;
   request.once('response', (answer: { statusCode: number; headers: IncomingHttpHeaders }) => {
     response = answer;
     const declared = Number(answer.headers['content-length']);
-    if (Number.isFinite(declared) && declared > maxBytes) {
+    const mostAllowed = mayCarryImage(answer.statusCode) ? limit.inlineBytes! : maxBytes;
+    if (Number.isFinite(declared) && declared > mostAllowed) {
       oversize = true;
       request.destroy();
     }
@@ -36,6 +56,9 @@ export async function fetchBounded(instance: Got, url: string | URL, options: Op
   try {
     for await (const chunk of request as AsyncIterable<Buffer>) {
       size += chunk.length;
+      if (size > maxBytes && maxBytes === limit.bytes && response && mayCarryImage(response.statusCode) && carriesInlineImage(chunks)) {
+        maxBytes = limit.inlineBytes!;
+      }
       if (size > maxBytes) {
         oversize = true;
         break;

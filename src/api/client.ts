@@ -2,7 +2,7 @@ import got, { type Got, RequestError, TimeoutError as GotTimeoutError } from 'go
 import { systemClock, type Clock } from '../core/clock.js';
 import { InterruptedError, UsageError } from '../core/errors.js';
 import { findSeedCode } from '../catalog/error-codes.js';
-import { describeBytes, fetchBounded, MAX_API_ANSWER_BYTES } from './bounded-body.js';
+import { describeBytes, fetchBounded, MAX_API_ANSWER_BYTES, type AnswerLimit } from './bounded-body.js';
 import {
   AnswerTooLargeError,
   ApiError,
@@ -46,7 +46,7 @@ export interface ClientOptions {
   readonly createTimeoutMs?: number;
   readonly downloadTimeoutMs?: number;
   readonly maxDownloadBytes?: number;
-  /** Any API answer (a task, an error), counted after decompression. */
+  /** Any API answer (a task, an error), counted after decompression; a task answer carrying an inline image gets room for it. */
   readonly maxAnswerBytes?: number;
   /** The least time a download gets when the deadline is near (default 10 s). */
   readonly minDownloadMs?: number;
@@ -64,6 +64,8 @@ interface RawResponse {
   readonly headers: Record<string, string | string[] | undefined>;
   readonly body: string;
 }
+
+const DEFAULT_MAX_DOWNLOAD_BYTES = 50 * 1024 * 1024;
 
 /** The least time a download gets, even when the run's deadline is closer: at most this much past --timeout. */
 const MIN_DOWNLOAD_MS = 10_000;
@@ -176,7 +178,7 @@ export class SparkClient {
 
   /** The bytes of one result: decoded from base64, or downloaded without the Authorization header. */
   async downloadResult(result: ResultImage, call: CallOptions = {}): Promise<Buffer> {
-    const maxBytes = this.options.maxDownloadBytes ?? 50 * 1024 * 1024;
+    const maxBytes = this.options.maxDownloadBytes ?? DEFAULT_MAX_DOWNLOAD_BYTES;
     if (result.kind === 'base64') {
       const bytes = Buffer.from(result.base64, 'base64');
       if (bytes.length === 0) throw new ProtocolError('the task returned an empty inline image');
@@ -206,7 +208,7 @@ export class SparkClient {
     const timeoutMs = Math.min(this.options.downloadTimeoutMs ?? 120_000, untilDeadline);
     let response;
     try {
-      response = await fetchBounded(this.downloads, url, { signal, timeout: { request: timeoutMs } }, maxBytes, `the result at ${url.host}`);
+      response = await fetchBounded(this.downloads, url, { signal, timeout: { request: timeoutMs } }, { bytes: maxBytes }, `the result at ${url.host}`);
     } catch (error) {
       if (error instanceof ProtocolError) throw error;
       throw this.transportError(error, 'GET', url.href, signal);
@@ -228,7 +230,7 @@ export class SparkClient {
         this.api,
         path,
         { method, signal, timeout: { request: timeoutMs }, followRedirect: method === 'GET', ...body },
-        this.options.maxAnswerBytes ?? MAX_API_ANSWER_BYTES,
+        this.answerLimit(),
         `the answer to ${method} ${new URL(url).pathname}`,
       );
       this.options.log?.(`${method} ${url} -> ${response.status} (${this.clock.now() - started} ms)`);
@@ -261,6 +263,13 @@ export class SparkClient {
       });
     }
     return error instanceof Error ? error : new Error(String(error));
+  }
+
+  /** 1 MB for any answer; room for one inline result (base64, at the download cap) when a task answer carries one. */
+  private answerLimit(): AnswerLimit {
+    const bytes = this.options.maxAnswerBytes ?? MAX_API_ANSWER_BYTES;
+    const inline = Math.ceil(((this.options.maxDownloadBytes ?? DEFAULT_MAX_DOWNLOAD_BYTES) * 4) / 3);
+    return { bytes, inlineBytes: bytes + inline };
   }
 
   /** The typed error for an HTTP error answer, with the seed code from the body when there is one. */

@@ -1,3 +1,4 @@
+import { Readable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
 import { SparkClient } from '../../src/api/client.js';
 import {
@@ -73,12 +74,37 @@ describe('answers are bounded (issue 12 #1)', () => {
     expect(server.stats().task_reads).toBe(1);
   });
 
-  it('refuses an answer that declares more than the cap in Content-Length', async () => {
+  it.each([
+    [200, 200 * 1024 * 1024],
+    [500, 2 * 1024 * 1024],
+  ])('refuses an HTTP %i answer that declares %i bytes in Content-Length, before reading it', async (status, length) => {
     const server = await stubServer([(_request, response) => {
-      response.writeHead(200, { 'content-type': 'application/json', 'content-length': String(50 * 1024 * 1024) });
+      response.writeHead(status, { 'content-type': 'application/json', 'content-length': String(length) });
       response.write('{"id":"x",');
     }]);
     await expect(clientFor(server.url).getTask('abc')).rejects.toThrow(AnswerTooLargeError);
+    expect(server.requests).toHaveLength(1);
+  });
+
+  it('takes a task answer carrying an inline result of several MB: a paid result is never refused for its size', async () => {
+    const image = Buffer.alloc(3 * 1024 * 1024, 7);
+    const server = await stubServer([json(200, { id: 'abc', status: 'completed', output: [{ content: [{ type: 'image', b64_json: image.toString('base64') }] }] })]);
+    const client = clientFor(server.url);
+    const task = await client.getTask('abc');
+    expect((await client.downloadResult(task.results[0]!)).equals(image)).toBe(true);
+  });
+
+  it('bounds an answer that only pretends to carry an inline image, and does not retry it', async () => {
+    const server = await stubServer([(_request, response) => {
+      response.writeHead(200, { 'content-type': 'application/json' });
+      response.write('{"id":"abc","status":"completed","output":[{"content":[{"type":"image","b64_json":"');
+      const chunk = Buffer.alloc(64 * 1024, 'A');
+      const source = new Readable({ read() { this.push(chunk); } });
+      response.on('close', () => source.destroy());
+      source.pipe(response);
+    }]);
+    const error = await withinMemory(400, () => clientFor(server.url, { maxDownloadBytes: 50 * 1024 * 1024 }).getTask('abc').catch((caught: unknown) => caught));
+    expect(error).toBeInstanceOf(AnswerTooLargeError);
     expect(server.requests).toHaveLength(1);
   });
 
