@@ -90,7 +90,8 @@ describe('a hostile gateway', () => {
     const lines = jsonLines(result.stdout);
     expect(lines[0]).toMatchObject({ status: 'saved', cost: null });
     expect(existsSync(lines[0]!.output as string)).toBe(true);
-    expect(lines.at(-1)!.summary).toMatchObject({ saved: 1, cost_usd: '0.0000' });
+    expect(lines.at(-1)!.summary).toMatchObject({ saved: 1, cost_usd: '0.0000', cost_unknown: 1 });
+    expect(result.stderr).toContain('$0.0000 (+ 1 of unknown cost)');
 
     server.setFaults({ oddCost: '1e308' });
     const status = await runCli(['status', lines[0]!.task_id as string], { env: against(server.url) });
