@@ -26,6 +26,8 @@ interface StatusReport {
   results: string[];
   error: { code: string | null; message: string } | null;
   saved: string[];
+  /** Only when the task claimed more results than are kept (MAX_RESULTS_PER_TASK). */
+  results_left_out?: number;
 }
 
 export async function runStatus(taskIds: string[], options: StatusOptions, context: CommandContext): Promise<number> {
@@ -116,6 +118,7 @@ async function statusOf(
     results: task.results.map((result) => (result.kind === 'url' ? result.url : '(inline base64 image)')),
     error: task.error,
     saved,
+    ...(task.resultsLeftOut > 0 ? { results_left_out: task.resultsLeftOut } : {}),
   };
 }
 
@@ -132,5 +135,6 @@ function print(report: StatusReport, json: boolean, { io }: CommandContext): voi
   io.print(`${report.task_id}: ${colour(report.status)}${progress}${cost}`);
   if (report.error) io.print(`  error: ${report.error.code ? `${report.error.code} ` : ''}${report.error.message}`);
   for (const url of report.results) io.print(`  result: ${url}`);
+  if (report.results_left_out) io.print(`  note: the task claimed ${report.results.length + report.results_left_out} images; kept the first ${report.results.length}`);
   for (const path of report.saved) io.print(`  saved: ${path}`);
 }
