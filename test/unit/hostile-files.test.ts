@@ -44,11 +44,12 @@ describe('SVG under --fix (issue 12 #6)', () => {
     expect(error.message).toBe('cannot fix: drawing the SVG took over 2 s; refusing it');
   });
 
-  it('converts an SVG of ordinary size at its own size', async () => {
+  it('converts an SVG of ordinary size at its own size, keeping its transparency', async () => {
     const path = join(tempDir(), 'small.svg');
     writeFileSync(path, '<svg xmlns="http://www.w3.org/2000/svg" width="900" height="900"><rect width="10" height="10"/></svg>');
     const prepared = await repairImage(path, { keepMetadata: false });
     const meta = await sharp(prepared.bytes).metadata();
-    expect([meta.format, meta.width, meta.height]).toEqual(['jpeg', 900, 900]);
+    expect([meta.format, meta.width, meta.height]).toEqual(['png', 900, 900]);
+    expect(prepared.changes).toContain('saved as PNG to keep the transparency');
   });
 });
