@@ -15,11 +15,12 @@ const errorSchema = z.union([
   z.looseObject({ code: seedCodeSchema, message: z.string().nullish(), error_message: z.string().nullish() }),
 ]);
 
+// Only the image itself must have its shape; a size or job id of an odd type is ignored.
 const contentItemSchema = z.looseObject({
   type: z.string().nullish(),
   url: z.string().nullish(),
-  size: z.number().nullish(),
-  jobId: z.string().nullish(),
+  size: z.unknown().optional(),
+  jobId: z.unknown().optional(),
   b64_json: z.string().nullish(),
   binary_data_base64: z.union([z.string(), z.array(z.string())]).nullish(),
 });
@@ -149,7 +150,7 @@ export function serverText(text: string): string {
 
 function resultOf(item: z.infer<typeof contentItemSchema>): ResultImage[] {
   if (item.type && item.type !== 'image') return [];
-  if (item.url) return [{ kind: 'url', url: item.url, size: item.size ?? null }];
+  if (item.url) return [{ kind: 'url', url: item.url, size: typeof item.size === 'number' && Number.isFinite(item.size) ? item.size : null }];
   const inline = item.b64_json ?? (Array.isArray(item.binary_data_base64) ? item.binary_data_base64[0] : item.binary_data_base64);
   if (inline) return [{ kind: 'base64', base64: inline.replace(/^data:[^,]*,/, '') }];
   return [];

@@ -165,6 +165,13 @@ describe('usage.cost is informative (issue 12 #7)', () => {
     expect((await client.downloadResult(read.results[0]!)).length).toBeGreaterThan(1000);
   });
 
+  it('an odd size or job id on the result does not hide it either', async () => {
+    const server = await stubServer([json(200, { id: 'abc', status: 'completed', progress: 'done', output: [{ content: [{ type: 'image', url: 'http://127.0.0.1:1/r.jpg', size: '12 KB', jobId: { x: 1 } }] }], usage: 'free' })]);
+    const task = await clientFor(server.url).getTask('abc');
+    expect(task.results).toEqual([{ kind: 'url', url: 'http://127.0.0.1:1/r.jpg', size: null }]);
+    expect([task.progress, task.cost]).toEqual([null, null]);
+  });
+
   it('keeps a sane decimal as the server wrote it', async () => {
     const server = await emulator({ latencyMs: 0, plain: true, faults: { oddCost: '0.0300' } });
     expect((await clientFor(server.url).createTask(await createBody())).cost).toBe('0.0300');
