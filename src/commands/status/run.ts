@@ -75,13 +75,15 @@ async function statusOf(
   { io }: CommandContext,
 ): Promise<StatusReport> {
   let task: Task;
+  // --timeout bounds the downloads of --save too: a trickling result host cannot hold the command.
+  const deadline = Date.now() + timeoutMs;
   if (options.wait) {
     const spinner = io.stderrIsTTY ? (await import('ora')).default({ stream: io.stderr as NodeJS.WriteStream, text: `${forDisplay(taskId, 140)} · waiting` }).start() : null;
     const started = Date.now();
     try {
       task = await pollTask(connection.client, taskId, {
         clock: systemClock,
-        deadline: Date.now() + timeoutMs,
+        deadline,
         signal,
         recoveryCommand: shellCommand(['spark-style', 'status', taskId, '--wait', ...(options.save ? ['--save', options.save] : [])]),
         onUpdate: (update) => {
@@ -104,7 +106,7 @@ async function statusOf(
     // Named as stylize would have named it when the journal knows the task; else by its id.
     const stem = known?.output_base ? basename(known.output_base) : sanitizeStem(taskId);
     for (const [index, result] of task.results.entries()) {
-      const bytes = await connection.client.downloadResult(result, { signal });
+      const bytes = await connection.client.downloadResult(result, { signal, deadline });
       const name = `${stem}${index === 0 ? '' : `-${index + 1}`}.${extensionOf(bytes)}`;
       saved.push(await writeAtomically(join(options.save, name), bytes, options.overwrite === true));
     }
