@@ -2,6 +2,7 @@ import { closeSync, constants, readFileSync } from 'node:fs';
 import { chmod, mkdir } from 'node:fs/promises';
 import { isAbsolute, join, resolve } from 'node:path';
 import { UsageError } from '../core/errors.js';
+import { shellQuote } from '../core/shell-quote.js';
 import { resolveStyle } from '../catalog/styles.js';
 import { maskSecret } from './mask.js';
 import { configDir } from './paths.js';
@@ -116,7 +117,7 @@ function checkConfigFile(path: string): void {
   if (problem) {
     throw new UsageError(`cannot read the config file ${path}: ${problem}`, {
       code: 'corrupt-config',
-      hint: `fix it in an editor, or move it away (mv ${path} ${path}.broken) and set your values again with spark-style config set`,
+      hint: `fix it in an editor, or move it away (mv ${shellQuote(path)} ${shellQuote(`${path}.broken`)}) and set your values again with spark-style config set`,
     });
   }
 }

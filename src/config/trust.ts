@@ -1,6 +1,7 @@
 import { closeSync, constants, fstatSync, lstatSync, openSync, statSync, type Stats } from 'node:fs';
 import { dirname } from 'node:path';
 import { UsageError } from '../core/errors.js';
+import { shellQuote } from '../core/shell-quote.js';
 
 /**
  * The config folder holds the API key, the base URL it is sent to, and the task records a
@@ -35,8 +36,8 @@ export function assertPrivateStateDir(dir: string): void {
   if (!CHECKED) return;
   const stats = statSync(dir);
   if (!stats.isDirectory()) refuse('the config folder', dir, 'it is not a folder', 'point SPARK_STYLE_CONFIG_DIR at a folder');
-  if (ownedByAnother(stats)) refuse('the config folder', dir, 'it belongs to another user', `use a folder of your own (SPARK_STYLE_CONFIG_DIR), or: sudo chown "$USER" ${dir}`);
-  if (stats.mode & 0o022) refuse('the config folder', dir, `other users can write to it (mode ${mode(stats)})`, `chmod 700 ${dir}`);
+  if (ownedByAnother(stats)) refuse('the config folder', dir, 'it belongs to another user', `use a folder of your own (SPARK_STYLE_CONFIG_DIR), or: sudo chown "$USER" ${shellQuote(dir)}`);
+  if (stats.mode & 0o022) refuse('the config folder', dir, `other users can write to it (mode ${mode(stats)})`, `chmod 700 ${shellQuote(dir)}`);
   const parent = statSync(dirname(dir));
   if (parent.mode & 0o002 && !(parent.mode & STICKY)) {
     refuse('the config folder', dir, `its parent ${dirname(dir)} is writable by everyone (mode ${mode(parent)})`, 'keep the config folder under your home folder');
@@ -60,10 +61,10 @@ export function assertPrivateStateFile(path: string): void {
 }
 
 function assertPrivate(stats: Stats, path: string): void {
-  if (stats.isSymbolicLink()) refuse('the state file', path, 'it is a symbolic link', `remove the link (rm ${path}); spark-style recreates the file`);
-  if (!stats.isFile()) refuse('the state file', path, 'it is not a regular file', `move it away (mv ${path} ${path}.old)`);
-  if (ownedByAnother(stats)) refuse('the state file', path, 'it belongs to another user', `move it away (mv ${path} ${path}.old)`);
-  if (stats.mode & 0o022) refuse('the state file', path, `other users can write to it (mode ${mode(stats)})`, `chmod 600 ${path}`);
+  if (stats.isSymbolicLink()) refuse('the state file', path, 'it is a symbolic link', `remove the link (rm ${shellQuote(path)}); spark-style recreates the file`);
+  if (!stats.isFile()) refuse('the state file', path, 'it is not a regular file', `move it away (mv ${shellQuote(path)} ${shellQuote(`${path}.old`)})`);
+  if (ownedByAnother(stats)) refuse('the state file', path, 'it belongs to another user', `move it away (mv ${shellQuote(path)} ${shellQuote(`${path}.old`)})`);
+  if (stats.mode & 0o022) refuse('the state file', path, `other users can write to it (mode ${mode(stats)})`, `chmod 600 ${shellQuote(path)}`);
 }
 
 /**
@@ -76,7 +77,7 @@ export function openPrivateStateFile(path: string, flags: number, createMode = 0
   try {
     fd = openSync(path, flags | (CHECKED ? constants.O_NOFOLLOW : 0), createMode);
   } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ELOOP') refuse('the state file', path, 'it is a symbolic link', `remove the link (rm ${path}); spark-style recreates the file`);
+    if ((error as NodeJS.ErrnoException).code === 'ELOOP') refuse('the state file', path, 'it is a symbolic link', `remove the link (rm ${shellQuote(path)}); spark-style recreates the file`);
     throw error;
   }
   try {
