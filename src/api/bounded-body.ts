@@ -68,6 +68,8 @@ export async function fetchBounded(instance: Got, url: string | URL, options: Op
   } catch (error) {
     if (!oversize) throw error;
   } finally {
+    // Whatever the stream says after we stopped reading is of no interest, and must not go unhandled.
+    request.on('error', () => undefined);
     if (!request.destroyed) request.destroy();
   }
   if (oversize) throw new AnswerTooLargeError(`${what} is larger than the ${describeBytes(maxBytes)} limit; refusing it (not retried)`);
