@@ -13,9 +13,11 @@ import { InputError } from '../core/errors.js';
 /** The PNG of a 4096 x 4096 RGBA render is far below this; more means something is wrong. */
 const MAX_OUTPUT_BYTES = 128 * 1024 * 1024;
 
-// Runs in the child (CommonJS via -e): argv is [sharp's entry, path, density, width, height].
+// Runs in the child (CommonJS via -e): argv is [sharp's entry, path, density, width, height, seconds].
+// It also stops itself at the limit, in case its parent is gone and cannot kill it.
 const CHILD = `
-const [sharpPath, path, density, width, height] = process.argv.slice(1);
+const [sharpPath, path, density, width, height, seconds] = process.argv.slice(1);
+setTimeout(() => process.exit(2), Number(seconds) * 1000 + 1000).unref();
 const sharp = require(sharpPath);
 sharp.cache(false);
 sharp(path, { density: Number(density), limitInputPixels: false, failOn: 'error' })
@@ -43,7 +45,7 @@ export function rasterizeSvg(render: SvgRender): Promise<Buffer> {
   const sharpEntry = createRequire(import.meta.url).resolve('sharp');
   const density = svgDensity(Math.max(render.declared.width, render.declared.height), Math.max(render.target.width, render.target.height));
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['-e', CHILD, sharpEntry, render.path, String(density), String(render.target.width), String(render.target.height)], {
+    const child = spawn(process.execPath, ['-e', CHILD, sharpEntry, render.path, String(density), String(render.target.width), String(render.target.height), String(render.timeoutSeconds)], {
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     const chunks: Buffer[] = [];
