@@ -62,6 +62,8 @@ const SHARED_ALLOWLIST = new Set([
   'src/catalog/styles.ts', // the style table: `styles` prints it at startup, stylize resolves against it
   'src/cli/exit-codes.ts', // the exit code table: `--help` prints it, commands return its codes
   'src/core/secrets.ts', // redact(): terminal/io.ts keeps the key out of every printed line
+  'src/core/shell-quote.ts', // shellQuote(): secrets.ts redacts the shell-quoted form of the key too
+  'src/terminal/sanitize.ts', // sanitizeLine(): terminal/io.ts strips escapes from every printed line
   'src/core/defaults.ts', // defaults and limits: the flag definitions show them, the commands apply them
   'src/api/request-body.ts', // WATERMARK_POSITIONS: --watermark-position's choices and their wire values
   'src/terminal/table.ts', // renderTable(): `styles` prints at startup, history and check print later

@@ -1,23 +1,22 @@
 import got, { type Got, RequestError, TimeoutError as GotTimeoutError } from 'got';
 import { systemClock, type Clock } from '../core/clock.js';
-import { InterruptedError } from '../core/errors.js';
+import { InterruptedError, UsageError } from '../core/errors.js';
 import { findSeedCode } from '../catalog/error-codes.js';
+import { describeBytes, fetchBounded, MAX_API_ANSWER_BYTES, type AnswerLimit } from './bounded-body.js';
 import {
+  AnswerTooLargeError,
   ApiError,
-  AuthenticationError,
-  BadRequestError,
+  apiErrorFor,
   NetworkError,
   OutcomeUnknownError,
-  PermissionError,
   ProtocolError,
-  RateLimitError,
   RequestTimeoutError,
   ServerError,
   TaskNotFoundError,
 } from './errors.js';
 import { describeProxy, proxyAgentsFor } from './proxy.js';
 import { CREATE_POLICY, READ_POLICY, isRetryableRead, isSafeToRetryCreate, parseRetryAfter, withRetries } from './retry.js';
-import { parseErrorBody, parseTask, type ResultImage, type Task } from './wire.js';
+import { isValidTaskId, parseErrorBody, parseTask, type ResultImage, type Task } from './wire.js';
 import type { CreateBody } from './request-body.js';
 
 /** A create body: an object (small, tests) or the encoded JSON bytes (encodeCreateBody). */
@@ -48,6 +47,10 @@ export interface ClientOptions {
   readonly createTimeoutMs?: number;
   readonly downloadTimeoutMs?: number;
   readonly maxDownloadBytes?: number;
+  /** Any API answer (a task, an error), counted after decompression; a task answer carrying an inline image gets room for it. */
+  readonly maxAnswerBytes?: number;
+  /** The least time a download gets when the deadline is near (default 10 s). */
+  readonly minDownloadMs?: number;
 }
 
 export interface CallOptions {
@@ -62,6 +65,13 @@ interface RawResponse {
   readonly headers: Record<string, string | string[] | undefined>;
   readonly body: string;
 }
+
+const DEFAULT_MAX_DOWNLOAD_BYTES = 50 * 1024 * 1024;
+
+/** The least time a download gets, even when the run's deadline is closer: at most this much past --timeout. */
+const MIN_DOWNLOAD_MS = 10_000;
+
+const REDIRECT_STATUSES = new Set([301, 302, 303, 307, 308]);
 
 const NOT_SENT_CODES = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH', 'EADDRNOTAVAIL']);
 const NOT_SENT_TIMEOUT_EVENTS = new Set(['lookup', 'connect', 'secureConnect']);
@@ -86,7 +96,6 @@ export class SparkClient {
       headers: { authorization: `Bearer ${options.apiKey}`, 'user-agent': 'spark-style' },
       retry: { limit: 0 },
       throwHttpErrors: false,
-      responseType: 'text',
       hooks: {
         beforeRedirect: [
           (updated) => {
@@ -98,7 +107,7 @@ export class SparkClient {
     });
     options.log?.(`API ${apiOrigin}: ${describeProxy(options.baseUrl)}`);
     // Result URLs point at a CDN: a separate instance that has never seen the key.
-    this.downloads = got.extend({ retry: { limit: 0 }, throwHttpErrors: false, responseType: 'buffer', headers: { 'user-agent': 'spark-style' } });
+    this.downloads = got.extend({ retry: { limit: 0 }, throwHttpErrors: false, headers: { 'user-agent': 'spark-style' } });
   }
 
   /** POST a create. Retried only when the answer proves nothing was created; otherwise "outcome unknown". */
@@ -110,7 +119,14 @@ export class SparkClient {
           response = await this.send('POST', 'model/v1/generation', body, call.signal, this.options.createTimeoutMs ?? 120_000);
         } catch (error) {
           if (error instanceof NetworkError && error.sent) throw new OutcomeUnknownError(error.message, error);
+          // The server answered, so a task may exist; only the answer is unreadable.
+          if (error instanceof AnswerTooLargeError) throw new OutcomeUnknownError(error.message, error);
           throw error;
+        }
+        if (REDIRECT_STATUSES.has(response.status)) {
+          // Never followed: the photo and a paid request would go to a host nobody configured.
+          const target = describeLocation(response.headers.location);
+          throw new ProtocolError(`the create was answered with a redirect (HTTP ${response.status}${target}); spark-style never re-sends a photo to another address`);
         }
         if (response.status >= 200 && response.status < 300) {
           try {
@@ -132,13 +148,16 @@ export class SparkClient {
 
   /** GET a task. Idempotent, so retried on anything transient. */
   async getTask(taskId: string, call: CallOptions = {}): Promise<Task> {
+    if (!isValidTaskId(taskId)) {
+      throw new UsageError(`"${taskId.slice(0, 60)}" is not a task id (1-128 letters, digits, _ or -)`, { code: 'task-id' });
+    }
     return withRetries(
       async () => {
         const response = await this.send('GET', `model/v1/generation/task/${encodeURIComponent(taskId)}`, undefined, call.signal, this.options.requestTimeoutMs ?? 30_000);
         if (response.status < 200 || response.status >= 300) {
           const error = this.errorFor(response);
           if (error instanceof TaskNotFoundError) {
-            throw new TaskNotFoundError('api', 404, `task ${taskId} is unknown to the server (results expire after 24 hours)`, {
+            throw new TaskNotFoundError(404, `task ${taskId} is unknown to the server (results expire after 24 hours)`, {
               seedCode: error.seedCode,
               hint: 'run the same stylize command again to create a new task',
             });
@@ -151,7 +170,8 @@ export class SparkClient {
         } catch (error) {
           throw new ProtocolError(`task ${taskId}: the answer is not JSON`, error);
         }
-        return parseTask(parsed);
+        // The task we asked for, whatever id the answer claims.
+        return parseTask(parsed, taskId);
       },
       READ_POLICY,
       isRetryableRead,
@@ -161,11 +181,11 @@ export class SparkClient {
 
   /** The bytes of one result: decoded from base64, or downloaded without the Authorization header. */
   async downloadResult(result: ResultImage, call: CallOptions = {}): Promise<Buffer> {
-    const maxBytes = this.options.maxDownloadBytes ?? 50 * 1024 * 1024;
+    const maxBytes = this.options.maxDownloadBytes ?? DEFAULT_MAX_DOWNLOAD_BYTES;
     if (result.kind === 'base64') {
       const bytes = Buffer.from(result.base64, 'base64');
       if (bytes.length === 0) throw new ProtocolError('the task returned an empty inline image');
-      if (bytes.length > maxBytes) throw new ProtocolError(`the inline result is over the ${maxBytes}-byte limit`);
+      if (bytes.length > maxBytes) throw new AnswerTooLargeError(`the inline result is over the ${describeBytes(maxBytes)} limit`);
       return bytes;
     }
     let url: URL;
@@ -176,31 +196,29 @@ export class SparkClient {
     }
     if (url.protocol !== 'https:' && url.protocol !== 'http:') throw new ProtocolError(`refusing a result URL with scheme ${url.protocol}`);
     return withRetries(
-      () => this.fetchBytes(url, maxBytes, call.signal),
+      () => this.fetchBytes(url, maxBytes, call.signal, call.deadline),
       READ_POLICY,
       isRetryableRead,
       { clock: this.clock, random: this.random, signal: call.signal, deadline: call.deadline, onRetry: call.onRetry },
     );
   }
 
-  private async fetchBytes(url: URL, maxBytes: number, signal: AbortSignal | undefined): Promise<Buffer> {
+  private async fetchBytes(url: URL, maxBytes: number, signal: AbortSignal | undefined, deadline: number | undefined): Promise<Buffer> {
     const started = this.clock.now();
-    const request = this.downloads(url, { signal, agent: proxyAgentsFor(url), timeout: { request: this.options.downloadTimeoutMs ?? 120_000 } });
-    request.on('downloadProgress', (progress: { transferred: number; total?: number }) => {
-      if (progress.transferred > maxBytes || (progress.total ?? 0) > maxBytes) request.cancel(`over ${maxBytes} bytes`);
-    });
+    // The run's deadline bounds every attempt too: a host trickling a byte at a time cannot hold the run past it.
+    // A result that is ready just at the deadline still gets a short grace to arrive.
+    const untilDeadline = deadline === undefined ? Infinity : Math.max(this.options.minDownloadMs ?? MIN_DOWNLOAD_MS, deadline - started);
+    const timeoutMs = Math.min(this.options.downloadTimeoutMs ?? 120_000, untilDeadline);
     let response;
     try {
-      response = await request;
+      response = await fetchBounded(this.downloads, url, { signal, agent: proxyAgentsFor(url), timeout: { request: timeoutMs } }, { bytes: maxBytes }, `the result at ${url.host}`);
     } catch (error) {
-      if ((error as Error).name === 'CancelError' && !signal?.aborted) {
-        throw new ProtocolError(`the result at ${url.host} is larger than the ${Math.round(maxBytes / 1024 / 1024)} MB download limit`);
-      }
+      if (error instanceof ProtocolError) throw error;
       throw this.transportError(error, 'GET', url.href, signal);
     }
-    this.options.log?.(`GET ${redactQuery(url)} -> ${response.statusCode} (${this.clock.now() - started} ms, ${response.rawBody.length} bytes)`);
-    if (response.statusCode < 200 || response.statusCode >= 300) throw this.errorFor({ status: response.statusCode, headers: response.headers, body: response.rawBody.toString('utf8', 0, 2000) });
-    return response.rawBody;
+    this.options.log?.(`GET ${redactQuery(url)} -> ${response.status} (${this.clock.now() - started} ms, ${response.body.length} bytes)`);
+    if (response.status < 200 || response.status >= 300) throw this.errorFor({ status: response.status, headers: response.headers, body: response.body.toString('utf8', 0, 2000) });
+    return response.body;
   }
 
   private async send(method: 'GET' | 'POST', path: string, payload: CreatePayload | undefined, signal: AbortSignal | undefined, timeoutMs: number): Promise<RawResponse> {
@@ -210,12 +228,20 @@ export class SparkClient {
     this.options.log?.(`${method} ${url}`);
     try {
       const body = payload === undefined ? {} : Buffer.isBuffer(payload) ? { body: payload, headers: { 'content-type': 'application/json' } } : { json: payload };
-      const response = await this.api(path, { method, signal, timeout: { request: timeoutMs }, ...body });
-      this.options.log?.(`${method} ${url} -> ${response.statusCode} (${this.clock.now() - started} ms)`);
-      if (response.statusCode === 429) this.gate.rateLimited(parseRetryAfter(response.headers['retry-after'], this.clock.now()));
-      else if (response.statusCode < 500) this.gate.succeeded();
-      return { status: response.statusCode, headers: response.headers, body: response.body };
+      // A create never follows a redirect; a read may (the key is dropped off our origin).
+      const response = await fetchBounded(
+        this.api,
+        path,
+        { method, signal, timeout: { request: timeoutMs }, followRedirect: method === 'GET', ...body },
+        this.answerLimit(),
+        `the answer to ${method} ${new URL(url).pathname}`,
+      );
+      this.options.log?.(`${method} ${url} -> ${response.status} (${this.clock.now() - started} ms)`);
+      if (response.status === 429) this.gate.rateLimited(parseRetryAfter(response.headers['retry-after'], this.clock.now()));
+      else if (response.status < 500) this.gate.succeeded();
+      return { status: response.status, headers: response.headers, body: response.body.toString('utf8') };
     } catch (error) {
+      if (error instanceof ProtocolError) throw error;
       throw this.transportError(error, method, url, signal);
     }
   }
@@ -242,24 +268,22 @@ export class SparkClient {
     return error instanceof Error ? error : new Error(String(error));
   }
 
-  /** One typed error per HTTP status class, with the seed code from the body when there is one. */
+  /** 1 MB for any answer; room for one inline result (base64, at the download cap) when a task answer carries one. */
+  private answerLimit(): AnswerLimit {
+    const bytes = this.options.maxAnswerBytes ?? MAX_API_ANSWER_BYTES;
+    const inline = Math.ceil(((this.options.maxDownloadBytes ?? DEFAULT_MAX_DOWNLOAD_BYTES) * 4) / 3);
+    return { bytes, inlineBytes: bytes + inline };
+  }
+
+  /** The typed error for an HTTP error answer, with the seed code from the body when there is one. */
   private errorFor(response: RawResponse): ApiError {
-    const { status } = response;
     const parsed = parseErrorBody(response.body);
     const seed = findSeedCode(parsed.code);
-    const message = `HTTP ${status}: ${seed ? `${seed.code} ${seed.message}` : parsed.message}`;
-    const details = { seedCode: parsed.code, requestId: parsed.requestId };
-    if (status === 400) return new BadRequestError('api', status, message, details);
-    if (status === 401) return new AuthenticationError('auth', status, `${message} (the API key is missing or invalid)`, { ...details, hint: 'check the key: spark-style config list' });
-    if (status === 403) return new PermissionError('auth', status, `${message} (no permission, or the balance is too low)`, { ...details, hint: 'check your balance and permissions in the Vtrix console' });
-    if (status === 404) return new TaskNotFoundError('api', status, message, details);
-    if (status === 429) {
-      const error = new RateLimitError('network', status, `${message} (rate limited)`, { ...details, hint: 'lower --concurrency, or wait a minute' });
-      error.retryAfterMs = parseRetryAfter(response.headers['retry-after'], this.clock.now());
-      return error;
-    }
-    if (status >= 500) return new ServerError('network', status, message, details);
-    return new ApiError('api', status, message, details);
+    return apiErrorFor(response.status, `HTTP ${response.status}: ${seed ? `${seed.code} ${seed.message}` : parsed.message}`, {
+      seedCode: parsed.code,
+      requestId: parsed.requestId,
+      retryAfterMs: parseRetryAfter(response.headers['retry-after'], this.clock.now()),
+    });
   }
 }
 
@@ -280,4 +304,15 @@ function describeNetworkCode(code: string, fallback: string): string {
 /** Signed CDN URLs carry tokens in the query string: keep them out of logs. */
 function redactQuery(url: URL): string {
   return url.search ? `${url.origin}${url.pathname}?…` : url.href;
+}
+
+/** Where a redirect pointed, for the message: the host only (a path may carry tokens). */
+function describeLocation(location: string | string[] | undefined): string {
+  const value = Array.isArray(location) ? location[0] : location;
+  if (!value) return '';
+  try {
+    return ` to ${new URL(value).host.slice(0, 100)}`;
+  } catch {
+    return '';
+  }
 }

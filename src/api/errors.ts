@@ -6,14 +6,19 @@ import { findSeedCode } from '../catalog/error-codes.js';
  * retried lives in retry.ts, what exit code it gives lives in cli/exit-codes.ts.
  */
 
-/** The server answered with an HTTP error status before any task existed. */
+type ApiErrorDetails = { seedCode?: string | null; requestId?: string | null; hint?: string };
+
+/**
+ * The server answered with an HTTP error status before any task existed. Each subclass owns
+ * its kind (and so its exit code) and its usual hint; `apiErrorFor` picks the class from the status.
+ */
 export class ApiError extends SparkError {
   readonly status: number;
   /** The seed code in the answer's body, when there was one. */
   readonly seedCode: string | null;
   readonly requestId: string | null;
 
-  constructor(kind: ErrorKind, status: number, message: string, details: { seedCode?: string | null; requestId?: string | null; hint?: string } = {}) {
+  constructor(status: number, message: string, details: ApiErrorDetails = {}, kind: ErrorKind = 'api') {
     const seed = findSeedCode(details.seedCode);
     super(kind, message, { code: details.seedCode ?? `http-${status}`, hint: details.hint ?? seed?.hint });
     this.status = status;
@@ -23,14 +28,54 @@ export class ApiError extends SparkError {
 }
 
 export class BadRequestError extends ApiError {}
-export class AuthenticationError extends ApiError {}
-export class PermissionError extends ApiError {}
+export class AuthenticationError extends ApiError {
+  constructor(status: number, message: string, details: ApiErrorDetails = {}) {
+    super(status, message, { hint: 'check the key: spark-style config list', ...details }, 'auth');
+  }
+}
+export class PermissionError extends ApiError {
+  constructor(status: number, message: string, details: ApiErrorDetails = {}) {
+    super(status, message, { hint: 'check your balance and permissions in the Vtrix console', ...details }, 'auth');
+  }
+}
 export class TaskNotFoundError extends ApiError {}
 export class RateLimitError extends ApiError {
   /** From Retry-After, when the server sent one. */
   retryAfterMs: number | null = null;
+  constructor(status: number, message: string, details: ApiErrorDetails = {}) {
+    super(status, message, { hint: 'lower --concurrency, or wait a minute', ...details }, 'network');
+  }
 }
-export class ServerError extends ApiError {}
+export class ServerError extends ApiError {
+  constructor(status: number, message: string, details: ApiErrorDetails = {}) {
+    super(status, message, details, 'network');
+  }
+}
+
+/** What each status says, added to the server's own message. */
+const STATUS_MEANING: Record<number, string> = {
+  401: 'the API key is missing or invalid',
+  403: 'no permission, or the balance is too low',
+  429: 'rate limited',
+};
+
+/** The typed error for an HTTP error answer (the status-to-class factory, as in openai-node). */
+export function apiErrorFor(status: number, message: string, details: ApiErrorDetails & { retryAfterMs?: number | null } = {}): ApiError {
+  const meaning = STATUS_MEANING[status];
+  const text = meaning ? `${message} (${meaning})` : message;
+  const { retryAfterMs, ...rest } = details;
+  if (status === 400) return new BadRequestError(status, text, rest);
+  if (status === 401) return new AuthenticationError(status, text, rest);
+  if (status === 403) return new PermissionError(status, text, rest);
+  if (status === 404) return new TaskNotFoundError(status, text, rest);
+  if (status === 429) {
+    const error = new RateLimitError(status, text, rest);
+    error.retryAfterMs = retryAfterMs ?? null;
+    return error;
+  }
+  if (status >= 500) return new ServerError(status, text, rest);
+  return new ApiError(status, text, rest);
+}
 
 /** No usable answer: refused, reset, DNS failure. `sent` says whether the request may have reached the server. */
 export class NetworkError extends SparkError {
@@ -82,6 +127,12 @@ export class ProtocolError extends SparkError {
     super('protocol', message, { code: 'protocol', cause });
   }
 }
+
+/**
+ * An answer over the size limit (a decompression bomb, a body that never ends): the same
+ * request would only be answered the same way, so it is never retried.
+ */
+export class AnswerTooLargeError extends ProtocolError {}
 
 /** We stopped waiting for a task; it may still finish, and `status --wait` can collect it. */
 export class WaitTimeoutError extends SparkError {

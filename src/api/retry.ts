@@ -1,7 +1,7 @@
 import type { Clock } from '../core/clock.js';
 import { InterruptedError } from '../core/errors.js';
 import { findSeedCode } from '../catalog/error-codes.js';
-import { ApiError, NetworkError, ProtocolError, RateLimitError, ServerError } from './errors.js';
+import { AnswerTooLargeError, ApiError, NetworkError, ProtocolError, RateLimitError, ServerError } from './errors.js';
 
 /**
  * The one retry policy: what is retried, how long to wait, how many times.
@@ -29,8 +29,9 @@ export function backoffDelay(policy: BackoffPolicy, retry: number, random: () =>
   return Math.round(exponential * spread);
 }
 
-/** Status reads and downloads: network trouble, 408, 429, 5xx and unreadable answers. */
+/** Status reads and downloads: network trouble, 408, 429, 5xx and unreadable answers, but never an oversized one. */
 export function isRetryableRead(error: unknown): boolean {
+  if (error instanceof AnswerTooLargeError) return false;
   if (error instanceof NetworkError) return error.transient;
   if (error instanceof ProtocolError) return true;
   if (error instanceof ApiError) return error.status === 408 || error.status === 429 || error.status >= 500;

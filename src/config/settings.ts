@@ -1,10 +1,13 @@
+import { closeSync, constants, readFileSync } from 'node:fs';
 import { chmod, mkdir } from 'node:fs/promises';
-import { isAbsolute, resolve } from 'node:path';
+import { isAbsolute, join, resolve } from 'node:path';
 import { MAX_CONCURRENCY } from '../core/defaults.js';
 import { UsageError } from '../core/errors.js';
+import { shellQuote } from '../core/shell-quote.js';
 import { resolveStyle } from '../catalog/styles.js';
 import { maskSecret } from '../core/secrets.js';
 import { configDir } from './paths.js';
+import { assertPrivateStateDir, openPrivateStateFile } from './trust.js';
 
 export const CONFIG_KEYS = ['api-key', 'base-url', 'default-style', 'out-dir', 'concurrency'] as const;
 export type ConfigKey = (typeof CONFIG_KEYS)[number];
@@ -66,6 +69,8 @@ export async function openSettings(env: NodeJS.ProcessEnv): Promise<Settings> {
   const { default: Conf } = await import('conf');
   const directory = configDir(env);
   await mkdir(directory, { recursive: true, mode: 0o700 });
+  assertPrivateStateDir(directory);
+  checkConfigFile(join(directory, 'config.json'));
   const store = new Conf<ConfigValues>({
     cwd: directory,
     configName: 'config',
@@ -82,6 +87,39 @@ export async function openSettings(env: NodeJS.ProcessEnv): Promise<Settings> {
     unset: (key) => store.delete(key),
     all: () => ({ ...store.store }),
   };
+}
+
+/**
+ * The config file, read once before conf does: not a link, not writable by others, and
+ * JSON we can use. A corrupt file is named with the way out, instead of conf's bare
+ * "Unexpected end of JSON input" on every command.
+ */
+function checkConfigFile(path: string): void {
+  let text: string;
+  try {
+    const fd = openPrivateStateFile(path, constants.O_RDONLY);
+    try {
+      text = readFileSync(fd, 'utf8');
+    } finally {
+      closeSync(fd);
+    }
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return;
+    throw error;
+  }
+  let problem: string | null = null;
+  try {
+    const value: unknown = JSON.parse(text);
+    if (typeof value !== 'object' || value === null || Array.isArray(value)) problem = 'it is not a JSON object';
+  } catch (error) {
+    problem = text.trim() === '' ? 'it is empty' : `it is not valid JSON (${(error as Error).message.split('\n')[0]})`;
+  }
+  if (problem) {
+    throw new UsageError(`cannot read the config file ${path}: ${problem}`, {
+      code: 'corrupt-config',
+      hint: `fix it in an editor, or move it away (mv ${shellQuote(path)} ${shellQuote(`${path}.broken`)}) and set your values again with spark-style config set`,
+    });
+  }
 }
 
 export type KeySource = '--api-key' | 'SPARK_STYLE_API_KEY' | 'VTRIX_API_KEY' | 'config';

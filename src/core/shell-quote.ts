@@ -1,5 +1,5 @@
 /** Quotes a word for a POSIX shell, so printed commands can be pasted as they are. */
-function shellQuote(word: string): string {
+export function shellQuote(word: string): string {
   if (/^[\w@%+=:,./-]+$/.test(word)) return word;
   return `'${word.replace(/'/g, `'\\''`)}'`;
 }

@@ -18,6 +18,25 @@ export interface Faults {
   slowCreate?: { after: number; delayMs: number };
   /** Tasks stay in_progress forever. */
   neverFinish?: boolean;
+
+  // A hostile gateway or result host (issue 12): what a client must survive without
+  // unbounded memory or time, and without losing a paid result.
+  /** Task reads answer a gzip bomb (10 GB inflated) or a chunked body that never ends. */
+  readBomb?: 'gzip' | 'endless';
+  /** Creates answer this redirect (before any task is made), pointing at `location`. */
+  redirectCreate?: { status: number; location: string };
+  /** Completed tasks report this as usage.cost, whatever its type ("1e308", -5, {}, []). */
+  oddCost?: unknown;
+  /** Failed tasks (see failEvery) and injected read errors carry this message. */
+  hostileMessage?: string;
+  /** Created tasks are answered (and read) under this id instead of their own. */
+  hostileTaskId?: string;
+  /** Result downloads answer a gzip bomb (10 GB inflated). */
+  resultBomb?: boolean;
+  /** Result downloads send one byte every intervalMs. */
+  trickleResults?: { intervalMs: number };
+  /** Completed tasks claim this many result images (the API returns one). */
+  resultsPerTask?: number;
 }
 
 /** How answers are shaped. PROTOCOL.md allows several; "mixed" rotates through them per task. */

@@ -5,6 +5,7 @@ import { isLoopbackHost } from '../core/loopback.js';
 import { findSeedCode } from '../catalog/error-codes.js';
 import { LOOK_OF_ALIAS, renderLook } from './effects.js';
 import type { Faults, WireVariant } from './faults.js';
+import { sendEndless, sendGzipBomb, sendTrickle } from './hostile.js';
 import { newTaskId, validateCreate, ValidationFailure, type EmulatedTask } from './task-store.js';
 
 /**
@@ -103,6 +104,12 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
       stats.rate_limited++;
       return sendJson(response, 429, { message: 'Too many requests' }, { 'retry-after': String(rateLimit.retryAfterSeconds) });
     }
+    const redirect = faults.redirectCreate;
+    if (redirect) {
+      stats.injected_errors++;
+      response.writeHead(redirect.status, { location: redirect.location, 'content-length': 0 });
+      return void response.end();
+    }
     const createError = faults.createError;
     if (createError && createNumber > createError.after && createNumber <= createError.after + createError.count) {
       stats.injected_errors++;
@@ -148,7 +155,14 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
       request.socket.destroy();
       return;
     }
-    sendJson(response, 200, taskView(task));
+    sendJson(response, 200, withHostileId(taskView(task)));
+  };
+
+  /** faults.hostileTaskId: the answer names the task with an id a client must not trust. */
+  const withHostileId = (view: Record<string, unknown>): Record<string, unknown> => {
+    if (faults.hostileTaskId === undefined) return view;
+    const { id: _id, task_id: _taskId, ...rest } = view;
+    return { id: faults.hostileTaskId, ...rest };
   };
 
   const produceResult = async (task: EmulatedTask, image: { base64: string } | { url: string }, plain: boolean) => {
@@ -173,7 +187,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
     }
     const failCode = task.failCode ?? (task.renderError !== null ? '003008095' : null);
     if (failCode !== null) {
-      const message = findSeedCode(failCode)?.message ?? 'Task failed';
+      const message = faults.hostileMessage ?? findSeedCode(failCode)?.message ?? 'Task failed';
       const error =
         task.variant === 'string-error' ? `${failCode}: ${message}` : task.variant === 'task-id' ? { code: failCode, message } : { code: failCode, error_message: message };
       return { ...base, status: 'failed', error };
@@ -182,7 +196,9 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
     if (task.returnUrl) content.url = `${resultBase}/results/${task.id}/0.jpg`;
     else if (task.variant === 'task-id') content.binary_data_base64 = [task.result!.toString('base64')];
     else content.b64_json = task.result!.toString('base64');
-    return { ...base, status: 'completed', progress: 1, output: [{ content: [content] }], usage: { cost: options.costPerTask ?? '0.0300', discount: 0 } };
+    const cost = 'oddCost' in faults ? faults.oddCost : (options.costPerTask ?? '0.0300');
+    const contents = Array.from({ length: Math.max(1, faults.resultsPerTask ?? 1) }, () => content);
+    return { ...base, status: 'completed', progress: 1, output: [{ content: contents }], usage: { cost, discount: 0 } };
   };
 
   const readTask = (taskId: string, response: ServerResponse) => {
@@ -190,11 +206,13 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
     if (readErrorsLeft > 0 && faults.readError) {
       readErrorsLeft--;
       stats.injected_errors++;
-      return sendJson(response, faults.readError.status, { message: 'Injected read error' });
+      return sendJson(response, faults.readError.status, { message: faults.hostileMessage ?? 'Injected read error' });
     }
-    const task = tasks.get(taskId);
+    if (faults.readBomb === 'gzip') return sendGzipBomb(response, 200, 'application/json');
+    if (faults.readBomb === 'endless') return sendEndless(response, 200, 'application/json');
+    const task = tasks.get(taskId) ?? (taskId === faults.hostileTaskId ? [...tasks.values()].at(-1) : undefined);
     if (!task || now() - task.createdAt > ttl) return sendJson(response, 404, { message: `Task ${taskId} not found` });
-    sendJson(response, 200, taskView(task));
+    sendJson(response, 200, withHostileId(taskView(task)));
   };
 
   const api = createServer((request, response) => {
@@ -226,6 +244,8 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
     const task = match ? tasks.get(match[1]!) : undefined;
     if (!task || !task.result || now() - task.createdAt > ttl) return sendJson(response, 404, { message: 'Not found' });
     stats.result_downloads++;
+    if (faults.resultBomb) return sendGzipBomb(response, 200, 'image/jpeg');
+    if (faults.trickleResults) return sendTrickle(response, task.result, 'image/jpeg', faults.trickleResults.intervalMs);
     response.writeHead(200, { 'content-type': 'image/jpeg', 'content-length': task.result.length });
     response.end(task.result);
   });

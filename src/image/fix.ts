@@ -5,7 +5,15 @@ import { inspectImage, describeReport, type ImageReport } from './check.js';
 import type { FixOptions, PreparedImage } from './prepare.js';
 import { formatName, humanBytes, IMAGE_RULES, MAX_REPAIR_PIXELS, sizeViolations } from './rules.js';
 import { imageWork, sharp, type Sharp } from './sharp.js';
+import { rasterizeSvg } from './rasterize-svg.js';
 import { stripMetadata } from './strip-metadata.js';
+
+/** No single step of a repair (decode, resize, encode) may take longer: a hostile file cannot hold a run. */
+export const REPAIR_TIMEOUT_SECONDS = 60;
+
+export interface RepairLimits {
+  readonly timeoutSeconds: number;
+}
 
 /** Tried in turn until the JPEG fits 5 MB. */
 const JPEG_QUALITIES = [90, 84, 78, 72, 64, 56, 48, 40];
@@ -17,18 +25,19 @@ const JPEG_QUALITIES = [90, 84, 78, 72, 64, 56, 48, 40];
  * decoded once, oriented, converted to 8-bit sRGB, resized into the allowed range and encoded
  * (JPEG, or PNG when transparency matters) at the best quality that fits 5 MB.
  */
-export function repairImage(path: string, options: FixOptions): Promise<PreparedImage> {
-  return imageWork(() => repair(path, options));
+export function repairImage(path: string, options: FixOptions, limits: RepairLimits = { timeoutSeconds: REPAIR_TIMEOUT_SECONDS }): Promise<PreparedImage> {
+  return imageWork(() => repair(path, options, limits));
 }
 
-async function repair(path: string, options: FixOptions): Promise<PreparedImage> {
+async function repair(path: string, options: FixOptions, limits: RepairLimits): Promise<PreparedImage> {
   const report = await inspectImage(path);
   const fatal = report.errors.find((error) => error.rule === 'readable' || error.rule === 'regular-file' || error.rule === 'decodes');
   if (fatal || report.format === null || report.width === null || report.height === null) {
     throw new InputError(`cannot fix: ${describeReport(report)}`, { code: fatal?.rule ?? 'format' });
   }
   const pixels = report.width * report.height;
-  if (pixels > MAX_REPAIR_PIXELS) {
+  // An SVG is drawn at the size we need (rasterize-svg.ts), whatever size it declares.
+  if (pixels > MAX_REPAIR_PIXELS && report.format !== 'svg') {
     throw new InputError(
       `cannot fix: ${report.width}x${report.height} is ${Math.round(pixels / 1e6)} megapixels, over the ${Math.round(MAX_REPAIR_PIXELS / 1e6)}-megapixel limit; refusing to decode it`,
       { code: 'pixel-limit' },
@@ -42,7 +51,7 @@ async function repair(path: string, options: FixOptions): Promise<PreparedImage>
     const stripped = stripMetadata(original, report.format);
     if (stripped) return { bytes: stripped, sha256, changes: [`removed metadata (${report.metadataKinds.join(', ')}) without re-encoding`], warnings: [] };
   }
-  return { ...(await reencode(path, report, options)), sha256 };
+  return { ...(await reencode(path, report, options, limits)), sha256 };
 }
 
 /** Whether the pixels themselves must be decoded and encoded again. */
@@ -50,7 +59,7 @@ function needsNewPixels(report: ImageReport): boolean {
   return !report.ok || report.orientation !== 1 || report.colourSpace === 'cmyk' || report.sixteenBit || report.palette;
 }
 
-async function reencode(path: string, report: ImageReport, options: FixOptions): Promise<Omit<PreparedImage, 'sha256'>> {
+async function reencode(path: string, report: ImageReport, options: FixOptions, limits: RepairLimits): Promise<Omit<PreparedImage, 'sha256'>> {
   const changes: string[] = [];
   const warnings: string[] = [];
   const width = report.width!;
@@ -69,15 +78,21 @@ async function reencode(path: string, report: ImageReport, options: FixOptions):
     if (verb === 'upscaled') warnings.push(`upscaled from ${width}x${height}: quality will suffer; a larger original gives a better result`);
   }
 
+  const timeout = { seconds: limits.timeoutSeconds };
+  // An SVG is drawn once at the target size (time-bounded, in a child process); every step below starts from that drawing.
+  const input =
+    report.format === 'svg' ? await rasterizeSvg({ path, declared: { width, height }, target, timeoutSeconds: limits.timeoutSeconds }) : path;
   const decode = (): Sharp =>
-    sharp(path, { failOn: 'error', limitInputPixels: MAX_REPAIR_PIXELS, page: 0 })
+    sharp(input, { failOn: 'error', limitInputPixels: MAX_REPAIR_PIXELS, page: 0 })
+      .timeout(timeout)
       .autoOrient()
       .resize(target.width, target.height, { fit: 'fill', kernel: 'lanczos3' })
       .toColourspace('srgb');
-  const transparent = report.alpha && !(await sharp(path, { page: 0, limitInputPixels: MAX_REPAIR_PIXELS }).resize(256, 256, { fit: 'inside' }).stats()).isOpaque;
 
   let encoded: { bytes: Buffer; note: string | null } | null = null;
   try {
+    const probe = sharp(input, { page: 0, limitInputPixels: MAX_REPAIR_PIXELS }).timeout(timeout);
+    const transparent = report.alpha && !(await probe.resize(256, 256, { fit: 'inside' }).stats()).isOpaque;
     if (transparent) {
       const png = await withMetadata(decode(), options).png({ compressionLevel: 9, adaptiveFiltering: true }).toBuffer();
       if (png.length <= IMAGE_RULES.maxBytes) {
@@ -86,9 +101,13 @@ async function reencode(path: string, report: ImageReport, options: FixOptions):
         changes.push('flattened the transparency onto white (as PNG it was over 5 MB)');
       }
     }
-    if (!encoded) encoded = await fittingJpeg(decode, transparent || report.alpha, options);
+    if (!encoded) encoded = await fittingJpeg(decode, transparent || report.alpha, options, timeout);
   } catch (error) {
+    if (error instanceof InputError) throw error;
     const reason = error instanceof Error ? error.message.split('\n')[0] : String(error);
+    if (/timeout/i.test(reason)) {
+      throw new InputError(`cannot fix: repairing it took over ${limits.timeoutSeconds} s; refusing it`, { code: 'repair-timeout', hint: 'convert it to a JPEG of at most 4096 px yourself' });
+    }
     throw new InputError(`cannot fix: the image could not be decoded: ${reason}`, { code: 'decodes' });
   }
   if (encoded.note) changes.push(encoded.note);
@@ -99,13 +118,13 @@ async function reencode(path: string, report: ImageReport, options: FixOptions):
   return { bytes: encoded.bytes, changes, warnings };
 }
 
-async function fittingJpeg(decode: () => Sharp, flatten: boolean, options: FixOptions): Promise<{ bytes: Buffer; note: string | null }> {
+async function fittingJpeg(decode: () => Sharp, flatten: boolean, options: FixOptions, timeout: { seconds: number }): Promise<{ bytes: Buffer; note: string | null }> {
   const flattened = () => decode().flatten({ background: '#ffffff' });
   // With no metadata to carry over, decode and resize once; each quality step only encodes again.
   const raw = options.keepMetadata ? null : await flattened().raw().toBuffer({ resolveWithObject: true });
   const encodeAt = (quality: number) =>
     raw
-      ? sharp(raw.data, { raw: { width: raw.info.width, height: raw.info.height, channels: raw.info.channels } }).jpeg({ quality }).toBuffer()
+      ? sharp(raw.data, { raw: { width: raw.info.width, height: raw.info.height, channels: raw.info.channels } }).timeout(timeout).jpeg({ quality }).toBuffer()
       : withMetadata(flattened(), options).jpeg({ quality }).toBuffer();
   for (const quality of JPEG_QUALITIES) {
     const jpeg = await encodeAt(quality);

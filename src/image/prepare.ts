@@ -24,7 +24,8 @@ export function sha256(bytes: Buffer): string {
 /** True when --fix could turn this file into one the API takes. */
 export function isRepairable(report: ImageReport): boolean {
   if (report.format === null || report.format === 'heic') return false;
-  if ((report.width ?? 0) * (report.height ?? 0) > MAX_REPAIR_PIXELS) return false;
+  // An SVG is rendered at the size the API needs, so its declared size does not matter.
+  if (report.format !== 'svg' && (report.width ?? 0) * (report.height ?? 0) > MAX_REPAIR_PIXELS) return false;
   return report.errors.every((error) => error.rule === 'format' || error.rule === 'max-bytes' || error.rule === 'min-size' || error.rule === 'max-size');
 }
 

@@ -137,9 +137,11 @@ export async function runItem(item: PlannedItem, context: ItemContext): Promise<
     letGo();
     const saveDir = item.outputBase ? dirname(item.outputBase) : '.';
     // A create answered "completed" (a fast or synchronous gateway) needs no polling at all.
+    // One deadline for waiting and downloading: a trickling result host cannot hold the run past --timeout.
+    const deadline = clock.now() + settings.timeoutMs;
     const done = answered?.state === 'completed' ? answered : await pollTask(client, taskId, {
       clock,
-      deadline: clock.now() + settings.timeoutMs,
+      deadline,
       signal: interrupt,
       createdAt,
       schedule: context.pollSchedule,
@@ -151,11 +153,12 @@ export async function runItem(item: PlannedItem, context: ItemContext): Promise<
 
     const saved: string[] = [];
     for (const [index, result] of done.results.entries()) {
-      const bytes = await client.downloadResult(result, { signal: interrupt });
+      const bytes = await client.downloadResult(result, { signal: interrupt, deadline });
       const base = index === 0 ? item.outputBase! : `${item.outputBase!}-${index + 1}`;
       saved.push(await writeAtomically(`${base}.${extensionOf(bytes)}`, bytes, settings.overwrite));
     }
     journal.recordFinished({ task_id: taskId, key, outcome: 'saved', output: saved[0] });
+    if (done.resultsLeftOut > 0) notes.push(`the task claimed ${done.results.length + done.resultsLeftOut} images; kept the first ${done.results.length}`);
     if (saved.length > 1) notes.push(`the task returned ${saved.length} images: ${saved.slice(1).join(', ')}`);
     return finish({ status: 'saved', output: saved[0]!, error: null, errorKind: null });
   } catch (error) {

@@ -1,5 +1,6 @@
 import { fstatSync } from 'node:fs';
-import { redact } from '../core/secrets.js';
+import { redactAll } from '../core/secrets.js';
+import { escapeJsonLine, looksLikeJson, sanitizeLine } from './sanitize.js';
 
 /**
  * IO owns the process streams and what we know about them (TTY or pipe, colour allowed).
@@ -28,8 +29,9 @@ export interface IO {
   /** One line of commentary (progress, warnings, errors) on stderr. */
   info(line: string): void;
   /**
-   * Never print this (the API key): print() and info() replace it with [redacted]. A second
-   * line of defence; nothing should try to print the key in the first place.
+   * Never print this (the API key): print() and info() replace it, in every form it can take
+   * (quoted for a shell, escaped in JSON, URL-encoded), with [redacted]. A second line of
+   * defence; nothing should try to print the key in the first place.
    */
   addSecret(secret: string): void;
 }
@@ -52,23 +54,25 @@ export function createIO(options: {
   env: NodeJS.ProcessEnv;
 }): IO {
   const secrets = new Set<string>();
+  const colorEnabled = colorAllowed(options.env, options.stderrIsTTY);
+  // Every line leaves through here: secrets redacted, and nothing a terminal would act on
+  // (escape sequences, control and bidi characters) except our own colour. A --json line
+  // stays the exact value, with such characters escaped instead of dropped.
   const clean = (line: string) => {
-    let text = line;
-    for (const secret of secrets) text = redact(text, secret);
-    return text;
+    const text = redactAll(line, secrets);
+    return looksLikeJson(text) ? escapeJsonLine(text) : sanitizeLine(text, colorEnabled);
   };
   return {
     stdoutIsPipe: false,
     ...options,
-    colorEnabled: colorAllowed(options.env, options.stderrIsTTY),
+    colorEnabled,
     get columns() {
       return terminalColumns((options.stderr as { columns?: unknown }).columns);
     },
     print: (line) => void options.stdout.write(`${clean(line)}\n`),
     info: (line) => void options.stderr.write(`${clean(line)}\n`),
     addSecret: (secret) => {
-      // Too short to redact without mangling ordinary words.
-      if (secret.length >= 8) secrets.add(secret);
+      if (secret) secrets.add(secret);
     },
   };
 }

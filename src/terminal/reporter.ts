@@ -4,6 +4,7 @@ import type { PlannedItem } from '../runner/plan.js';
 import { failureLines, palette, type Palette } from './colors.js';
 import type { IO } from './io.js';
 import { startProgress, type Progress } from './progress.js';
+import { forDisplay } from './sanitize.js';
 import { describeSummary, formatDuration, type Summary } from './summary.js';
 
 export interface ReporterOptions {
@@ -124,7 +125,12 @@ export class RunReporter {
     this.progress?.update(this.liveText());
   }
 
+  /** The spinner writes to the stream itself, past IO's filter: file names in it are made safe here. */
   private liveText(): string {
+    return forDisplay(this.describeRunning());
+  }
+
+  private describeRunning(): string {
     const elapsed = this.now() - this.started;
     if (this.options.total === 1) {
       const [entry] = this.running.values();

@@ -12,6 +12,8 @@ export interface Summary {
   tasks_created: number;
   /** Sum of usage.cost, USD, summed in millionths so that 0.1 + 0.2 stays 0.3. */
   cost_usd: string;
+  /** Saved results whose task reported no sane usage.cost: not in cost_usd. */
+  cost_unknown: number;
   wall_ms: number;
 }
 
@@ -28,6 +30,7 @@ export function summarize(results: readonly ItemResult[], wallMs: number): Summa
     tasks_created: results.filter((result) => result.created).length,
     still_running: results.filter((result) => result.status === 'interrupted' && result.task_id !== null).length,
     cost_usd: (micro / 1e6).toFixed(4),
+    cost_unknown: results.filter((result) => result.created && result.status === 'saved' && result.cost === null).length,
     wall_ms: Math.round(wallMs),
   };
 }
@@ -51,5 +54,6 @@ export function describeSummary(summary: Summary): string {
   }
   if (summary.cancelled) parts.push(`not started ${summary.cancelled}`);
   const tasks = `${summary.tasks_created} task${summary.tasks_created === 1 ? '' : 's'} created`;
-  return `${parts.join(', ')} · ${tasks} · $${summary.cost_usd} · ${formatDuration(summary.wall_ms)}`;
+  const unknown = summary.cost_unknown ? ` (+ ${summary.cost_unknown} of unknown cost)` : '';
+  return `${parts.join(', ')} · ${tasks} · $${summary.cost_usd}${unknown} · ${formatDuration(summary.wall_ms)}`;
 }

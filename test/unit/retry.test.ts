@@ -20,20 +20,20 @@ describe('backoffDelay', () => {
 });
 
 describe('what is retried', () => {
-  const server = (status: number) => new ServerError('network', status, 'x');
+  const server = (status: number) => new ServerError(status, 'x');
   it('reads: network, 408, 429, 5xx and unreadable answers; not 401', () => {
     expect(isRetryableRead(new NetworkError('reset', { sent: true }))).toBe(true);
     expect(isRetryableRead(new ProtocolError('garbled'))).toBe(true);
     expect(isRetryableRead(server(500))).toBe(true);
-    expect(isRetryableRead(new RateLimitError('network', 429, 'slow'))).toBe(true);
-    expect(isRetryableRead(new AuthenticationError('auth', 401, 'no'))).toBe(false);
+    expect(isRetryableRead(new RateLimitError(429, 'slow'))).toBe(true);
+    expect(isRetryableRead(new AuthenticationError(401, 'no'))).toBe(false);
   });
 
   it('creates: only 429, 503, a connection never made, or 003008099', () => {
-    expect(isSafeToRetryCreate(new RateLimitError('network', 429, 'slow'))).toBe(true);
+    expect(isSafeToRetryCreate(new RateLimitError(429, 'slow'))).toBe(true);
     expect(isSafeToRetryCreate(server(503))).toBe(true);
     expect(isSafeToRetryCreate(new NetworkError('refused', { sent: false }))).toBe(true);
-    expect(isSafeToRetryCreate(new ServerError('network', 500, 'x', { seedCode: '003008099' }))).toBe(true);
+    expect(isSafeToRetryCreate(new ServerError(500, 'x', { seedCode: '003008099' }))).toBe(true);
     expect(isSafeToRetryCreate(server(502))).toBe(false);
     expect(isSafeToRetryCreate(server(500))).toBe(false);
     expect(isSafeToRetryCreate(new NetworkError('reset', { sent: true }))).toBe(false);
@@ -48,7 +48,7 @@ describe('withRetries', () => {
     const failing = withRetries(
       async () => {
         attempts++;
-        throw new ServerError('network', 500, 'down');
+        throw new ServerError(500, 'down');
       },
       READ_POLICY,
       isRetryableRead,
@@ -83,7 +83,7 @@ describe('withRetries', () => {
       withRetries(
         async () => {
           attempts++;
-          throw new AuthenticationError('auth', 401, 'bad key');
+          throw new AuthenticationError(401, 'bad key');
         },
         READ_POLICY,
         isRetryableRead,
@@ -100,7 +100,7 @@ describe('withRetries', () => {
     await withRetries(
       async () => {
         if (++attempts === 1) {
-          const error = new RateLimitError('network', 429, 'slow down');
+          const error = new RateLimitError(429, 'slow down');
           error.retryAfterMs = 7000;
           throw error;
         }
@@ -120,7 +120,7 @@ describe('withRetries', () => {
       withRetries(
         async () => {
           attempts++;
-          throw new ServerError('network', 502, 'bad gateway');
+          throw new ServerError(502, 'bad gateway');
         },
         READ_POLICY,
         isRetryableRead,

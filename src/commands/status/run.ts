@@ -17,6 +17,7 @@ import { failureLines, palette, stdoutPalette } from '../../terminal/colors.js';
 import { startProgress } from '../../terminal/progress.js';
 import { formatDuration } from '../../terminal/summary.js';
 import { resolveConnection, type Connection } from '../shared/connection.js';
+import { forDisplay } from '../../terminal/sanitize.js';
 import type { StatusOptions } from './define.js';
 
 interface StatusReport {
@@ -27,6 +28,8 @@ interface StatusReport {
   results: string[];
   error: { code: string | null; message: string } | null;
   saved: string[];
+  /** Only when the task claimed more results than are kept (MAX_RESULTS_PER_TASK). */
+  results_left_out?: number;
 }
 
 export async function runStatus(taskIds: string[], options: StatusOptions, context: CommandContext): Promise<number> {
@@ -70,18 +73,20 @@ async function statusOf(
   { io, clock }: CommandContext,
 ): Promise<StatusReport> {
   let task: Task;
+  // --timeout bounds the downloads of --save too: a trickling result host cannot hold the command.
+  const deadline = clock.now() + timeoutMs;
   if (options.wait) {
-    const progress = startProgress(io, `${taskId} · waiting`);
+    const progress = startProgress(io, `${forDisplay(taskId, 140)} · waiting`);
     const started = clock.now();
     try {
       task = await pollTask(connection.client, taskId, {
         clock,
-        deadline: started + timeoutMs,
+        deadline,
         signal,
         recoveryCommand: shellCommand(['spark-style', 'status', taskId, '--wait', ...(options.save ? ['--save', options.save] : [])]),
         onUpdate: (update) => {
           const percent = update.progress === null ? '' : ` · ${Math.round(update.progress * 100)}%`;
-          progress.update(`${taskId} · ${update.status}${percent} · ${formatDuration(clock.now() - started)}`);
+          progress.update(`${forDisplay(taskId, 140)} · ${update.status}${percent} · ${formatDuration(clock.now() - started)}`);
         },
       }).catch((error: unknown) => {
         // A failed task is a report, not an error of this command.
@@ -100,7 +105,7 @@ async function statusOf(
     // Named as stylize would have named it when the journal knows the task; else by its id.
     const stem = known?.output_base ? basename(known.output_base) : sanitizeStem(taskId);
     for (const [index, result] of task.results.entries()) {
-      const bytes = await connection.client.downloadResult(result, { signal });
+      const bytes = await connection.client.downloadResult(result, { signal, deadline });
       const name = `${stem}${index === 0 ? '' : `-${index + 1}`}.${extensionOf(bytes)}`;
       saved.push(await writeAtomically(join(options.save, name), bytes, options.overwrite === true));
     }
@@ -114,6 +119,7 @@ async function statusOf(
     results: task.results.map((result) => (result.kind === 'url' ? result.url : '(inline base64 image)')),
     error: task.error,
     saved,
+    ...(task.resultsLeftOut > 0 ? { results_left_out: task.resultsLeftOut } : {}),
   };
 }
 
@@ -124,10 +130,12 @@ function print(report: StatusReport, json: boolean, { io }: CommandContext): voi
   }
   const paint = stdoutPalette(io);
   const progress = report.progress === null || report.status === 'completed' ? '' : ` ${Math.round(report.progress * 100)}%`;
-  const cost = report.cost === null ? '' : ` · $${report.cost}`;
+  // A cost that is absent or not a sane amount is unknown, never a reason to hold back a result.
+  const cost = report.cost !== null ? ` · $${report.cost}` : report.status === 'completed' ? ' · cost unknown' : '';
   const colour = report.status === 'completed' ? paint.ok : report.status === 'failed' ? paint.error : (text: string) => text;
   io.print(`${report.task_id}: ${colour(report.status)}${progress}${cost}`);
   if (report.error) io.print(`  error: ${report.error.code ? `${report.error.code} ` : ''}${report.error.message}`);
   for (const url of report.results) io.print(`  result: ${url}`);
+  if (report.results_left_out) io.print(`  note: the task claimed ${report.results.length + report.results_left_out} images; kept the first ${report.results.length}`);
   for (const path of report.saved) io.print(`  saved: ${path}`);
 }

@@ -8,6 +8,7 @@ import { handleInterrupts } from '../../cli/interrupt.js';
 import { systemClock } from '../../core/clock.js';
 import { UsageError } from '../../core/errors.js';
 import { shellCommand } from '../../core/shell-quote.js';
+import { withoutApiKey } from '../../core/secrets.js';
 import { journalPath } from '../../config/paths.js';
 import { openSettings } from '../../config/settings.js';
 import { runBatch } from '../../runner/batch.js';
@@ -102,11 +103,12 @@ export async function runStylize(inputs: string[], options: StylizeOptions, cont
 
   if (interrupt.signal.aborted) {
     const running = results.filter((result) => result.status === 'interrupted' && result.task_id).length;
-    const again = shellCommand(['spark-style', ...process.argv.slice(2)]);
+    const again = shellCommand(['spark-style', ...withoutApiKey(process.argv.slice(2))]);
     reporter.alert(
       `interrupted: ${running} task${running === 1 ? '' : 's'} still running on the server. ` +
         `Run the same command again to collect ${running === 1 ? 'it' : 'them'} without paying again:\n  ${again}` +
-        (inputs.includes('-') ? '\n  (with the same list of paths on stdin)' : ''),
+        (inputs.includes('-') ? '\n  (with the same list of paths on stdin)' : '') +
+        (options.apiKey ? '\n  (with the key in SPARK_STYLE_API_KEY, or --api-key as before)' : ''),
     );
   }
   const afterCode = await afterBatch(
