@@ -51,7 +51,7 @@ export function findStyleByKeys(reqKey: string, subReqKey: string | null | undef
   return STYLES.find((style) => style.reqKey === reqKey && style.subReqKey === (subReqKey ?? null));
 }
 
-function findStyleByAlias(alias: string): Style | undefined {
+export function findStyleByAlias(alias: string): Style | undefined {
   const wanted = alias.trim().toLowerCase();
   return STYLES.find((style) => style.alias === wanted);
 }

@@ -53,6 +53,8 @@ export interface RunningEmulator {
   readonly resultUrl: string;
   stats(): EmulatorStats;
   setFaults(faults: Faults): void;
+  /** Resolves once every created task's picture is rendered: a test on a fake clock waits for it, not for time. */
+  rendered(): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -66,6 +68,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
   const ttl = options.resultTtlMs ?? 24 * 60 * 60 * 1000;
   const tasks = new Map<string, EmulatedTask>();
   const render = pLimit(2);
+  const pendingRenders = new Set<Promise<void>>();
   let faults: Faults = {};
   let readErrorsLeft = 0;
   let dropsLeft = 0;
@@ -148,6 +151,8 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
     tasks.set(task.id, task);
     options.onTaskCreated?.(stats.tasks_created);
     const rendering = render(() => produceResult(task, valid.image, options.plain === true));
+    pendingRenders.add(rendering);
+    void rendering.finally(() => pendingRenders.delete(rendering));
     // Latency 0 is a synchronous service: the create answer already carries the result.
     if (latencyMs === 0) await rendering;
     if (dropsLeft > 0) {
@@ -259,6 +264,9 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
     resultUrl: resultBase,
     stats: () => ({ ...stats }),
     setFaults: applyFaults,
+    rendered: async () => {
+      await Promise.allSettled([...pendingRenders]);
+    },
     close: async () => {
       api.closeAllConnections();
       cdn.closeAllConnections();

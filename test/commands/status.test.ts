@@ -26,6 +26,8 @@ async function setUp(face: 'tty' | 'pipe', options: { faults?: Faults; env?: Nod
   const server = await emulator({ latencyMs: 30_000, now: clock.now, faults: options.faults });
   const client = new SparkClient({ baseUrl: server.url, apiKey: 'sk-status-test-key', clock });
   const task = await client.createTask(buildCreateBody({ style: resolveStyle('ghibli'), image: { bytes: PHOTO }, returnUrl: true, logo: null }));
+  // Fake time races ahead of the real time the emulator takes to draw the picture.
+  await server.rendered();
   const configDir = tempDir('spark-style-config-');
   const streams = memoryIO(face, { SPARK_STYLE_CONFIG_DIR: configDir, SPARK_STYLE_API_KEY: 'sk-status-test-key', ...(options.env ?? { NO_COLOR: '1' }) });
   let connected = 0;

@@ -36,7 +36,7 @@ printf '%s\\n' "\${COMPREPLY[@]}"`;
 
 describe('bash completion', () => {
   it('completes commands, including help', async () => {
-    expect(await complete('spark-style ')).toEqual(['check', 'completion', 'config', 'doctor', 'emulator', 'help', 'history', 'status', 'styles', 'stylize'].sort());
+    expect(await complete('spark-style ')).toEqual(['check', 'completion', 'config', 'doctor', 'emulator', 'help', 'history', 'sheet', 'status', 'styles', 'stylize'].sort());
     expect(await complete('spark-style st')).toEqual(['status', 'styles', 'stylize']);
     expect(await complete('spark-style config ')).toEqual(['get', 'list', 'path', 'set', 'unset']);
     expect(await complete('spark-style help sty')).toEqual(['styles', 'stylize']);
