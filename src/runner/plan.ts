@@ -1,8 +1,10 @@
 import { dirname, join, resolve } from 'node:path';
 import type { Style } from '../catalog/styles.js';
 import { UsageError } from '../core/errors.js';
+import { describeOutput, plannedOutput, type PlannedOutput } from '../naming/output-path.js';
+import { stemOfPath, stemOfUrl } from '../naming/stems.js';
+import { DEFAULT_NAME_TEMPLATE, expandName, parseNameTemplate, type NameTemplate } from '../naming/template.js';
 import type { InputSource } from './inputs.js';
-import { outputBase, stemOfPath, stemOfUrl } from './output-names.js';
 
 /** One unit of work and of reporting: one input with one style. */
 export interface PlannedItem {
@@ -11,15 +13,26 @@ export interface PlannedItem {
   /** The input as the user will recognise it in messages. */
   readonly input: string;
   readonly style: Style;
-  /** Where the result goes, without its extension (known only from the result's bytes). */
+  /** Where the result goes (naming/output-path.ts); null for an unusable input. */
+  readonly output: PlannedOutput | null;
+  /** The same, as one string for people and the journal: no extension, "{task}" where the id goes. */
   readonly outputBase: string | null;
 }
 
+/** How outputs are named: the template, and {date} per input path ("" for URLs). */
+export interface NamingPlan {
+  readonly template: NameTemplate;
+  readonly dates: ReadonlyMap<string, string>;
+}
+
+const DEFAULT_NAMING: NamingPlan = { template: parseNameTemplate(DEFAULT_NAME_TEMPLATE), dates: new Map() };
+
 /**
- * Every input with every style, with its output name. Two different inputs that would
- * write the same file are refused before anything is sent.
+ * Every input with every style, with its output name. Names are checked here, before anything
+ * is sent: each fits the file system's byte limit, none leaves its output folder, and two
+ * different items that would write the same file are a usage error.
  */
-export function planItems(sources: readonly InputSource[], styles: readonly Style[], outDir: string | undefined): PlannedItem[] {
+export function planItems(sources: readonly InputSource[], styles: readonly Style[], outDir: string | undefined, naming: NamingPlan = DEFAULT_NAMING): PlannedItem[] {
   const items: PlannedItem[] = [];
   const claimedBy = new Map<string, string>();
   const seen = new Set<string>();
@@ -29,26 +42,45 @@ export function planItems(sources: readonly InputSource[], styles: readonly Styl
     if (seen.has(identity)) continue; // the same file named twice is one input
     seen.add(identity);
     for (const style of styles) {
-      let base: string | null = null;
-      if (source.kind === 'file') {
-        const folder = outDir ? join(outDir, source.relativeDir) : dirname(source.path);
-        base = outputBase(folder, stemOfPath(source.path), style.alias);
-      } else if (source.kind === 'url') {
-        base = outputBase(outDir ?? '.', stemOfUrl(source.url), style.alias);
-      }
-      if (base !== null) {
-        const key = resolve(base);
+      const output = outputOf(source, style, outDir, naming);
+      if (output !== null) {
+        const key = resolve(describeOutput(output));
         const other = claimedBy.get(key);
-        if (other !== undefined) {
-          throw new UsageError(`${other} and ${input} would both be saved as ${base}.*`, {
+        if (other !== undefined && other !== `${input}\0${style.alias}`) {
+          const [otherInput, otherStyle] = other.split('\0');
+          throw new UsageError(`${otherInput} as ${otherStyle} and ${input} as ${style.alias} would both be saved as ${describeOutput(output)}.*`, {
             code: 'output-collision',
-            hint: 'rename one of them, or stylize them in separate runs with different --out folders',
+            hint: collisionHint(naming.template),
           });
         }
-        claimedBy.set(key, input);
+        claimedBy.set(key, `${input}\0${style.alias}`);
       }
-      items.push({ index: items.length, source, input, style, outputBase: base });
+      items.push({ index: items.length, source, input, style, output, outputBase: output ? describeOutput(output) : null });
     }
   }
   return items;
+}
+
+function outputOf(source: InputSource, style: Style, outDir: string | undefined, naming: NamingPlan): PlannedOutput | null {
+  if (source.kind === 'unusable') return null;
+  const values = {
+    stem: source.kind === 'file' ? stemOfPath(source.path) : stemOfUrl(source.url),
+    style: style.alias,
+    dir: source.kind === 'file' ? source.relativeDir : '',
+    date: naming.template.uses.has('date') ? (naming.dates.get(source.kind === 'file' ? source.path : '') ?? null) : null,
+  };
+  return plannedOutput(outDir ?? (source.kind === 'file' ? inputRoot(source) : '.'), expandName(naming.template, values));
+}
+
+/** The folder an input was found under: its own folder, or the folder given with --recursive. */
+function inputRoot(source: Extract<InputSource, { kind: 'file' }>): string {
+  const folder = dirname(source.path);
+  if (!source.relativeDir) return folder;
+  return join(folder, ...source.relativeDir.split('/').map(() => '..'));
+}
+
+function collisionHint(template: NameTemplate): string {
+  const missing = (['stem', 'style', 'dir'] as const).filter((field) => !template.uses.has(field)).map((field) => `{${field}}`);
+  const add = missing.length ? `add ${missing.join(' or ')} to --name, ` : '';
+  return `${add}rename one of them, or stylize them in separate runs with different --out folders`;
 }
