@@ -18,3 +18,8 @@ export function configFilePath(env: NodeJS.ProcessEnv): string {
 export function journalPath(env: NodeJS.ProcessEnv): string {
   return join(configDir(env), 'journal.jsonl');
 }
+
+/** Where a paid result goes when neither its planned name nor its output folder can take it. */
+export function rescuedResultsDir(env: NodeJS.ProcessEnv): string {
+  return join(configDir(env), 'rescued');
+}

@@ -2,10 +2,11 @@ import { chmod, mkdir } from 'node:fs/promises';
 import { isAbsolute, resolve } from 'node:path';
 import { UsageError } from '../core/errors.js';
 import { resolveStyle } from '../catalog/styles.js';
+import { parseNameTemplate } from '../naming/template.js';
 import { maskSecret } from './mask.js';
 import { configDir } from './paths.js';
 
-export const CONFIG_KEYS = ['api-key', 'base-url', 'default-style', 'out-dir', 'concurrency'] as const;
+export const CONFIG_KEYS = ['api-key', 'base-url', 'default-style', 'out-dir', 'concurrency', 'name-template'] as const;
 export type ConfigKey = (typeof CONFIG_KEYS)[number];
 export type ConfigValues = Partial<Record<ConfigKey, string | number>>;
 
@@ -44,6 +45,8 @@ export function normalizeConfigValue(key: ConfigKey, raw: string): string | numb
       }
       return parsed;
     }
+    case 'name-template':
+      return parseNameTemplate(value).source;
   }
 }
 

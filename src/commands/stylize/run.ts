@@ -8,13 +8,14 @@ import { handleInterrupts } from '../../cli/interrupt.js';
 import { systemClock } from '../../core/clock.js';
 import { UsageError } from '../../core/errors.js';
 import { shellCommand } from '../../core/shell-quote.js';
-import { journalPath } from '../../config/paths.js';
+import { journalPath, rescuedResultsDir } from '../../config/paths.js';
 import { openSettings, resolveApiKey } from '../../config/settings.js';
 import { runBatch } from '../../runner/batch.js';
 import type { ItemResult } from '../../runner/events.js';
 import { expandInputs } from '../../runner/inputs.js';
 import { Journal } from '../../runner/journal.js';
-import { existingOutput } from '../../runner/output-names.js';
+import { datesForNames } from '../../naming/dates.js';
+import { findSavedResult } from '../../naming/done.js';
 import { planItems, type PlannedItem } from '../../runner/plan.js';
 import { PreparedImageCache } from '../../runner/prepared-cache.js';
 import { AdaptiveRateGate } from '../../runner/rate-gate.js';
@@ -25,7 +26,7 @@ import { summarize } from '../../terminal/summary.js';
 import { openConnection, resolveBaseUrl } from '../shared/connection.js';
 import type { StylizeOptions } from './define.js';
 import { dryRunItem, printDryRun } from './dry-run.js';
-import { resolveConcurrency, resolveRunSettings, resolveStyles } from './settings.js';
+import { resolveConcurrency, resolveNameTemplate, resolveRunSettings, resolveStyles } from './settings.js';
 
 export async function runStylize(inputs: string[], options: StylizeOptions, context: CommandContext): Promise<number> {
   const { io } = context;
@@ -34,14 +35,16 @@ export async function runStylize(inputs: string[], options: StylizeOptions, cont
   const knownKey = resolveApiKey(options.apiKey, io.env, config);
   if (knownKey) io.addSecret(knownKey.key);
   const styles = resolveStyles(options, config);
-  const settings = resolveRunSettings(options);
+  const settings = resolveRunSettings(options, rescuedResultsDir(io.env));
+  const nameTemplate = resolveNameTemplate(options, config);
   const concurrency = resolveConcurrency(options, config);
   const outDir = options.out ?? (config.get('out-dir') as string | undefined);
   if (options.offline && (options.baseUrl || options.apiKey)) throw new UsageError('--offline uses the built-in emulator: drop --base-url and --api-key');
 
   const sources = await expandInputs(inputs, { recursive: options.recursive === true, readStdin: () => readAllStdin(io.stdin) });
   if (sources.length === 0) throw new UsageError('no input images (stdin gave no paths)');
-  const items = planItems(sources, styles, outDir);
+  const dates = await datesForNames(sources.flatMap((source) => (source.kind === 'file' ? [source.path] : [])), nameTemplate);
+  const items = planItems(sources, styles, outDir, { template: nameTemplate, dates });
   const journal = options.offline ? Journal.inMemory() : Journal.open(journalPath(io.env));
 
   if (options.dryRun) {
@@ -136,7 +139,7 @@ async function enforceMaxTasks(items: readonly PlannedItem[], maxTasks: number, 
   let needed = 0;
   for (const item of items) {
     if (item.source.kind === 'unusable') continue;
-    if (!overwrite && item.outputBase && (await existingOutput(item.outputBase))) continue;
+    if (!overwrite && item.output && (await findSavedResult(item.output))) continue;
     needed++;
   }
   if (needed > maxTasks) {
