@@ -21,6 +21,7 @@ export const TAG = {
   Orientation: 0x0112,
   Software: 0x0131,
   ExifIfd: 0x8769,
+  ExifVersion: 0x9000,
   GpsIfd: 0x8825,
   DateTimeOriginal: 0x9003,
   CreateDate: 0x9004,

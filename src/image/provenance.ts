@@ -91,7 +91,8 @@ function exifBlock(provenance: Provenance, theirs: Buffer | null): Buffer {
   const ifd0: IfdEntry[] = [asciiEntry(TAG.Software, provenance.creatorTool)];
   const orientation = theirs ? shortValue(parseExif(theirs)?.ifd0.get(TAG.Orientation)) : null;
   if (orientation !== null && orientation >= 1 && orientation <= 8) ifd0.push(shortEntry(TAG.Orientation, orientation));
-  const exif: IfdEntry[] = [];
+  // ExifVersion is the one tag readers insist on in an Exif IFD ("0232": EXIF 2.32, which has OffsetTime*).
+  const exif: IfdEntry[] = [{ tag: TAG.ExifVersion, type: 7, count: 4, value: Buffer.from('0232', 'latin1') }];
   const capture = provenance.capture;
   if (capture) {
     exif.push(asciiEntry(TAG.DateTimeOriginal, capture.dateTime), asciiEntry(TAG.CreateDate, capture.dateTime));
