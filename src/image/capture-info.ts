@@ -1,3 +1,4 @@
+import { open } from 'node:fs/promises';
 import { asciiValue, parseExif, TAG, type IfdEntry } from './exif.js';
 
 /** What a result inherits from its original: when the photo was taken, and where (only if asked). */
@@ -37,9 +38,24 @@ export function captureInfoFrom(metadata: { exif?: Buffer; xmp?: Buffer }): Capt
   return fromXmp ? { ...fromXmp, gps } : null;
 }
 
+/** A TIFF file is itself an EXIF structure; libvips does not hand its EXIF IFD over, so read it directly. */
+const TIFF_READ_LIMIT = 64 * 1024 * 1024;
+
 /** Reads a file's header only (sharp does not decode pixels for metadata). */
 export async function readCaptureInfo(path: string): Promise<CaptureInfo | null> {
   try {
+    const head = Buffer.alloc(4);
+    const handle = await open(path, 'r');
+    try {
+      await handle.read(head, 0, 4, 0);
+      const size = (await handle.stat()).size;
+      const magic = head.toString('latin1');
+      if ((magic === 'II*\0' || magic === 'MM\0*') && size <= TIFF_READ_LIMIT) {
+        return captureInfoFrom({ exif: await handle.readFile() });
+      }
+    } finally {
+      await handle.close();
+    }
     const { sharp } = await import('./sharp.js');
     const metadata = await sharp(path).metadata();
     return captureInfoFrom({ exif: metadata.exif, xmp: metadata.xmp });
