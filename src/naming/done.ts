@@ -44,11 +44,13 @@ async function inspectWithTask(output: PlannedOutput): Promise<Destination> {
     return { state: 'free' };
   }
   const pattern = new RegExp(`^${escapeRegExp(output.before)}[A-Za-z0-9_-]{1,64}${escapeRegExp(output.after)}\\.(?:${RESULT_EXTENSIONS.join('|')})$`, 'u');
-  const match = names.sort().find((name) => pattern.test(name));
-  if (match === undefined) return { state: 'free' };
-  const path = join(output.folder, match);
-  const info = await lstat(path).catch(() => null);
-  return info?.isDirectory() ? { state: 'free' } : { state: 'done', path };
+  // A folder that matches is not in the way: a new task's id gives a new name.
+  for (const name of names.filter((candidate) => pattern.test(candidate)).sort()) {
+    const path = join(output.folder, name);
+    const info = await lstat(path).catch(() => null);
+    if (info && !info.isDirectory()) return { state: 'done', path };
+  }
+  return { state: 'free' };
 }
 
 function escapeRegExp(text: string): string {

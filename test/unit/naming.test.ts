@@ -7,6 +7,7 @@ import { NAME_MAX_BYTES } from '../../src/naming/budget.js';
 import { findSavedResult, inspectDestination } from '../../src/naming/done.js';
 import { outputInFolder, resultPath, type PlannedOutput } from '../../src/naming/output-path.js';
 import { DEFAULT_NAME_TEMPLATE, expandName, parseNameTemplate } from '../../src/naming/template.js';
+import { resolveNameTemplate, resolveRunSettings } from '../../src/commands/stylize/settings.js';
 import { planItems } from '../../src/runner/plan.js';
 import { saveResult, writeAtomically } from '../../src/runner/save.js';
 import { tempDir } from '../helpers/tmp.js';
@@ -129,6 +130,8 @@ describe('is this item done?', () => {
     const [item] = planItems([file('a.jpg')], [ghibli], dir, { template: parseNameTemplate('{stem}.{style}.{task}.{ext}'), dates: new Map() });
     expect(await inspectDestination(item!.output!)).toEqual({ state: 'free' });
     writeFileSync(join(dir, 'a.ghibli.other-notes.txt'), '');
+    mkdirSync(join(dir, 'a.ghibli.aaa.jpg'));
+    expect(await inspectDestination(item!.output!)).toEqual({ state: 'free' });
     writeFileSync(join(dir, 'a.ghibli.d758n65e878c73cmdg20.png'), '');
     expect(await inspectDestination(item!.output!)).toEqual({ state: 'done', path: join(dir, 'a.ghibli.d758n65e878c73cmdg20.png') });
   });
@@ -188,5 +191,17 @@ describe('saveResult never drops a paid result', () => {
     const saved = await saveResult({ output: outputInFolder(dir, 'a'), bytes: JPEG, taskId: 't', index: 0, overwrite: false, provenance: null, rescueFolder: null });
     expect(readFileSync(saved.path).equals(JPEG)).toBe(true);
     expect(saved.notes).toEqual([]);
+  });
+});
+
+describe('stylize options for names and provenance', () => {
+  it('--name wins over config name-template, which wins over the default; --keep-gps needs provenance', () => {
+    const config = (value?: string) => ({ get: (key: string) => (key === 'name-template' ? value : undefined) });
+    expect(resolveNameTemplate({}, config()).source).toBe(DEFAULT_NAME_TEMPLATE);
+    expect(resolveNameTemplate({}, config('{style}/{stem}.{ext}')).source).toBe('{style}/{stem}.{ext}');
+    expect(resolveNameTemplate({ name: '{date}/{stem}.{ext}' }, config('{style}/{stem}.{ext}')).source).toBe('{date}/{stem}.{ext}');
+    expect(resolveRunSettings({ returnUrl: true }, '/state/rescued').saving).toEqual({ provenance: true, keepGps: false, rescueFolder: '/state/rescued' });
+    expect(resolveRunSettings({ returnUrl: true, provenance: false }).saving.provenance).toBe(false);
+    expect(() => resolveRunSettings({ returnUrl: true, provenance: false, keepGps: true })).toThrow(/--keep-gps .* --no-provenance/);
   });
 });
