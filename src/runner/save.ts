@@ -18,7 +18,7 @@ export { extensionOf };
  * flushed, then moved into place. Without `overwrite` an existing file is never replaced:
  * the temp file is hard-linked to the name (which fails if the name exists), and a paid
  * result that finds its name taken is saved under the next free name instead of being lost.
- * The temp file's name does not grow with the target's (a fixed 26 bytes), so a name that
+ * The temp file's name does not grow with the target's (a fixed 29 bytes), so a name that
  * fits the file system's limit is never refused for its temp file.
  */
 export async function writeAtomically(target: string, bytes: Buffer, overwrite: boolean): Promise<string> {
