@@ -121,6 +121,23 @@ describe('results are never lost to their name', () => {
     expect(server.stats().tasks_created).toBe(1);
   });
 
+  it('after a timeout, the printed status --save command saves the CJK-named result under the same fitted name', async () => {
+    const server = await emulator({ latencyMs: 1500 });
+    const dir = tempDir();
+    const photo = photoIn(dir, `${'漢'.repeat(83)}.jpg`);
+    const configDir = tempDir();
+    const started = await runCli(['stylize', photo, '--style', 'monet', '--timeout', '0.3s'], { env: against(server.url), configDir });
+    expect(started.exitCode).toBe(124);
+    const command = /spark-style (status \S+ --wait --save \S+)/.exec(started.stderr)![1]!.split(' ');
+    const saved = await runCli([...command, '--json'], { env: against(server.url), configDir });
+    expect(saved.exitCode).toBe(0);
+    const [path] = (JSON.parse(saved.stdout) as { saved: string[] }).saved;
+    expect(path).toMatch(/\/漢+~[0-9a-f]{6}\.monet\.jpg$/);
+    expect(Buffer.byteLength(basename(path!))).toBeLessThanOrEqual(255);
+    expect((await sharp(path!).metadata()).xmp!.toString()).toContain('trainedAlgorithmicMedia');
+    expect(server.stats().tasks_created).toBe(1);
+  });
+
   it.each([[[]], [['--overwrite']]])('a folder where the result should go: refused before paying %j, the folder untouched', async (extra) => {
     const server = await emulator();
     const dir = tempDir();
@@ -132,6 +149,19 @@ describe('results are never lost to their name', () => {
     expect(item).toMatchObject({ status: 'failed', error: { code: 'output-blocked' } });
     expect((item!.error as { message: string }).message).toMatch(/bridge\.ghibli\.jpg: a folder is where the result would be saved; nothing was sent/);
     expect(server.stats().creates_received).toBe(0);
+    expect(readdirSync(join(dir, 'bridge.ghibli.jpg'))).toEqual([]);
+  });
+
+  it('a folder that appears after the task was paid, with --overwrite: the result is saved as <task id>.jpg, and the line says so', async () => {
+    const dir = tempDir();
+    const photo = photoIn(dir);
+    const server = await emulator({ onTaskCreated: () => mkdirSync(join(dir, 'bridge.ghibli.jpg')) });
+    const result = await runCli(['stylize', photo, '--style', 'ghibli', '--overwrite', '--json'], { env: against(server.url) });
+    expect(result.exitCode).toBe(0);
+    const [item] = jsonLines(result.stdout);
+    expect(item).toMatchObject({ status: 'saved', output: join(dir, `${item!.task_id as string}.jpg`) });
+    expect((await sharp(item!.output as string).metadata()).format).toBe('jpeg');
+    expect(result.stderr).toMatch(/could not save it as .*bridge\.ghibli\.jpg \(EISDIR\); saved it as .*\.jpg instead/);
     expect(readdirSync(join(dir, 'bridge.ghibli.jpg'))).toEqual([]);
   });
 
