@@ -1,6 +1,7 @@
 import { dirname, join, resolve } from 'node:path';
-import type { Style } from '../catalog/styles.js';
+import { STYLES, type Style } from '../catalog/styles.js';
 import { UsageError } from '../core/errors.js';
+import { RESULT_EXTENSIONS } from '../naming/extension.js';
 import { describeOutput, plannedOutput, type PlannedOutput } from '../naming/output-path.js';
 import { stemOfPath, stemOfUrl } from '../naming/stems.js';
 import { DEFAULT_NAME_TEMPLATE, expandName, parseNameTemplate, type NameTemplate } from '../naming/template.js';
@@ -36,15 +37,24 @@ export function planItems(sources: readonly InputSource[], styles: readonly Styl
   const items: PlannedItem[] = [];
   const claimedBy = new Map<string, string>();
   const seen = new Set<string>();
+  const planned: { source: InputSource; input: string; outputs: (PlannedOutput | null)[] }[] = [];
   for (const source of sources) {
     const input = source.kind === 'file' ? source.path : source.kind === 'url' ? source.url : source.label;
     const identity = source.kind === 'file' ? resolve(source.path) : input;
     if (seen.has(identity)) continue; // the same file named twice is one input
     seen.add(identity);
-    for (const style of styles) {
-      const output = outputOf(source, style, outDir, naming);
+    planned.push({ source, input, outputs: styles.map((style) => outputOf(source, style, outDir, naming)) });
+  }
+  const earlierResults = resultsAmongInputs(planned, outDir, naming);
+  for (const { source, input, outputs } of planned) {
+    if (source.kind === 'file' && earlierResults.has(source.path)) continue;
+    for (const [styleIndex, style] of styles.entries()) {
+      const output = outputs[styleIndex]!;
       if (output !== null) {
         const key = resolve(describeOutput(output));
+        if (source.kind === 'file' && !output.hasTask && resultBase(source.path) === key) {
+          throw new UsageError(`${input}: the result would be saved over the photo itself`, { code: 'output-collision', hint: 'use a --name with {style} in it, or another --out' });
+        }
         const other = claimedBy.get(key);
         if (other !== undefined && other !== `${input}\0${style.alias}`) {
           const [otherInput, otherStyle] = other.split('\0');
@@ -61,15 +71,53 @@ export function planItems(sources: readonly InputSource[], styles: readonly Styl
   return items;
 }
 
+/**
+ * Results saved beside their inputs by an earlier run are found again by `stylize photos/`:
+ * a file that is where another input's result goes (in any style) is that result, not a new
+ * photo. Returns the paths of such inputs. (Not with {task}: any id could be in a name.)
+ */
+function resultsAmongInputs(planned: readonly { source: InputSource }[], outDir: string | undefined, naming: NamingPlan): Set<string> {
+  const found = new Set<string>();
+  const byBase = new Map<string, string[]>();
+  for (const { source } of planned) {
+    const base = source.kind === 'file' ? resultBase(source.path) : null;
+    if (base !== null) byBase.set(base, [...(byBase.get(base) ?? []), (source as { path: string }).path]);
+  }
+  if (byBase.size < 2 || naming.template.uses.has('task')) return found;
+  for (const { source } of planned) {
+    if (source.kind !== 'file') continue;
+    for (const style of STYLES) {
+      const name = expandName(naming.template, namingValues(source, style, naming));
+      for (const path of byBase.get(resolve(rootOf(source, outDir), ...name.folders, name.before)) ?? []) {
+        if (path !== source.path) found.add(path); // its own name is checked where the item is planned
+      }
+    }
+  }
+  return found;
+}
+
+/** The path without its extension when that extension is one a result is saved with, else null. */
+function resultBase(path: string): string | null {
+  const match = /^(.*)\.([^./]+)$/.exec(resolve(path));
+  return match && (RESULT_EXTENSIONS as readonly string[]).includes(match[2]!) ? match[1]! : null;
+}
+
 function outputOf(source: InputSource, style: Style, outDir: string | undefined, naming: NamingPlan): PlannedOutput | null {
   if (source.kind === 'unusable') return null;
-  const values = {
+  return plannedOutput(rootOf(source, outDir), expandName(naming.template, namingValues(source, style, naming)));
+}
+
+function namingValues(source: Exclude<InputSource, { kind: 'unusable' }>, style: Style, naming: NamingPlan) {
+  return {
     stem: source.kind === 'file' ? stemOfPath(source.path) : stemOfUrl(source.url),
     style: style.alias,
     dir: source.kind === 'file' ? source.relativeDir : '',
     date: naming.template.uses.has('date') ? (naming.dates.get(source.kind === 'file' ? source.path : '') ?? null) : null,
   };
-  return plannedOutput(outDir ?? (source.kind === 'file' ? inputRoot(source) : '.'), expandName(naming.template, values));
+}
+
+function rootOf(source: Exclude<InputSource, { kind: 'unusable' }>, outDir: string | undefined): string {
+  return outDir ?? (source.kind === 'file' ? inputRoot(source) : '.');
 }
 
 /** The folder an input was found under: its own folder, or the folder given with --recursive. */

@@ -100,6 +100,23 @@ describe('--name', () => {
   });
 });
 
+describe('results among the inputs', () => {
+  it('stylizing a folder again does not take the results saved beside the photos for new photos', async () => {
+    const dir = tempDir();
+    photoIn(dir);
+    const configDir = tempDir();
+    const first = await runCli(['stylize', dir, '--style', 'ghibli', '--offline', '--json'], { configDir });
+    expect(jsonLines(first.stdout)[0]).toMatchObject({ status: 'saved' });
+    const again = await runCli(['stylize', dir, '--style', 'ghibli,marvel', '--offline', '--json'], { configDir });
+    const lines = jsonLines(again.stdout).filter((line) => line.style);
+    expect(lines.map((line) => [basename(line.input as string), line.style, line.status]).sort()).toEqual([
+      ['bridge.jpg', 'ghibli', 'skipped'],
+      ['bridge.jpg', 'marvel', 'saved'],
+    ]);
+    expect(readdirSync(dir).sort()).toEqual(['bridge.ghibli.jpg', 'bridge.jpg', 'bridge.marvel.jpg']);
+  });
+});
+
 describe('results are never lost to their name', () => {
   it('an input named with 83 CJK characters (249 bytes): the task is created and the result saved under a name that fits', async () => {
     const server = await emulator();

@@ -78,6 +78,22 @@ describe('name templates', () => {
   });
 });
 
+describe('results of earlier runs among the inputs', () => {
+  it('a file where another input\'s result goes is that result, not a photo to stylize again', () => {
+    const items = planItems([file('p/a.jpg'), file('p/a.ghibli.jpg'), file('p/a.marvel.bin'), file('p/a.clay.png'), file('p/b.ghibli.jpg')], [ghibli, marvel], undefined);
+    expect(items.map((item) => `${item.input} ${item.style.alias}`)).toEqual(['p/a.jpg ghibli', 'p/a.jpg marvel', 'p/b.ghibli.jpg ghibli', 'p/b.ghibli.jpg marvel']);
+    const foldered = planItems([file('p/a.jpg'), file('p/ghibli/a.jpg', 'ghibli')], [ghibli], undefined, { template: parseNameTemplate('{style}/{stem}.{ext}'), dates: new Map() });
+    expect(foldered.map((item) => item.input)).toEqual(['p/a.jpg']);
+  });
+
+  it('a template that would save a result over its own photo is refused', () => {
+    expect(() => planItems([file('p/a.jpg')], [ghibli], undefined, { template: parseNameTemplate('{stem}.{ext}'), dates: new Map() })).toThrow(/over the photo itself/);
+    // p/clay/a.jpg would be its own clay result, but this run asks for ghibli only.
+    const styled = planItems([file('p/clay/a.jpg', 'clay')], [ghibli], undefined, { template: parseNameTemplate('{style}/{stem}.{ext}'), dates: new Map() });
+    expect(styled.map((item) => item.outputBase)).toEqual(['p/ghibli/a']);
+  });
+});
+
 describe('names are limited in bytes', () => {
   const cjk = '漢'.repeat(83); // 249 bytes in UTF-8: over the limit once ".ghibli.jpg" is added
 
