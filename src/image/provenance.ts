@@ -1,6 +1,6 @@
 import { xmpDateTime, type CaptureInfo } from './capture-info.js';
 import { asciiEntry, buildExif, parseExif, shortEntry, shortValue, TAG, type IfdEntry } from './exif.js';
-import { JPEG_APP0, JPEG_APP1, jpegSegment, jpegSegments, PNG_SIGNATURE, pngChunk, pngChunks } from './segments.js';
+import { JPEG_APP0, JPEG_APP1, jpegSegment, jpegSegments, PNG_SIGNATURE, pngChunk, pngChunks, webpChunks, webpFile, type RiffChunk } from './segments.js';
 
 /**
  * What a result says about itself. IPTC's digital source type is
@@ -24,14 +24,16 @@ export interface Provenance {
 
 /**
  * The result with its provenance inserted at segment level (JPEG: APP1 EXIF and APP1 XMP;
- * PNG: eXIf and an iTXt XML:com.adobe.xmp chunk): the compressed pixels are not touched, so
+ * PNG: eXIf and an iTXt XML:com.adobe.xmp chunk; WebP: EXIF and XMP chunks, announced in a
+ * VP8X header): the compressed pixels are not touched, so
  * the image decodes to exactly what the service sent. The result's own EXIF and XMP are
  * replaced, except its Orientation, which says how its pixels are shown. Null for formats
- * this cannot do losslessly (WebP, GIF, anything malformed): the caller saves those as received.
+ * this cannot do losslessly (GIF, anything malformed): the caller saves those as received.
  */
 export function addProvenance(bytes: Buffer, provenance: Provenance): Buffer | null {
   if (bytes[0] === 0xff && bytes[1] === 0xd8) return intoJpeg(bytes, provenance);
   if (bytes.subarray(0, 8).equals(PNG_SIGNATURE)) return intoPng(bytes, provenance);
+  if (bytes.toString('latin1', 0, 4) === 'RIFF') return intoWebp(bytes, provenance);
   return null;
 }
 
@@ -84,6 +86,52 @@ function intoPng(bytes: Buffer, provenance: Provenance): Buffer | null {
     itxt,
     ...kept.slice(firstData).map((chunk) => chunk.bytes),
   ]);
+}
+
+const VP8X_ICC = 0x20;
+const VP8X_ALPHA = 0x10;
+const VP8X_EXIF = 0x08;
+const VP8X_XMP = 0x04;
+
+function intoWebp(bytes: Buffer, provenance: Provenance): Buffer | null {
+  const chunks = webpChunks(bytes);
+  if (!chunks) return null;
+  const theirExif = chunks.find((chunk) => chunk.fourcc === 'EXIF');
+  const ours: RiffChunk[] = [
+    { fourcc: 'EXIF', data: exifBlock(provenance, theirExif ? theirExif.data : null).subarray(6) },
+    { fourcc: 'XMP ', data: Buffer.from(xmpPacket(provenance), 'utf8') },
+  ];
+  const kept = chunks.filter((chunk) => chunk.fourcc !== 'EXIF' && chunk.fourcc !== 'XMP ');
+  let header = kept[0]?.fourcc === 'VP8X' ? Buffer.from(kept[0].data) : simpleWebpHeader(kept[0]);
+  if (!header || header.length < 10) return null;
+  header[0] = header[0]! | VP8X_EXIF | VP8X_XMP;
+  if (kept.some((chunk) => chunk.fourcc === 'ICCP')) header[0] = header[0]! | VP8X_ICC;
+  const body = kept[0]!.fourcc === 'VP8X' ? kept.slice(1) : kept;
+  // EXIF and XMP come after the image data (WebP container spec).
+  return webpFile([{ fourcc: 'VP8X', data: header }, ...body, ...ours]);
+}
+
+/** The VP8X payload a simple (VP8 or VP8L) WebP needs to carry metadata: flags and canvas size. */
+function simpleWebpHeader(image: RiffChunk | undefined): Buffer | null {
+  let width: number;
+  let height: number;
+  let alpha = false;
+  if (image?.fourcc === 'VP8 ' && image.data.length >= 10 && image.data.readUIntBE(3, 3) === 0x9d012a) {
+    width = image.data.readUInt16LE(6) & 0x3fff;
+    height = image.data.readUInt16LE(8) & 0x3fff;
+  } else if (image?.fourcc === 'VP8L' && image.data.length >= 5 && image.data[0] === 0x2f) {
+    const bits = image.data.readUInt32LE(1);
+    width = (bits & 0x3fff) + 1;
+    height = ((bits >>> 14) & 0x3fff) + 1;
+    alpha = ((bits >>> 28) & 1) === 1;
+  } else {
+    return null;
+  }
+  const header = Buffer.alloc(10);
+  header[0] = alpha ? VP8X_ALPHA : 0;
+  header.writeUIntLE(width - 1, 4, 3);
+  header.writeUIntLE(height - 1, 7, 3);
+  return header;
 }
 
 /** Our EXIF: the tool, the capture date, GPS only with --keep-gps, and the result's own orientation. */

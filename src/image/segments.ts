@@ -95,3 +95,39 @@ export function pngChunk(type: string, data: Buffer): Buffer {
   crc.writeUInt32BE(crc32(body));
   return Buffer.concat([length, body, crc]);
 }
+
+export interface RiffChunk {
+  readonly fourcc: string;
+  readonly data: Buffer;
+}
+
+/** The chunks of a WebP (RIFF) file, in order; null for anything else or anything malformed. */
+export function webpChunks(bytes: Buffer): RiffChunk[] | null {
+  if (bytes.length < 12 || bytes.toString('latin1', 0, 4) !== 'RIFF' || bytes.toString('latin1', 8, 12) !== 'WEBP') return null;
+  const end = Math.min(bytes.length, 8 + bytes.readUInt32LE(4));
+  const chunks: RiffChunk[] = [];
+  let offset = 12;
+  while (offset + 8 <= end) {
+    const size = bytes.readUInt32LE(offset + 4);
+    if (offset + 8 + size > end) return null;
+    chunks.push({ fourcc: bytes.toString('latin1', offset, offset + 4), data: bytes.subarray(offset + 8, offset + 8 + size) });
+    offset += 8 + size + (size % 2);
+  }
+  return chunks.length ? chunks : null;
+}
+
+/** A WebP file from its chunks, each padded to an even size as RIFF wants. */
+export function webpFile(chunks: readonly RiffChunk[]): Buffer {
+  const parts = chunks.map(({ fourcc, data }) => {
+    const header = Buffer.alloc(8);
+    header.write(fourcc, 0, 'latin1');
+    header.writeUInt32LE(data.length, 4);
+    return Buffer.concat([header, data, Buffer.alloc(data.length % 2)]);
+  });
+  const body = Buffer.concat(parts);
+  const header = Buffer.alloc(12);
+  header.write('RIFF', 0, 'latin1');
+  header.writeUInt32LE(body.length + 4, 4);
+  header.write('WEBP', 8, 'latin1');
+  return Buffer.concat([header, body]);
+}

@@ -156,11 +156,27 @@ describe('provenance in a result, without re-encoding', () => {
     expect((await pixels(marked)).equals(await pixels(received))).toBe(true);
   });
 
-  it('a WebP result is saved as received, and the note says why', async () => {
-    const webp = await makeImage(800, 600, 'webp');
-    expect(addProvenance(webp, { capture: null, keepGps: false, creatorTool: 't', description: 'd' })).toBeNull();
-    const saved = await saveResult({ output: outputInFolder(tempDir(), 'a'), bytes: webp, taskId: 't', index: 0, overwrite: false, provenance: { capture: null, keepGps: false, creatorTool: 't', description: 'd' }, rescueFolder: null });
-    expect(readFileSync(saved.path).equals(webp)).toBe(true);
+  it.each([
+    ['lossy', () => makeImage(800, 600, 'webp')],
+    ['lossless with alpha', async () => sharp(await makeImage(800, 600, 'png')).ensureAlpha(0.5).webp({ lossless: true }).toBuffer()],
+    ['extended, with an ICC profile and its own EXIF', async () => sharp(await makeImage(800, 600)).withIccProfile('p3').withExif({ IFD0: { Make: 'ServiceCam' } }).webp().toBuffer()],
+  ])('WebP (%s): identical pixels, and the metadata is there', async (_, make) => {
+    const received = await make();
+    const marked = addProvenance(received, await provenanceOf(write(await cameraJpeg(), 'photo.jpg')))!;
+    expect(marked).not.toBeNull();
+    expect((await pixels(marked)).equals(await pixels(received))).toBe(true);
+    const { meta, exif, xmp } = await metadataOf(marked);
+    expect([meta.width, meta.height, meta.hasAlpha]).toEqual([800, 600, (await sharp(received).metadata()).hasAlpha]);
+    expect(exif.exif.get(TAG.DateTimeOriginal)!.value.toString('latin1')).toBe('2021:07:14 18:30:05\0');
+    expect(xmp).toContain('trainedAlgorithmicMedia');
+    expect(marked.includes(Buffer.from('ServiceCam', 'latin1'))).toBe(false);
+  });
+
+  it('a GIF result is saved as received, and the note says why', async () => {
+    const gif = await makeImage(800, 600, 'gif');
+    expect(addProvenance(gif, { capture: null, keepGps: false, creatorTool: 't', description: 'd' })).toBeNull();
+    const saved = await saveResult({ output: outputInFolder(tempDir(), 'a'), bytes: gif, taskId: 't', index: 0, overwrite: false, provenance: { capture: null, keepGps: false, creatorTool: 't', description: 'd' }, rescueFolder: null });
+    expect(readFileSync(saved.path).equals(gif)).toBe(true);
     expect(saved.notes.join()).toMatch(/without provenance/);
   });
 
