@@ -1,5 +1,6 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import sharp from 'sharp';
 import { describe, expect, it } from 'vitest';
 import { resolveStyle } from '../../src/catalog/styles.js';
@@ -99,6 +100,13 @@ describe('reading the original capture date', () => {
 
   it('from a TIFF, whose own structure holds the EXIF IFD', async () => {
     expect(await readCaptureInfo(write(cameraExif().subarray(6), 'scan.tif'))).toMatchObject({ dateTime: '2021:07:14 18:30:05' });
+  });
+
+  it('from a HEIC (read from its header: this sharp cannot decode HEVC, but reads its EXIF)', async () => {
+    const heic = fileURLToPath(new URL('../fixtures/gradient_900x700_dated.heic', import.meta.url));
+    const info = await readCaptureInfo(heic);
+    expect(info).toMatchObject({ dateTime: '2022:06:07 08:09:10', offset: '+09:00' });
+    expect(info!.gps.length).toBeGreaterThan(0);
   });
 
   it.each(['png', 'webp'] as const)('from a %s whose EXIF sharp wrote', async (format) => {
