@@ -57,7 +57,7 @@ export function defineStylize(program: Command, context: CommandContext): void {
     .option('--fail-fast', 'stop creating tasks after the first failure')
     .option('--fix', 'convert, rotate, resize and re-encode inputs the API would refuse (the originals are not changed)')
     .option('--keep-metadata', 'with --fix: keep EXIF/GPS metadata instead of stripping it')
-    .option('--name <template>', 'where results go, relative to --out: {stem} {style} {ext} {dir} {date} {task} (default: config name-template, else "{dir}/{stem}.{style}.{ext}")')
+    .option('--name <template>', 'where results go, relative to --out (else the input folder): {stem} {style} {ext} {dir} {date} {task} (default: config name-template, else "{dir}/{stem}.{style}.{ext}")')
     .option('--no-provenance', 'save results exactly as received (no capture date, no AI-made mark)')
     .option('--keep-gps', "also copy the original's GPS position into each result (never its serials or maker notes)")
     .option('--json', 'one JSON object per item on stdout, then {"summary": ...}')
