@@ -1,9 +1,10 @@
-import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync, utimesSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { resolveStyle } from '../../src/catalog/styles.js';
 import { UsageError } from '../../src/core/errors.js';
 import { NAME_MAX_BYTES } from '../../src/naming/budget.js';
+import { datesForNames } from '../../src/naming/dates.js';
 import { findSavedResult, inspectDestination } from '../../src/naming/done.js';
 import { outputInFolder, resultPath, type PlannedOutput } from '../../src/naming/output-path.js';
 import { DEFAULT_NAME_TEMPLATE, expandName, parseNameTemplate } from '../../src/naming/template.js';
@@ -209,6 +210,42 @@ describe('saveResult never drops a paid result', () => {
     expect(saved.notes).toEqual([]);
   });
 });
+
+describe('{date}', () => {
+  it('is the capture date, else the day the file was modified, read only when the template asks', async () => {
+    const dir = tempDir();
+    const dated = join(dir, 'dated.tif');
+    writeFileSync(dated, tiffWithDate('2021:07:14 18:30:05'));
+    const plain = join(dir, 'plain.jpg');
+    writeFileSync(plain, JPEG);
+    const modified = new Date(2020, 1, 29, 12, 0, 0); // local time, as a photo app shows it
+    utimesSync(plain, modified, modified);
+    const dates = await datesForNames([dated, plain], parseNameTemplate('{date}/{stem}.{ext}'));
+    expect(dates.get(dated)).toBe('2021-07-14');
+    expect(dates.get(plain)).toBe('2020-02-29');
+    expect((await datesForNames([dated], parseNameTemplate(DEFAULT_NAME_TEMPLATE))).size).toBe(0);
+  });
+});
+
+/** The smallest TIFF structure with an Exif IFD holding DateTimeOriginal (big-endian). */
+function tiffWithDate(date: string): Buffer {
+  const tiff = Buffer.alloc(8 + 18 + 18 + 20);
+  tiff.write('MM', 0, 'latin1');
+  tiff.writeUInt16BE(42, 2);
+  tiff.writeUInt32BE(8, 4);
+  tiff.writeUInt16BE(1, 8); // IFD0: one entry, the Exif IFD pointer
+  tiff.writeUInt16BE(0x8769, 10);
+  tiff.writeUInt16BE(4, 12);
+  tiff.writeUInt32BE(1, 14);
+  tiff.writeUInt32BE(26, 18);
+  tiff.writeUInt16BE(1, 26); // Exif IFD: DateTimeOriginal, 20 ASCII bytes at offset 44
+  tiff.writeUInt16BE(0x9003, 28);
+  tiff.writeUInt16BE(2, 30);
+  tiff.writeUInt32BE(20, 32);
+  tiff.writeUInt32BE(44, 36);
+  tiff.write(`${date}\0`, 44, 'latin1');
+  return tiff;
+}
 
 describe('stylize options for names and provenance', () => {
   it('--name wins over config name-template, which wins over the default; --keep-gps needs provenance', () => {
