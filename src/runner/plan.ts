@@ -1,6 +1,7 @@
 import { dirname, join, resolve } from 'node:path';
 import { STYLES, type Style } from '../catalog/styles.js';
 import { UsageError } from '../core/errors.js';
+import { datesForNames } from '../naming/dates.js';
 import { RESULT_EXTENSIONS } from '../naming/extension.js';
 import { describeOutput, plannedOutput, type PlannedOutput } from '../naming/output-path.js';
 import { stemOfPath, stemOfUrl } from '../naming/stems.js';
@@ -24,6 +25,11 @@ export interface PlannedItem {
 export interface NamingPlan {
   readonly template: NameTemplate;
   readonly dates: ReadonlyMap<string, string>;
+}
+
+/** The naming plan for these inputs: reads capture dates only when the template has {date}. */
+export async function namingFor(sources: readonly InputSource[], template: NameTemplate): Promise<NamingPlan> {
+  return { template, dates: await datesForNames(sources.flatMap((source) => (source.kind === 'file' ? [source.path] : [])), template) };
 }
 
 const DEFAULT_NAMING: NamingPlan = { template: parseNameTemplate(DEFAULT_NAME_TEMPLATE), dates: new Map() };

@@ -14,9 +14,8 @@ import { runBatch } from '../../runner/batch.js';
 import type { ItemResult } from '../../runner/events.js';
 import { expandInputs } from '../../runner/inputs.js';
 import { Journal } from '../../runner/journal.js';
-import { datesForNames } from '../../naming/dates.js';
 import { findSavedResult } from '../../naming/done.js';
-import { planItems, type PlannedItem } from '../../runner/plan.js';
+import { namingFor, planItems, type PlannedItem } from '../../runner/plan.js';
 import { PreparedImageCache } from '../../runner/prepared-cache.js';
 import { AdaptiveRateGate } from '../../runner/rate-gate.js';
 import { palette } from '../../terminal/colors.js';
@@ -43,8 +42,7 @@ export async function runStylize(inputs: string[], options: StylizeOptions, cont
 
   const sources = await expandInputs(inputs, { recursive: options.recursive === true, readStdin: () => readAllStdin(io.stdin) });
   if (sources.length === 0) throw new UsageError('no input images (stdin gave no paths)');
-  const dates = await datesForNames(sources.flatMap((source) => (source.kind === 'file' ? [source.path] : [])), nameTemplate);
-  const items = planItems(sources, styles, outDir, { template: nameTemplate, dates });
+  const items = planItems(sources, styles, outDir, await namingFor(sources, nameTemplate));
   const journal = options.offline ? Journal.inMemory() : Journal.open(journalPath(io.env));
 
   if (options.dryRun) {
