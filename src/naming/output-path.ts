@@ -42,6 +42,12 @@ export function resultPath(output: PlannedOutput, result: { extension: string; t
   return join(output.folder, `${output.before}${task}${output.after}${number}.${result.extension}`);
 }
 
+/** The next free name when `path` is taken: "-n" before the extension (room is kept for it, see budget.ts). */
+export function numberedPath(path: string, n: number): string {
+  const dot = path.lastIndexOf('.');
+  return dot > path.lastIndexOf('/') ? `${path.slice(0, dot)}-${n}${path.slice(dot)}` : `${path}-${n}`;
+}
+
 /** Where a result goes when its planned name cannot take it: named by its task, never lost. */
 export function fallbackPath(folder: string, result: { extension: string; taskId: string | null; index: number }): string {
   const number = result.index === 0 ? '' : `-${result.index + 1}`;

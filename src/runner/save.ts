@@ -7,7 +7,7 @@ import { TOOL_VERSION } from '../core/version.js';
 import { readCaptureInfo } from '../image/capture-info.js';
 import { addProvenance, type Provenance } from '../image/provenance.js';
 import { extensionOf } from '../naming/extension.js';
-import { fallbackPath, resultPath, type PlannedOutput } from '../naming/output-path.js';
+import { fallbackPath, numberedPath, resultPath, type PlannedOutput } from '../naming/output-path.js';
 import { taskIdForName } from '../naming/stems.js';
 import type { InputSource } from './inputs.js';
 
@@ -38,7 +38,7 @@ export async function writeAtomically(target: string, bytes: Buffer, overwrite: 
       return target;
     }
     for (let attempt = 1; attempt <= 1000; attempt++) {
-      const candidate = attempt === 1 ? target : numbered(target, attempt);
+      const candidate = attempt === 1 ? target : numberedPath(target, attempt);
       try {
         await link(temp, candidate);
         return candidate;
@@ -52,10 +52,6 @@ export async function writeAtomically(target: string, bytes: Buffer, overwrite: 
   }
 }
 
-function numbered(target: string, n: number): string {
-  const dot = target.lastIndexOf('.');
-  return dot > target.lastIndexOf('/') ? `${target.slice(0, dot)}-${n}${target.slice(dot)}` : `${target}-${n}`;
-}
 
 /** How results are saved: the run's choices, the same for every item. */
 export interface SavingSettings {
