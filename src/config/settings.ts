@@ -6,10 +6,11 @@ import { UsageError } from '../core/errors.js';
 import { shellQuote } from '../core/shell-quote.js';
 import { resolveStyle } from '../catalog/styles.js';
 import { maskSecret } from '../core/secrets.js';
+import { parseNameTemplate } from '../naming/template.js';
 import { configDir } from './paths.js';
 import { assertPrivateStateDir, openPrivateStateFile } from './trust.js';
 
-export const CONFIG_KEYS = ['api-key', 'base-url', 'default-style', 'out-dir', 'concurrency'] as const;
+export const CONFIG_KEYS = ['api-key', 'base-url', 'default-style', 'out-dir', 'concurrency', 'name-template'] as const;
 export type ConfigKey = (typeof CONFIG_KEYS)[number];
 export type ConfigValues = Partial<Record<ConfigKey, string | number>>;
 
@@ -47,6 +48,8 @@ export function normalizeConfigValue(key: ConfigKey, raw: string): string | numb
       }
       return parsed;
     }
+    case 'name-template':
+      return parseNameTemplate(value).source;
   }
 }
 

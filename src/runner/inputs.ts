@@ -15,7 +15,7 @@ export type InputSource =
 
 const IMAGE_EXTENSIONS = new Set(['.jpg', '.jpeg', '.png', '.webp', '.heic', '.heif', '.avif', '.tif', '.tiff', '.gif', '.bmp']);
 
-function isUrl(text: string): boolean {
+export function isUrl(text: string): boolean {
   return /^https?:\/\//i.test(text);
 }
 

@@ -9,12 +9,12 @@ import { shellCommand } from '../core/shell-quote.js';
 import { sha256, type FixOptions } from '../image/prepare.js';
 import type { ItemResult, RunnerEvent } from './events.js';
 import { COLLECTABLE_FOR_MS, itemKey, type Journal } from './journal.js';
-import { existingOutput } from './output-names.js';
+import { inspectDestination } from '../naming/done.js';
 import type { PlannedItem } from './plan.js';
 import { pollTask } from './poll.js';
 import type { PollScheduleOptions } from './poll-schedule.js';
 import type { PreparedImageCache } from './prepared-cache.js';
-import { extensionOf, writeAtomically } from './save.js';
+import { saveItemResult, type SavingSettings } from './save.js';
 
 /** Everything about a run that shapes each item. */
 export interface RunSettings {
@@ -24,6 +24,8 @@ export interface RunSettings {
   readonly timeoutMs: number;
   readonly retryFailed: boolean;
   readonly fix: FixOptions | null;
+  /** Provenance and where a result goes when its name cannot take it (runner/save.ts). */
+  readonly saving: SavingSettings;
 }
 
 export interface ItemContext {
@@ -78,10 +80,13 @@ export async function runItem(item: PlannedItem, context: ItemContext): Promise<
     const { source } = item;
     if (source.kind === 'unusable') throw new InputError(source.problem, { code: 'unusable-input' });
 
-    if (!settings.overwrite && item.outputBase) {
-      const existing = await existingOutput(item.outputBase);
-      if (existing) {
-        return finish({ status: 'skipped', output: existing, error: null, errorKind: null, hint: 'it exists; --overwrite replaces it' });
+    if (item.output) {
+      const destination = await inspectDestination(item.output);
+      if (destination.state === 'blocked') {
+        throw new InputError(`cannot save to ${destination.path}: ${destination.reason}; nothing was sent`, { code: 'output-blocked', hint: 'move it away, or choose another --out or --name' });
+      }
+      if (destination.state === 'done' && !settings.overwrite) {
+        return finish({ status: 'skipped', output: destination.path, error: null, errorKind: null, hint: 'it exists; --overwrite replaces it' });
       }
     }
 
@@ -154,8 +159,9 @@ export async function runItem(item: PlannedItem, context: ItemContext): Promise<
     const saved: string[] = [];
     for (const [index, result] of done.results.entries()) {
       const bytes = await client.downloadResult(result, { signal: interrupt, deadline });
-      const base = index === 0 ? item.outputBase! : `${item.outputBase!}-${index + 1}`;
-      saved.push(await writeAtomically(`${base}.${extensionOf(bytes)}`, bytes, settings.overwrite));
+      const savedAs = await saveItemResult(item, bytes, { taskId, index, overwrite: settings.overwrite, saving: settings.saving });
+      saved.push(savedAs.path);
+      notes.push(...savedAs.notes);
     }
     journal.recordFinished({ task_id: taskId, key, outcome: 'saved', output: saved[0] });
     if (done.resultsLeftOut > 0) notes.push(`the task claimed ${done.results.length + done.resultsLeftOut} images; kept the first ${done.results.length}`);

@@ -20,11 +20,11 @@ function workspace(): { dir: string; photo: string } {
 const against = (url: string, extra: Record<string, string> = {}) => ({ SPARK_STYLE_BASE_URL: url, SPARK_STYLE_API_KEY: KEY, ...extra });
 
 describe('stylize against the emulator', () => {
-  it('saves three styles byte for byte as the result host served them', async () => {
+  it('with --no-provenance, saves three styles byte for byte as the result host served them', async () => {
     const server = await emulator();
     const { dir, photo } = workspace();
     const configDir = tempDir();
-    const result = await runCli(['stylize', photo, '--style', 'ink-wash,marvel,chinese-red', '--out', join(dir, 'art'), '--json'], { env: against(server.url), configDir });
+    const result = await runCli(['stylize', photo, '--style', 'ink-wash,marvel,chinese-red', '--out', join(dir, 'art'), '--json', '--no-provenance'], { env: against(server.url), configDir });
     expect(result.exitCode).toBe(0);
     const lines = jsonLines(result.stdout);
     const summary = lines.pop();

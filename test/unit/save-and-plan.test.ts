@@ -6,9 +6,10 @@ import { parseDuration } from '../../src/core/duration.js';
 import { UsageError } from '../../src/core/errors.js';
 import { maskSecret, redact } from '../../src/core/secrets.js';
 import { expandInputs } from '../../src/runner/inputs.js';
-import { sanitizeStem, stemOfUrl } from '../../src/runner/output-names.js';
+import { sanitizeStem, stemOfUrl } from '../../src/naming/stems.js';
 import { planItems } from '../../src/runner/plan.js';
-import { extensionOf, writeAtomically } from '../../src/runner/save.js';
+import { extensionOf } from '../../src/naming/extension.js';
+import { writeAtomically } from '../../src/runner/save.js';
 import { makeImage } from '../helpers/images.js';
 import { tempDir } from '../helpers/tmp.js';
 

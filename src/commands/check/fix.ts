@@ -1,12 +1,14 @@
 import { readFile } from 'node:fs/promises';
-import { join, resolve } from 'node:path';
+import { resolve } from 'node:path';
 import pLimit from 'p-limit';
 import type { CommandContext } from '../../cli/context.js';
 import { ExitCode } from '../../cli/exit-codes.js';
 import { isSparkError, UsageError } from '../../core/errors.js';
 import { repairImage } from '../../image/fix.js';
-import { stemOfPath } from '../../runner/output-names.js';
-import { extensionOf, writeAtomically } from '../../runner/save.js';
+import { extensionOf } from '../../naming/extension.js';
+import { describeOutput, outputInFolder, resultPath } from '../../naming/output-path.js';
+import { stemOfPath } from '../../naming/stems.js';
+import { writeAtomically } from '../../runner/save.js';
 import { stdoutPalette } from '../../terminal/colors.js';
 import type { CheckOptions } from './define.js';
 
@@ -28,12 +30,12 @@ export async function runCheckFix(files: string[], options: CheckOptions, { io }
   const outDir = options.out;
   const claimed = new Map<string, string>();
   for (const file of files) {
-    const stem = stemOfPath(file);
-    const other = claimed.get(stem);
+    const planned = describeOutput(outputInFolder(outDir, stemOfPath(file)));
+    const other = claimed.get(planned);
     if (other !== undefined && resolve(other) !== resolve(file)) {
-      throw new UsageError(`${other} and ${file} would both be written as ${join(outDir, stem)}.*; rename one of them`, { code: 'output-collision' });
+      throw new UsageError(`${other} and ${file} would both be written as ${planned}.*; rename one of them`, { code: 'output-collision' });
     }
-    claimed.set(stem, file);
+    claimed.set(planned, file);
   }
   const limit = pLimit(2);
   const reports = [...new Set(files)].map((file) => limit(() => fixOne(file, outDir, options)));
@@ -60,7 +62,7 @@ async function fixOne(file: string, outDir: string, options: CheckOptions): Prom
   const base = { file, output: null, changes: [], warnings: [] };
   try {
     const prepared = await repairImage(file, { keepMetadata: options.keepMetadata === true });
-    const target = join(outDir, `${stemOfPath(file)}.${extensionOf(prepared.bytes)}`);
+    const target = resultPath(outputInFolder(outDir, stemOfPath(file)), { extension: extensionOf(prepared.bytes), taskId: null, index: 0 });
     const existing = await readFile(target).catch(() => null);
     if (existing && !existing.equals(prepared.bytes) && !options.overwrite) {
       return { ...base, ok: false, errors: [{ rule: 'exists', message: `${target} exists with other content; --overwrite replaces it` }] };

@@ -10,6 +10,8 @@ Keys:
   default-style  style used when stylize gets no --style
   out-dir        folder for results when stylize gets no --out
   concurrency    tasks at once in a batch (1-${MAX_CONCURRENCY}, default ${DEFAULT_CONCURRENCY})
+  name-template  how stylize names results when it gets no --name
+                 (default '{dir}/{stem}.{style}.{ext}'; see 'spark-style stylize --help')
 
 The file lives in $SPARK_STYLE_CONFIG_DIR, else $XDG_CONFIG_HOME/spark-style, else
 ~/.config/spark-style, with mode 0600. The key is looked up in --api-key, then
@@ -17,7 +19,7 @@ SPARK_STYLE_API_KEY, then VTRIX_API_KEY, then this file.
 `;
 
 export function defineConfig(program: Command, context: CommandContext): void {
-  const config = program.command('config').description('read and change settings (api-key, base-url, default-style, out-dir, concurrency)');
+  const config = program.command('config').description('read and change settings (api-key, base-url, default-style, out-dir, concurrency, name-template)');
   describeCommand(
     config,
     ['spark-style config set api-key - < key.txt', 'spark-style config set default-style ghibli', 'spark-style config list', 'spark-style config path'],
@@ -34,7 +36,7 @@ export function defineConfig(program: Command, context: CommandContext): void {
       .argument('<key>')
       .argument('<value>')
       .action((key: string, value: string) => run('set', [key, value])),
-    ['spark-style config set concurrency 8', 'printf %s "$KEY" | spark-style config set api-key -'],
+    ['spark-style config set concurrency 8', 'printf %s "$KEY" | spark-style config set api-key -', "spark-style config set name-template '{style}/{stem}.{ext}'"],
   );
   describeCommand(
     config

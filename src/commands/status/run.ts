@@ -1,4 +1,4 @@
-import { basename, join } from 'node:path';
+import { basename } from 'node:path';
 import type { Task } from '../../api/wire.js';
 import type { CommandContext } from '../../cli/context.js';
 import { ExitCode, exitCodeForKind, worstExitCode } from '../../cli/exit-codes.js';
@@ -7,12 +7,15 @@ import { DEFAULT_TIMEOUT } from '../../core/defaults.js';
 import { parseDuration } from '../../core/duration.js';
 import { isSparkError } from '../../core/errors.js';
 import { shellCommand } from '../../core/shell-quote.js';
-import { journalPath } from '../../config/paths.js';
+import { journalPath, rescuedResultsDir } from '../../config/paths.js';
 import { openSettings } from '../../config/settings.js';
 import { Journal } from '../../runner/journal.js';
-import { sanitizeStem } from '../../runner/output-names.js';
+import { resolveStyle } from '../../catalog/styles.js';
+import { outputInFolder } from '../../naming/output-path.js';
+import { isUrl } from '../../runner/inputs.js';
+import type { CreatedRecord } from '../../runner/journal.js';
 import { pollTask } from '../../runner/poll.js';
-import { extensionOf, writeAtomically } from '../../runner/save.js';
+import { provenanceFor, saveResult } from '../../runner/save.js';
 import { failureLines, palette, stdoutPalette } from '../../terminal/colors.js';
 import { startProgress } from '../../terminal/progress.js';
 import { formatDuration } from '../../terminal/summary.js';
@@ -103,11 +106,13 @@ async function statusOf(
   if (options.save && task.state === 'completed') {
     const known = journal.findTask(taskId);
     // Named as stylize would have named it when the journal knows the task; else by its id.
-    const stem = known?.output_base ? basename(known.output_base) : sanitizeStem(taskId);
+    const output = outputInFolder(options.save, known?.output_base ? basename(known.output_base) : null);
+    const provenance = known ? await provenanceOfJournaled(known, taskId) : null;
     for (const [index, result] of task.results.entries()) {
       const bytes = await connection.client.downloadResult(result, { signal, deadline });
-      const name = `${stem}${index === 0 ? '' : `-${index + 1}`}.${extensionOf(bytes)}`;
-      saved.push(await writeAtomically(join(options.save, name), bytes, options.overwrite === true));
+      const savedAs = await saveResult({ output, bytes, taskId, index, overwrite: options.overwrite === true, provenance, rescueFolder: rescuedResultsDir(io.env) });
+      saved.push(savedAs.path);
+      for (const note of savedAs.notes) io.info(`${taskId}: ${note}`);
     }
     if (known && saved.length) journal.recordFinished({ task_id: taskId, key: known.key, outcome: 'saved', output: saved[0] });
   }
@@ -138,4 +143,14 @@ function print(report: StatusReport, json: boolean, { io }: CommandContext): voi
   for (const url of report.results) io.print(`  result: ${url}`);
   if (report.results_left_out) io.print(`  note: the task claimed ${report.results.length + report.results_left_out} images; kept the first ${report.results.length}`);
   for (const path of report.saved) io.print(`  saved: ${path}`);
+}
+
+/** A result collected by id carries the provenance stylize would have given it (its default: no GPS). */
+async function provenanceOfJournaled(known: CreatedRecord, taskId: string) {
+  try {
+    const source = isUrl(known.input) ? ({ kind: 'url', url: known.input } as const) : ({ kind: 'file', path: known.input, relativeDir: '' } as const);
+    return await provenanceFor(source, resolveStyle(known.style), taskId, { provenance: true, keepGps: false, rescueFolder: null });
+  } catch {
+    return null; // a journal line from another version: save the result as received
+  }
 }

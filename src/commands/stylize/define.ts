@@ -29,6 +29,9 @@ export interface StylizeOptions extends ConnectionFlags {
   failFast?: boolean;
   fix?: boolean;
   keepMetadata?: boolean;
+  name?: string;
+  keepGps?: boolean;
+  provenance?: boolean;
   json?: boolean;
   quiet?: boolean;
   dryRun?: boolean;
@@ -61,6 +64,9 @@ export function defineStylize(program: Command, context: CommandContext): void {
     .option('--keep-metadata', 'with --fix: keep EXIF/GPS metadata instead of stripping it')
     // Parsed when the command runs (runner/shard.ts), so the startup bundle stays without it.
     .option('--shard <K/N>', 'keep only shard K of N (a stable split by relative path and style; run 1/N..N/N on N machines)')
+    .option('--name <template>', 'where results go, relative to --out (else the input folder): {stem} {style} {ext} {dir} {date} {task} (default: config name-template, else "{dir}/{stem}.{style}.{ext}")')
+    .option('--no-provenance', 'save results exactly as received (no capture date, no AI-made mark)')
+    .option('--keep-gps', "also copy the original's GPS position into each result (never its serials or maker notes)")
     .option('--json', 'one JSON object per item on stdout, then {"summary": ...}')
     .option('-q, --quiet', 'print only the saved paths')
     .option('--dry-run', 'check inputs and print the request bodies; send nothing (no key needed)')
@@ -82,9 +88,16 @@ export function defineStylize(program: Command, context: CommandContext): void {
       'spark-style stylize IMG_0042.heic --style anime --fix',
       'spark-style stylize photos/ --recursive --style ghibli --out art/ --shard 3/8',
       'spark-style stylize photos/ --style all --out art/ --report art/report.html',
+      "spark-style stylize photos/ --style ghibli,marvel --out art/ --name '{style}/{stem}.{ext}'",
+      "spark-style stylize photos/ -r --style clay --out art/ --name '{date}/{dir}/{stem}.{style}.{ext}'",
     ],
     `
-Results are saved as <name>.<style>.<ext>. Every created task is journaled first: run the
+Results are saved as <name>.<style>.<ext> beside the input (or under --out), or as --name says:
+{stem} the input's name, {style} the alias, {ext} from the result's bytes, {dir} the input's
+subfolder (--recursive), {date} its capture date (else the file's date), {task} the task id.
+Each result carries the original's capture date and an IPTC "made by a trained algorithm"
+mark, added without re-encoding (--no-provenance: exactly as received; GPS only with
+--keep-gps). Every created task is journaled first: run the
 same command again after Ctrl-C, a crash or a timeout, and it collects those tasks instead
 of paying again. Any --watermark-* option turns the watermark on.
 

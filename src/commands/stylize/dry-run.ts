@@ -3,7 +3,7 @@ import { isSparkError } from '../../core/errors.js';
 import { sha256, type PreparedImage } from '../../image/prepare.js';
 import { resultOptions, type RunSettings } from '../../runner/item.js';
 import { COLLECTABLE_FOR_MS, itemKey, type Journal } from '../../runner/journal.js';
-import { existingOutput } from '../../runner/output-names.js';
+import { inspectDestination } from '../../naming/done.js';
 import type { PlannedItem } from '../../runner/plan.js';
 import type { PreparedImageCache } from '../../runner/prepared-cache.js';
 import type { IO } from '../../terminal/io.js';
@@ -32,10 +32,9 @@ export async function dryRunItem(item: PlannedItem, settings: RunSettings, journ
   const { source } = item;
   if (source.kind === 'unusable') return report('refuse', source.problem);
   try {
-    if (!settings.overwrite && item.outputBase) {
-      const existing = await existingOutput(item.outputBase);
-      if (existing) return report('skip', 'the output exists (--overwrite replaces it)', null, existing);
-    }
+    const destination = item.output ? await inspectDestination(item.output) : ({ state: 'free' } as const);
+    if (destination.state === 'blocked') return report('refuse', `cannot save to ${destination.path}: ${destination.reason}`);
+    if (destination.state === 'done' && !settings.overwrite) return report('skip', 'the output exists (--overwrite replaces it)', null, destination.path);
     const prepared = source.kind === 'file' ? await images.acquire(source.path) : null;
     return planFor(item, prepared, settings, journal, report);
   } catch (error) {

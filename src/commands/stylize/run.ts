@@ -9,14 +9,14 @@ import { systemClock } from '../../core/clock.js';
 import { UsageError } from '../../core/errors.js';
 import { shellCommand } from '../../core/shell-quote.js';
 import { withoutApiKey } from '../../core/secrets.js';
-import { journalPath } from '../../config/paths.js';
+import { journalPath, rescuedResultsDir } from '../../config/paths.js';
 import { openSettings } from '../../config/settings.js';
 import { runBatch } from '../../runner/batch.js';
 import type { ItemResult } from '../../runner/events.js';
 import { expandInputs } from '../../runner/inputs.js';
 import { Journal } from '../../runner/journal.js';
-import { existingOutput } from '../../runner/output-names.js';
-import { planItems, type PlannedItem } from '../../runner/plan.js';
+import { findSavedResult } from '../../naming/done.js';
+import { namingFor, planItems, type PlannedItem } from '../../runner/plan.js';
 import { PreparedImageCache } from '../../runner/prepared-cache.js';
 import { parseShard, selectShard } from '../../runner/shard.js';
 import { AdaptiveRateGate } from '../../runner/rate-gate.js';
@@ -28,7 +28,7 @@ import { resolveConnection } from '../shared/connection.js';
 import { afterBatch, type AfterRun } from './after-run.js';
 import type { StylizeOptions } from './define.js';
 import { dryRunItem, printDryRun } from './dry-run.js';
-import { resolveConcurrency, resolveRunSettings, resolveStyles } from './settings.js';
+import { resolveConcurrency, resolveNameTemplate, resolveRunSettings, resolveStyles } from './settings.js';
 
 /** `afterRun`: what a command built on stylize (sheet) does with the finished batch. */
 export async function runStylize(inputs: string[], options: StylizeOptions, context: CommandContext, afterRun?: AfterRun): Promise<number> {
@@ -37,13 +37,14 @@ export async function runStylize(inputs: string[], options: StylizeOptions, cont
   const config = await openSettings(io.env);
   const target = resolveConnection(options, config, io);
   const styles = resolveStyles(options, config);
-  const settings = resolveRunSettings(options);
+  const settings = resolveRunSettings(options, rescuedResultsDir(io.env));
+  const nameTemplate = resolveNameTemplate(options, config);
   const concurrency = resolveConcurrency(options, config);
   const outDir = options.out ?? (config.get('out-dir') as string | undefined);
 
   const sources = await expandInputs(inputs, { recursive: options.recursive === true, readStdin: () => readAllStdin(io.stdin) });
   if (sources.length === 0) throw new UsageError('no input images (stdin gave no paths)');
-  const items = selectShard(planItems(sources, styles, outDir), options.shard === undefined ? undefined : parseShard(options.shard));
+  const items = selectShard(planItems(sources, styles, outDir, await namingFor(sources, nameTemplate)), options.shard === undefined ? undefined : parseShard(options.shard));
   const journal = options.offline ? Journal.inMemory() : Journal.open(journalPath(io.env));
 
   if (options.dryRun) {
@@ -144,7 +145,7 @@ async function enforceMaxTasks(items: readonly PlannedItem[], maxTasks: number, 
   let needed = 0;
   for (const item of items) {
     if (item.source.kind === 'unusable') continue;
-    if (!overwrite && item.outputBase && (await existingOutput(item.outputBase))) continue;
+    if (!overwrite && item.output && (await findSavedResult(item.output))) continue;
     needed++;
   }
   if (needed > maxTasks) {

@@ -5,6 +5,7 @@ import { parseDuration } from '../../core/duration.js';
 import { UsageError } from '../../core/errors.js';
 import type { Settings } from '../../config/settings.js';
 import type { RunSettings } from '../../runner/item.js';
+import { DEFAULT_NAME_TEMPLATE, parseNameTemplate, type NameTemplate } from '../../naming/template.js';
 import type { StylizeOptions } from './define.js';
 
 /** --style: one alias or req_key, a comma list, or "all"; falls back to config default-style. */
@@ -43,8 +44,10 @@ function resolveLogo(options: StylizeOptions): LogoInfo | null {
   return logo;
 }
 
-export function resolveRunSettings(options: StylizeOptions): RunSettings {
+/** `rescueFolder`: where a paid result goes when neither its name nor its output folder can take it. */
+export function resolveRunSettings(options: StylizeOptions, rescueFolder: string | null = null): RunSettings {
   if (options.keepMetadata && !options.fix) throw new UsageError('--keep-metadata goes with --fix');
+  if (options.keepGps && options.provenance === false) throw new UsageError('--keep-gps copies GPS into the provenance that --no-provenance leaves out: use one of them');
   return {
     overwrite: options.overwrite === true,
     returnUrl: options.returnUrl,
@@ -52,10 +55,17 @@ export function resolveRunSettings(options: StylizeOptions): RunSettings {
     timeoutMs: parseDuration(options.timeout ?? DEFAULT_TIMEOUT),
     retryFailed: options.retryFailed === true,
     fix: options.fix ? { keepMetadata: options.keepMetadata === true } : null,
+    saving: { provenance: options.provenance !== false, keepGps: options.keepGps === true, rescueFolder },
   };
 }
 
 export function resolveConcurrency(options: StylizeOptions, settings: Pick<Settings, 'get'>): number {
   const configured = settings.get('concurrency');
   return options.concurrency ?? (typeof configured === 'number' ? configured : DEFAULT_CONCURRENCY);
+}
+
+/** --name, else config name-template, else today's naming; checked before anything is read or sent. */
+export function resolveNameTemplate(options: Pick<StylizeOptions, 'name'>, settings: Pick<Settings, 'get'>): NameTemplate {
+  const configured = settings.get('name-template');
+  return parseNameTemplate(options.name ?? (typeof configured === 'string' ? configured : DEFAULT_NAME_TEMPLATE));
 }
