@@ -164,23 +164,27 @@ export async function game3d(image: Raw): Promise<Raw> {
   });
 }
 
-/** An animated film still: smooth, vivid, contrasty colour, warm key light and a soft bloom. */
+/** An animated film still: smooth rounded surfaces, vivid contrasty colour, warm key light, soft bloom. */
 export async function animationMovie(image: Raw): Promise<Raw> {
   const { width, height } = image;
   const smooth = await atScale(image, 0.3, (pipeline) => pipeline.median(3));
   const bloom = await atScale(smooth, 0.08, (pipeline) => pipeline.blur(2).linear(1.3, -60));
+  // Everything modelled and rounded, but less than clay: fine detail survives, no posterising.
+  const heightMap = await toGrey(pipeGrey(luminance(smooth), image).blur(Math.max(2, width / 300)));
+  const { diffuse, specular } = lightSurface(heightMap, width, height, { relief: 0.05, shininess: 24 });
   const graded = mapPixels(screen(smooth, bloom, 0.5), (r, g, b, pixel, out) => {
     const max = Math.max(r, g, b, 1);
     const v = max / 255;
     // An S-curve for contrast, then a warm key from the upper left against a cool fill.
     const curved = 255 * (0.08 + 0.9 * v * v * (3 - 2 * v));
     saturate(r, g, b, 1.7, out);
-    const scale = curved / max;
+    const scale = (curved / max) * diffuse[pixel]!;
+    const shine = specular[pixel]! * 90;
     const x = pixel % width, y = (pixel - x) / width;
     const key = 1 - (x / width + y / height) / 2;
-    out[0] = out[0]! * scale + key * 30 - 8;
-    out[1] = out[1]! * scale + key * 12;
-    out[2] = out[2]! * scale - key * 14 + 14;
+    out[0] = out[0]! * scale + shine + key * 30 - 8;
+    out[1] = out[1]! * scale + shine + key * 12;
+    out[2] = out[2]! * scale + shine - key * 14 + 14;
   });
   return vignette(graded, 0.5, [20, 14, 40]);
 }
@@ -189,17 +193,25 @@ export async function animationMovie(image: Raw): Promise<Raw> {
 async function crackle(width: number, height: number, cell: number, seed: number): Promise<Buffer> {
   // Half resolution, scaled back up: the lines need not be sharp, and this is the slow part.
   const w = Math.ceil(width / 2), h = Math.ceil(height / 2), c = cell / 2;
+  // One jittered point per cell, with a ring of cells around the picture.
+  const columns = Math.ceil(w / c) + 2, rows = Math.ceil(h / c) + 2;
+  const pointX = new Float32Array(columns * rows), pointY = new Float32Array(columns * rows);
+  for (let row = 0; row < rows; row++) {
+    for (let column = 0; column < columns; column++) {
+      pointX[row * columns + column] = (column - 1 + hash(column, row, seed)) * c;
+      pointY[row * columns + column] = (row - 1 + hash(column, row, seed + 1)) * c;
+    }
+  }
   const lines = Buffer.allocUnsafe(w * h);
   for (let y = 0; y < h; y++) {
-    const cy = Math.floor(y / c);
+    const cy = Math.floor(y / c) + 1;
     for (let x = 0; x < w; x++) {
-      const cx = Math.floor(x / c);
+      const cx = Math.floor(x / c) + 1;
       let first = Infinity, second = Infinity;
       for (let dy = -1; dy <= 1; dy++) {
         for (let dx = -1; dx <= 1; dx++) {
-          const px = (cx + dx + hash(cx + dx, cy + dy, seed)) * c;
-          const py = (cy + dy + hash(cx + dx, cy + dy, seed + 1)) * c;
-          const d = (x - px) * (x - px) + (y - py) * (y - py);
+          const k = (cy + dy) * columns + cx + dx;
+          const d = (x - pointX[k]!) * (x - pointX[k]!) + (y - pointY[k]!) * (y - pointY[k]!);
           if (d < first) {
             second = first;
             first = d;
