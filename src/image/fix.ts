@@ -22,7 +22,8 @@ export function repairImage(path: string, options: FixOptions): Promise<Prepared
 }
 
 async function repair(path: string, options: FixOptions): Promise<PreparedImage> {
-  const report = await inspectImage(path);
+  // A HEIC is decoded once, below, rather than also in the check.
+  const report = await inspectImage(path, { decodeHeic: false });
   const fatal = report.errors.find((error) => error.rule === 'readable' || error.rule === 'regular-file' || error.rule === 'decodes');
   if (fatal || report.format === null || report.width === null || report.height === null) {
     throw new InputError(`cannot fix: ${describeReport(report)}`, { code: fatal?.rule ?? 'format' });
@@ -38,11 +39,12 @@ async function repair(path: string, options: FixOptions): Promise<PreparedImage>
 
   if (!needsNewPixels(report)) {
     const original = report.data!;
-    if (!report.hasMetadata || options.keepMetadata) return { bytes: original, sha256, changes: [], warnings: [] };
+    const captureDate = report.captureDate;
+    if (!report.hasMetadata || options.keepMetadata) return { bytes: original, sha256, changes: [], warnings: [], captureDate };
     const stripped = stripMetadata(original, report.format);
-    if (stripped) return { bytes: stripped, sha256, changes: [`removed metadata (${report.metadataKinds.join(', ')}) without re-encoding`], warnings: [] };
+    if (stripped) return { bytes: stripped, sha256, changes: [`removed metadata (${report.metadataKinds.join(', ')}) without re-encoding`], warnings: [], captureDate };
   }
-  return { ...(await reencode(path, report, options)), sha256 };
+  return { ...(await reencode(path, report, options)), sha256, captureDate: report.captureDate };
 }
 
 /** Whether the pixels themselves must be decoded and encoded again. */
@@ -50,7 +52,7 @@ function needsNewPixels(report: ImageReport): boolean {
   return !report.ok || report.orientation !== 1 || report.colourSpace === 'cmyk' || report.sixteenBit || report.palette;
 }
 
-async function reencode(path: string, report: ImageReport, options: FixOptions): Promise<Omit<PreparedImage, 'sha256'>> {
+async function reencode(path: string, report: ImageReport, options: FixOptions): Promise<Omit<PreparedImage, 'sha256' | 'captureDate'>> {
   const changes: string[] = [];
   const warnings: string[] = [];
   const width = report.width!;
@@ -59,7 +61,8 @@ async function reencode(path: string, report: ImageReport, options: FixOptions):
   if (report.pages > 1) changes.push(`kept the first of ${report.pages} frames`);
   if (report.orientation !== 1) changes.push(`rotated upright (EXIF orientation ${report.orientation})`);
   if (report.colourSpace === 'cmyk') changes.push('converted CMYK to sRGB');
-  if (report.sixteenBit) changes.push('converted 16-bit to 8-bit');
+  // libvips misreads a HEIC grid's depth; libheif hands us 8 bits whatever the file holds.
+  if (report.sixteenBit && report.format !== 'heic') changes.push('converted 16-bit to 8-bit');
   if (report.palette) changes.push('expanded the palette to full colour');
 
   const target = targetSize(width, height);
@@ -69,12 +72,14 @@ async function reencode(path: string, report: ImageReport, options: FixOptions):
     if (verb === 'upscaled') warnings.push(`upscaled from ${width}x${height}: quality will suffer; a larger original gives a better result`);
   }
 
-  const decode = (): Sharp =>
-    sharp(path, { failOn: 'error', limitInputPixels: MAX_REPAIR_PIXELS, page: 0 })
-      .autoOrient()
-      .resize(target.width, target.height, { fit: 'fill', kernel: 'lanczos3' })
-      .toColourspace('srgb');
-  const transparent = report.alpha && !(await sharp(path, { page: 0, limitInputPixels: MAX_REPAIR_PIXELS }).resize(256, 256, { fit: 'inside' }).stats()).isOpaque;
+  const heic = report.format === 'heic' ? await decodeHeicForFix(path, options, warnings) : null;
+  // sharp cannot read HEVC: a HEIC starts from libheif's pixels, already upright and whole.
+  const open = (): Sharp =>
+    heic
+      ? sharp(heic.data, { raw: { width: heic.width, height: heic.height, channels: heic.channels }, limitInputPixels: MAX_REPAIR_PIXELS })
+      : sharp(path, { failOn: 'error', limitInputPixels: MAX_REPAIR_PIXELS, page: 0 }).autoOrient();
+  const decode = (): Sharp => open().resize(target.width, target.height, { fit: 'fill', kernel: 'lanczos3' }).toColourspace('srgb');
+  const transparent = report.alpha && !(await open().resize(256, 256, { fit: 'inside' }).stats()).isOpaque;
 
   let encoded: { bytes: Buffer; note: string | null } | null = null;
   try {
@@ -116,6 +121,18 @@ async function fittingJpeg(decode: () => Sharp, flatten: boolean, options: FixOp
     }
   }
   throw new InputError(`cannot fix: even at JPEG quality ${JPEG_QUALITIES.at(-1)} the image is over ${humanBytes(IMAGE_RULES.maxBytes)}`, { code: 'max-bytes' });
+}
+
+async function decodeHeicForFix(path: string, options: FixOptions, warnings: string[]) {
+  const { decodeHeicFile } = await import('./heic.js');
+  try {
+    const decoded = await decodeHeicFile(path);
+    if (options.keepMetadata) warnings.push("--keep-metadata cannot carry a HEIC's metadata into the JPEG; it was dropped");
+    return decoded;
+  } catch (error) {
+    const reason = error instanceof Error ? error.message.split('\n')[0] : String(error);
+    throw new InputError(`cannot fix: the HEIC image could not be decoded: ${reason}`, { code: 'decodes' });
+  }
 }
 
 function withMetadata(image: Sharp, options: FixOptions): Sharp {
