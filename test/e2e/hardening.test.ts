@@ -66,22 +66,35 @@ describe('--fix', () => {
   });
 });
 
-describe('HEIC, which this sharp build cannot decode', () => {
+describe('HEIC (iPhone photos), decoded by libheif', () => {
   const heic = fileURLToPath(new URL('../fixtures/gradient_900x700.heic', import.meta.url));
+  const grid = fileURLToPath(new URL('../fixtures/grid_rotated.heic', import.meta.url));
 
-  it('is reported as HEIC with what to do, and --fix refuses it clearly', async () => {
+  it('check reports HEIC as fixable, and check --fix writes an upright JPEG', async () => {
     const checked = await runCli(['check', heic, '--json']);
     expect(checked.exitCode).toBe(1);
     expect(JSON.parse(checked.stdout)).toMatchObject({
       format: 'heic',
       width: 900,
       height: 700,
-      fixable: false,
-      errors: [{ rule: 'format' }, { rule: 'decodes', message: 'this sharp build cannot decode HEIC (HEVC) images; export the photo as JPEG first' }],
+      fixable: true,
+      errors: [{ rule: 'format', message: 'the content is HEIC; the API takes JPEG or PNG only' }],
     });
-    const fixed = await runCli(['check', heic, '--fix', '--out', tempDir()]);
-    expect(fixed.exitCode).toBe(1);
-    expect(fixed.stdout).toContain('cannot fix');
+    const out = tempDir();
+    const fixed = await runCli(['check', heic, grid, '--fix', '--out', out, '--json']);
+    expect(fixed.exitCode).toBe(0);
+    expect(jsonLines(fixed.stdout).map((line) => line.output)).toEqual([join(out, 'gradient_900x700.jpg'), join(out, 'grid_rotated.jpg')]);
+    const upright = await sharp(readFileSync(join(out, 'grid_rotated.jpg'))).metadata();
+    expect([upright.format, upright.width, upright.height]).toEqual(['jpeg', 667, 800]);
+  });
+
+  it('stylize --fix sends an iPhone-shaped HEIC as JPEG', async () => {
+    const server = await emulator();
+    const fixed = await runCli(['stylize', grid, '--style', 'anime', '--fix', '--out', tempDir()], { env: against(server.url) });
+    expect(fixed.exitCode).toBe(0);
+    expect(fixed.stderr).toContain('fixed: converted HEIC');
+    const saved = await sharp(readFileSync(fixed.stdout)).metadata();
+    expect([saved.width, saved.height]).toEqual([667, 800]);
   });
 });
 
