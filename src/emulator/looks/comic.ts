@@ -2,13 +2,12 @@ import {
   atScale,
   edgeMap,
   lineMask,
+  liftToMean,
   mapPixels,
   multiplyMask,
-  pipe,
   pipeGrey,
   toGrey,
   saturate,
-  toRaw,
   type Grey,
   type Raw,
 } from './pixels.js';
@@ -18,7 +17,8 @@ import {
 /** Flat colour, bold black outlines and halftone dots in the shadows. */
 export async function marvel(image: Raw): Promise<Raw> {
   const { width, height } = image;
-  const flat = await atScale(image, 0.35, (pipeline) => pipeline.median(5).linear(1.25, -24));
+  // A night shot is lifted first, or the three-level inks would print it all black.
+  const flat = await atScale(liftToMean(image, 100), 0.35, (pipeline) => pipeline.median(5).linear(1.25, -24));
   const dotPeriod = Math.max(4, Math.round(Math.min(width, height) / 110));
   const period = dotPeriod * 2;
   // Three levels per ink: the 27 flat colours of a cheap four-colour print.
@@ -99,8 +99,12 @@ export async function cyber(image: Raw): Promise<Raw> {
   const { width, height } = image;
   const strength = await edgeMap(image, 1.2, 2.4);
   const glow = await toGrey(pipeGrey(strength, image).blur(Math.max(2, width / 300)));
-  const dark = await toRaw(pipe(image).modulate({ saturation: 0.4 }).linear(0.28, 0));
-  return mapPixels(dark, (r, g, b, pixel, out) => {
+  return mapPixels(image, (r, g, b, pixel, out) => {
+    // The city itself, dimmed to a quarter and mostly drained of colour.
+    saturate(r * 0.28, g * 0.28, b * 0.28, 0.4, out);
+    r = out[0]!;
+    g = out[1]!;
+    b = out[2]!;
     const x = pixel % width, y = (pixel - x) / width;
     // Cyan on the left and top of the frame, magenta on the right and bottom, mixed between.
     const t = Math.min(1, Math.max(0, (x / width) * 0.7 + (y / height) * 0.5 - 0.1));

@@ -10,6 +10,7 @@ import {
   luminance,
   mapPixels,
   pipe,
+  saturate,
   toRaw,
   type Raw,
 } from './pixels.js';
@@ -46,24 +47,43 @@ export async function watercolor(image: Raw): Promise<Raw> {
  * brighter or darker at random), laid across the direction the brightness changes.
  */
 export async function monet(image: Raw): Promise<Raw> {
-  const palette = await toRaw(pipe(image).blur(1.2).modulate({ saturation: 1.6, brightness: 1.06, hue: 8 }));
-  const underpaint = await atScale(palette, 0.08, (pipeline) => pipeline);
-  return paintDabs(underpaint, palette, { spacing: 0.009, length: 2.6, thickness: 0.8, jitter: 26, seed: 1 });
+  const palette = await toRaw(pipe(image).blur(1.2));
+  const underpaint = await atScale(palette, 0.08, (pipeline) => pipeline.modulate({ saturation: 1.6 }));
+  return paintDabs(underpaint, palette, {
+    spacing: 0.009,
+    length: 2.6,
+    thickness: 0.8,
+    jitter: 26,
+    seed: 1,
+    // Saturated and a touch warm: the colour of each stroke, applied as it is picked up.
+    colour(rgb) {
+      saturate(rgb[0]!, rgb[1]!, rgb[2]!, 1.6, rgb);
+      rgb[0] = rgb[0]! * 1.08 + 4;
+      rgb[1] = rgb[1]! * 1.05;
+      rgb[2] = rgb[2]! * 0.98;
+    },
+  });
 }
 
 /** Round pastel dabs on a light ground: brighter and softer than Monet, with garden colours. */
 export async function newMonet(image: Raw): Promise<Raw> {
-  const pastel = mapPixels(await toRaw(pipe(image).blur(1.5).modulate({ saturation: 1.9, brightness: 1.12, hue: -12 })), (r, g, b, _pixel, out) => {
-    out[0] = 70 + r * 0.78;
-    out[1] = 76 + g * 0.74;
-    out[2] = 92 + b * 0.62;
+  const pastel = (rgb: number[]) => {
+    saturate(rgb[0]!, rgb[1]!, rgb[2]!, 1.9, rgb);
+    rgb[0] = 70 + rgb[0]! * 0.82;
+    rgb[1] = 76 + rgb[1]! * 0.8;
+    rgb[2] = 92 + rgb[2]! * 0.66;
+  };
+  const palette = await toRaw(pipe(image).blur(1.5));
+  const ground = mapPixels(await atScale(palette, 0.06, (pipeline) => pipeline), (r, g, b, _pixel, out) => {
+    out[0] = r;
+    out[1] = g;
+    out[2] = b;
+    pastel(out);
+    out[0] = 255 - (255 - out[0]!) * 0.7;
+    out[1] = 255 - (255 - out[1]!) * 0.7;
+    out[2] = 250 - (255 - out[2]!) * 0.7;
   });
-  const ground = mapPixels(await atScale(pastel, 0.06, (pipeline) => pipeline), (r, g, b, _pixel, out) => {
-    out[0] = 255 - (255 - r) * 0.7;
-    out[1] = 255 - (255 - g) * 0.7;
-    out[2] = 250 - (255 - b) * 0.7;
-  });
-  return paintDabs(ground, pastel, { spacing: 0.012, length: 1.3, thickness: 1.3, jitter: 18, seed: 2 });
+  return paintDabs(ground, palette, { spacing: 0.012, length: 1.3, thickness: 1.3, jitter: 18, seed: 2, colour: pastel });
 }
 
 interface DabOptions {
@@ -75,6 +95,8 @@ interface DabOptions {
   /** How far each dab's brightness strays from the local colour (0..255). */
   readonly jitter: number;
   readonly seed: number;
+  /** Turns the colour picked up from the palette (r, g, b, changed in place) into the paint's. */
+  readonly colour: (rgb: number[]) => void;
 }
 
 function paintDabs(canvas: Raw, palette: Raw, options: DabOptions): Raw {
@@ -86,6 +108,7 @@ function paintDabs(canvas: Raw, palette: Raw, options: DabOptions): Raw {
   const halfLength = (step * options.length) / 2 + 0.5;
   const halfThickness = (step * options.thickness) / 2 + 0.5;
   const reach = Math.ceil(Math.max(halfLength, halfThickness));
+  const paint = [0, 0, 0];
   for (let gy = 0; gy * step < height + step; gy++) {
     for (let gx = 0; gx * step < width + step; gx++) {
       const cx = Math.min(width - 2, Math.max(1, Math.round((gx + hash(gx, gy, options.seed) - 0.5) * step)));
@@ -97,9 +120,13 @@ function paintDabs(canvas: Raw, palette: Raw, options: DabOptions): Raw {
       const angle = Math.atan2(gradX, -gradY) + (hash(gx, gy, options.seed + 3) - 0.5) * 0.9;
       const cos = Math.cos(angle), sin = Math.sin(angle);
       const shift = (hash(gx, gy, options.seed + 5) - 0.5) * 2 * options.jitter;
-      const r = clamp(colours[centre * 3]! + shift);
-      const g = clamp(colours[centre * 3 + 1]! + shift);
-      const b = clamp(colours[centre * 3 + 2]! + shift * 0.8);
+      paint[0] = colours[centre * 3]!;
+      paint[1] = colours[centre * 3 + 1]!;
+      paint[2] = colours[centre * 3 + 2]!;
+      options.colour(paint);
+      const r = clamp(paint[0]! + shift);
+      const g = clamp(paint[1]! + shift);
+      const b = clamp(paint[2]! + shift * 0.8);
       for (let y = Math.max(0, cy - reach); y <= Math.min(height - 1, cy + reach); y++) {
         for (let x = Math.max(0, cx - reach); x <= Math.min(width - 1, cx + reach); x++) {
           const u = ((x - cx) * cos + (y - cy) * sin) / halfLength;

@@ -184,12 +184,16 @@ export function mapPixels(image: Raw, colour: (r: number, g: number, b: number, 
 
 /** Multiplies a colour image by a grey mask (255 keeps, 0 blackens), e.g. to draw lines. */
 export function multiplyMask(image: Raw, mask: Grey, ink: Rgb = [0, 0, 0]): Raw {
-  return mapPixels(image, (r, g, b, pixel, out) => {
+  const data = image.data;
+  const out = Buffer.allocUnsafe(data.length);
+  const [inkR, inkG, inkB] = ink;
+  for (let pixel = 0, index = 0; pixel < mask.length; pixel++, index += 3) {
     const keep = mask[pixel]! / 255;
-    out[0] = ink[0] + (r - ink[0]) * keep;
-    out[1] = ink[1] + (g - ink[1]) * keep;
-    out[2] = ink[2] + (b - ink[2]) * keep;
-  });
+    out[index] = inkR + (data[index]! - inkR) * keep;
+    out[index + 1] = inkG + (data[index + 1]! - inkG) * keep;
+    out[index + 2] = inkB + (data[index + 2]! - inkB) * keep;
+  }
+  return withData(image, out);
 }
 
 /** Screen blend of `light` over `base` by `amount`: brightens, never darkens. */

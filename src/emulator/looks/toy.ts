@@ -9,7 +9,6 @@ import {
   pipeGrey,
   toGrey,
   saturate,
-  screen,
   toRaw,
   vignette,
   type Raw,
@@ -149,7 +148,8 @@ export async function game3d(image: Raw): Promise<Raw> {
   const block = Math.max(4, Math.round(Math.max(width, height) / 64));
   const columns = Math.ceil(width / block);
   const rows = Math.ceil(height / block);
-  const blocks = await toRaw(pipe(image).modulate({ saturation: 1.6 }).resize(columns, rows, { fit: 'fill', kernel: 'cubic' }));
+  const small = await toRaw(pipe(image).resize(columns, rows, { fit: 'fill', kernel: 'cubic' }));
+  const blocks = await toRaw(pipe(small).modulate({ saturation: 1.6 }));
   const levels = 5;
   const step = 255 / (levels - 1);
   return mapPixels(image, (_r, _g, _b, pixel, out) => {
@@ -172,7 +172,13 @@ export async function animationMovie(image: Raw): Promise<Raw> {
   // Everything modelled and rounded, but less than clay: fine detail survives, no posterising.
   const heightMap = await toGrey(pipeGrey(luminance(smooth), image).blur(Math.max(2, width / 300)));
   const { diffuse, specular } = lightSurface(heightMap, width, height, { relief: 0.05, shininess: 24 });
-  const graded = mapPixels(screen(smooth, bloom, 0.5), (r, g, b, pixel, out) => {
+  const glow = bloom.data;
+  const graded = mapPixels(smooth, (r, g, b, pixel, out) => {
+    // Half a screen blend of the bloom, inline: one pass less over 2 MP.
+    const i = pixel * 3;
+    r += (255 - ((255 - r) * (255 - glow[i]!)) / 255 - r) * 0.5;
+    g += (255 - ((255 - g) * (255 - glow[i + 1]!)) / 255 - g) * 0.5;
+    b += (255 - ((255 - b) * (255 - glow[i + 2]!)) / 255 - b) * 0.5;
     const max = Math.max(r, g, b, 1);
     const v = max / 255;
     // An S-curve for contrast, then a warm key from the upper left against a cool fill.
@@ -191,8 +197,8 @@ export async function animationMovie(image: Raw): Promise<Raw> {
 
 /** Crackle glaze: thin lines along the borders of a jittered cell pattern (Worley F2 - F1). */
 async function crackle(width: number, height: number, cell: number, seed: number): Promise<Buffer> {
-  // Half resolution, scaled back up: the lines need not be sharp, and this is the slow part.
-  const w = Math.ceil(width / 2), h = Math.ceil(height / 2), c = cell / 2;
+  // A third of the resolution, scaled back up: the lines need not be sharp, and this is the slow part.
+  const w = Math.ceil(width / 3), h = Math.ceil(height / 3), c = cell / 3;
   // One jittered point per cell, with a ring of cells around the picture.
   const columns = Math.ceil(w / c) + 2, rows = Math.ceil(h / c) + 2;
   const pointX = new Float32Array(columns * rows), pointY = new Float32Array(columns * rows);
@@ -218,7 +224,7 @@ async function crackle(width: number, height: number, cell: number, seed: number
           } else if (d < second) second = d;
         }
       }
-      lines[y * w + x] = Math.sqrt(second) - Math.sqrt(first) < 1.2 ? 255 : 0;
+      lines[y * w + x] = Math.sqrt(second) - Math.sqrt(first) < 0.9 ? 255 : 0;
     }
   }
   return toGrey(pipeGrey(lines, { width: w, height: h }).resize(width, height, { fit: 'fill' }).blur(0.6));
