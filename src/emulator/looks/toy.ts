@@ -133,9 +133,9 @@ export async function ceramic(image: Raw): Promise<Raw> {
       rgb[2] = 130 + 110 * v;
     },
   });
-  const cracks = await crackle(width, height, Math.max(10, Math.round(Math.min(width, height) / 22)), 17);
+  const cracks = crackle(width, height, Math.max(10, Math.round(Math.min(width, height) / 22)), 17);
   return mapPixels(moulded, (r, g, b, pixel, out) => {
-    const line = cracks[pixel]! / 255;
+    const line = cracks(pixel % width, Math.floor(pixel / width));
     out[0] = r * (1 - 0.35 * line);
     out[1] = g * (1 - 0.3 * line);
     out[2] = b * (1 - 0.2 * line);
@@ -195,10 +195,13 @@ export async function animationMovie(image: Raw): Promise<Raw> {
   return vignette(graded, 0.5, [20, 14, 40]);
 }
 
-/** Crackle glaze: thin lines along the borders of a jittered cell pattern (Worley F2 - F1). */
-async function crackle(width: number, height: number, cell: number, seed: number): Promise<Buffer> {
-  // A third of the resolution, scaled back up: the lines need not be sharp, and this is the slow part.
-  const w = Math.ceil(width / 3), h = Math.ceil(height / 3), c = cell / 3;
+/**
+ * Crackle glaze: thin lines along the borders of a jittered cell pattern (Worley F2 - F1),
+ * computed at a third of the resolution and read back smoothly (bilinear) as 0..1, which
+ * costs less than either full resolution or a resize of the line image.
+ */
+function crackle(width: number, height: number, cell: number, seed: number): (x: number, y: number) => number {
+  const w = Math.ceil(width / 3) + 1, h = Math.ceil(height / 3) + 1, c = cell / 3;
   // One jittered point per cell, with a ring of cells around the picture.
   const columns = Math.ceil(w / c) + 2, rows = Math.ceil(h / c) + 2;
   const pointX = new Float32Array(columns * rows), pointY = new Float32Array(columns * rows);
@@ -208,7 +211,7 @@ async function crackle(width: number, height: number, cell: number, seed: number
       pointY[row * columns + column] = (row - 1 + hash(column, row, seed + 1)) * c;
     }
   }
-  const lines = Buffer.allocUnsafe(w * h);
+  const lines = new Float32Array(w * h);
   for (let y = 0; y < h; y++) {
     const cy = Math.floor(y / c) + 1;
     for (let x = 0; x < w; x++) {
@@ -224,8 +227,16 @@ async function crackle(width: number, height: number, cell: number, seed: number
           } else if (d < second) second = d;
         }
       }
-      lines[y * w + x] = Math.sqrt(second) - Math.sqrt(first) < 0.9 ? 255 : 0;
+      const gap = Math.sqrt(second) - Math.sqrt(first);
+      lines[y * w + x] = gap < 0.5 ? 1 : gap < 1.1 ? (1.1 - gap) / 0.6 : 0;
     }
   }
-  return toGrey(pipeGrey(lines, { width: w, height: h }).resize(width, height, { fit: 'fill' }).blur(0.6));
+  return (x, y) => {
+    const sx = x / 3, sy = y / 3;
+    const x0 = Math.floor(sx), y0 = Math.floor(sy), fx = sx - x0, fy = sy - y0;
+    const i = y0 * w + x0;
+    const top = lines[i]! + (lines[i + 1]! - lines[i]!) * fx;
+    const bottom = lines[i + w]! + (lines[i + w + 1]! - lines[i + w]!) * fx;
+    return top + (bottom - top) * fy;
+  };
 }
