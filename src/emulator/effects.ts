@@ -89,5 +89,7 @@ export const LOOK_OF_ALIAS: Readonly<Record<string, Look>> = {
 };
 
 export async function renderLook(input: Buffer, look: Look): Promise<Buffer> {
-  return encodeJpeg(await LOOKS[look](await decodeToRaw(input)));
+  // A name from outside this table (a caller's fallback) still gets a picture, the plainest one.
+  const render = LOOKS[look] ?? LOOKS['film-grade'];
+  return encodeJpeg(await render(await decodeToRaw(input)));
 }
