@@ -1,3 +1,4 @@
+import { execa } from 'execa';
 import { execFileSync } from 'node:child_process';
 import { copyFileSync, mkdirSync, readdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:https';
@@ -6,7 +7,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import sharp from 'sharp';
 import { describe, expect, it } from 'vitest';
-import { jsonLines, PHOTOS, runCli } from '../helpers/cli.js';
+import { CLI, jsonLines, PHOTOS, runCli } from '../helpers/cli.js';
 import { emulator } from '../helpers/emulator.js';
 import { makeImage, pngBombHeader } from '../helpers/images.js';
 import { tempDir } from '../helpers/tmp.js';
@@ -86,6 +87,18 @@ describe('HEIC (iPhone photos), decoded by libheif', () => {
     expect(jsonLines(fixed.stdout).map((line) => line.output)).toEqual([join(out, 'gradient_900x700.jpg'), join(out, 'grid_rotated.jpg')]);
     const upright = await sharp(readFileSync(join(out, 'grid_rotated.jpg'))).metadata();
     expect([upright.format, upright.width, upright.height]).toEqual(['jpeg', 667, 800]);
+  });
+
+  it('loads the WebAssembly decoder only when a HEIC file is met', async () => {
+    const trace = join(tempDir(), 'loads.txt');
+    const preload = fileURLToPath(new URL('../helpers/trace-loads.cjs', import.meta.url));
+    const loads = async (file: string) => {
+      writeFileSync(trace, '');
+      await execa(process.execPath, ['--require', preload, CLI, 'check', file], { env: { TRACE_LOADS_FILE: trace }, reject: false });
+      return readFileSync(trace, 'utf8').split('\n').filter((path) => /node_modules\/(heic-decode|libheif-js)\//.test(path));
+    };
+    expect(await loads(join(PHOTOS, 'bridge_1302x953.jpg'))).toEqual([]);
+    expect((await loads(heic)).length).toBeGreaterThan(0);
   });
 
   it('stylize --fix sends an iPhone-shaped HEIC as JPEG', async () => {
