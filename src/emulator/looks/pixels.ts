@@ -228,16 +228,6 @@ export function gradientMap(grey: Grey, size: { width: number; height: number },
   return { data: out, width: size.width, height: size.height };
 }
 
-/** Each channel snapped to `levels` flat steps. */
-export function posterize(image: Raw, levels: number): Raw {
-  const step = 255 / (levels - 1);
-  const table = Buffer.allocUnsafe(256);
-  for (let level = 0; level < 256; level++) table[level] = Math.round(Math.round(level / step) * step);
-  const out = Buffer.allocUnsafe(image.data.length);
-  for (let index = 0; index < out.length; index++) out[index] = table[image.data[index]!]!;
-  return withData(image, out);
-}
-
 /** Darkens (or tints) towards the corners, by up to `amount` (0..1), centred slightly above the middle. */
 export function vignette(image: Raw, amount: number, tint: Rgb = [0, 0, 0]): Raw {
   const { width, height } = image;
@@ -269,40 +259,4 @@ export function saturate(r: number, g: number, b: number, amount: number, out: n
   out[0] = y + (r - y) * amount;
   out[1] = y + (g - y) * amount;
   out[2] = y + (b - y) * amount;
-}
-
-/** Hue (0..360), saturation and value (0..1) of an RGB colour; written into `out`. */
-export function rgbToHsv(r: number, g: number, b: number, out: number[]): void {
-  const max = Math.max(r, g, b);
-  const min = Math.min(r, g, b);
-  const delta = max - min;
-  let hue = 0;
-  if (delta > 0) {
-    if (max === r) hue = ((g - b) / delta) % 6;
-    else if (max === g) hue = (b - r) / delta + 2;
-    else hue = (r - g) / delta + 4;
-    hue *= 60;
-    if (hue < 0) hue += 360;
-  }
-  out[0] = hue;
-  out[1] = max === 0 ? 0 : delta / max;
-  out[2] = max / 255;
-}
-
-/** RGB (0..255) of a hue, saturation and value; written into `out`. */
-export function hsvToRgb(hue: number, saturation: number, value: number, out: number[]): void {
-  const c = value * saturation;
-  const h = (((hue % 360) + 360) % 360) / 60;
-  const x = c * (1 - Math.abs((h % 2) - 1));
-  const m = value - c;
-  // Branches rather than array destructuring: this runs for every pixel.
-  let r = c, g = 0, b = x;
-  if (h < 1) { g = x; b = 0; }
-  else if (h < 2) { r = x; g = c; b = 0; }
-  else if (h < 3) { r = 0; g = c; }
-  else if (h < 4) { r = 0; g = x; b = c; }
-  else if (h < 5) { r = x; b = c; }
-  out[0] = (r + m) * 255;
-  out[1] = (g + m) * 255;
-  out[2] = (b + m) * 255;
 }
