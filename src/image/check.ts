@@ -1,4 +1,5 @@
 import { readFile, stat } from 'node:fs/promises';
+import { captureDateOf } from './capture-date.js';
 import { imageWork, sharp, type Metadata } from './sharp.js';
 import { IMAGE_RULES, formatName, humanBytes, sizeViolations, type RuleViolation } from './rules.js';
 
@@ -25,6 +26,8 @@ export interface ImageReport {
   readonly alpha: boolean;
   /** Image pages (GIF frames); --fix keeps the first. */
   readonly pages: number;
+  /** When the photo was taken (EXIF/XMP), ISO 8601, for provenance; see capture-date.ts. */
+  readonly captureDate: string | null;
   /** The file's bytes, when it was small enough to read whole (<= the size limit). */
   readonly data?: Buffer;
 }
@@ -39,8 +42,16 @@ export function checkImage(file: string): Promise<ImageReport> {
   return imageWork(() => inspectImage(file));
 }
 
+export interface InspectOptions {
+  /**
+   * Decode HEIC here to prove it is whole (default true). --fix turns it off: it decodes the
+   * file anyway, and a HEIC decode is the slow part (about 0.1 s a megapixel).
+   */
+  readonly decodeHeic?: boolean;
+}
+
 /** checkImage without the queue, for callers already inside imageWork (queues must not nest). */
-export async function inspectImage(file: string): Promise<ImageReport> {
+export async function inspectImage(file: string, options: InspectOptions = {}): Promise<ImageReport> {
   const fileProblem = await statProblem(file);
   if ('violation' in fileProblem) return failed(file, [fileProblem.violation], null);
   const bytes = fileProblem.size;
@@ -74,7 +85,7 @@ export async function inspectImage(file: string): Promise<ImageReport> {
   errors.push(...sizeViolations(bytes, width, height));
 
   const decodable = errors.every((error) => error.rule !== 'max-size');
-  if (decodable) {
+  if (decodable && (format !== 'heic' || options.decodeHeic !== false)) {
     const decodeError = await decodeProblem(source, format);
     if (decodeError) errors.push({ rule: 'decodes', message: decodeError });
   }
@@ -95,6 +106,7 @@ export async function inspectImage(file: string): Promise<ImageReport> {
     palette: metadata.isPalette === true,
     alpha: metadata.hasAlpha === true,
     pages: metadata.pages ?? 1,
+    captureDate: captureDateOf(metadata),
     data: errors.length === 0 ? data : undefined,
   };
 }
@@ -128,11 +140,15 @@ async function statProblem(file: string): Promise<{ size: number } | { violation
  */
 async function decodeProblem(source: Buffer | string, format: string): Promise<string | null> {
   try {
-    await sharp(source, { failOn: 'error' }).resize(256, 256, { fit: 'inside' }).raw().toBuffer();
+    if (format === 'heic') {
+      // The prebuilt libvips reads HEIF's AV1 flavour (AVIF) but not HEVC, which iPhones write.
+      const { decodeHeic } = await import('./heic.js');
+      await decodeHeic(typeof source === 'string' ? await readFile(source) : source);
+    } else {
+      await sharp(source, { failOn: 'error' }).resize(256, 256, { fit: 'inside' }).raw().toBuffer();
+    }
     return null;
   } catch (error) {
-    // The prebuilt libvips reads HEIF's AV1 flavour (AVIF) but not HEVC, which iPhones write.
-    if (format === 'heic') return 'this sharp build cannot decode HEIC (HEVC) images; export the photo as JPEG first';
     const reason = error instanceof Error ? error.message.split('\n')[0] : String(error);
     return `the image data is truncated or corrupt (${reason})`;
   }
@@ -155,6 +171,7 @@ function failed(file: string, errors: RuleViolation[], bytes: number | null): Im
     palette: false,
     alpha: false,
     pages: 1,
+    captureDate: null,
   };
 }
 

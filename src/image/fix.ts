@@ -30,7 +30,8 @@ export function repairImage(path: string, options: FixOptions, limits: RepairLim
 }
 
 async function repair(path: string, options: FixOptions, limits: RepairLimits): Promise<PreparedImage> {
-  const report = await inspectImage(path);
+  // A HEIC is decoded once, below, rather than also in the check.
+  const report = await inspectImage(path, { decodeHeic: false });
   const fatal = report.errors.find((error) => error.rule === 'readable' || error.rule === 'regular-file' || error.rule === 'decodes');
   if (fatal || report.format === null || report.width === null || report.height === null) {
     throw new InputError(`cannot fix: ${describeReport(report)}`, { code: fatal?.rule ?? 'format' });
@@ -47,11 +48,12 @@ async function repair(path: string, options: FixOptions, limits: RepairLimits): 
 
   if (!needsNewPixels(report)) {
     const original = report.data!;
-    if (!report.hasMetadata || options.keepMetadata) return { bytes: original, sha256, changes: [], warnings: [] };
+    const captureDate = report.captureDate;
+    if (!report.hasMetadata || options.keepMetadata) return { bytes: original, sha256, changes: [], warnings: [], captureDate };
     const stripped = stripMetadata(original, report.format);
-    if (stripped) return { bytes: stripped, sha256, changes: [`removed metadata (${report.metadataKinds.join(', ')}) without re-encoding`], warnings: [] };
+    if (stripped) return { bytes: stripped, sha256, changes: [`removed metadata (${report.metadataKinds.join(', ')}) without re-encoding`], warnings: [], captureDate };
   }
-  return { ...(await reencode(path, report, options, limits)), sha256 };
+  return { ...(await reencode(path, report, options, limits)), sha256, captureDate: report.captureDate };
 }
 
 /** Whether the pixels themselves must be decoded and encoded again. */
@@ -59,7 +61,7 @@ function needsNewPixels(report: ImageReport): boolean {
   return !report.ok || report.orientation !== 1 || report.colourSpace === 'cmyk' || report.sixteenBit || report.palette;
 }
 
-async function reencode(path: string, report: ImageReport, options: FixOptions, limits: RepairLimits): Promise<Omit<PreparedImage, 'sha256'>> {
+async function reencode(path: string, report: ImageReport, options: FixOptions, limits: RepairLimits): Promise<Omit<PreparedImage, 'sha256' | 'captureDate'>> {
   const changes: string[] = [];
   const warnings: string[] = [];
   const width = report.width!;
@@ -68,7 +70,8 @@ async function reencode(path: string, report: ImageReport, options: FixOptions, 
   if (report.pages > 1) changes.push(`kept the first of ${report.pages} frames`);
   if (report.orientation !== 1) changes.push(`rotated upright (EXIF orientation ${report.orientation})`);
   if (report.colourSpace === 'cmyk') changes.push('converted CMYK to sRGB');
-  if (report.sixteenBit) changes.push('converted 16-bit to 8-bit');
+  // libvips misreads a HEIC grid's depth; libheif hands us 8 bits whatever the file holds.
+  if (report.sixteenBit && report.format !== 'heic') changes.push('converted 16-bit to 8-bit');
   if (report.palette) changes.push('expanded the palette to full colour');
 
   const target = targetSize(width, height);
@@ -79,20 +82,20 @@ async function reencode(path: string, report: ImageReport, options: FixOptions, 
   }
 
   const timeout = { seconds: limits.timeoutSeconds };
+  const heic = report.format === 'heic' ? await decodeHeicForFix(path, options, warnings) : null;
   // An SVG is drawn once at the target size (time-bounded, in a child process); every step below starts from that drawing.
   const input =
     report.format === 'svg' ? await rasterizeSvg({ path, declared: { width, height }, target, timeoutSeconds: limits.timeoutSeconds }) : path;
-  const decode = (): Sharp =>
-    sharp(input, { failOn: 'error', limitInputPixels: MAX_REPAIR_PIXELS, page: 0 })
-      .timeout(timeout)
-      .autoOrient()
-      .resize(target.width, target.height, { fit: 'fill', kernel: 'lanczos3' })
-      .toColourspace('srgb');
+  // sharp cannot read HEVC: a HEIC starts from libheif's pixels, already upright and whole.
+  const open = (): Sharp =>
+    heic
+      ? sharp(heic.data, { raw: { width: heic.width, height: heic.height, channels: heic.channels }, limitInputPixels: MAX_REPAIR_PIXELS }).timeout(timeout)
+      : sharp(input, { failOn: 'error', limitInputPixels: MAX_REPAIR_PIXELS, page: 0 }).timeout(timeout).autoOrient();
+  const decode = (): Sharp => open().resize(target.width, target.height, { fit: 'fill', kernel: 'lanczos3' }).toColourspace('srgb');
 
   let encoded: { bytes: Buffer; note: string | null } | null = null;
   try {
-    const probe = sharp(input, { page: 0, limitInputPixels: MAX_REPAIR_PIXELS }).timeout(timeout);
-    const transparent = report.alpha && !(await probe.resize(256, 256, { fit: 'inside' }).stats()).isOpaque;
+    const transparent = report.alpha && !(await open().resize(256, 256, { fit: 'inside' }).stats()).isOpaque;
     if (transparent) {
       const png = await withMetadata(decode(), options).png({ compressionLevel: 9, adaptiveFiltering: true }).toBuffer();
       if (png.length <= IMAGE_RULES.maxBytes) {
@@ -135,6 +138,18 @@ async function fittingJpeg(decode: () => Sharp, flatten: boolean, options: FixOp
     }
   }
   throw new InputError(`cannot fix: even at JPEG quality ${JPEG_QUALITIES.at(-1)} the image is over ${humanBytes(IMAGE_RULES.maxBytes)}`, { code: 'max-bytes' });
+}
+
+async function decodeHeicForFix(path: string, options: FixOptions, warnings: string[]) {
+  const { decodeHeicFile } = await import('./heic.js');
+  try {
+    const decoded = await decodeHeicFile(path);
+    if (options.keepMetadata) warnings.push("--keep-metadata cannot carry a HEIC's metadata into the JPEG; it was dropped");
+    return decoded;
+  } catch (error) {
+    const reason = error instanceof Error ? error.message.split('\n')[0] : String(error);
+    throw new InputError(`cannot fix: the HEIC image could not be decoded: ${reason}`, { code: 'decodes' });
+  }
 }
 
 function withMetadata(image: Sharp, options: FixOptions): Sharp {

@@ -11,6 +11,13 @@ export interface PreparedImage {
   /** What --fix changed, for the report; empty when the file went as it was. */
   readonly changes: readonly string[];
   readonly warnings: readonly string[];
+  /**
+   * When the original photo was taken (EXIF DateTimeOriginal, else CreateDate, else XMP), as
+   * ISO 8601 ("2023-07-14T18:30:05", with "+02:00" when the photo recorded its zone); null
+   * when it does not say. Read from the original even when --fix strips the metadata, so
+   * results can carry it.
+   */
+  readonly captureDate: string | null;
 }
 
 export interface FixOptions {
@@ -23,7 +30,7 @@ export function sha256(bytes: Buffer): string {
 
 /** True when --fix could turn this file into one the API takes. */
 export function isRepairable(report: ImageReport): boolean {
-  if (report.format === null || report.format === 'heic') return false;
+  if (report.format === null) return false;
   // An SVG is rendered at the size the API needs, so its declared size does not matter.
   if (report.format !== 'svg' && (report.width ?? 0) * (report.height ?? 0) > MAX_REPAIR_PIXELS) return false;
   return report.errors.every((error) => error.rule === 'format' || error.rule === 'max-bytes' || error.rule === 'min-size' || error.rule === 'max-size');
@@ -46,5 +53,5 @@ export async function prepareFile(path: string, fix: FixOptions | null): Promise
       hint: isRepairable(report) ? 'add --fix to convert, resize or re-encode it for the API (the original is not changed)' : undefined,
     });
   }
-  return { bytes: report.data, sha256: sha256(report.data), changes: [], warnings: [] };
+  return { bytes: report.data, sha256: sha256(report.data), changes: [], warnings: [], captureDate: report.captureDate };
 }

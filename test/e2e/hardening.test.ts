@@ -1,3 +1,4 @@
+import { execa } from 'execa';
 import { execFileSync } from 'node:child_process';
 import { copyFileSync, mkdirSync, readdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:https';
@@ -6,7 +7,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import sharp from 'sharp';
 import { describe, expect, it } from 'vitest';
-import { jsonLines, PHOTOS, runCli } from '../helpers/cli.js';
+import { CLI, jsonLines, PHOTOS, runCli } from '../helpers/cli.js';
 import { emulator } from '../helpers/emulator.js';
 import { makeImage, pngBombHeader } from '../helpers/images.js';
 import { tempDir } from '../helpers/tmp.js';
@@ -66,22 +67,47 @@ describe('--fix', () => {
   });
 });
 
-describe('HEIC, which this sharp build cannot decode', () => {
+describe('HEIC (iPhone photos), decoded by libheif', () => {
   const heic = fileURLToPath(new URL('../fixtures/gradient_900x700.heic', import.meta.url));
+  const grid = fileURLToPath(new URL('../fixtures/grid_rotated.heic', import.meta.url));
 
-  it('is reported as HEIC with what to do, and --fix refuses it clearly', async () => {
+  it('check reports HEIC as fixable, and check --fix writes an upright JPEG', async () => {
     const checked = await runCli(['check', heic, '--json']);
     expect(checked.exitCode).toBe(1);
     expect(JSON.parse(checked.stdout)).toMatchObject({
       format: 'heic',
       width: 900,
       height: 700,
-      fixable: false,
-      errors: [{ rule: 'format' }, { rule: 'decodes', message: 'this sharp build cannot decode HEIC (HEVC) images; export the photo as JPEG first' }],
+      fixable: true,
+      errors: [{ rule: 'format', message: 'the content is HEIC; the API takes JPEG or PNG only' }],
     });
-    const fixed = await runCli(['check', heic, '--fix', '--out', tempDir()]);
-    expect(fixed.exitCode).toBe(1);
-    expect(fixed.stdout).toContain('cannot fix');
+    const out = tempDir();
+    const fixed = await runCli(['check', heic, grid, '--fix', '--out', out, '--json']);
+    expect(fixed.exitCode).toBe(0);
+    expect(jsonLines(fixed.stdout).map((line) => line.output)).toEqual([join(out, 'gradient_900x700.jpg'), join(out, 'grid_rotated.jpg')]);
+    const upright = await sharp(readFileSync(join(out, 'grid_rotated.jpg'))).metadata();
+    expect([upright.format, upright.width, upright.height]).toEqual(['jpeg', 667, 800]);
+  });
+
+  it('loads the WebAssembly decoder only when a HEIC file is met', async () => {
+    const trace = join(tempDir(), 'loads.txt');
+    const preload = fileURLToPath(new URL('../helpers/trace-loads.cjs', import.meta.url));
+    const loads = async (file: string) => {
+      writeFileSync(trace, '');
+      await execa(process.execPath, ['--require', preload, CLI, 'check', file], { env: { TRACE_LOADS_FILE: trace }, reject: false });
+      return readFileSync(trace, 'utf8').split('\n').filter((path) => /node_modules\/(heic-decode|libheif-js)\//.test(path));
+    };
+    expect(await loads(join(PHOTOS, 'bridge_1302x953.jpg'))).toEqual([]);
+    expect((await loads(heic)).length).toBeGreaterThan(0);
+  });
+
+  it('stylize --fix sends an iPhone-shaped HEIC as JPEG', async () => {
+    const server = await emulator();
+    const fixed = await runCli(['stylize', grid, '--style', 'anime', '--fix', '--out', tempDir()], { env: against(server.url) });
+    expect(fixed.exitCode).toBe(0);
+    expect(fixed.stderr).toContain('fixed: converted HEIC');
+    const saved = await sharp(readFileSync(fixed.stdout)).metadata();
+    expect([saved.width, saved.height]).toEqual([667, 800]);
   });
 });
 
