@@ -9,6 +9,8 @@ export interface CaptureInfo {
   readonly offset: string | null;
   /** Fractions of a second, digits only. */
   readonly subSeconds: string | null;
+  /** The original said only the day (an XMP date without a time): the time is not to be shown as known. */
+  readonly dateOnly?: boolean;
   /** The original's GPS IFD, untouched; copied only with --keep-gps. */
   readonly gps: readonly IfdEntry[];
 }
@@ -64,6 +66,17 @@ export async function readCaptureInfo(path: string): Promise<CaptureInfo | null>
   }
 }
 
+/**
+ * The capture date as ISO 8601, with the zone only when the photo recorded one
+ * ("2023-07-14T18:30:05+02:00"): what `check` reports and what a prepared image carries.
+ */
+export function captureDateOf(metadata: { exif?: Buffer; xmp?: Buffer }): string | null {
+  const info = captureInfoFrom(metadata);
+  if (!info) return null;
+  const [date, time] = info.dateTime.split(' ');
+  return info.dateOnly ? date!.replaceAll(':', '-') : `${date!.replaceAll(':', '-')}T${time}${info.offset ?? ''}`;
+}
+
 /** "YYYY-MM-DD" of a capture date, for {date} in names. */
 export function calendarDate(info: CaptureInfo): string {
   return info.dateTime.slice(0, 10).replaceAll(':', '-');
@@ -72,6 +85,7 @@ export function calendarDate(info: CaptureInfo): string {
 /** The same moment in XMP's form: "2024-05-01T10:20:30.25+02:00". */
 export function xmpDateTime(info: CaptureInfo): string {
   const [date, time] = info.dateTime.split(' ');
+  if (info.dateOnly) return date!.replaceAll(':', '-');
   return `${date!.replaceAll(':', '-')}T${time}${info.subSeconds ? `.${info.subSeconds}` : ''}${info.offset ?? ''}`;
 }
 
@@ -92,10 +106,10 @@ function xmpDate(xmp: string): Omit<CaptureInfo, 'gps'> | null {
     const match = new RegExp(`${escaped}\\s*=\\s*"([^"]+)"|<${escaped}>([^<]+)</${escaped}>`).exec(xmp);
     const iso = ISO_DATE.exec((match?.[1] ?? match?.[2] ?? '').trim());
     if (!iso) continue;
-    const [, year, month, day, hour = '00', minute = '00', second = '00', fraction, zone] = iso;
-    const dateTime = validDate(`${year}:${month}:${day} ${hour}:${minute}:${second}`);
+    const [, year, month, day, hour, minute = '00', second = '00', fraction, zone] = iso;
+    const dateTime = validDate(`${year}:${month}:${day} ${hour ?? '00'}:${minute}:${second}`);
     if (!dateTime) continue;
-    return { dateTime, offset: zone === 'Z' ? '+00:00' : zone ?? null, subSeconds: fraction ?? null };
+    return { dateTime, offset: zone === 'Z' ? '+00:00' : zone ?? null, subSeconds: fraction ?? null, ...(hour === undefined ? { dateOnly: true } : {}) };
   }
   return null;
 }

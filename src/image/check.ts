@@ -1,5 +1,5 @@
 import { readFile, stat } from 'node:fs/promises';
-import { captureDateOf } from './capture-date.js';
+import { captureDateOf } from './capture-info.js';
 import { imageWork, sharp, type Metadata } from './sharp.js';
 import { IMAGE_RULES, formatName, humanBytes, sizeViolations, type RuleViolation } from './rules.js';
 
@@ -26,7 +26,7 @@ export interface ImageReport {
   readonly alpha: boolean;
   /** Image pages (GIF frames); --fix keeps the first. */
   readonly pages: number;
-  /** When the photo was taken (EXIF/XMP), ISO 8601, for provenance; see capture-date.ts. */
+  /** When the photo was taken (EXIF/XMP), ISO 8601, for provenance; see capture-info.ts. */
   readonly captureDate: string | null;
   /** The file's bytes, when it was small enough to read whole (<= the size limit). */
   readonly data?: Buffer;

@@ -2,7 +2,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import sharp from 'sharp';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { captureDateOf } from '../../src/image/capture-date.js';
+import { captureDateOf } from '../../src/image/capture-info.js';
 import { checkImage } from '../../src/image/check.js';
 import { repairImage } from '../../src/image/fix.js';
 import { decodeHeic } from '../../src/image/heic.js';
@@ -135,7 +135,7 @@ describe('capture date of every input', () => {
     expect(captureDateOf({ xmp: xmp('photoshop:DateCreated="2019-06-01T09:30:00.120+01:00"') })).toBe('2019-06-01T09:30:00+01:00');
     expect(captureDateOf({ xmp: xmp('xmp:CreateDate="2019-06-01"') })).toBe('2019-06-01');
     const withXmp = await sharp(await makeImage(1000, 800, 'png')).withXmp(xmp('xmlns:xmp="http://ns.adobe.com/xap/1.0/" xmp:CreateDate="2018-02-03T04:05:06Z"').toString()).png().toBuffer();
-    expect((await prepareFile(file(withXmp, 'x.png'), null)).captureDate).toBe('2018-02-03T04:05:06Z');
+    expect((await prepareFile(file(withXmp, 'x.png'), null)).captureDate).toBe('2018-02-03T04:05:06+00:00');
 
     expect(captureDateOf({})).toBeNull();
     expect((await prepareFile(file(await makeImage(1000, 800, 'jpeg'), 'plain.jpg'), null)).captureDate).toBeNull();
