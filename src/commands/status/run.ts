@@ -7,9 +7,9 @@ import { systemClock } from '../../core/clock.js';
 import { parseDuration } from '../../core/duration.js';
 import { isSparkError } from '../../core/errors.js';
 import { shellCommand } from '../../core/shell-quote.js';
-import { journalPath } from '../../config/paths.js';
+import { ledgerPath } from '../../config/paths.js';
 import { openSettings } from '../../config/settings.js';
-import { Journal } from '../../runner/journal.js';
+import { Ledger } from '../../ledger/ledger.js';
 import { sanitizeStem } from '../../runner/output-names.js';
 import { pollTask } from '../../runner/poll.js';
 import { extensionOf, writeAtomically } from '../../runner/save.js';
@@ -32,7 +32,7 @@ export async function runStatus(taskIds: string[], options: StatusOptions, conte
   const paint = palette(io.colorEnabled);
   const timeoutMs = parseDuration(options.timeout ?? '600');
   const config = await openSettings(io.env);
-  const journal = Journal.open(journalPath(io.env));
+  const journal = Ledger.open(ledgerPath(io.env), systemClock);
   const connection = await openConnection(options, io.env, config, {
     warn: (line) => io.info(paint.warn(line)),
     addSecret: (secret) => io.addSecret(secret),
@@ -66,7 +66,7 @@ async function statusOf(
   taskId: string,
   options: StatusOptions,
   connection: Connection,
-  journal: Journal,
+  journal: Ledger,
   signal: AbortSignal,
   timeoutMs: number,
   { io }: CommandContext,
@@ -99,13 +99,13 @@ async function statusOf(
   if (options.save && task.state === 'completed') {
     const known = journal.findTask(taskId);
     // Named as stylize would have named it when the journal knows the task; else by its id.
-    const stem = known?.output_base ? basename(known.output_base) : sanitizeStem(taskId);
+    const stem = known?.outputBase ? basename(known.outputBase) : sanitizeStem(taskId);
     for (const [index, result] of task.results.entries()) {
       const bytes = await connection.client.downloadResult(result, { signal });
       const name = `${stem}${index === 0 ? '' : `-${index + 1}`}.${extensionOf(bytes)}`;
       saved.push(await writeAtomically(join(options.save, name), bytes, options.overwrite === true));
     }
-    if (known && saved.length) journal.recordFinished({ task_id: taskId, key: known.key, outcome: 'saved', output: saved[0] });
+    if (known && saved.length) journal.recordSaved(taskId, saved[0]!, task.cost);
   }
   return {
     task_id: task.id,

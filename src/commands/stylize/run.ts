@@ -3,33 +3,25 @@ import { access, mkdir } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import pLimit from 'p-limit';
 import type { CommandContext } from '../../cli/context.js';
-import { ExitCode, exitCodeForKind, worstExitCode } from '../../cli/exit-codes.js';
-import { handleInterrupts } from '../../cli/interrupt.js';
-import { systemClock } from '../../core/clock.js';
+import { ExitCode } from '../../cli/exit-codes.js';
+import { systemClock, type Clock } from '../../core/clock.js';
 import { UsageError } from '../../core/errors.js';
-import { shellCommand } from '../../core/shell-quote.js';
-import { journalPath } from '../../config/paths.js';
 import { openSettings, resolveApiKey } from '../../config/settings.js';
-import { runBatch } from '../../runner/batch.js';
-import type { ItemResult } from '../../runner/events.js';
+import type { Ledger } from '../../ledger/ledger.js';
 import { expandInputs } from '../../runner/inputs.js';
-import { Journal } from '../../runner/journal.js';
-import { existingOutput } from '../../runner/output-names.js';
 import { planItems, type PlannedItem } from '../../runner/plan.js';
+import { previewItem } from '../../runner/plan-decisions.js';
 import { PreparedImageCache } from '../../runner/prepared-cache.js';
-import { AdaptiveRateGate } from '../../runner/rate-gate.js';
-import { palette } from '../../terminal/colors.js';
-import { RunReporter } from '../../terminal/reporter.js';
+import type { RunSettings } from '../../runner/run-settings.js';
 import { readAllStdin } from '../../terminal/stdin.js';
-import { summarize } from '../../terminal/summary.js';
-import { openConnection, resolveBaseUrl } from '../shared/connection.js';
+import { openLedger, runBatchSession } from '../shared/batch-session.js';
+import { resolveBaseUrl } from '../shared/connection.js';
 import type { StylizeOptions } from './define.js';
 import { dryRunItem, printDryRun } from './dry-run.js';
 import { resolveConcurrency, resolveRunSettings, resolveStyles } from './settings.js';
 
-export async function runStylize(inputs: string[], options: StylizeOptions, context: CommandContext): Promise<number> {
+export async function runStylize(inputs: string[], options: StylizeOptions, context: CommandContext, clock: Clock = systemClock): Promise<number> {
   const { io } = context;
-  const paint = palette(io.colorEnabled);
   const config = await openSettings(io.env);
   const knownKey = resolveApiKey(options.apiKey, io.env, config);
   if (knownKey) io.addSecret(knownKey.key);
@@ -42,79 +34,42 @@ export async function runStylize(inputs: string[], options: StylizeOptions, cont
   const sources = await expandInputs(inputs, { recursive: options.recursive === true, readStdin: () => readAllStdin(io.stdin) });
   if (sources.length === 0) throw new UsageError('no input images (stdin gave no paths)');
   const items = planItems(sources, styles, outDir);
-  const journal = options.offline ? Journal.inMemory() : Journal.open(journalPath(io.env));
 
-  if (options.dryRun) {
-    const endpoint = `${options.offline ? 'http://127.0.0.1:<emulator port>' : resolveBaseUrl(options, io.env, config, io.info)}/model/v1/generation`;
-    const limit = pLimit(2);
-    const images = new PreparedImageCache(items, settings.fix);
-    const reports = await Promise.all(items.map((item) => limit(() => dryRunItem(item, settings, journal, images))));
-    printDryRun(reports, endpoint, io, options.json === true);
-    return ExitCode.OK;
+  if (options.dryRun || options.maxTasks !== undefined) {
+    const ledger = openLedger(io.env, clock, { offline: options.offline === true, lookOnly: true });
+    try {
+      if (options.dryRun) {
+        const endpoint = `${options.offline ? 'http://127.0.0.1:<emulator port>' : resolveBaseUrl(options, io.env, config, io.info)}/model/v1/generation`;
+        const images = new PreparedImageCache(items, settings.fix);
+        const limit = pLimit(2);
+        const reports = await Promise.all(items.map((item) => limit(() => dryRunItem(item, settings, ledger, images, clock.now()))));
+        printDryRun(reports, endpoint, io, options.json === true);
+        return ExitCode.OK;
+      }
+      await enforceMaxTasks(items, options.maxTasks!, settings, ledger, clock);
+    } finally {
+      ledger.close();
+    }
   }
-  if (options.maxTasks !== undefined) await enforceMaxTasks(items, options.maxTasks, settings.overwrite);
   await ensureWritableFolders(items);
 
-  const limit = pLimit(concurrency);
-  const reporter = new RunReporter(io, { json: options.json === true, quiet: options.quiet === true, total: items.length });
-  const gate = new AdaptiveRateGate(limit, systemClock, {
-    maxConcurrency: concurrency,
-    onChange: (now, reason) =>
-      reporter.note(paint.warn(reason === 'rate-limited' ? `rate limited (429): slowing down to ${now} at a time` : `no more 429s: back up to ${now} at a time`)),
-  });
-  const connection = await openConnection(options, io.env, config, {
-    warn: (line) => io.info(paint.warn(line)),
-    addSecret: (secret) => io.addSecret(secret),
-    log: context.verbose ? (line) => reporter.note(paint.dim(line)) : undefined,
-    gate,
-  });
-
-  // First Ctrl-C: start nothing new, let creates in flight be journaled, stop waiting. Second: leave now.
-  const interrupt = handleInterrupts(() =>
-    reporter.alert(paint.warn('stopping: no new tasks; tasks already created stay journaled (Ctrl-C again to quit at once)')),
+  const { exitCode } = await runBatchSession(
+    items,
+    {
+      flags: options,
+      config,
+      settings,
+      concurrency,
+      failFast: options.failFast === true,
+      json: options.json === true,
+      quiet: options.quiet === true,
+      clock,
+      resumeCommand: ['spark-style', ...process.argv.slice(2)],
+      readStdin: inputs.includes('-'),
+    },
+    context,
   );
-
-  const started = Date.now();
-  let results: ItemResult[];
-  try {
-    reporter.start();
-    results = await runBatch(
-      items,
-      {
-        client: connection.client,
-        journal,
-        clock: systemClock,
-        interrupt: interrupt.signal,
-        settings,
-        emit: (event) => reporter.handle(event),
-        images: new PreparedImageCache(items, settings.fix),
-      },
-      limit,
-      { failFast: options.failFast === true },
-    );
-  } finally {
-    interrupt.dispose();
-    journal.close();
-    await connection.close();
-  }
-  reporter.finish(summarize(results, Date.now() - started));
-  if (connection.emulator && !options.quiet) io.info(paint.dim('offline: made by the built-in emulator; nothing was sent to Vtrix and nothing was charged'));
-
-  if (interrupt.signal.aborted) {
-    const running = results.filter((result) => result.status === 'interrupted' && result.task_id).length;
-    const again = shellCommand(['spark-style', ...process.argv.slice(2)]);
-    reporter.alert(
-      `interrupted: ${running} task${running === 1 ? '' : 's'} still running on the server. ` +
-        `Run the same command again to collect ${running === 1 ? 'it' : 'them'} without paying again:\n  ${again}` +
-        (inputs.includes('-') ? '\n  (with the same list of paths on stdin)' : ''),
-    );
-  }
-  return worstExitCode(results.map(exitCodeOf));
-}
-
-function exitCodeOf(result: ItemResult): number {
-  if (result.status === 'saved' || result.status === 'skipped' || result.status === 'cancelled') return ExitCode.OK;
-  return result.errorKind ? exitCodeForKind(result.errorKind) : ExitCode.ITEM_FAILED;
+  return exitCode;
 }
 
 /** Results we paid for must have somewhere to go: every output folder is made and probed first. */
@@ -131,16 +86,14 @@ async function ensureWritableFolders(items: readonly PlannedItem[]): Promise<voi
   }
 }
 
-/** --max-tasks counts the items that would need a task: those whose output does not exist yet. */
-async function enforceMaxTasks(items: readonly PlannedItem[], maxTasks: number, overwrite: boolean): Promise<void> {
-  let needed = 0;
-  for (const item of items) {
-    if (item.source.kind === 'unusable') continue;
-    if (!overwrite && item.outputBase && (await existingOutput(item.outputBase))) continue;
-    needed++;
-  }
+/** --max-tasks counts the items the run would create a task for: the same decisions as the run and --dry-run. */
+async function enforceMaxTasks(items: readonly PlannedItem[], maxTasks: number, settings: RunSettings, ledger: Ledger, clock: Clock): Promise<void> {
+  const images = new PreparedImageCache(items, settings.fix);
+  const limit = pLimit(2);
+  const previews = await Promise.all(items.map((item) => limit(() => previewItem(item, { ledger, images, settings, now: clock.now(), withBody: false }))));
+  const needed = previews.filter((preview) => preview.decision.action === 'create').length;
   if (needed > maxTasks) {
-    throw new UsageError(`this run would create up to ${needed} tasks, more than --max-tasks ${maxTasks}; nothing was sent`, {
+    throw new UsageError(`this run would create ${needed} task${needed === 1 ? '' : 's'}, more than --max-tasks ${maxTasks}; nothing was sent`, {
       code: 'max-tasks',
       hint: 'check the plan with --dry-run, or raise --max-tasks',
     });

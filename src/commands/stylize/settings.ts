@@ -3,7 +3,7 @@ import { resolveStyle, STYLES, type Style } from '../../catalog/styles.js';
 import { parseDuration } from '../../core/duration.js';
 import { UsageError } from '../../core/errors.js';
 import type { Settings } from '../../config/settings.js';
-import type { RunSettings } from '../../runner/item.js';
+import type { RunSettings } from '../../runner/run-settings.js';
 import type { StylizeOptions } from './define.js';
 
 export const DEFAULT_CONCURRENCY = 4;
@@ -52,6 +52,7 @@ export function resolveRunSettings(options: StylizeOptions): RunSettings {
     logo: resolveLogo(options),
     timeoutMs: parseDuration(options.timeout ?? '600'),
     retryFailed: options.retryFailed === true,
+    resendUnknown: options.resendUnknown === true,
     fix: options.fix ? { keepMetadata: options.keepMetadata === true } : null,
   };
 }

@@ -1,0 +1,90 @@
+import { dirname } from 'node:path';
+import type { SparkClient } from '../api/client.js';
+import { ProtocolError, TaskFailedError, TaskNotFoundError } from '../api/errors.js';
+import { READ_POLICY, backoffDelay } from '../api/retry.js';
+import type { ResultImage, Task } from '../api/wire.js';
+import type { Clock } from '../core/clock.js';
+import { shellCommand } from '../core/shell-quote.js';
+import type { Ledger } from '../ledger/ledger.js';
+import type { RunnerEvent } from './events.js';
+import type { PlannedItem } from './plan.js';
+import { pollTask } from './poll.js';
+import type { PollScheduleOptions } from './poll-schedule.js';
+import type { RunSettings } from './run-settings.js';
+import { writeAtomically } from './save.js';
+import { NotAnImageError, verifyImage } from './verify-result.js';
+
+export interface WaitContext {
+  readonly client: Pick<SparkClient, 'getTask' | 'downloadResult'>;
+  readonly ledger: Ledger;
+  readonly clock: Clock;
+  readonly interrupt: AbortSignal;
+  readonly settings: RunSettings;
+  readonly emit: (event: RunnerEvent) => void;
+  readonly pollSchedule?: PollScheduleOptions;
+}
+
+export interface Saved {
+  /** Every file written, the first one being the item's result. */
+  readonly outputs: readonly string[];
+  readonly cost: string | null;
+}
+
+/** Downloads that are not an image are tried this many times before the item fails. */
+export const RESULT_ATTEMPTS = 3;
+
+/**
+ * Waits for a task, downloads its results, checks they are images and saves them; records
+ * the outcome in the ledger (saved, failed, expired). A result that is not an image leaves
+ * the task open, so the next run collects it without paying.
+ */
+export async function waitAndSave(item: PlannedItem, taskId: string, answered: Task | null, createdAt: number | undefined, context: WaitContext): Promise<Saved> {
+  const { client, ledger, clock, interrupt, settings } = context;
+  const saveDir = item.outputBase ? dirname(item.outputBase) : '.';
+  let done: Task;
+  try {
+    // A create answered "completed" (a fast or synchronous gateway) needs no polling at all.
+    done =
+      answered?.state === 'completed'
+        ? answered
+        : await pollTask(client, taskId, {
+            clock,
+            deadline: clock.now() + settings.timeoutMs,
+            signal: interrupt,
+            createdAt,
+            schedule: context.pollSchedule,
+            recoveryCommand: shellCommand(['spark-style', 'status', taskId, '--wait', '--save', saveDir]),
+            onUpdate: (task) => context.emit({ type: 'task-progress', item, task }),
+          });
+  } catch (error) {
+    if (error instanceof TaskFailedError) ledger.recordFailed(taskId, error.seedCode);
+    else if (error instanceof TaskNotFoundError) ledger.recordExpired(taskId);
+    throw error;
+  }
+  if (done.results.length === 0) throw new ProtocolError(`task ${taskId} completed without an image`);
+
+  const outputs: string[] = [];
+  for (const [index, result] of done.results.entries()) {
+    const { bytes, extension } = await downloadImage(item, result, context);
+    const base = index === 0 ? item.outputBase! : `${item.outputBase!}-${index + 1}`;
+    outputs.push(await writeAtomically(`${base}.${extension}`, bytes, settings.overwrite));
+  }
+  ledger.recordSaved(taskId, outputs[0]!, done.cost);
+  return { outputs, cost: done.cost };
+}
+
+/** A result's bytes once they decode as an image: anything else is retried as a transient fault. */
+async function downloadImage(item: PlannedItem, result: ResultImage, context: WaitContext): Promise<{ bytes: Buffer; extension: string }> {
+  const attempts = result.kind === 'url' ? RESULT_ATTEMPTS : 1;
+  for (let attempt = 1; ; attempt++) {
+    const bytes = await context.client.downloadResult(result, { signal: context.interrupt });
+    try {
+      return { bytes, extension: await verifyImage(bytes) };
+    } catch (error) {
+      if (!(error instanceof NotAnImageError) || attempt >= attempts) throw error;
+      const delayMs = backoffDelay(READ_POLICY, attempt, () => 0.5);
+      context.emit({ type: 'retrying', item, delayMs, reason: error.message });
+      await context.clock.sleep(delayMs, context.interrupt);
+    }
+  }
+}
