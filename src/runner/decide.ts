@@ -15,7 +15,7 @@ import type { RunSettings } from './run-settings.js';
 export type Decision =
   | { readonly action: 'skip'; readonly reason: string; readonly output: string | null }
   | { readonly action: 'collect'; readonly reason: string; readonly taskId: string }
-  | { readonly action: 'refuse'; readonly reason: string; readonly code: string; readonly taskId: string | null }
+  | { readonly action: 'refuse'; readonly reason: string; readonly code: string; readonly taskId: string | null; readonly hint?: string }
   | { readonly action: 'unknown'; readonly reason: string }
   | { readonly action: 'create'; readonly reason: string | null };
 
@@ -24,7 +24,7 @@ export type DecisionAction = Decision['action'];
 /** What is known about an item when it is decided; gathered by item-facts.ts. */
 export interface ItemFacts {
   /** Why the input cannot be sent (unusable name, fails the image check), or null. */
-  readonly problem: { readonly code: string; readonly message: string } | null;
+  readonly problem: { readonly code: string; readonly message: string; readonly hint?: string } | null;
   /** The item key (image hash, style, options); null when the image was not read. */
   readonly key: string | null;
   /** The newest ledger attempt for the key. */
@@ -42,7 +42,7 @@ export function decide(item: PlannedItem, facts: ItemFacts, settings: DecisionSe
   if (facts.existingOutput !== null && !settings.overwrite) {
     return { action: 'skip', reason: `${facts.existingOutput} exists (--overwrite replaces it)`, output: facts.existingOutput };
   }
-  if (facts.problem !== null) return { action: 'refuse', reason: facts.problem.message, code: facts.problem.code, taskId: null };
+  if (facts.problem !== null) return { action: 'refuse', reason: facts.problem.message, code: facts.problem.code, taskId: null, hint: facts.problem.hint };
   if (facts.heldByPid !== null) {
     return { action: 'skip', reason: `another spark-style run (pid ${facts.heldByPid}) is working on it; run again after it ends to collect anything left`, output: null };
   }

@@ -44,7 +44,7 @@ export async function gatherFacts(item: PlannedItem, context: FactsContext, mode
     prepared = source.kind === 'file' ? await images.acquire(source.path) : null;
   } catch (error) {
     if (!isSparkError(error)) throw error;
-    return { facts: { ...none, problem: { code: error.code, message: error.message } }, prepared: null, inputSha256: null, claimed: false };
+    return { facts: { ...none, problem: { code: error.code, message: error.message, hint: error.hint } }, prepared: null, inputSha256: null, claimed: false };
   }
   const inputSha256 = prepared ? prepared.sha256 : sha256(Buffer.from(item.input));
   const key = itemKey({ inputSha256, reqKey: item.style.reqKey, subReqKey: item.style.subReqKey, options: resultOptions(settings) });

@@ -104,6 +104,7 @@ function settle(decision: Decision): Outcome | null {
         output: null,
         error: { code: decision.code, message: decision.reason },
         errorKind: decision.taskId ? 'task-failed' : 'input',
+        hint: decision.hint,
       };
     case 'unknown':
       return {
