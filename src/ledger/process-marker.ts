@@ -11,7 +11,11 @@ export interface ProcessIdentity {
 }
 
 export function currentProcess(): ProcessIdentity {
-  return { pid: process.pid, marker: readStat(process.pid)?.startTime ?? '' };
+  return identityOf(process.pid);
+}
+
+export function identityOf(pid: number): ProcessIdentity {
+  return { pid, marker: readStat(pid)?.startTime ?? '' };
 }
 
 export function isSameProcess(a: ProcessIdentity, b: ProcessIdentity): boolean {
