@@ -70,7 +70,7 @@ function whenStderrSays(run: ResultPromise<{ reject: false }>, text: string): Pr
   });
 }
 
-const UNKNOWN_LINE = /✖ (\S+) \((\w+)\): outcome unknown: .*nothing was sent again.*--resend-unknown/g;
+const UNKNOWN_LINE = /✖ (\S+) \(([\w-]+)\): outcome unknown: .*nothing was sent again.*--resend-unknown/g;
 
 describe('never paying twice', () => {
   const moments = [
@@ -131,6 +131,41 @@ describe('never paying twice', () => {
       expect(settled.stderr).toContain('0 tasks created');
     });
   }
+
+  it('one kill after another, with answers that come 1.5 s after the task exists: still at most one task per item', async () => {
+    const { server, hooks, perPair, mostPerPair } = await countingEmulator({ faults: { delayAnswer: { after: 0, delayMs: 1500 } } });
+    const dir = tempDir();
+    const inputs = await photos(dir, 4);
+    const configDir = tempDir();
+    const out = join(dir, 'out');
+    const args = ['stylize', ...inputs, '--style', 'ink-wash,clay', '--out', out, '--concurrency', '3'];
+    // Each run is killed at another moment: a create received (its task then exists while the
+    // answer waits 1.5 s), a connection opened, a task read, a create received.
+    const killAt: (keyof typeof hooks)[] = ['onCreateReceived', 'onConnection', 'onTaskRead', 'onCreateReceived'];
+    for (const hook of killAt) {
+      const run = start(args, configDir, server.url);
+      let done = false;
+      hooks[hook] = () => {
+        if (done) return;
+        done = true;
+        run.kill('SIGKILL');
+      };
+      const result = await run;
+      delete hooks[hook];
+      if (result.signal !== 'SIGKILL') break; // the batch finished before the moment came
+      expect(mostPerPair()).toBeLessThanOrEqual(1);
+    }
+    server.setFaults({});
+    const resumed = await start(args, configDir, server.url);
+    expect([0, 4], resumed.stderr).toContain(resumed.exitCode);
+    expect(mostPerPair()).toBeLessThanOrEqual(1);
+    const unknown = [...resumed.stderr.matchAll(UNKNOWN_LINE)].map((match) => `${basename(match[1]!, '.jpg')}.${match[2]}.jpg`);
+    // Every pair is either saved or reported as unknown, never both, never neither.
+    expect([...readdirSync(out), ...unknown].sort()).toEqual(
+      inputs.flatMap((input) => ['ink-wash', 'clay'].map((style) => `${basename(input, '.jpg')}.${style}.jpg`)).sort(),
+    );
+    expect(perPair.size).toBeLessThanOrEqual(8);
+  });
 
   for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) {
     it(`one ${signal} (conf loaded, so when-exit re-sends it) stops gracefully: creates on the wire are recorded, summary, exit 130`, async () => {
