@@ -1,10 +1,10 @@
-import { chmodSync, closeSync, constants, fchmodSync, lstatSync, mkdirSync, openSync } from 'node:fs';
+import { closeSync, constants, fchmodSync, lstatSync, mkdirSync, openSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { UsageError } from '../core/errors.js';
 
 /**
- * The ledger holds every input path and task id of the user: it is created 0600 in a 0700
- * folder, and never opened through a symbolic link (which could point another user's run,
+ * The ledger holds every input path and task id of the user: it is created 0600 (in a folder
+ * created 0700; an existing folder keeps its mode, it may be the user's own), and never opened through a symbolic link (which could point another user's run,
  * or a stale copy, at a file we would then write to).
  */
 export function prepareLedgerFile(path: string): void {
@@ -30,10 +30,5 @@ export function prepareLedgerFile(path: string): void {
     fchmodSync(fd, 0o600);
   } finally {
     closeSync(fd);
-  }
-  try {
-    if ((lstatSync(folder).mode & 0o077) !== 0 && lstatSync(folder).isDirectory()) chmodSync(folder, 0o700);
-  } catch {
-    // A folder we do not own (e.g. a shared SPARK_STYLE_CONFIG_DIR) keeps its mode.
   }
 }

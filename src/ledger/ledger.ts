@@ -106,7 +106,7 @@ export class Ledger {
     prepareLedgerFile(path);
     let db: Database.Database;
     try {
-      db = new Database(path, { timeout: 10_000 });
+      db = new Database(path, { timeout: 30_000 });
       prepareDatabase(db, false);
     } catch (error) {
       throw new UsageError(`the task ledger ${path} cannot be read: ${(error as Error).message}`, {

@@ -50,7 +50,7 @@ CREATE TABLE IF NOT EXISTS meta (
 export function prepareDatabase(db: Database.Database, inMemory: boolean): void {
   if (!inMemory) db.pragma('journal_mode = WAL');
   db.pragma('synchronous = FULL');
-  db.pragma('busy_timeout = 10000');
+  db.pragma('busy_timeout = 30000');
   db.pragma('foreign_keys = ON');
   const version = Number((db.prepare('PRAGMA user_version').raw(true).get() as unknown[])[0]);
   if (version >= SCHEMA_VERSION) return;
