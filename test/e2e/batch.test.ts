@@ -88,7 +88,14 @@ describe('batches', () => {
     const env = { ...against(server.url), SPARK_STYLE_CONFIG_DIR: configDir, NO_COLOR: '1', PATH: process.env.PATH };
     const run = execa(process.execPath, [CLI, 'stylize', ...inputs, '--style', 'doll', '--concurrency', '3'], { env, extendEnv: false, reject: false, timeout: 20_000 });
     await new Promise<void>((resolve) => received.push((count) => count >= 3 && resolve()));
+    const stopping = new Promise<void>((resolve) => {
+      let seen = '';
+      run.stderr!.on('data', (chunk: Buffer) => (seen += chunk.toString()).includes('stopping:') && resolve());
+    });
     run.kill('SIGINT');
+    // The second Ctrl-C of a person comes after the first was seen; two sent back to back can
+    // reach the process as one pending signal.
+    await stopping;
     run.kill('SIGINT');
     const result = await run;
     expect(result.timedOut).toBe(false);
