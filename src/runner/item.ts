@@ -13,8 +13,6 @@ import type { PreparedImageCache } from './prepared-cache.js';
 import type { RunSettings } from './run-settings.js';
 import { waitAndSave } from './wait-and-save.js';
 
-export { resultOptions, type RunSettings } from './run-settings.js';
-
 export interface ItemContext {
   readonly client: Pick<SparkClient, 'createTask' | 'getTask' | 'downloadResult'>;
   readonly ledger: Ledger;
