@@ -91,6 +91,8 @@ const SANE_COST = "cost IS NOT NULL AND cost GLOB '[0-9]*' AND cost NOT GLOB '*[
 
 export class Ledger {
   private readonly me: ProcessIdentity = currentProcess();
+  /** Claims held by items of this process: two items of one run with the same key take turns. */
+  private readonly heldHere = new Map<string, { released: Promise<void>; release: () => void }>();
 
   private constructor(
     private readonly db: Database.Database,
@@ -189,12 +191,28 @@ export class Ledger {
    * IMMEDIATE makes the look and the write one step for every process sharing the file.
    */
   claim(key: string): ClaimResult {
-    return this.inWriteTransaction(() => {
+    if (this.heldHere.has(key)) return { ok: false, heldByPid: this.me.pid };
+    const result = this.inWriteTransaction((): ClaimResult => {
       const holder = this.holderOf(key);
       if (holder && !(holder.pid === this.me.pid && holder.marker === this.me.marker) && isAlive(holder)) return { ok: false, heldByPid: holder.pid };
       this.db.prepare('INSERT OR REPLACE INTO claims (key, pid, marker, claimed_at) VALUES (?, ?, ?, ?)').run(key, this.me.pid, this.me.marker, this.clock.now());
       return { ok: true };
     });
+    if (result.ok) {
+      let release = () => undefined as void;
+      const released = new Promise<void>((resolve) => (release = resolve));
+      this.heldHere.set(key, { released, release });
+    }
+    return result;
+  }
+
+  /**
+   * Resolves once no other item of this process holds the key (at once if none does). Two
+   * items of one run with the same content, style and options (copies of a photo under two
+   * names) then take turns: the second finds the first's task and collects it, free.
+   */
+  async whenFreeHere(key: string): Promise<void> {
+    for (let hold = this.heldHere.get(key); hold; hold = this.heldHere.get(key)) await hold.released;
   }
 
   /** The pid of another live run working on the item, or null (for plans, which claim nothing). */
@@ -205,6 +223,8 @@ export class Ledger {
   }
 
   release(key: string): void {
+    this.heldHere.get(key)?.release();
+    this.heldHere.delete(key);
     this.db.prepare('DELETE FROM claims WHERE key = ? AND pid = ? AND marker = ?').run(key, this.me.pid, this.me.marker);
   }
 

@@ -52,6 +52,8 @@ export async function gatherFacts(item: PlannedItem, context: FactsContext, mode
   let heldByPid: number | null;
   let claimed = false;
   if (mode === 'claim') {
+    // Another item of this run with the same key (a copy of the photo) goes first; this one then collects its task.
+    await ledger.whenFreeHere(key);
     const claim = ledger.claim(key);
     claimed = claim.ok;
     heldByPid = claim.ok ? null : claim.heldByPid;

@@ -124,4 +124,35 @@ describe('runItems (in-process)', () => {
     ]);
     expect(server.stats().tasks_created).toBe(3);
   });
+
+  it('two items of one run with the same content take turns: one task, both saved', async () => {
+    const { clock, server, ledger } = await setup(0);
+    const dir = tempDir();
+    const bytes = await makeImage(900, 700);
+    mkdirSync(join(dir, 'a'));
+    mkdirSync(join(dir, 'b'));
+    writeFileSync(join(dir, 'a', 'same.jpg'), bytes);
+    writeFileSync(join(dir, 'b', 'copy.jpg'), bytes);
+    const items = planItems(
+      [join(dir, 'a', 'same.jpg'), join(dir, 'b', 'copy.jpg')].map((path) => ({ kind: 'file' as const, path, relativeDir: '' })),
+      [resolveStyle('clay')],
+      undefined,
+    );
+    const context: ItemContext = {
+      client: new SparkClient({ baseUrl: server.url, apiKey: 'k', clock }),
+      ledger,
+      clock,
+      interrupt: new AbortController().signal,
+      settings: SETTINGS,
+      emit: () => undefined,
+      images: new PreparedImageCache(items, null),
+    };
+    const results = await runItems(items, context, { limit: pLimit(2), failFast: false });
+    expect(results.map((result) => [result.status, result.created])).toEqual([
+      ['saved', true],
+      ['saved', false],
+    ]);
+    expect(existsSync(join(dir, 'b', 'copy.clay.jpg'))).toBe(true);
+    expect(server.stats().tasks_created).toBe(1);
+  });
 });

@@ -118,10 +118,16 @@ describe('Ledger', () => {
     await other.catch(() => undefined);
     expect(ledger.claimHolder('k')).toBeNull();
     expect(ledger.claim('k')).toEqual({ ok: true });
-    // Our own claim is ours to take again, and gone once released.
-    expect(ledger.claim('k')).toEqual({ ok: true });
+    // Within one process, a second item with the same key waits for the first one's release.
+    expect(ledger.claim('k')).toEqual({ ok: false, heldByPid: process.pid });
+    let free = false;
+    const turn = ledger.whenFreeHere('k').then(() => (free = true));
+    await Promise.resolve();
+    expect(free).toBe(false);
     ledger.release('k');
+    await turn;
     expect(ledger.claimHolder('k')).toBeNull();
+    expect(ledger.claim('k')).toEqual({ ok: true });
     ledger.close();
   });
 
