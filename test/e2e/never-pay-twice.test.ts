@@ -311,6 +311,26 @@ describe('never paying twice', () => {
     expect([...real.stderr.matchAll(UNKNOWN_LINE)].map((match) => match[1])).toEqual([inputs[3]]);
   });
 
+  it('copies of one photo in a batch: the plan and the run both pay once and save both', async () => {
+    const server = await emulator();
+    const dir = tempDir();
+    const [photo] = await photos(dir, 1);
+    mkdirSync(join(dir, 'copy'));
+    copyFileSync(photo!, join(dir, 'copy', 'again.jpg'));
+    const configDir = tempDir();
+    const args = ['stylize', photo!, join(dir, 'copy', 'again.jpg'), '--style', 'clay', '--concurrency', '2'];
+    const dry = await start([...args, '--dry-run', '--json'], configDir, server.url);
+    expect(jsonLines(dry.stdout).map((line) => line.action ?? line.summary)).toEqual([
+      'create',
+      'collect',
+      { dry_run: true, tasks_to_create: 1, to_collect: 1, to_skip: 0, refused: 0, unknown: 0 },
+    ]);
+    const real = await start([...args, '--max-tasks', '1'], configDir, server.url);
+    expect(real.exitCode).toBe(0);
+    expect(real.stdout.split('\n').sort()).toEqual([join(dir, 'copy', 'again.clay.jpg'), join(dir, 'photo-1.clay.jpg')]);
+    expect(server.stats().tasks_created).toBe(1);
+  });
+
   it('imports an old journal.jsonl once: its open task is collected, not paid again, and the file is kept as a backup', async () => {
     const server = await emulator();
     const dir = tempDir();

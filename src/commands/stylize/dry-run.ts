@@ -1,8 +1,7 @@
 import type { Ledger } from '../../ledger/ledger.js';
 import type { DecisionAction } from '../../runner/decide.js';
 import type { PlannedItem } from '../../runner/plan.js';
-import { previewItem } from '../../runner/plan-decisions.js';
-import type { PreparedImageCache } from '../../runner/prepared-cache.js';
+import { previewItems } from '../../runner/plan-decisions.js';
 import type { RunSettings } from '../../runner/run-settings.js';
 import type { IO } from '../../terminal/io.js';
 
@@ -15,13 +14,15 @@ export interface DryRunReport {
   readonly body: unknown;
 }
 
-/** What a run would do with one item, without sending anything: the run's own decision. */
-export async function dryRunItem(item: PlannedItem, settings: RunSettings, ledger: Ledger, images: PreparedImageCache, now: number): Promise<DryRunReport> {
-  const { decision, body, changes } = await previewItem(item, { ledger, images, settings, now, withBody: true });
-  const fixNote = changes.length ? `--fix: ${changes.join(', ')}` : null;
-  const reason = decision.action === 'create' ? [decision.reason, fixNote].filter(Boolean).join('; ') || null : decision.reason;
-  const output = decision.action === 'skip' && decision.output ? decision.output : item.outputBase ? `${item.outputBase}.*` : null;
-  return { input: item.input, style: item.style.alias, action: decision.action, output, reason, body };
+/** What a run would do with each item, without sending anything: the run's own decisions. */
+export async function dryRunReports(items: readonly PlannedItem[], settings: RunSettings, ledger: Ledger, now: number): Promise<DryRunReport[]> {
+  const previews = await previewItems(items, { ledger, settings, now, withBody: true });
+  return previews.map(({ item, decision, body, changes }) => {
+    const fixNote = changes.length ? `--fix: ${changes.join(', ')}` : null;
+    const reason = decision.action === 'create' ? [decision.reason, fixNote].filter(Boolean).join('; ') || null : decision.reason;
+    const output = decision.action === 'skip' && decision.output ? decision.output : item.outputBase ? `${item.outputBase}.*` : null;
+    return { input: item.input, style: item.style.alias, action: decision.action, output, reason, body };
+  });
 }
 
 export function printDryRun(reports: readonly DryRunReport[], endpoint: string, io: IO, json: boolean): void {

@@ -1,7 +1,6 @@
 import { constants } from 'node:fs';
 import { access, mkdir } from 'node:fs/promises';
 import { dirname } from 'node:path';
-import pLimit from 'p-limit';
 import type { CommandContext } from '../../cli/context.js';
 import { ExitCode } from '../../cli/exit-codes.js';
 import { systemClock, type Clock } from '../../core/clock.js';
@@ -10,14 +9,13 @@ import { openSettings, resolveApiKey } from '../../config/settings.js';
 import type { Ledger } from '../../ledger/ledger.js';
 import { expandInputs } from '../../runner/inputs.js';
 import { planItems, type PlannedItem } from '../../runner/plan.js';
-import { previewItem } from '../../runner/plan-decisions.js';
-import { PreparedImageCache } from '../../runner/prepared-cache.js';
+import { previewItems } from '../../runner/plan-decisions.js';
 import type { RunSettings } from '../../runner/run-settings.js';
 import { readAllStdin } from '../../terminal/stdin.js';
 import { openLedger, runBatchSession } from '../shared/batch-session.js';
 import { resolveBaseUrl } from '../shared/connection.js';
 import type { StylizeOptions } from './define.js';
-import { dryRunItem, printDryRun } from './dry-run.js';
+import { dryRunReports, printDryRun } from './dry-run.js';
 import { resolveConcurrency, resolveRunSettings, resolveStyles } from './settings.js';
 
 export async function runStylize(inputs: string[], options: StylizeOptions, context: CommandContext, clock: Clock = systemClock): Promise<number> {
@@ -40,10 +38,7 @@ export async function runStylize(inputs: string[], options: StylizeOptions, cont
     try {
       if (options.dryRun) {
         const endpoint = `${options.offline ? 'http://127.0.0.1:<emulator port>' : resolveBaseUrl(options, io.env, config, io.info)}/model/v1/generation`;
-        const images = new PreparedImageCache(items, settings.fix);
-        const limit = pLimit(2);
-        const reports = await Promise.all(items.map((item) => limit(() => dryRunItem(item, settings, ledger, images, clock.now()))));
-        printDryRun(reports, endpoint, io, options.json === true);
+        printDryRun(await dryRunReports(items, settings, ledger, clock.now()), endpoint, io, options.json === true);
         return ExitCode.OK;
       }
       await enforceMaxTasks(items, options.maxTasks!, settings, ledger, clock);
@@ -88,9 +83,7 @@ async function ensureWritableFolders(items: readonly PlannedItem[]): Promise<voi
 
 /** --max-tasks counts the items the run would create a task for: the same decisions as the run and --dry-run. */
 async function enforceMaxTasks(items: readonly PlannedItem[], maxTasks: number, settings: RunSettings, ledger: Ledger, clock: Clock): Promise<void> {
-  const images = new PreparedImageCache(items, settings.fix);
-  const limit = pLimit(2);
-  const previews = await Promise.all(items.map((item) => limit(() => previewItem(item, { ledger, images, settings, now: clock.now(), withBody: false }))));
+  const previews = await previewItems(items, { ledger, settings, now: clock.now(), withBody: false });
   const needed = previews.filter((preview) => preview.decision.action === 'create').length;
   if (needed > maxTasks) {
     throw new UsageError(`this run would create ${needed} task${needed === 1 ? '' : 's'}, more than --max-tasks ${maxTasks}; nothing was sent`, {
