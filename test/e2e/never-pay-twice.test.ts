@@ -331,6 +331,18 @@ describe('never paying twice', () => {
     expect(server.stats().tasks_created).toBe(1);
   });
 
+  it('status --save refuses to save a result that is not an image', async () => {
+    const server = await emulator({ faults: { htmlResult: { count: 1 } } });
+    const dir = tempDir();
+    const [photo] = await photos(dir, 1);
+    const taskId = await createdTask(server.url, photo!, resolveStyle('clay'));
+    const save = join(dir, 'saved');
+    const result = await start(['status', taskId, '--wait', '--save', save], tempDir(), server.url);
+    expect(result.exitCode).toBe(1);
+    expect(result.stderr).toContain(`✖ ${taskId}: the result host answered text/html, not an image`);
+    expect(existsSync(save) ? readdirSync(save).filter((name) => !name.startsWith('.')) : []).toEqual([]);
+  });
+
   it('imports an old journal.jsonl once: its open task is collected, not paid again, and the file is kept as a backup', async () => {
     const server = await emulator();
     const dir = tempDir();

@@ -12,7 +12,8 @@ import { openSettings } from '../../config/settings.js';
 import { Ledger } from '../../ledger/ledger.js';
 import { sanitizeStem } from '../../runner/output-names.js';
 import { pollTask } from '../../runner/poll.js';
-import { extensionOf, writeAtomically } from '../../runner/save.js';
+import { writeAtomically } from '../../runner/save.js';
+import { verifyImage } from '../../runner/verify-result.js';
 import { palette } from '../../terminal/colors.js';
 import { openConnection, type Connection } from '../shared/connection.js';
 import type { StatusOptions } from './define.js';
@@ -102,7 +103,8 @@ async function statusOf(
     const stem = known?.outputBase ? basename(known.outputBase) : sanitizeStem(taskId);
     for (const [index, result] of task.results.entries()) {
       const bytes = await connection.client.downloadResult(result, { signal });
-      const name = `${stem}${index === 0 ? '' : `-${index + 1}`}.${extensionOf(bytes)}`;
+      // Saved only when the bytes decode as an image: never a .bin of somebody's error page.
+      const name = `${stem}${index === 0 ? '' : `-${index + 1}`}.${await verifyImage(bytes)}`;
       saved.push(await writeAtomically(join(options.save, name), bytes, options.overwrite === true));
     }
     if (known && saved.length) journal.recordSaved(taskId, saved[0]!, task.cost);
