@@ -4,7 +4,7 @@ import { UsageError } from '../core/errors.js';
 import { COLLECTABLE_FOR_MS } from './item-key.js';
 import { importJournalOnce } from './migrate-journal.js';
 import { prepareLedgerFile } from './ledger-file.js';
-import { currentProcess, isAlive, type ProcessIdentity } from './process-marker.js';
+import { currentProcess, isAlive, isSameProcess, type ProcessIdentity } from './process-marker.js';
 import { prepareDatabase } from './schema.js';
 
 /**
@@ -194,7 +194,7 @@ export class Ledger {
     if (this.heldHere.has(key)) return { ok: false, heldByPid: this.me.pid };
     const result = this.inWriteTransaction((): ClaimResult => {
       const holder = this.holderOf(key);
-      if (holder && !(holder.pid === this.me.pid && holder.marker === this.me.marker) && isAlive(holder)) return { ok: false, heldByPid: holder.pid };
+      if (holder && !isSameProcess(holder, this.me) && isAlive(holder)) return { ok: false, heldByPid: holder.pid };
       this.db.prepare('INSERT OR REPLACE INTO claims (key, pid, marker, claimed_at) VALUES (?, ?, ?, ?)').run(key, this.me.pid, this.me.marker, this.clock.now());
       return { ok: true };
     });
@@ -218,7 +218,7 @@ export class Ledger {
   /** The pid of another live run working on the item, or null (for plans, which claim nothing). */
   claimHolder(key: string): number | null {
     const holder = this.holderOf(key);
-    if (!holder || (holder.pid === this.me.pid && holder.marker === this.me.marker) || !isAlive(holder)) return null;
+    if (!holder || isSameProcess(holder, this.me) || !isAlive(holder)) return null;
     return holder.pid;
   }
 
