@@ -24,7 +24,9 @@ const SETTINGS: RunSettings = { overwrite: false, returnUrl: true, logo: null, t
  */
 async function setup(n: number, faults = {}) {
   const clock = fakeClock(Date.UTC(2030, 5, 1));
-  const server = await emulator({ latencyMs: 10_000, now: clock.now, faults });
+  // plain: results are ready as soon as the task exists, so fake time racing ahead of a real
+  // render cannot make a poller give up.
+  const server = await emulator({ latencyMs: 10_000, now: clock.now, faults, plain: true });
   const dir = tempDir();
   const paths: string[] = [];
   for (let i = 0; i < n; i++) {
@@ -148,11 +150,11 @@ describe('runItems (in-process)', () => {
       images: new PreparedImageCache(items, null),
     };
     const results = await runItems(items, context, { limit: pLimit(2), failFast: false });
-    expect(results.map((result) => [result.status, result.created])).toEqual([
-      ['saved', true],
-      ['saved', false],
-    ]);
-    expect(existsSync(join(dir, 'b', 'copy.clay.jpg'))).toBe(true);
+    // Whichever claims the key first creates; the other collects.
+    expect(results.map((result) => result.status), JSON.stringify(results.map((result) => result.error))).toEqual(['saved', 'saved']);
+    expect(results.filter((result) => result.created)).toHaveLength(1);
+    expect(results[0]!.task_id).toBe(results[1]!.task_id);
+    expect(existsSync(join(dir, 'a', 'same.clay.jpg')) && existsSync(join(dir, 'b', 'copy.clay.jpg'))).toBe(true);
     expect(server.stats().tasks_created).toBe(1);
   });
 });
