@@ -228,7 +228,11 @@ export class Ledger {
     this.db.prepare('DELETE FROM claims WHERE key = ? AND pid = ? AND marker = ?').run(key, this.me.pid, this.me.marker);
   }
 
-  /** Newest first. An open task past the 24 hours its results live is shown as expired. */
+  /**
+   * Newest first. An open task past the 24 hours its results live is shown as expired.
+   * Rows come from an index on the intent time; give a `limit` (or `sinceMs`) unless every
+   * matching row of months of history is really wanted in memory.
+   */
   history(filter: HistoryFilter = {}): HistoryRow[] {
     const status = `CASE WHEN status = 'open' AND intent_at < ? THEN 'expired' ELSE status END`;
     const where: string[] = [];
