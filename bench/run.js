@@ -5,10 +5,12 @@
 //   (a) batch wall time / ideal (N x L / C), with the emulator's tasks taking L = 10 s each;
 //   (b) peak RSS of the CLI for batches of 100 and 1000 images at concurrency 8;
 //   (c) startup of `--help` and `styles --json` / startup of `node -e ''`;
-//   (d) CPU time to check and base64-encode a 5 MB, 4096-pixel JPEG.
+//   (d) CPU time to check and base64-encode a 5 MB, 4096-pixel JPEG;
+//   (e) `stylize one.jpg --dry-run` with 300,000 finished tasks in the ledger / with an empty one,
+//       in wall time and in peak RSS (the cost of a command must not grow with history).
 // Writes bench/results.json. Loopback only: the emulator runs on 127.0.0.1.
 import { spawn, spawnSync } from 'node:child_process';
-import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { cpus, setPriority, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -18,11 +20,11 @@ const root = fileURLToPath(new URL('..', import.meta.url));
 const cli = join(root, 'bin', 'spark-style.js');
 const quick = process.argv.includes('--quick');
 // --only=a,b (development): run just some parts; results.json is written only by a complete run.
-const only = new Set((process.argv.find((arg) => arg.startsWith('--only='))?.slice(7) ?? 'a,b,c,d').split(','));
+const only = new Set((process.argv.find((arg) => arg.startsWith('--only='))?.slice(7) ?? 'a,b,c,d,e').split(','));
 const plan = quick
-  ? { batch: { n: 32, c: 16, latencyMs: 10_000 }, memory: { sizes: [100, 1000], c: 8 }, startupRuns: 20, cpuRuns: 3 }
-  : { batch: { n: 100, c: 8, latencyMs: 10_000 }, memory: { sizes: [100, 1000], c: 8 }, startupRuns: 60, cpuRuns: 10 };
-const TARGETS = { batch_ratio: 1.15, rss_mb: 250, startup_ratio: 1.3 };
+  ? { batch: { n: 32, c: 16, latencyMs: 10_000 }, memory: { sizes: [100, 1000], c: 8 }, startupRuns: 20, cpuRuns: 3, ledger: { tasks: 300_000, rounds: 5 } }
+  : { batch: { n: 100, c: 8, latencyMs: 10_000 }, memory: { sizes: [100, 1000], c: 8 }, startupRuns: 60, cpuRuns: 10, ledger: { tasks: 300_000, rounds: 11 } };
+const TARGETS = { batch_ratio: 1.15, rss_mb: 250, startup_ratio: 1.3, ledger_ratio: 1.2 };
 const work = join(root, 'bench', 'tmp');
 
 const median = (values) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
@@ -151,6 +153,70 @@ async function cpuPerImage() {
   return { ms: median(samples), bytes: bytes.length };
 }
 
+/**
+ * (e): a config folder whose ledger holds `tasks` finished tasks, made the way an upgrade
+ * makes it: an old journal.jsonl of that size, imported by the first command that opens the
+ * ledger. Then `stylize one.jpg --dry-run` is timed against the same with an empty ledger,
+ * interleaved round by round; the ratios are medians of per-round ratios. Peak RSS is the
+ * child's own getrusage maximum, reported by a preloaded module at exit, so no sample is missed.
+ */
+async function ledgerRatio() {
+  const { tasks, rounds } = plan.ledger;
+  const folders = { empty: join(work, 'ledger-empty'), big: join(work, 'ledger-big') };
+  for (const folder of Object.values(folders)) mkdirSync(folder, { recursive: true });
+  writeFileSync(join(folders.empty, 'journal.jsonl'), '');
+  log(`(e) writing a journal of ${tasks} finished tasks...`);
+  const lines = [];
+  const day = Date.now() - 90 * 24 * 3600 * 1000;
+  const flush = (final = false) => {
+    if (lines.length >= 20_000 || (final && lines.length)) {
+      writeFileSync(join(folders.big, 'journal.jsonl'), lines.join(''), { flag: 'a' });
+      lines.length = 0;
+    }
+  };
+  for (let i = 0; i < tasks; i++) {
+    const at = new Date(day + i * 20_000).toISOString();
+    const key = i.toString(16).padStart(32, '0');
+    lines.push(
+      `${JSON.stringify({ event: 'created', at, task_id: `bench${i}`, key, input: `/photos/shoot-${i % 5000}/IMG_${i}.jpg`, input_sha256: key + key, style: 'ghibli', req_key: 'img2img_ghibli_style_usage', sub_req_key: null, options: { return_url: true, logo_info: null, fix: null }, output_base: `/art/IMG_${i}.ghibli` })}\n`,
+      `${JSON.stringify({ event: 'finished', at, task_id: `bench${i}`, key, outcome: 'saved', output: `/art/IMG_${i}.ghibli.jpg` })}\n`,
+    );
+    flush();
+  }
+  flush(true);
+  const preload = join(work, 'report-max-rss.cjs');
+  writeFileSync(preload, "process.on('exit', () => require('node:fs').writeFileSync(process.env.BENCH_RSS_FILE, String(process.resourceUsage().maxRSS)));\n");
+  const photo = join(root, 'fixtures', 'photos', 'bridge_1302x953.jpg');
+  const dryRun = (folder) => {
+    const rssFile = join(folder, 'max-rss');
+    const started = performance.now();
+    const result = spawnSync(process.execPath, ['--require', preload, cli, 'stylize', photo, '--style', 'ghibli', '--out', join(folder, 'out'), '--dry-run', '--json'], {
+      env: { ...process.env, SPARK_STYLE_CONFIG_DIR: folder, SPARK_STYLE_BASE_URL: 'http://127.0.0.1:9', BENCH_RSS_FILE: rssFile, NO_COLOR: '1' },
+      encoding: 'utf8',
+    });
+    const wallMs = performance.now() - started;
+    if (result.status !== 0) throw new Error(`(e) the dry run exited with ${result.status}\n${result.stderr}`);
+    return { wallMs, rssMb: Number(readFileSync(rssFile, 'utf8')) / 1024 };
+  };
+  log('(e) first open of each ledger (imports the journal)...');
+  const importStarted = performance.now();
+  dryRun(folders.big);
+  const importMs = performance.now() - importStarted;
+  dryRun(folders.empty);
+  const samples = [];
+  for (let round = 0; round < rounds; round++) samples.push({ empty: dryRun(folders.empty), big: dryRun(folders.big) });
+  const ledgerMb = statSync(join(folders.big, 'ledger.db')).size / 1024 / 1024;
+  return {
+    tasks,
+    import_s: Number((importMs / 1000).toFixed(2)),
+    ledger_mb: Number(ledgerMb.toFixed(1)),
+    wall_ms: { empty: Number(median(samples.map((s) => s.empty.wallMs)).toFixed(1)), big: Number(median(samples.map((s) => s.big.wallMs)).toFixed(1)) },
+    rss_mb: { empty: Number(median(samples.map((s) => s.empty.rssMb)).toFixed(1)), big: Number(median(samples.map((s) => s.big.rssMb)).toFixed(1)) },
+    wall_ratio: Number(median(samples.map((s) => s.big.wallMs / s.empty.wallMs)).toFixed(3)),
+    rss_ratio: Number(median(samples.map((s) => s.big.rssMb / s.empty.rssMb)).toFixed(3)),
+  };
+}
+
 mkdirSync(work, { recursive: true });
 log(`spark-style benchmark (${quick ? 'quick' : 'full'}) on ${cpus()[0]?.model ?? 'unknown CPU'}, ${cpus().length} cores, Node ${process.version}`);
 
@@ -158,7 +224,7 @@ const results = {
   date: new Date().toISOString(),
   mode: quick ? 'quick' : 'full',
   machine: { cpu: cpus()[0]?.model ?? 'unknown', cores: cpus().length, memory_gb: Math.round(totalmem() / 2 ** 30), node: process.version, platform: process.platform },
-  targets: { batch_ratio: TARGETS.batch_ratio, rss_mb: TARGETS.rss_mb, startup_ratio: TARGETS.startup_ratio },
+  targets: { batch_ratio: TARGETS.batch_ratio, rss_mb: TARGETS.rss_mb, startup_ratio: TARGETS.startup_ratio, ledger_ratio: TARGETS.ledger_ratio },
 };
 const checks = [];
 
@@ -177,6 +243,14 @@ if (only.has('d')) {
   results.per_image_ms = Number(cpu.ms.toFixed(1));
   results.per_image_bytes = cpu.bytes;
   checks.push(['CPU per 5 MB image (ms)', results.per_image_ms, 'report', true]);
+}
+if (only.has('e')) {
+  const ledger = await ledgerRatio();
+  results.ledger = ledger;
+  results.ledger_wall_ratio = ledger.wall_ratio;
+  results.ledger_rss_ratio = ledger.rss_ratio;
+  checks.push([`dry run, ${ledger.tasks / 1000}k-task ledger, wall`, ledger.wall_ratio, `<= ${TARGETS.ledger_ratio}`, ledger.wall_ratio <= TARGETS.ledger_ratio]);
+  checks.push([`dry run, ${ledger.tasks / 1000}k-task ledger, RSS`, ledger.rss_ratio, `<= ${TARGETS.ledger_ratio}`, ledger.rss_ratio <= TARGETS.ledger_ratio]);
 }
 /** (a): the batch against tasks of 10 s. */
 async function measureBatch() {
@@ -214,11 +288,12 @@ else {
 rmSync(work, { recursive: true, force: true });
 
 results.pass = checks.every(([, , , ok]) => ok);
-if (only.size === 4) writeFileSync(join(root, 'bench', 'results.json'), `${JSON.stringify(results, null, 2)}\n`);
+if (only.size === 5) writeFileSync(join(root, 'bench', 'results.json'), `${JSON.stringify(results, null, 2)}\n`);
 
 console.log(`\n${'measure'.padEnd(32)}${'value'.padStart(10)}  target`);
 for (const [name, value, target, ok] of checks) console.log(`${name.padEnd(32)}${String(value).padStart(10)}  ${target}${ok ? '' : '  MISSED'}`);
 if (results.batch) console.log(`\nbatch: ${results.batch.wall_s} s for ${results.batch.images} images (ideal ${results.batch.ideal_s} s)`);
 if (results.startup_ms) console.log(`startup: node ${results.startup_ms.node} ms, --help ${results.startup_ms.help} ms, styles --json ${results.startup_ms.styles} ms`);
-if (only.size === 4) console.log('written to bench/results.json');
+if (results.ledger) console.log(`ledger: ${results.ledger.tasks} tasks (${results.ledger.ledger_mb} MB, imported in ${results.ledger.import_s} s); dry run ${results.ledger.wall_ms.big} ms / ${results.ledger.rss_mb.big} MB vs empty ${results.ledger.wall_ms.empty} ms / ${results.ledger.rss_mb.empty} MB`);
+if (only.size === 5) console.log('written to bench/results.json');
 process.exitCode = results.pass ? 0 : 1;

@@ -50,7 +50,7 @@ export const MAX_RESULTS_PER_TASK = 4;
 /** A status word is a short identifier; anything else is reported as this (and counts as running). */
 const UNRECOGNISED_STATUS = 'unrecognised';
 
-/** Server messages are shown to people and journaled: one line, and cut. */
+/** Server messages are shown to people and recorded in the ledger: one line, and cut. */
 export const MAX_SERVER_MESSAGE_CHARS = 500;
 
 /** Our own four states. Unknown server states count as running (PROTOCOL.md). */
@@ -142,7 +142,7 @@ export function costOf(usage: unknown): string | null {
   return /^\d{1,6}(\.\d{1,12})?$/.test(text) ? text : null;
 }
 
-/** One line, cut: a server message is shown to people and kept in the journal. */
+/** One line, cut: a server message is shown to people and kept in the ledger. */
 export function serverText(text: string): string {
   const line = text.replace(/[\r\n\t\f\v\u2028\u2029]+/g, ' ');
   return line.length <= MAX_SERVER_MESSAGE_CHARS ? line : `${line.slice(0, MAX_SERVER_MESSAGE_CHARS)}… (${line.length - MAX_SERVER_MESSAGE_CHARS} more characters)`;

@@ -2,7 +2,7 @@ import { homedir } from 'node:os';
 import { join } from 'node:path';
 
 /**
- * Where the tool keeps its config and its state (the task journal), side by side so that
+ * Where the tool keeps its config and its state (the task ledger), side by side so that
  * SPARK_STYLE_CONFIG_DIR moves both: tests and users who need a separate profile set it.
  */
 export function configDir(env: NodeJS.ProcessEnv): string {
@@ -15,11 +15,7 @@ export function configFilePath(env: NodeJS.ProcessEnv): string {
   return join(configDir(env), 'config.json');
 }
 
-export function journalPath(env: NodeJS.ProcessEnv): string {
-  return join(configDir(env), 'journal.jsonl');
-}
-
-/** The task ledger (SQLite), beside the config. */
+/** The task ledger (SQLite), which replaced journal.jsonl in the same folder. */
 export function ledgerPath(env: NodeJS.ProcessEnv): string {
   return join(configDir(env), 'ledger.db');
 }

@@ -18,6 +18,10 @@ export interface Faults {
   slowCreate?: { after: number; delayMs: number };
   /** Tasks stay in_progress forever. */
   neverFinish?: boolean;
+  /** Creates number after+1 onwards make their task at once but answer only after delayMs (a slow gateway or uplink). */
+  delayAnswer?: { after: number; delayMs: number };
+  /** The next count result downloads answer 200 with an HTML page (a proxy's or captive portal's error page). */
+  htmlResult?: { count: number };
 
   // A hostile gateway or result host (issue 12): what a client must survive without
   // unbounded memory or time, and without losing a paid result.

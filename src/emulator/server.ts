@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import pLimit from 'p-limit';
@@ -30,9 +31,15 @@ export interface EmulatorOptions {
   resultTtlMs?: number;
   now?: () => number;
   /** Called after each task is created, with the running count: lets a test act at an exact point. */
-  onTaskCreated?: (count: number) => void;
+  onTaskCreated?: (count: number, task: { id: string; alias: string; imageSha256: string }) => void;
   /** Called when a create request arrives, before any answer, with the running count. */
   onCreateReceived?: (count: number) => void;
+  /** Called when a client opens a connection to the API, before it sends anything. */
+  onConnection?: (count: number) => void;
+  /** Awaited after a task is created and before its create is answered: a test holds the answer here. */
+  beforeCreateAnswer?: (count: number) => Promise<void> | void;
+  /** Called on every task read, with the running count (a client reads only tasks whose id it has). */
+  onTaskRead?: (count: number) => void;
 }
 
 export interface EmulatorStats {
@@ -72,11 +79,13 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
   let faults: Faults = {};
   let readErrorsLeft = 0;
   let dropsLeft = 0;
+  let htmlResultsLeft = 0;
   /** New faults start their counted injections over. */
   const applyFaults = (next: Faults) => {
     faults = next;
     readErrorsLeft = next.readError?.count ?? 0;
     dropsLeft = next.dropCreate?.count ?? 0;
+    htmlResultsLeft = next.htmlResult?.count ?? 0;
   };
   applyFaults(options.faults ?? {});
   const stats: EmulatorStats = {
@@ -149,12 +158,16 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
       variant: wire === 'mixed' ? ROTATION[stats.tasks_created % ROTATION.length]! : wire,
     };
     tasks.set(task.id, task);
-    options.onTaskCreated?.(stats.tasks_created);
+    const imageSha256 = createHash('sha256').update('base64' in valid.image ? valid.image.base64 : valid.image.url).digest('hex');
+    options.onTaskCreated?.(stats.tasks_created, { id: task.id, alias: task.alias, imageSha256 });
     const rendering = render(() => produceResult(task, valid.image, options.plain === true));
     pendingRenders.add(rendering);
     void rendering.finally(() => pendingRenders.delete(rendering));
     // Latency 0 is a synchronous service: the create answer already carries the result.
     if (latencyMs === 0) await rendering;
+    const delayAnswer = faults.delayAnswer;
+    if (delayAnswer && createNumber > delayAnswer.after) await new Promise((resolve) => setTimeout(resolve, delayAnswer.delayMs));
+    await options.beforeCreateAnswer?.(createNumber);
     if (dropsLeft > 0) {
       dropsLeft--;
       request.socket.destroy();
@@ -208,6 +221,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
 
   const readTask = (taskId: string, response: ServerResponse) => {
     stats.task_reads++;
+    options.onTaskRead?.(stats.task_reads);
     if (readErrorsLeft > 0 && faults.readError) {
       readErrorsLeft--;
       stats.injected_errors++;
@@ -249,12 +263,21 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
     const task = match ? tasks.get(match[1]!) : undefined;
     if (!task || !task.result || now() - task.createdAt > ttl) return sendJson(response, 404, { message: 'Not found' });
     stats.result_downloads++;
+    if (htmlResultsLeft > 0) {
+      htmlResultsLeft--;
+      stats.injected_errors++;
+      const page = '<!DOCTYPE html><html><head><title>Network login</title></head><body>Sign in to continue</body></html>';
+      response.writeHead(200, { 'content-type': 'text/html', 'content-length': Buffer.byteLength(page) });
+      return response.end(page);
+    }
     if (faults.resultBomb) return sendGzipBomb(response, 200, 'image/jpeg');
     if (faults.trickleResults) return sendTrickle(response, task.result, 'image/jpeg', faults.trickleResults.intervalMs);
     response.writeHead(200, { 'content-type': 'image/jpeg', 'content-length': task.result.length });
     response.end(task.result);
   });
 
+  let connections = 0;
+  api.on('connection', () => options.onConnection?.(++connections));
   const apiPort = await listen(api, host, options.port ?? 8787);
   const cdnPort = await listen(cdn, host, 0);
   const hostInUrl = host.includes(':') ? `[${host}]` : host;

@@ -30,7 +30,7 @@ export function plannedOutput(root: string, name: ExpandedName): PlannedOutput {
   return output;
 }
 
-/** The planned name for people and the journal: no extension, "{task}" where the id goes. */
+/** The planned name for people and the ledger: no extension, "{task}" where the id goes. */
 export function describeOutput(output: PlannedOutput): string {
   return join(output.folder, `${output.before}${output.hasTask ? '{task}' : ''}${output.after}`);
 }
@@ -56,8 +56,8 @@ export function fallbackPath(folder: string, result: { extension: string; taskId
 
 /**
  * An output in one folder with a fixed name (no template): `check --fix` copies, and
- * `status --save`, which names a result as the journal planned it ("{task}" filled in) or,
- * for a task the journal does not know, by its id. Fitted to the byte limit like every name.
+ * `status --save`, which names a result as the ledger planned it ("{task}" filled in) or,
+ * for a task the ledger does not know, by its id. Fitted to the byte limit like every name.
  */
 export function outputInFolder(folder: string, name: string | null): PlannedOutput {
   if (name === null) return { root: folder, folder, before: '', after: '', hasTask: true };

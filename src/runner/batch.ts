@@ -6,23 +6,23 @@ import type { PlannedItem } from './plan.js';
 export interface BatchOptions {
   /** Stop creating new tasks after the first failure. */
   readonly failFast: boolean;
+  /** Items in flight at once; the rate gate may lower and raise `limit.concurrency` as it goes. */
+  readonly limit: ReturnType<typeof pLimit>;
 }
 
 /**
- * Runs every item with at most `limit.concurrency` in flight: checks, uploads, waits and
- * downloads of different items overlap, and only the items in flight hold image bytes, so
- * memory follows the concurrency, not the batch size. Results come back in input order.
+ * The batch runner every command goes through (stylize, and anything else that turns planned
+ * items into results): each item is decided, created or collected, waited for and saved, with
+ * at most `limit.concurrency` in flight. Checks, uploads, waits and downloads of different
+ * items overlap, and only the items in flight hold image bytes, so memory follows the
+ * concurrency, not the batch size. Results come back in input order; `context.emit` hears
+ * 'item-finished' for each.
  */
-export async function runBatch(
-  items: readonly PlannedItem[],
-  context: ItemContext,
-  limit: ReturnType<typeof pLimit>,
-  options: BatchOptions,
-): Promise<ItemResult[]> {
+export async function runItems(items: readonly PlannedItem[], context: ItemContext, options: BatchOptions): Promise<ItemResult[]> {
   let stopReason: string | null = null;
   return Promise.all(
     items.map((item) =>
-      limit(async () => {
+      options.limit(async () => {
         if (stopReason !== null && !context.interrupt.aborted) {
           const result = cancelled(item, stopReason);
           context.emit({ type: 'item-finished', item, result });

@@ -17,7 +17,7 @@ export interface PlannedItem {
   readonly style: Style;
   /** Where the result goes (naming/output-path.ts); null for an unusable input. */
   readonly output: PlannedOutput | null;
-  /** The same, as one string for people and the journal: no extension, "{task}" where the id goes. */
+  /** The same, as one string for people and the ledger: no extension, "{task}" where the id goes. */
   readonly outputBase: string | null;
 }
 

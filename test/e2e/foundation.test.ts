@@ -72,7 +72,7 @@ describe('styles', () => {
     expect((await runCli(['styles', '--quiet'])).stdout.split('\n')).toHaveLength(22);
   });
 
-  it('never loads sharp, got, conf, ora or chalk', async () => {
+  it('never loads sharp, got, conf, ora, chalk or libsql', async () => {
     const trace = join(tempDir(), 'loads.txt');
     writeFileSync(trace, '');
     const preload = fileURLToPath(new URL('../helpers/trace-loads.cjs', import.meta.url));
@@ -81,7 +81,7 @@ describe('styles', () => {
       const result = await execa(process.execPath, ['--require', preload, CLI, ...args], { env: { TRACE_LOADS_FILE: trace }, reject: false });
       return { result, loaded: readFileSync(trace, 'utf8').split('\n').filter(Boolean) };
     };
-    const heavy = /node_modules\/(sharp|got|conf|ora|chalk)\//;
+    const heavy = /node_modules\/(sharp|got|conf|ora|chalk|libsql)\//;
     for (const args of [['styles', '--json'], ['--help']]) {
       const { result, loaded } = await load(args);
       expect(result.exitCode).toBe(0);

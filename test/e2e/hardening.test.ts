@@ -11,6 +11,7 @@ import { CLI, jsonLines, PHOTOS, runCli } from '../helpers/cli.js';
 import { emulator } from '../helpers/emulator.js';
 import { makeImage, pngBombHeader } from '../helpers/images.js';
 import { tempDir } from '../helpers/tmp.js';
+import { ledgerBytes } from '../helpers/ledger.js';
 
 const KEY = 'sk-hardening-0123456789abcdef';
 const against = (url: string) => ({ SPARK_STYLE_BASE_URL: url, SPARK_STYLE_API_KEY: KEY });
@@ -201,7 +202,7 @@ describe('security', () => {
     expect(result.exitCode).toBe(0);
     expect(result.stderr).toMatch(new RegExp(`POST ${server.url}/model/v1/generation -> 200 \\(\\d+ ms\\)`));
     expect(result.stderr).toMatch(/GET .*\/model\/v1\/generation\/task\/\w+ -> 200/);
-    for (const text of [result.stdout, result.stderr, readFileSync(join(configDir, 'journal.jsonl'), 'utf8')]) expect(text).not.toContain(KEY);
+    for (const text of [result.stdout, result.stderr, ledgerBytes(configDir)]) expect(text).not.toContain(KEY);
     expect(server.stats().result_requests_with_authorization).toBe(0);
   });
 });

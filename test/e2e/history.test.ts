@@ -14,7 +14,7 @@ function ledgerWithTasks(): string {
     row({ at: hoursAgo(100), input: 'old/beach.jpg', style: 'ghibli', task_id: 'd0old', output: 'art/beach.ghibli.jpg', cost: '0.0300' }),
     row({ at: hoursAgo(30), input: 'photos/cat.jpg', style: 'clay', task_id: 'd1cat', status: 'failed', cost: '0.0300', error_code: '003008095' }),
     row({ at: hoursAgo(5), input: 'photos/dog.jpg', style: 'ghibli', task_id: 'd2dog', output: 'art/dog.ghibli.jpg', cost: '0.0300' }),
-    row({ at: hoursAgo(1), input: 'photos/owl.jpg', style: 'marvel', task_id: null, status: 'unknown', error_code: 'outcome-unknown' }),
+    row({ at: hoursAgo(1), input: 'photos/owl.jpg', style: 'marvel', task_id: null, status: 'unknown' }),
   ]);
   return configDir;
 }
@@ -26,7 +26,7 @@ describe('history', () => {
     const lines = jsonLines(result.stdout);
     expect(lines.map((line) => line.input)).toEqual(['photos/owl.jpg', 'photos/dog.jpg', 'photos/cat.jpg', 'old/beach.jpg']);
     for (const line of lines) expect(Object.keys(line)).toEqual(['at', 'input', 'style', 'task_id', 'status', 'output', 'cost', 'error_code']);
-    expect(lines[0]).toMatchObject({ task_id: null, status: 'unknown', output: null, cost: null, error_code: 'outcome-unknown' });
+    expect(lines[0]).toMatchObject({ task_id: null, status: 'unknown', output: null, cost: null, error_code: null });
     expect(result.stderr.trim()).toBe('total: $0.0900 over 4 rows (3 with a known cost)');
   });
 

@@ -6,6 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { jsonLines, PHOTOS, runCli } from '../helpers/cli.js';
 import { emulator } from '../helpers/emulator.js';
 import { tempDir } from '../helpers/tmp.js';
+import { ledgerBytes, ledgerRows } from '../helpers/ledger.js';
 
 const KEY = 'sk-e2e-0123456789abcdef';
 
@@ -41,18 +42,18 @@ describe('stylize against the emulator', () => {
     expect(readFileSync(photo).equals(readFileSync(join(PHOTOS, 'bridge_1302x953.jpg')))).toBe(true);
   });
 
-  it('prints only the saved path on stdout, and journals the task with mode 0600', async () => {
+  it('prints only the saved path on stdout, and records the task in the ledger with mode 0600', async () => {
     const server = await emulator();
     const { dir, photo } = workspace();
     const configDir = tempDir();
     const result = await runCli(['stylize', photo, '--style', 'ghibli'], { env: against(server.url), configDir });
     expect(result.exitCode).toBe(0);
     expect(result.stdout).toBe(join(dir, 'bridge.ghibli.jpg'));
-    const journal = join(configDir, 'journal.jsonl');
-    expect(statSync(journal).mode & 0o777).toBe(0o600);
-    const [created] = jsonLines(readFileSync(journal, 'utf8'));
-    expect(created).toMatchObject({ event: 'created', style: 'ghibli', req_key: 'img2img_ghibli_style_usage', options: { return_url: true, logo_info: null } });
-    expect(readFileSync(journal, 'utf8')).not.toContain(KEY);
+    expect(statSync(join(configDir, 'ledger.db')).mode & 0o777).toBe(0o600);
+    const [attempt] = ledgerRows(configDir);
+    expect(attempt).toMatchObject({ style: 'ghibli', req_key: 'img2img_ghibli_style_usage', status: 'saved', output: join(dir, 'bridge.ghibli.jpg'), cost: '0.0300' });
+    expect(JSON.parse(attempt!.options)).toMatchObject({ return_url: true, logo_info: null });
+    expect(ledgerBytes(configDir)).not.toContain(KEY);
   });
 
   it('shows a failed task with its seed code and exits 1', async () => {

@@ -40,3 +40,19 @@ describe('AdaptiveRateGate', () => {
     expect(limit.concurrency).toBe(8);
   });
 });
+
+describe('AdaptiveRateGate and long Retry-After', () => {
+  it('pauses at most the retry policy bound (60 s) and says when it cuts a longer wait short', async () => {
+    const clock = fakeClock(0);
+    const cuts: [number, number][] = [];
+    const gate = new AdaptiveRateGate({ concurrency: 4 }, clock, { maxConcurrency: 4, onRetryAfterCut: (asked, pause) => cuts.push([asked, pause]) });
+    gate.rateLimited(3_600_000);
+    await gate.whenOpen();
+    expect(clock.sleeps).toEqual([60_000]);
+    expect(cuts).toEqual([[3_600_000, 60_000]]);
+    gate.rateLimited(30_000);
+    await gate.whenOpen();
+    expect(clock.sleeps).toEqual([60_000, 30_000]);
+    expect(cuts).toHaveLength(1);
+  });
+});

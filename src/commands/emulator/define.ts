@@ -15,6 +15,7 @@ export interface EmulatorCommandOptions {
   createError?: number;
   createErrorCount: number;
   neverFinish?: boolean;
+  answerDelay?: number;
   plain?: boolean;
   wire: 'standard' | 'task-id' | 'string-error' | 'mixed';
 }
@@ -35,6 +36,7 @@ export function defineEmulator(program: Command, context: CommandContext): void 
     .option('--create-error <status>', 'answer creates with this HTTP status (e.g. 503, 502)', integerOption(400, 599))
     .option('--create-error-count <n>', 'how many creates get --create-error', integerOption(0, 1_000_000), 1)
     .option('--never-finish', 'tasks stay in_progress forever')
+    .option('--answer-delay <ms>', 'create each task at once but answer its create only after ms (a slow gateway or uplink)', integerOption(0, 3_600_000))
     .option('--plain', 'return the input image unchanged (fast; for benchmarks)')
     .option('--wire <variant>', 'answer shape: standard, task-id, string-error, or mixed', choiceOption(['standard', 'task-id', 'string-error', 'mixed'] as const), 'standard')
     .action(async (options: EmulatorCommandOptions) => {

@@ -10,6 +10,7 @@ export async function runEmulator(options: EmulatorCommandOptions, { io }: Comma
     neverFinish: options.neverFinish,
     ...(options.failEvery ? { failEvery: options.failEvery, failCode: options.failCode } : {}),
     ...(options.rateLimitCount ? { rateLimit: { after: options.rateLimitAfter ?? 0, count: options.rateLimitCount, retryAfterSeconds: options.retryAfter } } : {}),
+    ...(options.answerDelay ? { delayAnswer: { after: 0, delayMs: options.answerDelay } } : {}),
     ...(options.createError ? { createError: { status: options.createError, after: 0, count: options.createErrorCount } } : {}),
   };
   if (!isLoopbackHost(options.host)) io.info(`warning: listening on ${options.host}, reachable from other machines`);

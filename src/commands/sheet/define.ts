@@ -54,7 +54,7 @@ export function defineSheet(program: Command, context: CommandContext): void {
       'spark-style sheet photo.jpg --style all --dry-run --max-tasks 22',
     ],
     `
-Runs exactly like stylize (the same checks, journal, reuse of existing results, --max-tasks,
+Runs exactly like stylize (the same checks, ledger, reuse of existing results, --max-tasks,
 Ctrl-C and resume), then composes the sheet from the saved results: for one photo the
 original and one labelled tile per style in a grid; for several photos one row per photo and
 one column per style. Items without a result show as "no result" tiles. The results are kept

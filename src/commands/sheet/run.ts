@@ -14,7 +14,7 @@ import { sheetGrid } from './grid.js';
 
 /**
  * `sheet` is `stylize` plus one step: the batch runs through stylize's own code path (checks,
- * journal, reuse, --max-tasks, --dry-run, Ctrl-C, exit codes), and once it has finished the
+ * ledger, reuse, --max-tasks, --dry-run, Ctrl-C, exit codes), and once it has finished the
  * saved results are composed into one labelled JPEG.
  */
 export async function runSheet(inputs: string[], options: SheetOptions, context: CommandContext): Promise<number> {

@@ -16,7 +16,7 @@ export function defineStatus(program: Command, context: CommandContext): void {
   const command = program
     .command('status')
     .description('read tasks by id: status, progress, cost, result URLs, error; optionally wait and save')
-    .argument('<task-ids...>', 'task ids, as printed by stylize or found in the journal')
+    .argument('<task-ids...>', 'task ids, as printed by stylize or found with spark-style history')
     .option('-w, --wait', 'poll until each task completes or fails')
     .option('--save <dir>', 'download the results into this folder (created if missing)')
     .option('--overwrite', 'with --save: replace files that exist')

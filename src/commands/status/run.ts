@@ -7,20 +7,20 @@ import { DEFAULT_TIMEOUT } from '../../core/defaults.js';
 import { parseDuration } from '../../core/duration.js';
 import { isSparkError } from '../../core/errors.js';
 import { shellCommand } from '../../core/shell-quote.js';
-import { journalPath, rescuedResultsDir } from '../../config/paths.js';
+import { ledgerPath, rescuedResultsDir } from '../../config/paths.js';
 import { openSettings } from '../../config/settings.js';
-import { Journal } from '../../runner/journal.js';
 import { resolveStyle } from '../../catalog/styles.js';
+import { Ledger, type LedgerEntry } from '../../ledger/ledger.js';
 import { outputInFolder } from '../../naming/output-path.js';
 import { isUrl } from '../../runner/inputs.js';
-import type { CreatedRecord } from '../../runner/journal.js';
 import { pollTask } from '../../runner/poll.js';
 import { provenanceFor, saveResult } from '../../runner/save.js';
+import { verifyImage } from '../../runner/verify-result.js';
 import { failureLines, palette, stdoutPalette } from '../../terminal/colors.js';
 import { startProgress } from '../../terminal/progress.js';
+import { forDisplay } from '../../terminal/sanitize.js';
 import { formatDuration } from '../../terminal/summary.js';
 import { resolveConnection, type Connection } from '../shared/connection.js';
-import { forDisplay } from '../../terminal/sanitize.js';
 import type { StatusOptions } from './define.js';
 
 interface StatusReport {
@@ -41,14 +41,14 @@ export async function runStatus(taskIds: string[], options: StatusOptions, conte
   const timeoutMs = parseDuration(options.timeout ?? DEFAULT_TIMEOUT);
   const config = await openSettings(context.env);
   const target = resolveConnection(options, config, io);
-  const journal = Journal.open(journalPath(context.env));
+  const ledger = Ledger.open(ledgerPath(context.env), context.clock);
   const connection = await context.connect(target, { log: context.verbose ? (line) => io.info(paint.dim(line)) : undefined });
   const interrupt = handleInterrupts();
   const codes: number[] = [];
   try {
     for (const taskId of taskIds) {
       try {
-        const report = await statusOf(taskId, options, connection, journal, interrupt.signal, timeoutMs, context);
+        const report = await statusOf(taskId, options, connection, ledger, interrupt.signal, timeoutMs, context);
         print(report, options.json === true, context);
         codes.push(report.status === 'failed' ? ExitCode.ITEM_FAILED : ExitCode.OK);
       } catch (error) {
@@ -60,7 +60,7 @@ export async function runStatus(taskIds: string[], options: StatusOptions, conte
     }
   } finally {
     interrupt.dispose();
-    journal.close();
+    ledger.close();
     await connection.close();
   }
   return worstExitCode(codes);
@@ -70,7 +70,7 @@ async function statusOf(
   taskId: string,
   options: StatusOptions,
   connection: Connection,
-  journal: Journal,
+  ledger: Ledger,
   signal: AbortSignal,
   timeoutMs: number,
   { io, clock }: CommandContext,
@@ -104,17 +104,19 @@ async function statusOf(
   }
   const saved: string[] = [];
   if (options.save && task.state === 'completed') {
-    const known = journal.findTask(taskId);
-    // Named as stylize would have named it when the journal knows the task; else by its id.
-    const output = outputInFolder(options.save, known?.output_base ? basename(known.output_base) : null);
-    const provenance = known ? await provenanceOfJournaled(known, taskId) : null;
+    const known = ledger.findTask(taskId);
+    // Named as stylize would have named it when the ledger knows the task; else by its id.
+    const output = outputInFolder(options.save, known?.outputBase ? basename(known.outputBase) : null);
+    const provenance = known ? await provenanceOfRecorded(known, taskId) : null;
     for (const [index, result] of task.results.entries()) {
       const bytes = await connection.client.downloadResult(result, { signal, deadline });
+      // Saved only when the bytes decode as an image: never a .bin of somebody's error page.
+      await verifyImage(bytes);
       const savedAs = await saveResult({ output, bytes, taskId, index, overwrite: options.overwrite === true, provenance, rescueFolder: rescuedResultsDir(io.env) });
       saved.push(savedAs.path);
       for (const note of savedAs.notes) io.info(`${taskId}: ${note}`);
     }
-    if (known && saved.length) journal.recordFinished({ task_id: taskId, key: known.key, outcome: 'saved', output: saved[0] });
+    if (known && saved.length) ledger.recordSaved(taskId, saved[0]!, task.cost);
   }
   return {
     task_id: task.id,
@@ -146,11 +148,11 @@ function print(report: StatusReport, json: boolean, { io }: CommandContext): voi
 }
 
 /** A result collected by id carries the provenance stylize would have given it (its default: no GPS). */
-async function provenanceOfJournaled(known: CreatedRecord, taskId: string) {
+async function provenanceOfRecorded(known: LedgerEntry, taskId: string) {
   try {
     const source = isUrl(known.input) ? ({ kind: 'url', url: known.input } as const) : ({ kind: 'file', path: known.input, relativeDir: '' } as const);
     return await provenanceFor(source, resolveStyle(known.style), taskId, { provenance: true, keepGps: false, rescueFolder: null });
   } catch {
-    return null; // a journal line from another version: save the result as received
+    return null; // a ledger row from another version: save the result as received
   }
 }

@@ -26,6 +26,7 @@ export interface StylizeOptions extends ConnectionFlags {
   recursive?: boolean;
   maxTasks?: number;
   retryFailed?: boolean;
+  resendUnknown?: boolean;
   failFast?: boolean;
   fix?: boolean;
   keepMetadata?: boolean;
@@ -59,6 +60,7 @@ export function defineStylize(program: Command, context: CommandContext): void {
     .option('-r, --recursive', 'descend into subfolders (their layout is kept under --out)')
     .option('--max-tasks <n>', 'refuse to run if more than n tasks would be created', integerOption(0, 1_000_000))
     .option('--retry-failed', 'create new tasks for items whose task failed in an earlier run')
+    .option('--resend-unknown', 'send again the items whose earlier create has an unknown outcome (it may have been charged: check the console first)')
     .option('--fail-fast', 'stop creating tasks after the first failure')
     .option('--fix', 'convert, rotate, resize and re-encode inputs the API would refuse (the originals are not changed)')
     .option('--keep-metadata', 'with --fix: keep EXIF/GPS metadata instead of stripping it')
@@ -97,9 +99,10 @@ Results are saved as <name>.<style>.<ext> beside the input (or under --out), or 
 subfolder (--recursive), {date} its capture date (else the file's date), {task} the task id.
 Each result carries the original's capture date and an IPTC "made by a trained algorithm"
 mark, added without re-encoding (--no-provenance: exactly as received; GPS only with
---keep-gps). Every created task is journaled first: run the
-same command again after Ctrl-C, a crash or a timeout, and it collects those tasks instead
-of paying again. Any --watermark-* option turns the watermark on.
+--keep-gps). Every create is written to the task ledger before it is sent: run the same
+command again after Ctrl-C, a crash or a timeout, and it collects those tasks instead of
+paying again. A create whose answer never came is "outcome unknown": it is reported and not
+sent again unless you add --resend-unknown. Any --watermark-* option turns the watermark on.
 
 ${EXIT_CODE_HELP}
 `,

@@ -1,39 +1,31 @@
 import { constants } from 'node:fs';
 import { access, mkdir } from 'node:fs/promises';
 import { dirname } from 'node:path';
-import pLimit from 'p-limit';
 import type { CommandContext } from '../../cli/context.js';
-import { ExitCode, exitCodeForKind, worstExitCode } from '../../cli/exit-codes.js';
-import { handleInterrupts } from '../../cli/interrupt.js';
-import { systemClock } from '../../core/clock.js';
-import { UsageError } from '../../core/errors.js';
-import { shellCommand } from '../../core/shell-quote.js';
+import { ExitCode, worstExitCode } from '../../cli/exit-codes.js';
+import type { Clock } from '../../core/clock.js';
 import { withoutApiKey } from '../../core/secrets.js';
-import { journalPath, rescuedResultsDir } from '../../config/paths.js';
+import { UsageError } from '../../core/errors.js';
+import { rescuedResultsDir } from '../../config/paths.js';
 import { openSettings } from '../../config/settings.js';
-import { runBatch } from '../../runner/batch.js';
-import type { ItemResult } from '../../runner/events.js';
+import type { Ledger } from '../../ledger/ledger.js';
 import { expandInputs } from '../../runner/inputs.js';
-import { Journal } from '../../runner/journal.js';
-import { findSavedResult } from '../../naming/done.js';
 import { namingFor, planItems, type PlannedItem } from '../../runner/plan.js';
-import { PreparedImageCache } from '../../runner/prepared-cache.js';
+import { previewItems } from '../../runner/plan-decisions.js';
+import type { RunSettings } from '../../runner/run-settings.js';
 import { parseShard, selectShard } from '../../runner/shard.js';
-import { AdaptiveRateGate } from '../../runner/rate-gate.js';
-import { palette } from '../../terminal/colors.js';
-import { RunReporter } from '../../terminal/reporter.js';
 import { readAllStdin } from '../../terminal/stdin.js';
 import { summarize } from '../../terminal/summary.js';
+import { openLedger, runBatchSession } from '../shared/batch-session.js';
 import { resolveConnection } from '../shared/connection.js';
 import { afterBatch, type AfterRun } from './after-run.js';
 import type { StylizeOptions } from './define.js';
-import { dryRunItem, printDryRun } from './dry-run.js';
+import { dryRunReports, printDryRun } from './dry-run.js';
 import { resolveConcurrency, resolveNameTemplate, resolveRunSettings, resolveStyles } from './settings.js';
 
 /** `afterRun`: what a command built on stylize (sheet) does with the finished batch. */
 export async function runStylize(inputs: string[], options: StylizeOptions, context: CommandContext, afterRun?: AfterRun): Promise<number> {
-  const { io } = context;
-  const paint = palette(io.colorEnabled);
+  const { io, clock } = context;
   const config = await openSettings(io.env);
   const target = resolveConnection(options, config, io);
   const styles = resolveStyles(options, config);
@@ -45,85 +37,53 @@ export async function runStylize(inputs: string[], options: StylizeOptions, cont
   const sources = await expandInputs(inputs, { recursive: options.recursive === true, readStdin: () => readAllStdin(io.stdin) });
   if (sources.length === 0) throw new UsageError('no input images (stdin gave no paths)');
   const items = selectShard(planItems(sources, styles, outDir, await namingFor(sources, nameTemplate)), options.shard === undefined ? undefined : parseShard(options.shard));
-  const journal = options.offline ? Journal.inMemory() : Journal.open(journalPath(io.env));
 
-  if (options.dryRun) {
-    const endpoint = `${options.offline ? 'http://127.0.0.1:<emulator port>' : target.baseUrl()}/model/v1/generation`;
-    const limit = pLimit(2);
-    const images = new PreparedImageCache(items, settings.fix);
-    const reports = await Promise.all(items.map((item) => limit(() => dryRunItem(item, settings, journal, images))));
-    printDryRun(reports, endpoint, io, options.json === true);
-    return ExitCode.OK;
+  if (options.dryRun || options.maxTasks !== undefined) {
+    const ledger = openLedger(io.env, clock, { offline: options.offline === true, lookOnly: true });
+    try {
+      if (options.dryRun) {
+        const endpoint = `${options.offline ? 'http://127.0.0.1:<emulator port>' : target.baseUrl()}/model/v1/generation`;
+        printDryRun(await dryRunReports(items, settings, ledger, clock.now()), endpoint, io, options.json === true);
+        return ExitCode.OK;
+      }
+      await enforceMaxTasks(items, options.maxTasks!, settings, ledger, clock);
+    } finally {
+      ledger.close();
+    }
   }
-  if (options.maxTasks !== undefined) await enforceMaxTasks(items, options.maxTasks, settings.overwrite);
   await ensureWritableFolders(items);
 
-  const limit = pLimit(concurrency);
-  const reporter = new RunReporter(io, { json: options.json === true, quiet: options.quiet === true, total: items.length });
-  const gate = new AdaptiveRateGate(limit, systemClock, {
-    maxConcurrency: concurrency,
-    onChange: (now, reason) =>
-      reporter.note(paint.warn(reason === 'rate-limited' ? `rate limited (429): slowing down to ${now} at a time` : `no more 429s: back up to ${now} at a time`)),
-  });
-  const connection = await context.connect(target, {
-    log: context.verbose ? (line) => reporter.note(paint.dim(line)) : undefined,
-    gate,
-  });
-
-  // First Ctrl-C: start nothing new, let creates in flight be journaled, stop waiting. Second: leave now.
-  const interrupt = handleInterrupts(() =>
-    reporter.alert(paint.warn('stopping: no new tasks; tasks already created stay journaled (Ctrl-C again to quit at once)')),
+  const started = clock.now();
+  const { exitCode, results } = await runBatchSession(
+    items,
+    {
+      target,
+      settings,
+      concurrency,
+      failFast: options.failFast === true,
+      json: options.json === true,
+      quiet: options.quiet === true,
+      // The key is never part of a command printed for people: it stays where it came from.
+      resumeCommand: ['spark-style', ...withoutApiKey(context.argv.slice(2))],
+      readStdin: inputs.includes('-'),
+      keyFromFlag: options.apiKey !== undefined,
+    },
+    context,
   );
-
-  const started = Date.now();
-  let results: ItemResult[];
-  try {
-    reporter.start();
-    results = await runBatch(
-      items,
-      {
-        client: connection.client,
-        journal,
-        clock: systemClock,
-        interrupt: interrupt.signal,
-        settings,
-        emit: (event) => reporter.handle(event),
-        images: new PreparedImageCache(items, settings.fix),
-      },
-      limit,
-      { failFast: options.failFast === true },
-    );
-  } finally {
-    interrupt.dispose();
-    journal.close();
-    await connection.close();
-  }
-  const summary = summarize(results, Date.now() - started);
-  reporter.finish(summary);
-  if (connection.emulator && !options.quiet) io.info(paint.dim('offline: made by the built-in emulator; nothing was sent to Vtrix and nothing was charged'));
-
-  if (interrupt.signal.aborted) {
-    const running = results.filter((result) => result.status === 'interrupted' && result.task_id).length;
-    const again = shellCommand(['spark-style', ...withoutApiKey(process.argv.slice(2))]);
-    reporter.alert(
-      `interrupted: ${running} task${running === 1 ? '' : 's'} still running on the server. ` +
-        `Run the same command again to collect ${running === 1 ? 'it' : 'them'} without paying again:\n  ${again}` +
-        (inputs.includes('-') ? '\n  (with the same list of paths on stdin)' : '') +
-        (options.apiKey ? '\n  (with the key in SPARK_STYLE_API_KEY, or --api-key as before)' : ''),
-    );
-  }
   const afterCode = await afterBatch(
-    { items, results, summary, interrupted: interrupt.signal.aborted, offline: options.offline === true, secrets: target.apiKey ? [target.apiKey.key] : [] },
+    {
+      items,
+      results,
+      summary: summarize(results, clock.now() - started),
+      interrupted: exitCode === ExitCode.INTERRUPTED,
+      offline: options.offline === true,
+      secrets: target.apiKey ? [target.apiKey.key] : [],
+    },
     options,
     context,
     afterRun,
   );
-  return worstExitCode([...results.map(exitCodeOf), afterCode]);
-}
-
-function exitCodeOf(result: ItemResult): number {
-  if (result.status === 'saved' || result.status === 'skipped' || result.status === 'cancelled') return ExitCode.OK;
-  return result.errorKind ? exitCodeForKind(result.errorKind) : ExitCode.ITEM_FAILED;
+  return worstExitCode([exitCode, afterCode]);
 }
 
 /** Results we paid for must have somewhere to go: every output folder is made and probed first. */
@@ -140,16 +100,12 @@ async function ensureWritableFolders(items: readonly PlannedItem[]): Promise<voi
   }
 }
 
-/** --max-tasks counts the items that would need a task: those whose output does not exist yet. */
-async function enforceMaxTasks(items: readonly PlannedItem[], maxTasks: number, overwrite: boolean): Promise<void> {
-  let needed = 0;
-  for (const item of items) {
-    if (item.source.kind === 'unusable') continue;
-    if (!overwrite && item.output && (await findSavedResult(item.output))) continue;
-    needed++;
-  }
+/** --max-tasks counts the items the run would create a task for: the same decisions as the run and --dry-run. */
+async function enforceMaxTasks(items: readonly PlannedItem[], maxTasks: number, settings: RunSettings, ledger: Ledger, clock: Clock): Promise<void> {
+  const previews = await previewItems(items, { ledger, settings, now: clock.now(), withBody: false });
+  const needed = previews.filter((preview) => preview.decision.action === 'create').length;
   if (needed > maxTasks) {
-    throw new UsageError(`this run would create up to ${needed} tasks, more than --max-tasks ${maxTasks}; nothing was sent`, {
+    throw new UsageError(`this run would create ${needed} task${needed === 1 ? '' : 's'}, more than --max-tasks ${maxTasks}; nothing was sent`, {
       code: 'max-tasks',
       hint: 'check the plan with --dry-run, or raise --max-tasks',
     });

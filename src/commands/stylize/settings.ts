@@ -4,7 +4,7 @@ import { DEFAULT_CONCURRENCY, DEFAULT_TIMEOUT } from '../../core/defaults.js';
 import { parseDuration } from '../../core/duration.js';
 import { UsageError } from '../../core/errors.js';
 import type { Settings } from '../../config/settings.js';
-import type { RunSettings } from '../../runner/item.js';
+import type { RunSettings } from '../../runner/run-settings.js';
 import { DEFAULT_NAME_TEMPLATE, parseNameTemplate, type NameTemplate } from '../../naming/template.js';
 import type { StylizeOptions } from './define.js';
 
@@ -54,6 +54,7 @@ export function resolveRunSettings(options: StylizeOptions, rescueFolder: string
     logo: resolveLogo(options),
     timeoutMs: parseDuration(options.timeout ?? DEFAULT_TIMEOUT),
     retryFailed: options.retryFailed === true,
+    resendUnknown: options.resendUnknown === true,
     fix: options.fix ? { keepMetadata: options.keepMetadata === true } : null,
     saving: { provenance: options.provenance !== false, keepGps: options.keepGps === true, rescueFolder },
   };

@@ -1,0 +1,122 @@
+import { existsSync } from 'node:fs';
+import { join, dirname } from 'node:path';
+import pLimit from 'p-limit';
+import type { CommandContext } from '../../cli/context.js';
+import { ExitCode, exitCodeForKind, worstExitCode } from '../../cli/exit-codes.js';
+import { handleInterrupts } from '../../cli/interrupt.js';
+import type { Clock } from '../../core/clock.js';
+import { shellCommand } from '../../core/shell-quote.js';
+import { ledgerPath } from '../../config/paths.js';
+import { Ledger } from '../../ledger/ledger.js';
+import { JOURNAL_NAME } from '../../ledger/migrate-journal.js';
+import { runItems } from '../../runner/batch.js';
+import type { ItemResult } from '../../runner/events.js';
+import type { PlannedItem } from '../../runner/plan.js';
+import { PreparedImageCache } from '../../runner/prepared-cache.js';
+import { AdaptiveRateGate } from '../../runner/rate-gate.js';
+import type { RunSettings } from '../../runner/run-settings.js';
+import { palette } from '../../terminal/colors.js';
+import { RunReporter } from '../../terminal/reporter.js';
+import { summarize } from '../../terminal/summary.js';
+import type { ConnectionTarget } from './connection.js';
+
+/**
+ * The ledger a command works with: in memory for --offline (the emulator's tasks die with the
+ * process), else the file beside the config. `lookOnly` (plans): with no ledger and no old
+ * journal on disk yet, an empty one in memory, so that a dry run leaves no file behind.
+ */
+export function openLedger(env: NodeJS.ProcessEnv, clock: Clock, options: { offline: boolean; lookOnly: boolean }): Ledger {
+  if (options.offline) return Ledger.inMemory(clock);
+  const path = ledgerPath(env);
+  if (options.lookOnly && !existsSync(path) && !existsSync(join(dirname(path), JOURNAL_NAME))) return Ledger.inMemory(clock);
+  return Ledger.open(path, clock);
+}
+
+export interface BatchSessionOptions {
+  /** Where requests go, with which key (resolved once by the command). */
+  readonly target: ConnectionTarget;
+  readonly settings: RunSettings;
+  readonly concurrency: number;
+  readonly failFast: boolean;
+  readonly json: boolean;
+  readonly quiet: boolean;
+  /** The command that resumes this run, printed after an interrupt (never with the key in it). */
+  readonly resumeCommand: readonly string[];
+  /** Whether the run read its inputs from stdin (the resume note says to give them again). */
+  readonly readStdin: boolean;
+  /** The key came from --api-key, which the resume command leaves out (the note says so). */
+  readonly keyFromFlag: boolean;
+}
+
+/**
+ * A whole batch run for any command that turns planned items into results (stylize; a
+ * contact sheet...): the ledger, the connection, the shared 429 pause, the reporter, Ctrl-C
+ * / SIGTERM / SIGHUP, the summary. Returns the exit code and every item's result.
+ */
+export async function runBatchSession(items: readonly PlannedItem[], options: BatchSessionOptions, context: CommandContext): Promise<{ exitCode: number; results: ItemResult[] }> {
+  const { io, clock } = context;
+  const paint = palette(io.colorEnabled);
+  const ledger = openLedger(io.env, clock, { offline: options.target.offline, lookOnly: false });
+  const limit = pLimit(options.concurrency);
+  const reporter = new RunReporter(io, { json: options.json, quiet: options.quiet, total: items.length });
+  const gate = new AdaptiveRateGate(limit, clock, {
+    maxConcurrency: options.concurrency,
+    onChange: (now, reason) =>
+      reporter.note(paint.warn(reason === 'rate-limited' ? `rate limited (429): slowing down to ${now} at a time` : `no more 429s: back up to ${now} at a time`)),
+    onRetryAfterCut: (askedMs, pauseMs) =>
+      reporter.note(paint.warn(`the service asked to wait ${Math.round(askedMs / 1000)} s (Retry-After); pausing ${Math.round(pauseMs / 1000)} s, the most spark-style waits at once`)),
+  });
+  let connection;
+  try {
+    connection = await context.connect(options.target, { log: context.verbose ? (line) => reporter.note(paint.dim(line)) : undefined, gate, clock });
+  } catch (error) {
+    ledger.close();
+    throw error;
+  }
+
+  // First signal: start nothing new, let creates in flight be recorded, stop waiting. Second: leave now.
+  const interrupt = handleInterrupts(() =>
+    reporter.alert(paint.warn('stopping: no new tasks; creates on their way finish and are recorded (Ctrl-C again to quit at once)')),
+  );
+  const started = clock.now();
+  let results: ItemResult[];
+  try {
+    reporter.start();
+    results = await runItems(
+      items,
+      {
+        client: connection.client,
+        ledger,
+        clock,
+        interrupt: interrupt.signal,
+        settings: options.settings,
+        emit: (event) => reporter.handle(event),
+        images: new PreparedImageCache(items, options.settings.fix),
+      },
+      { limit, failFast: options.failFast },
+    );
+  } finally {
+    interrupt.dispose();
+    ledger.close();
+    await connection.close();
+  }
+  reporter.finish(summarize(results, clock.now() - started));
+  if (connection.emulator && !options.quiet) io.info(paint.dim('offline: made by the built-in emulator; nothing was sent to Vtrix and nothing was charged'));
+
+  if (interrupt.signal.aborted) {
+    const running = results.filter((result) => result.status === 'interrupted' && result.task_id).length;
+    reporter.alert(
+      `interrupted: ${running} task${running === 1 ? '' : 's'} still running on the server. ` +
+        `Run the same command again to collect ${running === 1 ? 'it' : 'them'} without paying again:\n  ${shellCommand(options.resumeCommand)}` +
+        (options.readStdin ? '\n  (with the same list of paths on stdin)' : '') +
+        (options.keyFromFlag ? '\n  (with the key in SPARK_STYLE_API_KEY, or --api-key as before)' : ''),
+    );
+    return { exitCode: ExitCode.INTERRUPTED, results };
+  }
+  return { exitCode: worstExitCode(results.map(exitCodeOf)), results };
+}
+
+export function exitCodeOf(result: ItemResult): number {
+  if (result.status === 'saved' || result.status === 'skipped' || result.status === 'cancelled') return ExitCode.OK;
+  return result.errorKind ? exitCodeForKind(result.errorKind) : ExitCode.ITEM_FAILED;
+}

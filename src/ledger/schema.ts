@@ -1,0 +1,66 @@
+import type Database from 'libsql';
+
+/**
+ * One row per attempt to create a task (an "intent"), written before the create is sent and
+ * updated as the answer and the outcome arrive; and one row per item being worked on right
+ * now (a "claim"), so that two runs sharing the state folder never create the same item twice.
+ * Bump SCHEMA_VERSION and add a step when the layout changes.
+ */
+export const SCHEMA_VERSION = 1;
+
+const SCHEMA = `
+CREATE TABLE IF NOT EXISTS attempts (
+  id INTEGER PRIMARY KEY AUTOINCREMENT,
+  key TEXT NOT NULL,
+  input TEXT NOT NULL,
+  input_sha256 TEXT NOT NULL,
+  style TEXT NOT NULL,
+  req_key TEXT NOT NULL,
+  sub_req_key TEXT,
+  options TEXT NOT NULL,
+  output_base TEXT,
+  intent_at INTEGER NOT NULL,
+  task_id TEXT,
+  status TEXT NOT NULL,
+  output TEXT,
+  cost TEXT,
+  error_code TEXT,
+  finished_at INTEGER
+);
+CREATE INDEX IF NOT EXISTS attempts_by_key ON attempts (key, id);
+CREATE UNIQUE INDEX IF NOT EXISTS attempts_by_task ON attempts (task_id);
+CREATE INDEX IF NOT EXISTS attempts_by_time ON attempts (intent_at);
+CREATE TABLE IF NOT EXISTS claims (
+  key TEXT PRIMARY KEY,
+  pid INTEGER NOT NULL,
+  marker TEXT NOT NULL,
+  claimed_at INTEGER NOT NULL
+);
+CREATE TABLE IF NOT EXISTS meta (
+  name TEXT PRIMARY KEY,
+  value TEXT NOT NULL
+);
+`;
+
+/**
+ * WAL: readers never wait for a writer, and a write is one append. synchronous=FULL: every
+ * commit is on disk before it returns, which is what makes an intent "written ahead".
+ * busy_timeout: a second run waits its turn for the write lock instead of failing.
+ */
+export function prepareDatabase(db: Database.Database, inMemory: boolean): void {
+  if (!inMemory) db.pragma('journal_mode = WAL');
+  db.pragma('synchronous = FULL');
+  db.pragma('busy_timeout = 30000');
+  db.pragma('foreign_keys = ON');
+  const version = Number((db.prepare('PRAGMA user_version').raw(true).get() as unknown[])[0]);
+  if (version >= SCHEMA_VERSION) return;
+  db.exec('BEGIN IMMEDIATE');
+  try {
+    db.exec(SCHEMA);
+    db.exec(`PRAGMA user_version = ${SCHEMA_VERSION}`);
+    db.exec('COMMIT');
+  } catch (error) {
+    db.exec('ROLLBACK');
+    throw error;
+  }
+}

@@ -1,0 +1,82 @@
+import { COLLECTABLE_FOR_MS } from '../ledger/item-key.js';
+import type { LedgerEntry } from '../ledger/ledger.js';
+import type { PlannedItem } from './plan.js';
+import type { RunSettings } from './run-settings.js';
+
+/**
+ * What happens to one item. The real run, --dry-run and --max-tasks all ask `decide`, so
+ * they cannot disagree.
+ *   skip     nothing to do: the result exists, or another run is making it
+ *   collect  a task from an earlier run is still collectable: wait for it and save it, free
+ *   refuse   the item cannot or should not be sent (bad input, a task that failed before)
+ *   unknown  an earlier create may have made (and charged) a task nobody knows the id of
+ *   create   send a create: this one costs money
+ */
+export type Decision =
+  | { readonly action: 'skip'; readonly reason: string; readonly output: string | null }
+  | { readonly action: 'collect'; readonly reason: string; readonly taskId: string }
+  | { readonly action: 'refuse'; readonly reason: string; readonly code: string; readonly taskId: string | null; readonly hint?: string }
+  | { readonly action: 'unknown'; readonly reason: string }
+  | { readonly action: 'create'; readonly reason: string | null };
+
+export type DecisionAction = Decision['action'];
+
+/** What is known about an item when it is decided; gathered by item-facts.ts. */
+export interface ItemFacts {
+  /** Why the input cannot be sent (unusable name, fails the image check), or null. */
+  readonly problem: { readonly code: string; readonly message: string; readonly hint?: string } | null;
+  /** The item key (image hash, style, options); null when the image was not read. */
+  readonly key: string | null;
+  /** The newest ledger attempt for the key. */
+  readonly entry: LedgerEntry | null;
+  /** A result already saved under the item's output name. */
+  readonly existingOutput: string | null;
+  /** The pid of another live run working on this item right now. */
+  readonly heldByPid: number | null;
+}
+
+export type DecisionSettings = Pick<RunSettings, 'overwrite' | 'retryFailed' | 'resendUnknown'>;
+
+export function decide(item: PlannedItem, facts: ItemFacts, settings: DecisionSettings, now: number): Decision {
+  if (item.source.kind === 'unusable') return { action: 'refuse', reason: item.source.problem, code: 'unusable-input', taskId: null };
+  if (facts.existingOutput !== null && !settings.overwrite) {
+    return { action: 'skip', reason: `${facts.existingOutput} exists (--overwrite replaces it)`, output: facts.existingOutput };
+  }
+  if (facts.problem !== null) return { action: 'refuse', reason: facts.problem.message, code: facts.problem.code, taskId: null, hint: facts.problem.hint };
+  if (facts.heldByPid !== null) {
+    return { action: 'skip', reason: `another spark-style run (pid ${facts.heldByPid}) is working on it; run again after it ends to collect anything left`, output: null };
+  }
+  const entry = facts.entry;
+  if (entry === null) return { action: 'create', reason: null };
+  const collectable = now - entry.intentAt < COLLECTABLE_FOR_MS;
+  switch (entry.status) {
+    case 'unknown':
+      if (settings.resendUnknown) return { action: 'create', reason: 'sent again on purpose (--resend-unknown); the earlier create may also have been charged' };
+      return {
+        action: 'unknown',
+        reason:
+          'outcome unknown: an earlier run sent this create and stopped before the answer, so a task may exist and be charged; ' +
+          'nothing was sent again. Check your tasks in the Vtrix console, then add --resend-unknown to send it again',
+      };
+    case 'never-sent':
+    case 'expired':
+      return { action: 'create', reason: null };
+    case 'open':
+      if (collectable) return { action: 'collect', reason: `task ${entry.taskId} from an earlier run`, taskId: entry.taskId! };
+      return { action: 'create', reason: `task ${entry.taskId} is older than 24 hours; its result is gone` };
+    case 'saved':
+      // The saved file is gone (moved, deleted): the result is still downloadable for free.
+      if (collectable && !settings.overwrite) return { action: 'collect', reason: `task ${entry.taskId} from an earlier run`, taskId: entry.taskId! };
+      return { action: 'create', reason: null };
+    case 'failed':
+      if (collectable && !settings.retryFailed) {
+        return {
+          action: 'refuse',
+          reason: `task ${entry.taskId} failed in an earlier run${entry.errorCode ? ` with ${entry.errorCode}` : ''} (nothing new was sent; --retry-failed creates a new task)`,
+          code: entry.errorCode ?? 'task-failed',
+          taskId: entry.taskId,
+        };
+      }
+      return { action: 'create', reason: null };
+  }
+}

@@ -1,0 +1,76 @@
+import { isSparkError } from '../core/errors.js';
+import { sha256, type PreparedImage } from '../image/prepare.js';
+import { itemKey } from '../ledger/item-key.js';
+import type { Ledger } from '../ledger/ledger.js';
+import type { ItemFacts } from './decide.js';
+import { inspectDestination } from '../naming/done.js';
+import type { PlannedItem } from './plan.js';
+import type { PreparedImageCache } from './prepared-cache.js';
+import { resultOptions, type RunSettings } from './run-settings.js';
+
+export interface Gathered {
+  readonly facts: ItemFacts;
+  /** The checked (and with --fix, repaired) image, when it was read. */
+  readonly prepared: PreparedImage | null;
+  readonly inputSha256: string | null;
+  /** Whether this process now holds the item's claim (release it when done). */
+  readonly claimed: boolean;
+}
+
+export interface FactsContext {
+  readonly ledger: Ledger;
+  readonly images: PreparedImageCache;
+  readonly settings: RunSettings;
+}
+
+/**
+ * Everything decide() needs about an item. `claim`: the real run takes the item's claim first
+ * and only then looks at the output and the ledger, so a concurrent run that has just saved
+ * it is seen; a plan (--dry-run, --max-tasks) only looks.
+ * The caller releases the item's image in the cache, whatever happens.
+ */
+export async function gatherFacts(item: PlannedItem, context: FactsContext, mode: 'claim' | 'look'): Promise<Gathered> {
+  const { ledger, images, settings } = context;
+  const none: ItemFacts = { problem: null, key: null, entry: null, existingOutput: null, heldByPid: null };
+  const { source } = item;
+  if (source.kind === 'unusable') return { facts: none, prepared: null, inputSha256: null, claimed: false };
+  // A folder (or anything else) where the result should go is found before paying, with --overwrite too.
+  const lookForOutput = async (): Promise<Pick<ItemFacts, 'existingOutput' | 'problem'>> => {
+    if (!item.output) return { existingOutput: null, problem: null };
+    const destination = await inspectDestination(item.output);
+    if (destination.state === 'blocked') {
+      const message = `cannot save to ${destination.path}: ${destination.reason}; nothing was sent`;
+      return { existingOutput: null, problem: { code: 'output-blocked', message, hint: 'move it away, or choose another --out or --name' } };
+    }
+    return { existingOutput: destination.state === 'done' && !settings.overwrite ? destination.path : null, problem: null };
+  };
+
+  const found = await lookForOutput();
+  if (found.existingOutput !== null || found.problem !== null) return { facts: { ...none, ...found }, prepared: null, inputSha256: null, claimed: false };
+
+  let prepared: PreparedImage | null = null;
+  try {
+    prepared = source.kind === 'file' ? await images.acquire(source.path) : null;
+  } catch (error) {
+    if (!isSparkError(error)) throw error;
+    return { facts: { ...none, problem: { code: error.code, message: error.message, hint: error.hint } }, prepared: null, inputSha256: null, claimed: false };
+  }
+  const inputSha256 = prepared ? prepared.sha256 : sha256(Buffer.from(item.input));
+  const key = itemKey({ inputSha256, reqKey: item.style.reqKey, subReqKey: item.style.subReqKey, options: resultOptions(settings) });
+
+  let heldByPid: number | null;
+  let claimed = false;
+  if (mode === 'claim') {
+    // Another item of this run with the same key (a copy of the photo) goes first; this one then collects its task.
+    await ledger.whenFreeHere(key);
+    const claim = ledger.claim(key);
+    claimed = claim.ok;
+    heldByPid = claim.ok ? null : claim.heldByPid;
+  } else {
+    heldByPid = ledger.claimHolder(key);
+  }
+  // Under the claim, look again: another run may have saved this very item a moment ago.
+  const again = claimed ? await lookForOutput() : { existingOutput: null, problem: null };
+  const facts: ItemFacts = { key, entry: ledger.lookup(key) ?? null, heldByPid, ...again };
+  return { facts, prepared, inputSha256, claimed };
+}

@@ -1,0 +1,22 @@
+import type { LogoInfo } from '../api/request-body.js';
+import type { FixOptions } from '../image/prepare.js';
+import type { SavingSettings } from './save.js';
+
+/** Everything about a run that shapes each item. */
+export interface RunSettings {
+  readonly overwrite: boolean;
+  readonly returnUrl: boolean;
+  readonly logo: LogoInfo | null;
+  readonly timeoutMs: number;
+  readonly retryFailed: boolean;
+  /** Send again the items whose earlier create has an unknown outcome (and may pay twice). */
+  readonly resendUnknown: boolean;
+  readonly fix: FixOptions | null;
+  /** Provenance and where a result goes when its name cannot take it (runner/save.ts). */
+  readonly saving: SavingSettings;
+}
+
+/** The options that change a result, as recorded in the ledger and hashed into the item key. */
+export function resultOptions(settings: RunSettings): Record<string, unknown> {
+  return { return_url: settings.returnUrl, logo_info: settings.logo, fix: settings.fix };
+}

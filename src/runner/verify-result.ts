@@ -1,0 +1,45 @@
+import { SparkError } from '../core/errors.js';
+import { sharp } from '../image/sharp.js';
+
+/** The formats a result is saved as (output-names.ts knows these extensions as "done"). */
+const EXTENSION_OF_FORMAT: Record<string, string> = { jpeg: 'jpg', png: 'png', webp: 'webp', gif: 'gif' };
+
+/** A download that is not an image: an error page from a proxy or captive portal, say. */
+export class NotAnImageError extends SparkError {
+  constructor(what: string) {
+    super('protocol', `the result host answered ${what}, not an image`, {
+      code: 'not-an-image',
+      hint: 'the task stays collectable for 24 hours: run the same command again to download it (nothing is paid twice)',
+    });
+  }
+}
+
+/**
+ * Whether bytes are a result worth saving: they must decode completely as a JPEG, PNG, WebP
+ * or GIF. Returns the extension to save them with, or throws NotAnImageError naming what
+ * they look like instead.
+ */
+export async function verifyImage(bytes: Buffer): Promise<string> {
+  let format: string | undefined;
+  try {
+    format = (await sharp(bytes, { failOn: 'error' }).metadata()).format;
+    if (format && EXTENSION_OF_FORMAT[format]) await sharp(bytes, { failOn: 'error' }).stats();
+  } catch {
+    throw new NotAnImageError(describeBytes(bytes));
+  }
+  const extension = format ? EXTENSION_OF_FORMAT[format] : undefined;
+  if (!extension) throw new NotAnImageError(format ? `image/${format}, which spark-style does not save` : describeBytes(bytes));
+  return extension;
+}
+
+/** A name for what came back, for the one-line error: by content, as nothing the server says is trusted. */
+export function describeBytes(bytes: Buffer): string {
+  if (bytes.length === 0) return 'an empty body';
+  const head = bytes.subarray(0, 1024).toString('utf8').trimStart().toLowerCase();
+  if (head.startsWith('<!doctype html') || head.startsWith('<html') || /<(head|body|title)[\s>]/.test(head)) return 'text/html';
+  if (head.startsWith('<?xml') || head.startsWith('<svg')) return 'XML';
+  if (head.startsWith('{') || head.startsWith('[')) return 'JSON';
+  const printable = [...bytes.subarray(0, 512)].filter((byte) => byte === 9 || byte === 10 || byte === 13 || (byte >= 32 && byte < 127)).length;
+  if (printable >= Math.min(512, bytes.length) * 0.95) return 'text/plain';
+  return `${bytes.length} bytes that do not decode as an image`;
+}

@@ -1,0 +1,98 @@
+import { dirname } from 'node:path';
+import type { SparkClient } from '../api/client.js';
+import { ProtocolError, TaskFailedError, TaskNotFoundError } from '../api/errors.js';
+import { READ_POLICY, backoffDelay } from '../api/retry.js';
+import type { ResultImage, Task } from '../api/wire.js';
+import type { Clock } from '../core/clock.js';
+import { shellCommand } from '../core/shell-quote.js';
+import type { Ledger } from '../ledger/ledger.js';
+import type { RunnerEvent } from './events.js';
+import type { PlannedItem } from './plan.js';
+import { pollTask } from './poll.js';
+import type { PollScheduleOptions } from './poll-schedule.js';
+import type { RunSettings } from './run-settings.js';
+import { saveItemResult } from './save.js';
+import { NotAnImageError, verifyImage } from './verify-result.js';
+
+export interface WaitContext {
+  readonly client: Pick<SparkClient, 'getTask' | 'downloadResult'>;
+  readonly ledger: Ledger;
+  readonly clock: Clock;
+  readonly interrupt: AbortSignal;
+  readonly settings: RunSettings;
+  readonly emit: (event: RunnerEvent) => void;
+  readonly pollSchedule?: PollScheduleOptions;
+}
+
+export interface Saved {
+  /** Every file written, the first one being the item's result. */
+  readonly outputs: readonly string[];
+  readonly cost: string | null;
+  /** For people: a fallback name, results left out, provenance that could not be added. */
+  readonly notes: readonly string[];
+}
+
+/** Downloads that are not an image are tried this many times before the item fails. */
+export const RESULT_ATTEMPTS = 3;
+
+/**
+ * Waits for a task, downloads its results, checks they are images and saves them; records
+ * the outcome in the ledger (saved, failed, expired). A result that is not an image leaves
+ * the task open, so the next run collects it without paying.
+ */
+export async function waitAndSave(item: PlannedItem, taskId: string, answered: Task | null, createdAt: number | undefined, context: WaitContext): Promise<Saved> {
+  const { client, ledger, clock, interrupt, settings } = context;
+  const saveDir = item.outputBase ? dirname(item.outputBase) : '.';
+  // One deadline for waiting and downloading: a trickling result host cannot hold the run past --timeout.
+  const deadline = clock.now() + settings.timeoutMs;
+  let done: Task;
+  try {
+    // A create answered "completed" (a fast or synchronous gateway) needs no polling at all.
+    done =
+      answered?.state === 'completed'
+        ? answered
+        : await pollTask(client, taskId, {
+            clock,
+            deadline,
+            signal: interrupt,
+            createdAt,
+            schedule: context.pollSchedule,
+            recoveryCommand: shellCommand(['spark-style', 'status', taskId, '--wait', '--save', saveDir]),
+            onUpdate: (task) => context.emit({ type: 'task-progress', item, task }),
+          });
+  } catch (error) {
+    if (error instanceof TaskFailedError) ledger.recordFailed(taskId, error.seedCode);
+    else if (error instanceof TaskNotFoundError) ledger.recordExpired(taskId);
+    throw error;
+  }
+  if (done.results.length === 0) throw new ProtocolError(`task ${taskId} completed without an image`);
+
+  const outputs: string[] = [];
+  const notes: string[] = [];
+  for (const [index, result] of done.results.entries()) {
+    const bytes = await downloadImage(item, result, deadline, context);
+    const saved = await saveItemResult(item, bytes, { taskId, index, overwrite: settings.overwrite, saving: settings.saving });
+    outputs.push(saved.path);
+    notes.push(...saved.notes);
+  }
+  ledger.recordSaved(taskId, outputs[0]!, done.cost);
+  if (done.resultsLeftOut > 0) notes.push(`the task claimed ${done.results.length + done.resultsLeftOut} images; kept the first ${done.results.length}`);
+  return { outputs, cost: done.cost, notes };
+}
+
+/** A result's bytes once they decode as an image: anything else is retried as a transient fault. */
+async function downloadImage(item: PlannedItem, result: ResultImage, deadline: number, context: WaitContext): Promise<Buffer> {
+  const attempts = result.kind === 'url' ? RESULT_ATTEMPTS : 1;
+  for (let attempt = 1; ; attempt++) {
+    const bytes = await context.client.downloadResult(result, { signal: context.interrupt, deadline });
+    try {
+      await verifyImage(bytes);
+      return bytes;
+    } catch (error) {
+      if (!(error instanceof NotAnImageError) || attempt >= attempts) throw error;
+      const delayMs = backoffDelay(READ_POLICY, attempt, () => 0.5);
+      context.emit({ type: 'retrying', item, delayMs, reason: error.message });
+      await context.clock.sleep(delayMs, context.interrupt);
+    }
+  }
+}

@@ -1,0 +1,207 @@
+import Database from 'libsql';
+import { execa } from 'execa';
+import { existsSync, readFileSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { COLLECTABLE_FOR_MS, itemKey } from '../../src/ledger/item-key.js';
+import { Ledger, type Intent } from '../../src/ledger/ledger.js';
+import { identityOf } from '../../src/ledger/process-marker.js';
+import { fakeClock } from '../helpers/fake-clock.js';
+import { tempDir } from '../helpers/tmp.js';
+
+const HOUR = 60 * 60 * 1000;
+const intent = (key: string, extra: Partial<Intent> = {}): Intent => ({
+  key,
+  input: `${key}.jpg`,
+  inputSha256: 'abc',
+  style: 'ghibli',
+  reqKey: 'img2img_ghibli_style_usage',
+  subReqKey: null,
+  options: { return_url: true, logo_info: null },
+  outputBase: `/out/${key}.ghibli`,
+  ...extra,
+});
+
+describe('Ledger', () => {
+  it('records intent, answer and outcome, and a new process reads them back (0600 file, 0700 folder)', () => {
+    const clock = fakeClock(Date.UTC(2026, 0, 1));
+    const path = join(tempDir(), 'state', 'ledger.db');
+    const ledger = Ledger.open(path, clock);
+    const first = ledger.recordIntent(intent('k1'));
+    expect(ledger.lookup('k1')).toMatchObject({ status: 'unknown', taskId: null, intentAt: clock.now() });
+    ledger.recordAnswer(first, 't1');
+    expect(ledger.lookup('k1')).toMatchObject({ status: 'open', taskId: 't1' });
+    clock.advance(1000);
+    ledger.recordSaved('t1', '/out/k1.ghibli.jpg', '0.0300');
+    ledger.recordAnswer(ledger.recordIntent(intent('k2')), 't2');
+    ledger.recordFailed('t2', '003008095');
+    ledger.recordNeverSent(ledger.recordIntent(intent('k3')), 'ECONNREFUSED');
+    ledger.close();
+    expect(statSync(path).mode & 0o777).toBe(0o600);
+    expect(statSync(join(path, '..')).mode & 0o777).toBe(0o700);
+
+    const again = Ledger.open(path, clock);
+    expect(again.lookup('k1')).toMatchObject({ status: 'saved', output: '/out/k1.ghibli.jpg', cost: '0.0300', outputBase: '/out/k1.ghibli' });
+    expect(again.lookup('k2')).toMatchObject({ status: 'failed', errorCode: '003008095' });
+    expect(again.lookup('k3')).toMatchObject({ status: 'never-sent', taskId: null });
+    expect(again.findTask('t1')?.key).toBe('k1');
+    expect(again.lookup('nope')).toBeUndefined();
+    again.close();
+  });
+
+  it('the newest attempt for a key is the one looked up', () => {
+    const ledger = Ledger.inMemory(fakeClock());
+    ledger.recordAnswer(ledger.recordIntent(intent('k')), 'old');
+    ledger.recordFailed('old', '003008095');
+    ledger.recordAnswer(ledger.recordIntent(intent('k')), 'new');
+    expect(ledger.lookup('k')).toMatchObject({ status: 'open', taskId: 'new' });
+  });
+
+  it('stamps records with the injected clock, and history shows an open task past 24 hours as expired', () => {
+    const clock = fakeClock(Date.UTC(2026, 0, 1, 12));
+    const ledger = Ledger.inMemory(clock);
+    ledger.recordAnswer(ledger.recordIntent(intent('a', { style: 'clay' })), 'ta');
+    clock.advance(HOUR);
+    ledger.recordAnswer(ledger.recordIntent(intent('b')), 'tb');
+    ledger.recordSaved('tb', '/out/b.jpg', '0.0300');
+    clock.advance(HOUR);
+    ledger.recordIntent(intent('c'));
+    expect(ledger.history().map((row) => [row.input, row.status, row.at])).toEqual([
+      ['c.jpg', 'unknown', '2026-01-01T14:00:00.000Z'],
+      ['b.jpg', 'saved', '2026-01-01T13:00:00.000Z'],
+      ['a.jpg', 'open', '2026-01-01T12:00:00.000Z'],
+    ]);
+    expect(ledger.history({ style: 'clay' })).toHaveLength(1);
+    expect(ledger.history({ sinceMs: Date.UTC(2026, 0, 1, 13) }).map((row) => row.input)).toEqual(['c.jpg', 'b.jpg']);
+    expect(ledger.history({ limit: 1 })[0]).toEqual({ at: '2026-01-01T14:00:00.000Z', input: 'c.jpg', style: 'ghibli', task_id: null, status: 'unknown', output: null, cost: null, error_code: null });
+    expect(ledger.counts()).toEqual({ open: 1, unknown: 1 });
+    clock.advance(COLLECTABLE_FOR_MS);
+    expect(ledger.history({ status: 'expired' }).map((row) => row.input)).toEqual(['a.jpg']);
+    expect(ledger.counts()).toEqual({ open: 0, unknown: 1 });
+  });
+
+  it('medianCost uses saved tasks with a sane numeric cost only', () => {
+    const ledger = Ledger.inMemory(fakeClock());
+    expect(ledger.medianCost()).toBeNull();
+    const costs: [string, string | null, string][] = [
+      ['a', '0.0300', 'ghibli'],
+      ['b', '0.0500', 'ghibli'],
+      ['c', '0.0100', 'clay'],
+      ['d', 'free', 'ghibli'],
+      ['e', '1e9', 'ghibli'],
+      ['f', '5000', 'ghibli'],
+      ['g', null, 'ghibli'],
+    ];
+    for (const [key, cost, style] of costs) {
+      ledger.recordAnswer(ledger.recordIntent(intent(key, { style })), `t-${key}`);
+      ledger.recordSaved(`t-${key}`, `/out/${key}.jpg`, cost);
+    }
+    ledger.recordAnswer(ledger.recordIntent(intent('h')), 't-h');
+    ledger.recordFailed('t-h', '003008095', '0.9000');
+    expect(ledger.medianCost()).toBeCloseTo(0.03);
+    expect(ledger.medianCost('ghibli')).toBeCloseTo(0.04);
+    expect(ledger.medianCost('clay')).toBeCloseTo(0.01);
+    expect(ledger.medianCost('anime')).toBeNull();
+  });
+
+  it('claims: one live owner at a time; a claim left by a killed process is taken over', async () => {
+    const path = join(tempDir(), 'ledger.db');
+    const ledger = Ledger.open(path, fakeClock());
+    const other = execa(process.execPath, ['-e', 'setInterval(() => {}, 1000)']);
+    const owner = identityOf(other.pid!);
+    const db = new Database(path);
+    db.prepare('INSERT INTO claims (key, pid, marker, claimed_at) VALUES (?, ?, ?, 0)').run('k', owner.pid, owner.marker);
+    db.close();
+    expect(ledger.claim('k')).toEqual({ ok: false, heldByPid: owner.pid });
+    expect(ledger.claimHolder('k')).toBe(owner.pid);
+    other.kill('SIGKILL');
+    await other.catch(() => undefined);
+    expect(ledger.claimHolder('k')).toBeNull();
+    expect(ledger.claim('k')).toEqual({ ok: true });
+    // Within one process, a second item with the same key waits for the first one's release.
+    expect(ledger.claim('k')).toEqual({ ok: false, heldByPid: process.pid });
+    let free = false;
+    const turn = ledger.whenFreeHere('k').then(() => (free = true));
+    await Promise.resolve();
+    expect(free).toBe(false);
+    ledger.release('k');
+    await turn;
+    expect(ledger.claimHolder('k')).toBeNull();
+    expect(ledger.claim('k')).toEqual({ ok: true });
+    ledger.close();
+  });
+
+  it('a claim by a live process with a different start time (a reused pid) does not count', () => {
+    const path = join(tempDir(), 'ledger.db');
+    const ledger = Ledger.open(path, fakeClock());
+    const db = new Database(path);
+    db.prepare('INSERT INTO claims (key, pid, marker, claimed_at) VALUES (?, ?, ?, 0)').run('k', process.ppid, 'not-its-start-time');
+    db.close();
+    expect(ledger.claim('k')).toEqual({ ok: true });
+    ledger.close();
+  });
+
+  it('refuses a ledger path that is a symbolic link, with one line', () => {
+    const dir = tempDir();
+    const elsewhere = join(dir, 'elsewhere.db');
+    writeFileSync(elsewhere, '');
+    symlinkSync(elsewhere, join(dir, 'ledger.db'));
+    expect(() => Ledger.open(join(dir, 'ledger.db'), fakeClock())).toThrow(/refusing to open the task ledger .*ledger\.db: it is a symbolic link/);
+    expect(readFileSync(elsewhere, 'utf8')).toBe('');
+  });
+
+  it('a file that is not a database is a one-line error, not a crash', () => {
+    const path = join(tempDir(), 'ledger.db');
+    writeFileSync(path, 'x'.repeat(4096));
+    expect(() => Ledger.open(path, fakeClock())).toThrow(/the task ledger .* cannot be read/);
+  });
+});
+
+describe('journal.jsonl migration', () => {
+  const created = (taskId: string, key: string, at: string) =>
+    JSON.stringify({ event: 'created', at, task_id: taskId, key, input: `${key}.jpg`, input_sha256: 'abc', style: 'ghibli', req_key: 'img2img_ghibli_style_usage', sub_req_key: null, options: { return_url: true, logo_info: null }, output_base: `/out/${key}.ghibli` });
+  const finished = (taskId: string, key: string, outcome: string, extra: Record<string, unknown> = {}) => JSON.stringify({ event: 'finished', at: '2026-01-02T00:00:00.000Z', task_id: taskId, key, outcome, ...extra });
+
+  it('imports once: recent open tasks stay collectable, old ones expire, outcomes carry over; the file is kept as a backup', () => {
+    const dir = tempDir();
+    const clock = fakeClock(Date.parse('2026-01-02T12:00:00.000Z'));
+    const lines = [
+      created('t-old', 'old', '2025-12-30T00:00:00.000Z'),
+      created('t-open', 'open', '2026-01-02T06:00:00.000Z'),
+      created('t-saved', 'saved', '2026-01-02T01:00:00.000Z'),
+      finished('t-saved', 'saved', 'saved', { output: '/out/saved.ghibli.jpg' }),
+      created('t-failed', 'failed', '2026-01-02T02:00:00.000Z'),
+      finished('t-failed', 'failed', 'failed', { error_code: '003008095' }),
+      '{"event":"created","task_id":"t-torn","ke',
+    ];
+    writeFileSync(join(dir, 'journal.jsonl'), `${lines.join('\n')}\n`);
+    const ledger = Ledger.open(join(dir, 'ledger.db'), clock);
+    expect(ledger.lookup('open')).toMatchObject({ status: 'open', taskId: 't-open', outputBase: '/out/open.ghibli', intentAt: Date.parse('2026-01-02T06:00:00.000Z') });
+    expect(ledger.lookup('old')).toMatchObject({ status: 'expired', taskId: 't-old' });
+    expect(ledger.lookup('saved')).toMatchObject({ status: 'saved', output: '/out/saved.ghibli.jpg' });
+    expect(ledger.lookup('failed')).toMatchObject({ status: 'failed', errorCode: '003008095' });
+    ledger.close();
+    expect(existsSync(join(dir, 'journal.jsonl'))).toBe(false);
+    expect(readFileSync(join(dir, 'journal.jsonl.imported'), 'utf8')).toContain('t-open');
+
+    // A journal.jsonl that shows up again (an older version ran meanwhile) is not imported twice.
+    writeFileSync(join(dir, 'journal.jsonl'), `${created('t-later', 'later', '2026-01-02T07:00:00.000Z')}\n`);
+    const reopened = Ledger.open(join(dir, 'ledger.db'), clock);
+    expect(reopened.lookup('later')).toBeUndefined();
+    expect(reopened.history()).toHaveLength(4);
+    reopened.close();
+  });
+});
+
+describe('itemKey', () => {
+  const base = { inputSha256: 'abc', reqKey: 'img2img_comic_style_usage', subReqKey: 'img2img_comic_style_marvel', options: { return_url: true, logo_info: null } };
+  it('is stable and ignores option order', () => {
+    expect(itemKey(base)).toBe(itemKey({ ...base, options: { logo_info: null, return_url: true } }));
+  });
+  it('changes with anything that changes the result', () => {
+    expect(itemKey(base)).not.toBe(itemKey({ ...base, inputSha256: 'abd' }));
+    expect(itemKey(base)).not.toBe(itemKey({ ...base, subReqKey: 'img2img_comic_style_monet' }));
+    expect(itemKey(base)).not.toBe(itemKey({ ...base, options: { return_url: false, logo_info: null } }));
+    expect(itemKey(base)).not.toBe(itemKey({ ...base, options: { return_url: true, logo_info: { add_logo: true } } }));
+  });
+});
