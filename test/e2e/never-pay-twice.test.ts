@@ -23,7 +23,7 @@ import { tempDir } from '../helpers/tmp.js';
  * emulator created per (photo, style) pair.
  */
 const KEY = 'sk-ledger-0123456789abcdef';
-const DEFAULTS: RunSettings = { overwrite: false, returnUrl: true, logo: null, timeoutMs: 600_000, retryFailed: false, resendUnknown: false, fix: null };
+const DEFAULTS: RunSettings = { overwrite: false, returnUrl: true, logo: null, timeoutMs: 600_000, retryFailed: false, resendUnknown: false, fix: null, saving: { provenance: true, keepGps: false, rescueFolder: null } };
 
 async function photos(dir: string, n: number): Promise<string[]> {
   const paths: string[] = [];
