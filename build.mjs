@@ -44,7 +44,7 @@ const EXTRA_LAZY_ENTRIES = [
   // main.ts imports these only when a command throws, waits, or talks to the API.
   'src/cli/report-error.ts',
   'src/core/clock.ts',
-  'src/commands/shared/connection.ts',
+  'src/cmdutil/connection.ts',
   // Lets the benchmark time the real image preparation code, not a copy of it.
   'src/image/prepare.ts',
 ];
@@ -60,7 +60,7 @@ const commandRuns = readdirSync(join(root, 'src', 'commands'), { withFileTypes: 
  */
 const SHARED_ALLOWLIST = new Set([
   'src/catalog/styles.ts', // the style table: `styles` prints it at startup, stylize resolves against it
-  'src/cli/exit-codes.ts', // the exit code table: `--help` prints it, commands return its codes
+  'src/cmdutil/exit-codes.ts', // the exit code table: `--help` prints it, commands return its codes
   'src/core/secrets.ts', // redact(): terminal/io.ts keeps the key out of every printed line
   'src/core/shell-quote.ts', // shellQuote(): secrets.ts redacts the shell-quoted form of the key too
   'src/terminal/sanitize.ts', // sanitizeLine(): terminal/io.ts strips escapes from every printed line

@@ -3,7 +3,7 @@ import { findSeedCode } from '../catalog/error-codes.js';
 
 /**
  * Everything the API layer throws. Each class says what happened on the wire; whether it is
- * retried lives in retry.ts, what exit code it gives lives in cli/exit-codes.ts.
+ * retried lives in retry.ts, what exit code it gives lives in cmdutil/exit-codes.ts.
  */
 
 type ApiErrorDetails = { seedCode?: string | null; requestId?: string | null; hint?: string };

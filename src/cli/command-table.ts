@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import type { CommandContext } from './context.js';
+import type { CommandContext } from '../cmdutil/context.js';
 import { defineStyles } from '../commands/styles/define.js';
 import { defineCheck } from '../commands/check/define.js';
 import { defineConfig } from '../commands/config/define.js';

@@ -2,8 +2,8 @@ import { Command } from 'commander';
 import { STYLES } from '../catalog/styles.js';
 import type { Clock } from '../core/clock.js';
 import { COMMAND_TABLE } from './command-table.js';
-import type { CommandContext } from './context.js';
-import { EXIT_CODE_HELP, ExitCode } from './exit-codes.js';
+import type { CommandContext } from '../cmdutil/context.js';
+import { EXIT_CODE_HELP, ExitCode } from '../cmdutil/exit-codes.js';
 import { processIO, type IO } from '../terminal/io.js';
 
 // Replaced at build time (build.mjs) with package.json's version; the fallback serves tests run from source.
@@ -57,7 +57,7 @@ function processContext(argv: readonly string[], io: IO): CommandContext {
     clock,
     argv,
     env: io.env,
-    connect: async (target, options) => (await import('../commands/shared/connection.js')).openConnection(target, { clock, ...options }),
+    connect: async (target, options) => (await import('../cmdutil/connection.js')).openConnection(target, { clock, ...options }),
   };
 }
 

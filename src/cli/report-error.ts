@@ -1,6 +1,6 @@
 import { isSparkError } from '../core/errors.js';
-import type { CommandContext } from './context.js';
-import { ExitCode, exitCodeForKind } from './exit-codes.js';
+import type { CommandContext } from '../cmdutil/context.js';
+import { ExitCode, exitCodeForKind } from '../cmdutil/exit-codes.js';
 import { palette } from '../terminal/colors.js';
 
 /** The one place where an error that escaped a command becomes a message and an exit code. */

@@ -1,6 +1,6 @@
 /**
  * The error vocabulary shared by every layer. Each error names its `kind`; the CLI maps kinds
- * to exit codes in one place (cli/exit-codes.ts), so no layer below the CLI knows about exit codes.
+ * to exit codes in one place (cmdutil/exit-codes.ts), so no layer below the CLI knows about exit codes.
  */
 export type ErrorKind =
   | 'usage' // the command line itself is wrong

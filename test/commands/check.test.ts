@@ -1,7 +1,7 @@
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import type { CommandContext } from '../../src/cli/context.js';
-import { ExitCode } from '../../src/cli/exit-codes.js';
+import type { CommandContext } from '../../src/cmdutil/context.js';
+import { ExitCode } from '../../src/cmdutil/exit-codes.js';
 import { runCheck } from '../../src/commands/check/run.js';
 import { fakeClock } from '../helpers/fake-clock.js';
 import { memoryIO } from '../helpers/terminal.js';

@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
-import type { CommandContext } from '../../cli/context.js';
-import { describeCommand } from '../../cli/help.js';
+import type { CommandContext } from '../../cmdutil/context.js';
+import { describeCommand } from '../../cmdutil/help.js';
 
 export interface CheckOptions {
   json?: boolean;

@@ -1,8 +1,8 @@
 import { readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import pLimit from 'p-limit';
-import type { CommandContext } from '../../cli/context.js';
-import { ExitCode } from '../../cli/exit-codes.js';
+import type { CommandContext } from '../../cmdutil/context.js';
+import { ExitCode } from '../../cmdutil/exit-codes.js';
 import { isSparkError, UsageError } from '../../core/errors.js';
 import { repairImage } from '../../image/fix.js';
 import { extensionOf } from '../../naming/extension.js';

@@ -1,6 +1,6 @@
 import pLimit from 'p-limit';
-import type { CommandContext } from '../../cli/context.js';
-import { ExitCode } from '../../cli/exit-codes.js';
+import type { CommandContext } from '../../cmdutil/context.js';
+import { ExitCode } from '../../cmdutil/exit-codes.js';
 import { UsageError } from '../../core/errors.js';
 import { checkImage, describeReport, type ImageReport } from '../../image/check.js';
 import { isRepairable } from '../../image/prepare.js';

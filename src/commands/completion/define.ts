@@ -1,6 +1,6 @@
 import { Argument, type Command } from 'commander';
-import type { CommandContext } from '../../cli/context.js';
-import { describeCommand } from '../../cli/help.js';
+import type { CommandContext } from '../../cmdutil/context.js';
+import { describeCommand } from '../../cmdutil/help.js';
 
 export const SHELLS = ['bash', 'zsh', 'fish'] as const;
 export type Shell = (typeof SHELLS)[number];

@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
-import type { CommandContext } from '../../cli/context.js';
-import { ExitCode } from '../../cli/exit-codes.js';
+import type { CommandContext } from '../../cmdutil/context.js';
+import { ExitCode } from '../../cmdutil/exit-codes.js';
 import { bashScript } from './bash.js';
 import type { Shell } from './define.js';
 import { fishScript } from './fish.js';

@@ -1,5 +1,5 @@
-import type { CommandContext } from '../../cli/context.js';
-import { ExitCode } from '../../cli/exit-codes.js';
+import type { CommandContext } from '../../cmdutil/context.js';
+import { ExitCode } from '../../cmdutil/exit-codes.js';
 import { UsageError } from '../../core/errors.js';
 import { configFilePath } from '../../config/paths.js';
 import {

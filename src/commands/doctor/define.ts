@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
-import type { CommandContext } from '../../cli/context.js';
-import { describeCommand } from '../../cli/help.js';
-import { addConnectionOptions, type ConnectionFlags } from '../shared/connection-flags.js';
+import type { CommandContext } from '../../cmdutil/context.js';
+import { describeCommand } from '../../cmdutil/help.js';
+import { addConnectionOptions, type ConnectionFlags } from '../../cmdutil/connection-flags.js';
 
 export interface DoctorOptions extends ConnectionFlags {
   json?: boolean;

@@ -1,5 +1,5 @@
 import { existsSync, readFileSync, statSync } from 'node:fs';
-import { ExitCode } from '../../cli/exit-codes.js';
+import { ExitCode } from '../../cmdutil/exit-codes.js';
 import { systemClock } from '../../core/clock.js';
 import { shellCommand } from '../../core/shell-quote.js';
 import { maskSecret } from '../../core/secrets.js';

@@ -1,4 +1,4 @@
-import { ExitCode } from '../../cli/exit-codes.js';
+import { ExitCode } from '../../cmdutil/exit-codes.js';
 import type { Clock } from '../../core/clock.js';
 import { chooseProxy, proxyAgentsFor, safeProxyUrl } from '../../api/proxy.js';
 import { fail, pass, warn, type CheckResult } from './report.js';

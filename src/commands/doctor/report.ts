@@ -1,4 +1,4 @@
-import { ExitCode, worstExitCode } from '../../cli/exit-codes.js';
+import { ExitCode, worstExitCode } from '../../cmdutil/exit-codes.js';
 
 /** One line of `doctor`: what was checked, what was found, and what to do when it failed. */
 export interface CheckResult {

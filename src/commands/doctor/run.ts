@@ -1,12 +1,12 @@
-import type { CommandContext } from '../../cli/context.js';
-import { exitCodeForKind } from '../../cli/exit-codes.js';
+import type { CommandContext } from '../../cmdutil/context.js';
+import { exitCodeForKind } from '../../cmdutil/exit-codes.js';
 import { describeProxy } from '../../api/proxy.js';
 import { systemClock } from '../../core/clock.js';
 import { parseDuration } from '../../core/duration.js';
 import { isSparkError } from '../../core/errors.js';
 import { configFilePath, ledgerPath } from '../../config/paths.js';
 import { palette } from '../../terminal/colors.js';
-import { resolveBaseUrl } from '../shared/connection.js';
+import { resolveBaseUrl } from '../../cmdutil/connection.js';
 import type { DoctorOptions } from './define.js';
 import { checkApiKey, checkConfigFile, checkLedger, checkNode, checkSharp, readConfigFile, resolveApiKey } from './local-checks.js';
 import { probeService } from './probe.js';

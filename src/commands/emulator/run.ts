@@ -1,5 +1,5 @@
-import type { CommandContext } from '../../cli/context.js';
-import { ExitCode } from '../../cli/exit-codes.js';
+import type { CommandContext } from '../../cmdutil/context.js';
+import { ExitCode } from '../../cmdutil/exit-codes.js';
 import { isLoopbackHost } from '../../core/loopback.js';
 import type { Faults } from '../../emulator/faults.js';
 import { startEmulator } from '../../emulator/server.js';

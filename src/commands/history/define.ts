@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
-import type { CommandContext } from '../../cli/context.js';
-import { describeCommand, integerOption } from '../../cli/help.js';
+import type { CommandContext } from '../../cmdutil/context.js';
+import { describeCommand, integerOption } from '../../cmdutil/help.js';
 
 export interface HistoryOptions {
   since?: string;

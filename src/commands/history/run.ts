@@ -1,6 +1,6 @@
 import { existsSync } from 'node:fs';
-import type { CommandContext } from '../../cli/context.js';
-import { ExitCode } from '../../cli/exit-codes.js';
+import type { CommandContext } from '../../cmdutil/context.js';
+import { ExitCode } from '../../cmdutil/exit-codes.js';
 import { systemClock } from '../../core/clock.js';
 import { ledgerPath } from '../../config/paths.js';
 import { Ledger, type HistoryRow } from '../../ledger/ledger.js';

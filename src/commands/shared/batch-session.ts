@@ -1,9 +1,9 @@
 import { existsSync } from 'node:fs';
 import { join, dirname } from 'node:path';
 import pLimit from 'p-limit';
-import type { CommandContext } from '../../cli/context.js';
-import { ExitCode, exitCodeForKind, worstExitCode } from '../../cli/exit-codes.js';
-import { handleInterrupts } from '../../cli/interrupt.js';
+import type { CommandContext } from '../../cmdutil/context.js';
+import { ExitCode, exitCodeForKind, worstExitCode } from '../../cmdutil/exit-codes.js';
+import { handleInterrupts } from '../../cmdutil/interrupt.js';
 import type { Clock } from '../../core/clock.js';
 import { shellCommand } from '../../core/shell-quote.js';
 import { ledgerPath } from '../../config/paths.js';
@@ -18,7 +18,7 @@ import type { RunSettings } from '../../runner/run-settings.js';
 import { palette } from '../../terminal/colors.js';
 import { RunReporter } from '../../terminal/reporter.js';
 import { summarize } from '../../terminal/summary.js';
-import type { ConnectionTarget } from './connection.js';
+import type { ConnectionTarget } from '../../cmdutil/connection.js';
 
 /**
  * The ledger a command works with: in memory for --offline (the emulator's tasks die with the

@@ -1,8 +1,8 @@
 import type { Command } from 'commander';
-import type { CommandContext } from '../../cli/context.js';
-import { EXIT_CODE_HELP } from '../../cli/exit-codes.js';
-import { describeCommand, integerOption } from '../../cli/help.js';
-import { addConnectionOptions } from '../shared/connection-flags.js';
+import type { CommandContext } from '../../cmdutil/context.js';
+import { EXIT_CODE_HELP } from '../../cmdutil/exit-codes.js';
+import { describeCommand, integerOption } from '../../cmdutil/help.js';
+import { addConnectionOptions } from '../../cmdutil/connection-flags.js';
 import type { StylizeOptions } from '../stylize/define.js';
 
 export interface SheetOptions extends StylizeOptions {

@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
-import type { CommandContext } from '../../cli/context.js';
-import { ExitCode } from '../../cli/exit-codes.js';
+import type { CommandContext } from '../../cmdutil/context.js';
+import { ExitCode } from '../../cmdutil/exit-codes.js';
 import { composeSheet, type SheetPhoto } from '../../sheet/compose.js';
 import { isMarkedSheet } from '../../sheet/marker.js';
 import { saveRebuildable } from '../../sheet/save-rebuildable.js';

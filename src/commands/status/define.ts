@@ -1,8 +1,8 @@
 import type { Command } from 'commander';
-import type { CommandContext } from '../../cli/context.js';
-import { describeCommand } from '../../cli/help.js';
+import type { CommandContext } from '../../cmdutil/context.js';
+import { describeCommand } from '../../cmdutil/help.js';
 import { DEFAULT_TIMEOUT } from '../../core/defaults.js';
-import { addConnectionOptions, type ConnectionFlags } from '../shared/connection-flags.js';
+import { addConnectionOptions, type ConnectionFlags } from '../../cmdutil/connection-flags.js';
 
 export interface StatusOptions extends ConnectionFlags {
   wait?: boolean;

@@ -1,8 +1,8 @@
 import { basename } from 'node:path';
 import type { Task } from '../../api/wire.js';
-import type { CommandContext } from '../../cli/context.js';
-import { ExitCode, exitCodeForKind, worstExitCode } from '../../cli/exit-codes.js';
-import { handleInterrupts } from '../../cli/interrupt.js';
+import type { CommandContext } from '../../cmdutil/context.js';
+import { ExitCode, exitCodeForKind, worstExitCode } from '../../cmdutil/exit-codes.js';
+import { handleInterrupts } from '../../cmdutil/interrupt.js';
 import { DEFAULT_TIMEOUT } from '../../core/defaults.js';
 import { parseDuration } from '../../core/duration.js';
 import { isSparkError } from '../../core/errors.js';
@@ -20,7 +20,7 @@ import { failureLines, palette, stdoutPalette } from '../../terminal/colors.js';
 import { startProgress } from '../../terminal/progress.js';
 import { forDisplay } from '../../terminal/sanitize.js';
 import { formatDuration } from '../../terminal/summary.js';
-import { resolveConnection, type Connection } from '../shared/connection.js';
+import { resolveConnection, type Connection } from '../../cmdutil/connection.js';
 import type { StatusOptions } from './define.js';
 
 interface StatusReport {

@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
-import type { CommandContext } from '../../cli/context.js';
+import type { CommandContext } from '../../cmdutil/context.js';
 import { STYLES } from '../../catalog/styles.js';
-import { describeCommand } from '../../cli/help.js';
+import { describeCommand } from '../../cmdutil/help.js';
 // Static on purpose: `styles` must start as fast as bare node, and the catalog is a few KB.
 import { runStyles } from './run.js';
 

@@ -1,5 +1,5 @@
 import { STYLES } from '../../catalog/styles.js';
-import { ExitCode } from '../../cli/exit-codes.js';
+import { ExitCode } from '../../cmdutil/exit-codes.js';
 import type { IO } from '../../terminal/io.js';
 import { renderTable } from '../../terminal/table.js';
 import type { StylesOptions } from './define.js';

@@ -1,5 +1,5 @@
-import type { CommandContext } from '../../cli/context.js';
-import { ExitCode } from '../../cli/exit-codes.js';
+import type { CommandContext } from '../../cmdutil/context.js';
+import { ExitCode } from '../../cmdutil/exit-codes.js';
 import type { ItemResult } from '../../runner/events.js';
 import type { PlannedItem } from '../../runner/plan.js';
 import { palette } from '../../terminal/colors.js';

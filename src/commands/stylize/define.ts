@@ -1,10 +1,10 @@
 import type { Command } from 'commander';
-import type { CommandContext } from '../../cli/context.js';
-import { EXIT_CODE_HELP } from '../../cli/exit-codes.js';
-import { choiceOption, describeCommand, integerOption, numberOption } from '../../cli/help.js';
+import type { CommandContext } from '../../cmdutil/context.js';
+import { EXIT_CODE_HELP } from '../../cmdutil/exit-codes.js';
+import { choiceOption, describeCommand, integerOption, numberOption } from '../../cmdutil/help.js';
 import { WATERMARK_LANGUAGES, WATERMARK_POSITIONS } from '../../api/request-body.js';
 import { DEFAULT_CONCURRENCY, DEFAULT_TIMEOUT, MAX_CONCURRENCY } from '../../core/defaults.js';
-import { addConnectionOptions, type ConnectionFlags } from '../shared/connection-flags.js';
+import { addConnectionOptions, type ConnectionFlags } from '../../cmdutil/connection-flags.js';
 
 type WatermarkPosition = keyof typeof WATERMARK_POSITIONS;
 type WatermarkLanguage = keyof typeof WATERMARK_LANGUAGES;

@@ -1,11 +1,11 @@
-import { checkBaseUrl, DEFAULT_BASE_URL } from '../../api/base-url.js';
-import { SparkClient, type RequestGate } from '../../api/client.js';
-import type { Clock } from '../../core/clock.js';
-import { MissingKeyError, UsageError } from '../../core/errors.js';
-import { resolveApiKey, type KeySource, type Settings } from '../../config/settings.js';
-import type { RunningEmulator } from '../../emulator/server.js';
-import { palette } from '../../terminal/colors.js';
-import type { IO } from '../../terminal/io.js';
+import { checkBaseUrl, DEFAULT_BASE_URL } from '../api/base-url.js';
+import { SparkClient, type RequestGate } from '../api/client.js';
+import type { Clock } from '../core/clock.js';
+import { MissingKeyError, UsageError } from '../core/errors.js';
+import { resolveApiKey, type KeySource, type Settings } from '../config/settings.js';
+import type { RunningEmulator } from '../emulator/server.js';
+import { palette } from '../terminal/colors.js';
+import type { IO } from '../terminal/io.js';
 import type { ConnectionFlags } from './connection-flags.js';
 
 /** The connection flags, resolved once per command (resolveConnection). */
@@ -67,7 +67,7 @@ export function resolveBaseUrl(flags: ConnectionFlags, env: NodeJS.ProcessEnv, s
 export async function openConnection(target: ConnectionTarget, options: ConnectOptions = {}): Promise<Connection> {
   const { log, gate, clock } = options;
   if (target.offline) {
-    const { startEmulator } = await import('../../emulator/server.js');
+    const { startEmulator } = await import('../emulator/server.js');
     const emulator = await startEmulator({ port: 0, latencyMs: options.offlineLatencyMs ?? 2500, costPerTask: '0.0000' });
     const client = new SparkClient({ baseUrl: emulator.url, apiKey: 'offline', log, gate, clock });
     return { client, baseUrl: emulator.url, emulator, close: () => emulator.close() };

@@ -1,4 +1,4 @@
-import type { Connection, ConnectionTarget, ConnectOptions } from '../commands/shared/connection.js';
+import type { Connection, ConnectionTarget, ConnectOptions } from './connection.js';
 import type { Clock } from '../core/clock.js';
 import type { IO } from '../terminal/io.js';
 
@@ -19,6 +19,6 @@ export interface CommandContext {
   readonly argv: readonly string[];
   /** The environment (the same object as io.env): key, base URL, config folder. */
   readonly env: NodeJS.ProcessEnv;
-  /** The API client for resolved connection flags (commands/shared/connection.ts), or the emulator's with --offline. */
+  /** The API client for resolved connection flags (connection.ts), or the emulator's with --offline. */
   connect(target: ConnectionTarget, options?: ConnectOptions): Promise<Connection>;
 }

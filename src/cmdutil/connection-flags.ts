@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 
-/** The flags that say where requests go and with which key (commands/shared/connection.ts resolves them). */
+/** The flags that say where requests go and with which key (connection.ts resolves them). */
 export interface ConnectionFlags {
   apiKey?: string;
   baseUrl?: string;
