@@ -1,6 +1,8 @@
 import { PassThrough } from 'node:stream';
 import { describe, expect, it } from 'vitest';
+import type { CommandContext } from '../../src/cmdutil/context.js';
 import { runHistory } from '../../src/commands/history/run.js';
+import { systemClock } from '../../src/core/clock.js';
 import { createIO } from '../../src/terminal/io.js';
 import { jsonLines, runCli } from '../helpers/cli.js';
 import { fillLedger, ledgerIn, row } from '../helpers/ledger-fixture.js';
@@ -62,7 +64,8 @@ describe('history', () => {
     const stdout = new PassThrough();
     const stderr = new PassThrough();
     const io = createIO({ stdout, stderr, stdin: new PassThrough(), stdoutIsTTY: true, stderrIsTTY: true, stdinIsTTY: false, env: { NO_COLOR: '1', SPARK_STYLE_CONFIG_DIR: configDir } });
-    const code = await runHistory({ since: '2d' }, { io, exitCode: 0, verbose: false });
+    const context: CommandContext = { io, exitCode: 0, verbose: false, clock: systemClock, argv: [], env: io.env, connect: () => Promise.reject(new Error('history never connects')) };
+    const code = await runHistory({ since: '2d' }, context);
     expect(code).toBe(0);
     const lines = String(stdout.read()).trimEnd().split('\n');
     expect(lines[0]).toMatch(/^WHEN\s+INPUT\s+STYLE\s+TASK ID\s+STATUS\s+OUTPUT\s+COST$/);

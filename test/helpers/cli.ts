@@ -1,4 +1,4 @@
-import { execa, type Options, type Result } from 'execa';
+import { execa, type Options } from 'execa';
 import { fileURLToPath } from 'node:url';
 import { tempDir } from './tmp.js';
 
@@ -9,7 +9,7 @@ export const PHOTOS = fileURLToPath(new URL('../../fixtures/photos/', import.met
  * Runs the built CLI. Every run gets its own config folder and, unless the test says
  * otherwise, a base URL on loopback where nothing listens: no test can reach the real service.
  */
-export async function runCli(args: string[], options: { env?: Record<string, string | undefined>; input?: string; cwd?: string; configDir?: string } & Pick<Options, 'timeout'> = {}): Promise<Result> {
+export async function runCli(args: string[], options: { env?: Record<string, string | undefined>; input?: string; cwd?: string; configDir?: string } & Pick<Options, 'timeout'> = {}) {
   return execa(process.execPath, [CLI, ...args], {
     reject: false,
     cwd: options.cwd,
@@ -26,6 +26,9 @@ export async function runCli(args: string[], options: { env?: Record<string, str
     },
   });
 }
+
+/** What runCli resolves to: stdout and stderr as strings, the exit code, whether it timed out. */
+export type CliResult = Awaited<ReturnType<typeof runCli>>;
 
 export function jsonLines(text: string): Record<string, unknown>[] {
   return text

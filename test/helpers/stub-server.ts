@@ -45,6 +45,6 @@ export const json =
   };
 
 /** Accepts the request, then closes the connection without an answer. */
-export const hangUp: Reply = (request, response) => {
+export const hangUp: Reply = (_request, response) => {
   response.socket?.destroy();
 };

@@ -6,7 +6,7 @@ import type { PlannedItem } from '../../src/runner/plan.js';
 
 const NOW = Date.UTC(2026, 0, 2);
 const HOUR = 60 * 60 * 1000;
-const item: PlannedItem = { index: 0, source: { kind: 'file', path: 'a.jpg', relativeDir: '' }, input: 'a.jpg', style: resolveStyle('ghibli'), outputBase: 'a.ghibli' };
+const item: PlannedItem = { index: 0, source: { kind: 'file', path: 'a.jpg', relativeDir: '' }, input: 'a.jpg', style: resolveStyle('ghibli'), output: null, outputBase: 'a.ghibli' };
 const plain = { overwrite: false, retryFailed: false, resendUnknown: false };
 const facts = (extra: Partial<ItemFacts> = {}): ItemFacts => ({ problem: null, key: 'k', entry: null, existingOutput: null, heldByPid: null, ...extra });
 const entry = (status: LedgerStatus, ageMs = HOUR, extra: Partial<LedgerEntry> = {}): LedgerEntry => ({

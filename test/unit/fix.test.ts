@@ -1,6 +1,6 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import sharp from 'sharp';
+import sharp, { type Metadata } from 'sharp';
 import { describe, expect, it } from 'vitest';
 import { repairImage, targetSize } from '../../src/image/fix.js';
 import { stripMetadata } from '../../src/image/strip-metadata.js';
@@ -21,7 +21,7 @@ async function fixBytes(bytes: Buffer, name: string, keepMetadata = false) {
   return { prepared, meta };
 }
 
-const accepted = (meta: sharp.Metadata, bytes: Buffer) => {
+const accepted = (meta: Metadata, bytes: Buffer) => {
   expect(['jpeg', 'png']).toContain(meta.format);
   expect(bytes.length).toBeLessThanOrEqual(5 * 1024 * 1024);
   expect(Math.min(meta.width, meta.height)).toBeGreaterThanOrEqual(600);
@@ -93,7 +93,7 @@ describe('repairImage: formats', () => {
 
 describe('repairImage: transparency that does not fit', () => {
   it('flattens onto white as JPEG when the PNG would be over 5 MB', async () => {
-    const noisy = await sharp({ create: { width: 3000, height: 2500, channels: 3, noise: { type: 'gaussian', mean: 128, sigma: 70 } } })
+    const noisy = await sharp({ create: { width: 3000, height: 2500, channels: 3, background: 'black', noise: { type: 'gaussian', mean: 128, sigma: 70 } } })
       .ensureAlpha(0.5)
       .png()
       .toBuffer();
@@ -133,7 +133,7 @@ describe('repairImage: geometry and size', () => {
   });
 
   it('re-encodes with decreasing quality until it fits 5 MB', async () => {
-    const noisy = await sharp({ create: { width: 4000, height: 3000, channels: 3, noise: { type: 'gaussian', mean: 128, sigma: 70 } } }).png().toBuffer();
+    const noisy = await sharp({ create: { width: 4000, height: 3000, channels: 3, background: 'black', noise: { type: 'gaussian', mean: 128, sigma: 70 } } }).png().toBuffer();
     expect(noisy.length).toBeGreaterThan(5 * 1024 * 1024);
     const { prepared, meta } = await fixBytes(noisy, 'noise.png');
     accepted(meta, prepared.bytes);

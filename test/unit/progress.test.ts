@@ -19,6 +19,7 @@ const item = (index: number): PlannedItem => ({
   input: `photos/a-rather-long-file-name-for-a-photo-${index}.jpg`,
   style: resolveStyle('ghibli'),
   source: { kind: 'file', path: `p${index}.jpg`, relativeDir: '' },
+  output: null,
   outputBase: `p${index}.ghibli`,
 });
 

@@ -36,11 +36,11 @@ async function finishedRun(dir: string): Promise<FinishedRun> {
   const skipped = join(art, 'bridge #1.clay.png');
   writeFileSync(skipped, await makeImage(1200, 900, 'png'));
   const items: PlannedItem[] = [
-    { index: 0, source: { kind: 'file', path: first, relativeDir: '' }, input: first, style: style('ghibli'), outputBase: join(art, 'bridge #1.ghibli') },
-    { index: 1, source: { kind: 'file', path: first, relativeDir: '' }, input: first, style: style('clay'), outputBase: join(art, 'bridge #1.clay') },
-    { index: 2, source: { kind: 'file', path: second, relativeDir: '' }, input: second, style: style('ghibli'), outputBase: join(art, 'odd.ghibli') },
-    { index: 3, source: { kind: 'file', path: second, relativeDir: '' }, input: second, style: style('clay'), outputBase: join(art, 'odd.clay') },
-    { index: 4, source: { kind: 'url', url: 'https://example.com/cat.jpg' }, input: 'https://example.com/cat.jpg', style: style('ghibli'), outputBase: join(art, 'cat.ghibli') },
+    { index: 0, source: { kind: 'file', path: first, relativeDir: '' }, input: first, style: style('ghibli'), output: null, outputBase: join(art, 'bridge #1.ghibli') },
+    { index: 1, source: { kind: 'file', path: first, relativeDir: '' }, input: first, style: style('clay'), output: null, outputBase: join(art, 'bridge #1.clay') },
+    { index: 2, source: { kind: 'file', path: second, relativeDir: '' }, input: second, style: style('ghibli'), output: null, outputBase: join(art, 'odd.ghibli') },
+    { index: 3, source: { kind: 'file', path: second, relativeDir: '' }, input: second, style: style('clay'), output: null, outputBase: join(art, 'odd.clay') },
+    { index: 4, source: { kind: 'url', url: 'https://example.com/cat.jpg' }, input: 'https://example.com/cat.jpg', style: style('ghibli'), output: null, outputBase: join(art, 'cat.ghibli') },
   ];
   const results: ItemResult[] = [
     result(items[0]!, { output: saved, task_id: 'task-saved-1', cost: '0.0300' }),
@@ -78,11 +78,11 @@ describe('the HTML report', () => {
       expect(src.startsWith('data:image/jpeg;base64,')).toBe(true);
       const meta = await sharp(Buffer.from(src.slice(src.indexOf(',') + 1), 'base64')).metadata();
       expect(meta.width).toBeLessThanOrEqual(240);
-      const href = img.parentNode.getAttribute('href')!;
+      const href = img.parentNode!.getAttribute('href')!;
       expect(href).not.toMatch(/^[a-z]+:|^\//i);
       expect(existsSync(resolve(dirname(target), decodeURIComponent(href)))).toBe(true);
     }
-    expect(images.map((img) => decodeURIComponent(img.parentNode.getAttribute('href')!))).toContain('../art/bridge #1.ghibli.jpg');
+    expect(images.map((img) => decodeURIComponent(img.parentNode!.getAttribute('href')!))).toContain('../art/bridge #1.ghibli.jpg');
 
     // Grouped by photo, every item there with its style, status, task id, cost and failure.
     const sections = root.querySelectorAll('section.photo');

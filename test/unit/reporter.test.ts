@@ -18,7 +18,7 @@ function capture(tty: boolean) {
   return { io, out: () => out.join(''), err: () => err.join('') };
 }
 
-const item = (index: number, input: string): PlannedItem => ({ index, input, style: resolveStyle('ghibli'), source: { kind: 'file', path: input, relativeDir: '' }, outputBase: `${input}.ghibli` });
+const item = (index: number, input: string): PlannedItem => ({ index, input, style: resolveStyle('ghibli'), source: { kind: 'file', path: input, relativeDir: '' }, output: null, outputBase: `${input}.ghibli` });
 const saved = (input: string): ItemResult => ({
   input,
   style: 'ghibli',

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { STYLES } from '../../src/catalog/styles.js';
 import type { InputSource } from '../../src/runner/inputs.js';
-import { planItems } from '../../src/runner/plan.js';
+import { planItems, type PlannedItem } from '../../src/runner/plan.js';
 import { parseShard, selectShard, shardKey, shardOf } from '../../src/runner/shard.js';
 
 /** A listing of `root` as expandInputs makes it: 60 files in three subfolders. */
@@ -13,7 +13,7 @@ function listing(root: string): InputSource[] {
 }
 
 const styles = STYLES.slice(0, 3);
-const label = (item: { source: InputSource; style: { alias: string } }) => shardKey(item);
+const label = (item: PlannedItem) => shardKey(item);
 
 describe('--shard', () => {
   it('splits a batch into shards that never overlap and together cover it', () => {

@@ -148,11 +148,11 @@ describe('sheetGrid', () => {
     const [ghibli, clay] = [findStyleByAlias('ghibli')!, findStyleByAlias('clay')!];
     const file = (path: string) => ({ kind: 'file' as const, path, relativeDir: '' });
     const items: PlannedItem[] = [
-      { index: 0, source: file('/p/a.jpg'), input: '/p/a.jpg', style: ghibli, outputBase: '/p/a.ghibli' },
-      { index: 1, source: file('/p/a.jpg'), input: '/p/a.jpg', style: clay, outputBase: '/p/a.clay' },
-      { index: 2, source: file('/p/b.png'), input: '/p/b.png', style: ghibli, outputBase: '/p/b.ghibli' },
-      { index: 3, source: file('/p/b.png'), input: '/p/b.png', style: clay, outputBase: '/p/b.clay' },
-      { index: 4, source: { kind: 'url', url: 'https://example.com/c.jpg' }, input: 'https://example.com/c.jpg', style: ghibli, outputBase: 'c.ghibli' },
+      { index: 0, source: file('/p/a.jpg'), input: '/p/a.jpg', style: ghibli, output: null, outputBase: '/p/a.ghibli' },
+      { index: 1, source: file('/p/a.jpg'), input: '/p/a.jpg', style: clay, output: null, outputBase: '/p/a.clay' },
+      { index: 2, source: file('/p/b.png'), input: '/p/b.png', style: ghibli, output: null, outputBase: '/p/b.ghibli' },
+      { index: 3, source: file('/p/b.png'), input: '/p/b.png', style: clay, output: null, outputBase: '/p/b.clay' },
+      { index: 4, source: { kind: 'url', url: 'https://example.com/c.jpg' }, input: 'https://example.com/c.jpg', style: ghibli, output: null, outputBase: 'c.ghibli' },
     ];
     const base = { output: null, task_id: null, cost: null, error: null, errorKind: null, created: false, notes: [] };
     const results: ItemResult[] = [

@@ -1,7 +1,6 @@
 import { existsSync } from 'node:fs';
 import type { CommandContext } from '../../cmdutil/context.js';
 import { ExitCode } from '../../cmdutil/exit-codes.js';
-import { systemClock } from '../../core/clock.js';
 import { ledgerPath } from '../../config/paths.js';
 import { Ledger, type HistoryRow } from '../../ledger/ledger.js';
 import { palette } from '../../terminal/colors.js';
@@ -10,13 +9,13 @@ import { historyFilter } from './filter.js';
 import { historyJsonLine, historyTable, totalCost, totalLine } from './render.js';
 
 export async function runHistory(options: HistoryOptions, context: CommandContext): Promise<number> {
-  const { io } = context;
-  const filter = historyFilter(options, systemClock.now());
+  const { io, clock } = context;
+  const filter = historyFilter(options, clock.now());
   const path = ledgerPath(io.env);
   // Reading history must not create a ledger: no file simply means no tasks yet.
   let rows: HistoryRow[] = [];
   if (existsSync(path)) {
-    const ledger = Ledger.open(path, systemClock);
+    const ledger = Ledger.open(path, clock);
     try {
       rows = ledger.history(filter);
     } finally {
