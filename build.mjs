@@ -64,6 +64,7 @@ const SHARED_ALLOWLIST = new Set([
   'src/core/secrets.ts', // redact(): terminal/io.ts keeps the key out of every printed line
   'src/core/shell-quote.ts', // shellQuote(): secrets.ts redacts the shell-quoted form of the key too
   'src/terminal/sanitize.ts', // sanitizeLine(): terminal/io.ts strips escapes from every printed line
+  'src/core/version.ts', // TOOL_VERSION: --version prints it, saved results carry it in their metadata
   'src/core/defaults.ts', // defaults and limits: the flag definitions show them, the commands apply them
   'src/api/request-body.ts', // WATERMARK_POSITIONS: --watermark-position's choices and their wire values
   'src/terminal/table.ts', // renderTable(): `styles` prints at startup, history and check print later

@@ -25,7 +25,7 @@ function carriesInlineImage(head: Buffer[]): boolean {
   return INLINE_IMAGE_KEYS.some((key) => text.includes(key));
 }
 
-export interface BoundedResponse {
+interface BoundedResponse {
   readonly status: number;
   readonly headers: IncomingHttpHeaders;
   readonly body: Buffer;

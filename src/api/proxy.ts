@@ -9,7 +9,7 @@ import { isLoopbackHost } from '../core/loopback.js';
  * (upper or lower case, read by proxy-from-env). Loopback never goes through a proxy: the
  * emulator and --offline must work on a machine whose environment points at a corporate proxy.
  */
-export interface ProxyChoice {
+interface ProxyChoice {
   /** The proxy URL, or null for a direct connection. */
   readonly proxy: string | null;
   /** Why: the variable that named the proxy, or why the connection is direct. */

@@ -12,9 +12,9 @@ export interface LogoInfo {
 export const WATERMARK_POSITIONS = { 'bottom-right': 0, 'bottom-left': 1, 'top-left': 2, 'top-right': 3 } as const;
 export const WATERMARK_LANGUAGES = { zh: 0, en: 1 } as const;
 
-export type ImageSource = { readonly bytes: Buffer } | { readonly url: string };
+type ImageSource = { readonly bytes: Buffer } | { readonly url: string };
 
-export interface CreateParams {
+interface CreateParams {
   readonly style: Style;
   readonly image: ImageSource;
   readonly returnUrl: boolean;

@@ -8,7 +8,7 @@ import { AnswerTooLargeError, ApiError, NetworkError, ProtocolError, RateLimitEr
  * Reads are idempotent and retried freely; a create costs money and is retried only when
  * the answer proves that nothing was created.
  */
-export interface BackoffPolicy {
+interface BackoffPolicy {
   readonly maxAttempts: number;
   readonly baseDelayMs: number;
   readonly maxDelayMs: number;
@@ -47,7 +47,7 @@ export function isSafeToRetryCreate(error: unknown): boolean {
   return false;
 }
 
-export interface RetryContext {
+interface RetryContext {
   readonly clock: Clock;
   readonly random: () => number;
   readonly signal?: AbortSignal;

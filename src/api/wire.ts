@@ -38,7 +38,7 @@ const taskSchema = z.looseObject({
 });
 
 /** Task ids as the service makes them; anything else (a path, a newline, an escape) is refused. */
-export const TASK_ID_PATTERN = /^[A-Za-z0-9_-]{1,128}$/;
+const TASK_ID_PATTERN = /^[A-Za-z0-9_-]{1,128}$/;
 
 export function isValidTaskId(id: string): boolean {
   return TASK_ID_PATTERN.test(id);
@@ -51,14 +51,14 @@ export const MAX_RESULTS_PER_TASK = 4;
 const UNRECOGNISED_STATUS = 'unrecognised';
 
 /** Server messages are shown to people and recorded in the ledger: one line, and cut. */
-export const MAX_SERVER_MESSAGE_CHARS = 500;
+const MAX_SERVER_MESSAGE_CHARS = 500;
 
 /** Our own four states. Unknown server states count as running (PROTOCOL.md). */
-export type TaskState = 'waiting' | 'running' | 'completed' | 'failed';
+type TaskState = 'waiting' | 'running' | 'completed' | 'failed';
 
 export type ResultImage = { readonly kind: 'url'; readonly url: string; readonly size: number | null } | { readonly kind: 'base64'; readonly base64: string };
 
-export interface TaskError {
+interface TaskError {
   readonly code: string | null;
   readonly message: string;
 }
@@ -130,7 +130,7 @@ function taskIdOf(raw: string | number | null | undefined): string {
  * usage.cost is informative: a plain non-negative decimal (string or number) of sane size is
  * kept as written; an object, an array, "1e308", "-5" or NaN is unknown (null).
  */
-export function costOf(usage: unknown): string | null {
+function costOf(usage: unknown): string | null {
   if (!isRecord(usage)) return null;
   const raw = usage.cost;
   if (typeof raw === 'number') {
@@ -143,7 +143,7 @@ export function costOf(usage: unknown): string | null {
 }
 
 /** One line, cut: a server message is shown to people and kept in the ledger. */
-export function serverText(text: string): string {
+function serverText(text: string): string {
   const line = text.replace(/[\r\n\t\f\v\u2028\u2029]+/g, ' ');
   return line.length <= MAX_SERVER_MESSAGE_CHARS ? line : `${line.slice(0, MAX_SERVER_MESSAGE_CHARS)}… (${line.length - MAX_SERVER_MESSAGE_CHARS} more characters)`;
 }

@@ -2,13 +2,13 @@
  * The seed's error codes (spark_style_template.txt) and what each means for us, per
  * PROTOCOL.md's table. The only place that knows a code's message, hint and retry rule.
  */
-export type SeedCodeHandling =
+type SeedCodeHandling =
   | 'fail' // our request was wrong: fail the item
   | 'fail-resubmittable' // generation failed: a new task may succeed (only with --retry-failed)
   | 'keep-polling' // the status check failed, the task may still be running
   | 'retry-create'; // in the answer to a create: nothing was created, retry with backoff
 
-export interface SeedCode {
+interface SeedCode {
   readonly code: string;
   readonly message: string;
   readonly hint: string;

@@ -1,19 +1,16 @@
 import { Command } from 'commander';
 import { STYLES } from '../catalog/styles.js';
 import type { Clock } from '../core/clock.js';
+import { TOOL_VERSION } from '../core/version.js';
 import { COMMAND_TABLE } from './command-table.js';
 import type { CommandContext } from '../cmdutil/context.js';
 import { EXIT_CODE_HELP, ExitCode } from '../cmdutil/exit-codes.js';
 import { processIO, type IO } from '../terminal/io.js';
 
-// Replaced at build time (build.mjs) with package.json's version; the fallback serves tests run from source.
-declare const SPARK_STYLE_VERSION: string | undefined;
-const VERSION = typeof SPARK_STYLE_VERSION === 'string' ? SPARK_STYLE_VERSION : '0.0.0-dev';
-
 function buildProgram(context: CommandContext): Command {
   const program = new Command('spark-style')
     .description(`Turn photos into art with the Vtrix Spark Style Template API (${STYLES.length} styles).`)
-    .version(VERSION, '-V, --version')
+    .version(TOOL_VERSION, '-V, --version')
     .option('--verbose', 'log each request (method, URL, status, time) and stack traces on stderr; never the key')
     .configureHelp({ showGlobalOptions: true })
     .exitOverride()

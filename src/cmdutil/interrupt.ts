@@ -2,7 +2,7 @@ import { constants } from 'node:os';
 import { ExitCode } from './exit-codes.js';
 
 /** The signals that mean "stop" (Ctrl-C, kill, a closed terminal); all are handled alike. */
-export const STOP_SIGNALS = ['SIGINT', 'SIGTERM', 'SIGHUP'] as const;
+const STOP_SIGNALS = ['SIGINT', 'SIGTERM', 'SIGHUP'] as const;
 type StopSignal = (typeof STOP_SIGNALS)[number];
 
 /**

@@ -21,7 +21,7 @@ const SHORT_SECRET = 8;
  * shell (a key with ' in it is printed as 'a'\''b', where the plain key no longer appears),
  * escaped inside JSON, and URL-encoded. Longest first, so that a form containing another goes whole.
  */
-export function secretForms(secret: string): string[] {
+function secretForms(secret: string): string[] {
   const forms = new Set([shellQuote(secret), JSON.stringify(secret).slice(1, -1), encodeURIComponent(secret), secret]);
   return [...forms].filter(Boolean).sort((a, b) => b.length - a.length);
 }

@@ -13,7 +13,7 @@ import { animationMovie, ceramic, clay, cuteDoll, doll, game3d } from './looks/t
  * deterministic (same input, same bytes). They are not the service's pictures and say nothing
  * about how the real styles look. Each look lives in a family module under ./looks/.
  */
-export type Look =
+type Look =
   | 'soft-anime'
   | 'film-grade'
   | 'angel-glow'

@@ -42,7 +42,7 @@ export interface EmulatorOptions {
   onTaskRead?: (count: number) => void;
 }
 
-export interface EmulatorStats {
+interface EmulatorStats {
   creates_received: number;
   tasks_created: number;
   task_reads: number;

@@ -22,7 +22,7 @@ export class ValidationFailure extends Error {
   }
 }
 
-export interface ValidRequest {
+interface ValidRequest {
   alias: string;
   image: { base64: string } | { url: string };
   returnUrl: boolean;

@@ -22,7 +22,7 @@ const EXIF_DATE = /^(\d{4}):(\d{2}):(\d{2}) (\d{2}):(\d{2}):(\d{2})$/;
  * (exif:DateTimeOriginal, photoshop:DateCreated, xmp:CreateDate). Null when the original
  * does not say: a result then carries no capture date rather than an invented one.
  */
-export function captureInfoFrom(metadata: { exif?: Buffer; xmp?: Buffer }): CaptureInfo | null {
+function captureInfoFrom(metadata: { exif?: Buffer; xmp?: Buffer }): CaptureInfo | null {
   const parsed = metadata.exif ? parseExif(metadata.exif) : null;
   const gps = parsed ? [...parsed.gps.values()] : [];
   const fromExif = parsed ? validDate(asciiValue(parsed.exif.get(TAG.DateTimeOriginal))) ?? validDate(asciiValue(parsed.exif.get(TAG.CreateDate))) : null;

@@ -42,7 +42,7 @@ export function checkImage(file: string): Promise<ImageReport> {
   return imageWork(() => inspectImage(file));
 }
 
-export interface InspectOptions {
+interface InspectOptions {
   /**
    * Decode HEIC here to prove it is whole (default true). --fix turns it off: it decodes the
    * file anyway, and a HEIC decode is the slow part (about 0.1 s a megapixel).

@@ -11,7 +11,7 @@ export interface IfdEntry {
   readonly value: Buffer;
 }
 
-export interface ParsedExif {
+interface ParsedExif {
   readonly ifd0: ReadonlyMap<number, IfdEntry>;
   readonly exif: ReadonlyMap<number, IfdEntry>;
   readonly gps: ReadonlyMap<number, IfdEntry>;

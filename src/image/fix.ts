@@ -9,9 +9,9 @@ import { rasterizeSvg } from './rasterize-svg.js';
 import { stripMetadata } from './strip-metadata.js';
 
 /** No single step of a repair (decode, resize, encode) may take longer: a hostile file cannot hold a run. */
-export const REPAIR_TIMEOUT_SECONDS = 60;
+const REPAIR_TIMEOUT_SECONDS = 60;
 
-export interface RepairLimits {
+interface RepairLimits {
   readonly timeoutSeconds: number;
 }
 

@@ -8,7 +8,7 @@ import { readFile } from 'node:fs/promises';
  * not applied again: HEIF's own properties are authoritative, and libvips ignores it too.
  * The WebAssembly module (about 1.5 MB) is loaded the first time a HEIC file is met.
  */
-export interface DecodedHeic {
+interface DecodedHeic {
   /** RGBA, 8 bits a channel. */
   readonly data: Buffer;
   readonly width: number;

@@ -9,7 +9,7 @@ import { JPEG_APP0, JPEG_APP1, jpegSegment, jpegSegments, PNG_SIGNATURE, pngChun
  * `compositeWithTrainedAlgorithmicMedia` (inpainting, outpainting, AI parts composited with
  * a capture) would claim.
  */
-export const DIGITAL_SOURCE_TYPE = 'http://cv.iptc.org/newscodes/digitalsourcetype/trainedAlgorithmicMedia';
+const DIGITAL_SOURCE_TYPE = 'http://cv.iptc.org/newscodes/digitalsourcetype/trainedAlgorithmicMedia';
 
 export interface Provenance {
   /** The original's capture date and GPS; null when it has none. */

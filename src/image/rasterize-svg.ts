@@ -27,7 +27,7 @@ sharp(path, { density: Number(density), limitInputPixels: false, failOn: 'error'
   .then((png) => process.stdout.write(png), (error) => { process.stderr.write(String(error.message).split('\\n')[0]); process.exitCode = 1; });
 `;
 
-export interface SvgRender {
+interface SvgRender {
   readonly path: string;
   /** The size the SVG declares, at 72 dpi (what sharp's metadata reports). */
   readonly declared: { width: number; height: number };
@@ -35,7 +35,7 @@ export interface SvgRender {
   readonly timeoutSeconds: number;
 }
 
-export function svgDensity(declaredLongSide: number, targetLongSide: number): number {
+function svgDensity(declaredLongSide: number, targetLongSide: number): number {
   // sharp takes 1 to 100000 dpi; 72 renders the SVG at its declared size.
   return Math.min(100_000, Math.max(1, (72 * targetLongSide) / declaredLongSide));
 }

@@ -14,7 +14,7 @@ export const IMAGE_RULES = {
 /** sharp's own default decode limit: --fix refuses bigger images rather than decode them. */
 export const MAX_REPAIR_PIXELS = 268_402_689;
 
-export type RuleName =
+type RuleName =
   | 'readable' // the path exists and can be read
   | 'regular-file' // not a directory, FIFO or device
   | 'format' // JPEG or PNG, judged by content

@@ -3,7 +3,7 @@
  * added while the compressed pixels stay byte for byte as they were.
  */
 
-export interface JpegSegment {
+interface JpegSegment {
   readonly marker: number;
   /** The whole segment, marker included. */
   readonly bytes: Buffer;
@@ -12,7 +12,7 @@ export interface JpegSegment {
 export const JPEG_APP0 = 0xe0;
 export const JPEG_APP1 = 0xe1;
 export const JPEG_APP2 = 0xe2;
-export const JPEG_SOS = 0xda;
+const JPEG_SOS = 0xda;
 
 /**
  * The segments between SOI and the start of scan, and everything from SOS to the end
@@ -50,7 +50,7 @@ export function jpegSegment(marker: number, payload: Buffer): Buffer | null {
 
 export const PNG_SIGNATURE = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
 
-export interface PngChunk {
+interface PngChunk {
   readonly type: string;
   /** The chunk's data, without length, type and CRC. */
   readonly data: Buffer;

@@ -69,7 +69,7 @@ export interface LedgerEntry {
 }
 
 /** Taking a claim either succeeds, or names the live run that holds it. */
-export type ClaimResult = { readonly ok: true } | { readonly ok: false; readonly heldByPid: number };
+type ClaimResult = { readonly ok: true } | { readonly ok: false; readonly heldByPid: number };
 
 interface AttemptRow {
   id: number;

@@ -8,7 +8,7 @@ import { COLLECTABLE_FOR_MS } from './item-key.js';
 /** The file earlier versions kept beside the config, one JSON object per line. */
 export const JOURNAL_NAME = 'journal.jsonl';
 /** What it is renamed to once imported: kept as a backup, never read again. */
-export const JOURNAL_BACKUP_NAME = 'journal.jsonl.imported';
+const JOURNAL_BACKUP_NAME = 'journal.jsonl.imported';
 
 interface JournalLine {
   event?: string;

@@ -6,7 +6,7 @@ import type Database from 'libsql';
  * now (a "claim"), so that two runs sharing the state folder never create the same item twice.
  * Bump SCHEMA_VERSION and add a step when the layout changes.
  */
-export const SCHEMA_VERSION = 1;
+const SCHEMA_VERSION = 1;
 
 const SCHEMA = `
 CREATE TABLE IF NOT EXISTS attempts (

@@ -22,7 +22,7 @@ export function byteLength(text: string): number {
 }
 
 /** The longest prefix of `text` that fits in `maxBytes` of UTF-8, cut between code points. */
-export function truncateToBytes(text: string, maxBytes: number): string {
+function truncateToBytes(text: string, maxBytes: number): string {
   if (byteLength(text) <= maxBytes) return text;
   let used = 0;
   let end = 0;

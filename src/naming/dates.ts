@@ -23,7 +23,7 @@ export async function datesForNames(paths: readonly string[], template: NameTemp
   return dates;
 }
 
-export function localDate(date: Date): string {
+function localDate(date: Date): string {
   const pad = (n: number) => String(n).padStart(2, '0');
   return `${date.getFullYear()}-${pad(date.getMonth() + 1)}-${pad(date.getDate())}`;
 }

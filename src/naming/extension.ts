@@ -4,7 +4,7 @@
  * an odd result (saved as .bin) is found too and never downloaded again.
  */
 export const RESULT_EXTENSIONS = ['jpg', 'png', 'webp', 'gif', 'bin'] as const;
-export type ResultExtension = (typeof RESULT_EXTENSIONS)[number];
+type ResultExtension = (typeof RESULT_EXTENSIONS)[number];
 
 /** The longest of them, in bytes: what a name reserves for {ext} before the bytes are known. */
 export const LONGEST_EXTENSION_BYTES = Math.max(...RESULT_EXTENSIONS.map((extension) => extension.length));

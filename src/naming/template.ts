@@ -9,8 +9,8 @@ import { sanitizeStem, TASK_ID_MAX_BYTES } from './stems.js';
  */
 export const DEFAULT_NAME_TEMPLATE = '{dir}/{stem}.{style}.{ext}';
 
-export const NAME_FIELDS = ['stem', 'style', 'ext', 'dir', 'date', 'task'] as const;
-export type NameField = (typeof NAME_FIELDS)[number];
+const NAME_FIELDS = ['stem', 'style', 'ext', 'dir', 'date', 'task'] as const;
+type NameField = (typeof NAME_FIELDS)[number];
 
 const FIELDS_HELP =
   'fields: {stem} {style} {ext} {dir} {date} {task}; for example --name "{style}/{stem}.{ext}" or "{date}/{stem}.{style}.{ext}"';
@@ -25,7 +25,7 @@ export interface NameTemplate {
 }
 
 /** The values known when the run is planned; {ext} and {task} are filled when the result is saved. */
-export interface PlanValues {
+interface PlanValues {
   readonly stem: string;
   readonly style: string;
   /** The input's folder relative to the input root ("" outside --recursive), "/"-separated. */

@@ -6,7 +6,7 @@ import type { ReportItem, ReportModel, ReportPhoto } from './model.js';
 export const REPORT_GENERATOR = 'spark-style report';
 
 /** Thumbnails as data: URIs, keyed by absolute file path; missing when a file did not decode. */
-export type Thumbnails = ReadonlyMap<string, string>;
+type Thumbnails = ReadonlyMap<string, string>;
 
 const STYLE = `
 :root { color-scheme: light; --ink: #1d1d1f; --dim: #5f5f66; --line: #deddd8; --bad: #9b1c1c; --ok: #1f6f3f; }

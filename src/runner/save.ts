@@ -11,7 +11,6 @@ import { fallbackPath, numberedPath, resultPath, type PlannedOutput } from '../n
 import { taskIdForName } from '../naming/stems.js';
 import type { InputSource } from './inputs.js';
 
-export { extensionOf };
 
 /**
  * Writes a file so that it is either absent or complete: a temp file in the same folder,

@@ -1,7 +1,7 @@
 import { SparkError } from '../core/errors.js';
 import { sharp } from '../image/sharp.js';
 
-/** The formats a result is saved as (output-names.ts knows these extensions as "done"). */
+/** The formats a result is saved as (naming/done.ts knows these extensions as "done"). */
 const EXTENSION_OF_FORMAT: Record<string, string> = { jpeg: 'jpg', png: 'png', webp: 'webp', gif: 'gif' };
 
 /** A download that is not an image: an error page from a proxy or captive portal, say. */

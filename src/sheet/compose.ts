@@ -10,7 +10,7 @@ export interface SheetPhoto {
   readonly label: string;
 }
 
-export interface SheetStyle {
+interface SheetStyle {
   readonly alias: string;
   readonly name: string;
 }
@@ -18,7 +18,7 @@ export interface SheetStyle {
 /** The result of one photo in one style: a saved file, or why there is none. */
 export type SheetCell = { readonly file: string } | { readonly missing: string };
 
-export interface SheetRequest {
+interface SheetRequest {
   readonly photos: readonly SheetPhoto[];
   readonly styles: readonly SheetStyle[];
   /** cells[photo][style], in the order of `photos` and `styles`. */
@@ -31,7 +31,7 @@ export interface SheetRequest {
   readonly quality?: number;
 }
 
-export interface ComposedSheet {
+interface ComposedSheet {
   readonly jpeg: Buffer;
   readonly layout: SheetLayout;
   /** Tiles drawn as "no result": a missing cell, or a file that would not decode. */

@@ -36,7 +36,7 @@ export interface SheetLayout {
   readonly labels: readonly LabelBox[];
 }
 
-export interface LayoutRequest {
+interface LayoutRequest {
   readonly width: number;
   /** Width / height of the image slots (the first photo's, usually). */
   readonly aspect: number;

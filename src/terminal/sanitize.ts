@@ -24,7 +24,7 @@ const SEQUENCE_OR_UNSAFE = new RegExp(`${ESCAPE_SEQUENCE.source}|${UNSAFE.source
 const SGR = /^\u001b\[[0-9;]*m$/;
 
 /** Longest server message shown to a person; --json carries it whole (within the answer cap). */
-export const MAX_MESSAGE_CHARS = 500;
+const MAX_MESSAGE_CHARS = 500;
 
 /**
  * A piece of foreign text ready to sit inside one line for a person: escape sequences and

@@ -2,7 +2,7 @@ import { Argument, type Command } from 'commander';
 import type { CommandContext } from '../../cmdutil/context.js';
 import { describeCommand } from '../../cmdutil/help.js';
 
-export const SHELLS = ['bash', 'zsh', 'fish'] as const;
+const SHELLS = ['bash', 'zsh', 'fish'] as const;
 export type Shell = (typeof SHELLS)[number];
 
 export function defineCompletion(program: Command, context: CommandContext): void {

@@ -11,7 +11,7 @@ export type ValueKind =
   | { readonly kind: 'styles' }
   | { readonly kind: 'words'; readonly words: readonly string[] };
 
-export interface OptionSpec {
+interface OptionSpec {
   readonly short: string | null;
   readonly long: string | null;
   readonly description: string;

@@ -4,9 +4,9 @@ import { chooseProxy, proxyAgentsFor, safeProxyUrl } from '../../api/proxy.js';
 import { fail, pass, warn, type CheckResult } from './report.js';
 
 /** A task id no service ever issues: reading it proves the key without creating (paying for) a task. */
-export const PROBE_TASK_ID = 'spark-style-doctor-probe-0000';
+const PROBE_TASK_ID = 'spark-style-doctor-probe-0000';
 
-export interface ProbeOptions {
+interface ProbeOptions {
   readonly baseUrl: string;
   readonly apiKey: string | undefined;
   readonly timeoutMs: number;

@@ -5,10 +5,11 @@ import { systemClock } from '../../core/clock.js';
 import { parseDuration } from '../../core/duration.js';
 import { isSparkError } from '../../core/errors.js';
 import { configFilePath, ledgerPath } from '../../config/paths.js';
+import { resolveApiKey } from '../../config/settings.js';
 import { palette } from '../../terminal/colors.js';
 import { resolveBaseUrl } from '../../cmdutil/connection.js';
 import type { DoctorOptions } from './define.js';
-import { checkApiKey, checkConfigFile, checkLedger, checkNode, checkSharp, readConfigFile, resolveApiKey } from './local-checks.js';
+import { checkApiKey, checkConfigFile, checkLedger, checkNode, checkSharp, readConfigFile } from './local-checks.js';
 import { probeService } from './probe.js';
 import { doctorExitCode, doctorJson, doctorLines, fail, pass, type CheckResult } from './report.js';
 

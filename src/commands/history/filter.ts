@@ -3,9 +3,9 @@ import { parseDuration } from '../../core/duration.js';
 import { UsageError } from '../../core/errors.js';
 import type { HistoryFilter, LedgerStatus } from '../../ledger/ledger.js';
 
-export const LEDGER_STATUSES: readonly LedgerStatus[] = ['saved', 'failed', 'open', 'unknown', 'expired', 'never-sent'];
+const LEDGER_STATUSES: readonly LedgerStatus[] = ['saved', 'failed', 'open', 'unknown', 'expired', 'never-sent'];
 
-export interface HistoryFlags {
+interface HistoryFlags {
   since?: string;
   style?: string;
   status?: string;
@@ -23,7 +23,7 @@ export function parseSince(text: string, now: number): number {
   return now - parseDuration(trimmed, '--since');
 }
 
-export function parseStatus(text: string): LedgerStatus {
+function parseStatus(text: string): LedgerStatus {
   const status = text.trim().toLowerCase();
   if (!(LEDGER_STATUSES as readonly string[]).includes(status)) {
     throw new UsageError(`--status "${text}" is not a status; use one of ${LEDGER_STATUSES.join(', ')}`, { code: 'invalid-status' });

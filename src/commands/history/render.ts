@@ -19,7 +19,7 @@ export function historyJsonLine(row: HistoryRow): string {
 }
 
 /** Local time to the minute: what a person compares with their memory of the run. */
-export function formatWhen(iso: string): string {
+function formatWhen(iso: string): string {
   const at = new Date(iso);
   if (Number.isNaN(at.getTime())) return iso;
   const two = (n: number) => String(n).padStart(2, '0');
@@ -34,7 +34,7 @@ export function historyTable(rows: readonly HistoryRow[]): string[] {
   );
 }
 
-export interface CostTotal {
+interface CostTotal {
   readonly usd: number;
   /** Rows whose cost is known; the others were never charged or never reported a cost. */
   readonly priced: number;

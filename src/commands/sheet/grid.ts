@@ -3,7 +3,7 @@ import type { ItemResult } from '../../runner/events.js';
 import type { SheetCell, SheetPhoto } from '../../sheet/compose.js';
 import type { FinishedRun } from '../stylize/after-run.js';
 
-export interface SheetGrid {
+interface SheetGrid {
   readonly photos: SheetPhoto[];
   readonly styles: { alias: string; name: string }[];
   readonly cells: SheetCell[][];

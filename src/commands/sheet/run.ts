@@ -5,7 +5,7 @@ import { ExitCode } from '../../cmdutil/exit-codes.js';
 import { composeSheet, type SheetPhoto } from '../../sheet/compose.js';
 import { isMarkedSheet } from '../../sheet/marker.js';
 import { saveRebuildable } from '../../sheet/save-rebuildable.js';
-import { stemOfPath } from '../../runner/output-names.js';
+import { stemOfPath } from '../../naming/stems.js';
 import { palette } from '../../terminal/colors.js';
 import type { FinishedRun } from '../stylize/after-run.js';
 import { runStylize } from '../stylize/run.js';

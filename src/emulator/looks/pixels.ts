@@ -50,7 +50,7 @@ export function encodeJpeg(image: Raw): Promise<Buffer> {
   return pipe(image).jpeg({ quality: 88 }).toBuffer();
 }
 
-export function withData(image: Raw, data: Buffer): Raw {
+function withData(image: Raw, data: Buffer): Raw {
   return { data, width: image.width, height: image.height };
 }
 

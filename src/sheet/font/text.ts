@@ -1,7 +1,7 @@
 import { DEJAVU_SANS } from './dejavu-sans.js';
 import type { FaceData } from './font-data.js';
 
-export type FaceName = 'regular' | 'bold';
+type FaceName = 'regular' | 'bold';
 
 /** What a missing glyph (anything outside printable ASCII) is drawn as. */
 const REPLACEMENT = '?';
@@ -37,7 +37,7 @@ export function fitText(text: string, size: number, maxWidth: number, faceName: 
   return chars.length === 0 ? '' : chars.join('').trimEnd() + ELLIPSIS;
 }
 
-export interface TextOptions {
+interface TextOptions {
   readonly size: number;
   readonly face?: FaceName;
   readonly fill: string;
