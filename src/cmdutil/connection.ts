@@ -2,7 +2,7 @@ import { checkBaseUrl, DEFAULT_BASE_URL } from '../api/base-url.js';
 import { SparkClient, type RequestGate } from '../api/client.js';
 import type { Clock } from '../core/clock.js';
 import { MissingKeyError, UsageError } from '../core/errors.js';
-import { resolveApiKey, type KeySource, type Settings } from '../config/settings.js';
+import { resolveApiKey, type KeySource, type ConfigFile } from '../config/config-file.js';
 import type { RunningEmulator } from '../emulator/server.js';
 import { palette } from '../terminal/colors.js';
 import type { IO } from '../terminal/io.js';
@@ -38,24 +38,24 @@ export interface ConnectOptions {
  * key is registered with the IO at once, so that nothing printed from here on can show it,
  * even in runs that never connect (--dry-run).
  */
-export function resolveConnection(flags: ConnectionFlags, settings: Pick<Settings, 'get'>, io: Pick<IO, 'env' | 'addSecret' | 'info' | 'colorEnabled'>): ConnectionTarget {
+export function resolveConnection(flags: ConnectionFlags, config: Pick<ConfigFile, 'get'>, io: Pick<IO, 'env' | 'addSecret' | 'info' | 'colorEnabled'>): ConnectionTarget {
   if (flags.offline && (flags.baseUrl || flags.apiKey)) throw new UsageError('--offline uses the built-in emulator: drop --base-url and --api-key');
-  const apiKey = resolveApiKey(flags.apiKey, io.env, settings);
+  const apiKey = resolveApiKey(flags.apiKey, io.env, config);
   if (apiKey) io.addSecret(apiKey.key);
   let baseUrl: string | undefined;
   return {
     offline: flags.offline === true,
     apiKey,
     baseUrl: () => {
-      baseUrl ??= resolveBaseUrl(flags, io.env, settings, (line) => io.info(palette(io.colorEnabled).warn(line)));
+      baseUrl ??= resolveBaseUrl(flags, io.env, config, (line) => io.info(palette(io.colorEnabled).warn(line)));
       return baseUrl;
     },
   };
 }
 
 /** The base URL by precedence: --base-url, SPARK_STYLE_BASE_URL, config, the provider's default. */
-export function resolveBaseUrl(flags: ConnectionFlags, env: NodeJS.ProcessEnv, settings: Pick<Settings, 'get'>, warn: (line: string) => void): string {
-  const raw = flags.baseUrl ?? env.SPARK_STYLE_BASE_URL ?? (settings.get('base-url') as string | undefined) ?? DEFAULT_BASE_URL;
+export function resolveBaseUrl(flags: ConnectionFlags, env: NodeJS.ProcessEnv, config: Pick<ConfigFile, 'get'>, warn: (line: string) => void): string {
+  const raw = flags.baseUrl ?? env.SPARK_STYLE_BASE_URL ?? (config.get('base-url') as string | undefined) ?? DEFAULT_BASE_URL;
   return checkBaseUrl(raw, { insecure: flags.insecure, warn });
 }
 

@@ -8,7 +8,7 @@ import { datesForNames } from '../../src/naming/dates.js';
 import { findSavedResult, inspectDestination } from '../../src/naming/done.js';
 import { outputInFolder, resultPath, type PlannedOutput } from '../../src/naming/output-path.js';
 import { DEFAULT_NAME_TEMPLATE, expandName, parseNameTemplate } from '../../src/naming/template.js';
-import { resolveNameTemplate, resolveRunSettings } from '../../src/commands/stylize/settings.js';
+import { resolveNameTemplate, resolveRunSettings } from '../../src/commands/stylize/resolve-options.js';
 import { planItems } from '../../src/runner/plan.js';
 import { saveResult, writeAtomically } from '../../src/runner/save.js';
 import { tempDir } from '../helpers/tmp.js';

@@ -2,7 +2,7 @@ import { chmodSync, chownSync, closeSync, constants, mkdirSync, readFileSync, st
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { UsageError } from '../../src/core/errors.js';
-import { openSettings } from '../../src/config/settings.js';
+import { openConfigFile } from '../../src/config/config-file.js';
 import { assertPrivateStateDir, assertPrivateStateFile, openPrivateStateFile } from '../../src/config/trust.js';
 import { tempDir } from '../helpers/tmp.js';
 
@@ -18,7 +18,7 @@ describe('config folder trust (issue 12 #5)', () => {
     const dir = configFolder();
     expect(() => assertPrivateStateDir(dir)).not.toThrow();
     const fresh = join(tempDir(), 'new', 'spark-style');
-    const settings = await openSettings({ SPARK_STYLE_CONFIG_DIR: fresh });
+    const settings = await openConfigFile({ SPARK_STYLE_CONFIG_DIR: fresh });
     settings.set('default-style', 'ghibli');
     expect(statSync(fresh).mode & 0o777).toBe(0o700);
     expect(statSync(settings.path).mode & 0o777).toBe(0o600);
@@ -28,7 +28,7 @@ describe('config folder trust (issue 12 #5)', () => {
     const dir = configFolder();
     writeFileSync(join(dir, 'config.json'), JSON.stringify({ 'base-url': 'https://attacker.example' }), { mode: 0o600 });
     chmodSync(dir, mode);
-    const error = await openSettings({ SPARK_STYLE_CONFIG_DIR: dir }).catch((caught: unknown) => caught);
+    const error = await openConfigFile({ SPARK_STYLE_CONFIG_DIR: dir }).catch((caught: unknown) => caught);
     expect(error).toBeInstanceOf(UsageError);
     expect((error as UsageError).message).toBe(`refusing the config folder ${dir}: other users can write to it (mode 0${mode.toString(8)}); nothing was read from it`);
     expect((error as UsageError).hint).toBe(`chmod 700 ${dir}`);
@@ -55,12 +55,12 @@ describe('config folder trust (issue 12 #5)', () => {
     const file = join(dir, 'config.json');
     writeFileSync(file, '{}', { mode: 0o666 });
     chmodSync(file, 0o666);
-    await expect(openSettings({ SPARK_STYLE_CONFIG_DIR: dir })).rejects.toThrow(`refusing the state file ${file}: other users can write to it (mode 0666)`);
+    await expect(openConfigFile({ SPARK_STYLE_CONFIG_DIR: dir })).rejects.toThrow(`refusing the state file ${file}: other users can write to it (mode 0666)`);
     const elsewhere = join(tempDir(), 'planted.json');
     writeFileSync(elsewhere, JSON.stringify({ 'base-url': 'https://attacker.example' }), { mode: 0o600 });
     const linked = configFolder();
     symlinkSync(elsewhere, join(linked, 'config.json'));
-    await expect(openSettings({ SPARK_STYLE_CONFIG_DIR: linked })).rejects.toThrow(/is a symbolic link/);
+    await expect(openConfigFile({ SPARK_STYLE_CONFIG_DIR: linked })).rejects.toThrow(/is a symbolic link/);
   });
 });
 
@@ -108,7 +108,7 @@ describe('a corrupt config.json (issue 12 #13)', () => {
     const dir = configFolder();
     const file = join(dir, 'config.json');
     writeFileSync(file, content, { mode: 0o600 });
-    const error = (await openSettings({ SPARK_STYLE_CONFIG_DIR: dir }).catch((caught: unknown) => caught)) as UsageError;
+    const error = (await openConfigFile({ SPARK_STYLE_CONFIG_DIR: dir }).catch((caught: unknown) => caught)) as UsageError;
     expect(error).toBeInstanceOf(UsageError);
     expect(error.message).toContain(`cannot read the config file ${file}: `);
     expect(error.message).toMatch(problem);

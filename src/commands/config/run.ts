@@ -7,10 +7,10 @@ import {
   displayConfigValue,
   isConfigKey,
   normalizeConfigValue,
-  openSettings,
+  openConfigFile,
   resolveApiKey,
   type ConfigKey,
-} from '../../config/settings.js';
+} from '../../config/config-file.js';
 import { readAllStdin } from '../../terminal/stdin.js';
 
 export async function runConfig(action: string, args: string[], options: { json?: boolean }, { io, env }: CommandContext): Promise<number> {
@@ -18,19 +18,19 @@ export async function runConfig(action: string, args: string[], options: { json?
     io.print(configFilePath(env));
     return ExitCode.OK;
   }
-  const settings = await openSettings(env);
+  const config = await openConfigFile(env);
   switch (action) {
     case 'set': {
       const key = checkedKey(args[0]!);
       let raw = args[1]!;
       if (raw === '-') raw = (await readAllStdin(io.stdin)).trim();
-      settings.set(key, normalizeConfigValue(key, raw));
-      io.info(`${key} saved to ${settings.path}` + (key === 'api-key' ? ` (${displayConfigValue(key, raw.trim())})` : ''));
+      config.set(key, normalizeConfigValue(key, raw));
+      io.info(`${key} saved to ${config.path}` + (key === 'api-key' ? ` (${displayConfigValue(key, raw.trim())})` : ''));
       return ExitCode.OK;
     }
     case 'get': {
       const key = checkedKey(args[0]!);
-      const shown = displayConfigValue(key, settings.get(key));
+      const shown = displayConfigValue(key, config.get(key));
       if (options.json) io.print(JSON.stringify({ key, value: shown ?? null }));
       else if (shown === undefined) {
         io.info(`${key} is not set`);
@@ -40,19 +40,19 @@ export async function runConfig(action: string, args: string[], options: { json?
     }
     case 'unset': {
       const key = checkedKey(args[0]!);
-      settings.unset(key);
+      config.unset(key);
       io.info(`${key} removed`);
       return ExitCode.OK;
     }
     case 'list': {
-      const values = settings.all();
-      const keySource = resolveApiKey(undefined, env, settings)?.source ?? null;
+      const values = config.all();
+      const keySource = resolveApiKey(undefined, env, config)?.source ?? null;
       if (options.json) {
         const shown = Object.fromEntries(CONFIG_KEYS.map((key) => [key, displayConfigValue(key, values[key]) ?? null]));
-        io.print(JSON.stringify({ path: settings.path, values: shown, api_key_source: keySource }));
+        io.print(JSON.stringify({ path: config.path, values: shown, api_key_source: keySource }));
       } else {
         for (const key of CONFIG_KEYS) io.print(`${key.padEnd(14)}${displayConfigValue(key, values[key]) ?? '(not set)'}`);
-        io.info(`file: ${settings.path}` + (keySource ? `; the API key in use comes from ${keySource}` : '; no API key found'));
+        io.info(`file: ${config.path}` + (keySource ? `; the API key in use comes from ${keySource}` : '; no API key found'));
       }
       return ExitCode.OK;
     }

@@ -3,7 +3,7 @@ import { ExitCode } from '../../cmdutil/exit-codes.js';
 import { systemClock } from '../../core/clock.js';
 import { shellCommand } from '../../core/shell-quote.js';
 import { maskSecret } from '../../core/secrets.js';
-import type { ConfigValues, KeySource } from '../../config/settings.js';
+import type { ConfigValues, KeySource } from '../../config/config-file.js';
 import { Ledger } from '../../ledger/ledger.js';
 import { fail, pass, warn, type CheckResult } from './report.js';
 

@@ -5,7 +5,7 @@ import { systemClock } from '../../core/clock.js';
 import { parseDuration } from '../../core/duration.js';
 import { isSparkError } from '../../core/errors.js';
 import { configFilePath, ledgerPath } from '../../config/paths.js';
-import { resolveApiKey } from '../../config/settings.js';
+import { resolveApiKey } from '../../config/config-file.js';
 import { palette } from '../../terminal/colors.js';
 import { resolveBaseUrl } from '../../cmdutil/connection.js';
 import type { DoctorOptions } from './define.js';

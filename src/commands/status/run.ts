@@ -8,7 +8,7 @@ import { parseDuration } from '../../core/duration.js';
 import { isSparkError } from '../../core/errors.js';
 import { shellCommand } from '../../core/shell-quote.js';
 import { ledgerPath, rescuedResultsDir } from '../../config/paths.js';
-import { openSettings } from '../../config/settings.js';
+import { openConfigFile } from '../../config/config-file.js';
 import { resolveStyle } from '../../catalog/styles.js';
 import { Ledger, type LedgerEntry } from '../../ledger/ledger.js';
 import { outputInFolder } from '../../naming/output-path.js';
@@ -39,7 +39,7 @@ export async function runStatus(taskIds: string[], options: StatusOptions, conte
   const { io } = context;
   const paint = palette(io.colorEnabled);
   const timeoutMs = parseDuration(options.timeout ?? DEFAULT_TIMEOUT);
-  const config = await openSettings(context.env);
+  const config = await openConfigFile(context.env);
   const target = resolveConnection(options, config, io);
   const ledger = Ledger.open(ledgerPath(context.env), context.clock);
   const connection = await context.connect(target, { log: context.verbose ? (line) => io.info(paint.dim(line)) : undefined });

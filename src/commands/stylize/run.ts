@@ -7,7 +7,7 @@ import type { Clock } from '../../core/clock.js';
 import { withoutApiKey } from '../../core/secrets.js';
 import { UsageError } from '../../core/errors.js';
 import { rescuedResultsDir } from '../../config/paths.js';
-import { openSettings } from '../../config/settings.js';
+import { openConfigFile } from '../../config/config-file.js';
 import type { Ledger } from '../../ledger/ledger.js';
 import { expandInputs } from '../../runner/inputs.js';
 import { namingFor, planItems, type PlannedItem } from '../../runner/plan.js';
@@ -21,15 +21,15 @@ import { resolveConnection } from '../../cmdutil/connection.js';
 import { afterBatch, type AfterRun } from './after-run.js';
 import type { StylizeOptions } from './define.js';
 import { dryRunReports, printDryRun } from './dry-run.js';
-import { resolveConcurrency, resolveNameTemplate, resolveRunSettings, resolveStyles } from './settings.js';
+import { resolveConcurrency, resolveNameTemplate, resolveRunSettings, resolveStyles } from './resolve-options.js';
 
 /** `afterRun`: what a command built on stylize (sheet) does with the finished batch. */
 export async function runStylize(inputs: string[], options: StylizeOptions, context: CommandContext, afterRun?: AfterRun): Promise<number> {
   const { io, clock } = context;
-  const config = await openSettings(io.env);
+  const config = await openConfigFile(io.env);
   const target = resolveConnection(options, config, io);
   const styles = resolveStyles(options, config);
-  const settings = resolveRunSettings(options, rescuedResultsDir(io.env));
+  const runSettings = resolveRunSettings(options, rescuedResultsDir(io.env));
   const nameTemplate = resolveNameTemplate(options, config);
   const concurrency = resolveConcurrency(options, config);
   const outDir = options.out ?? (config.get('out-dir') as string | undefined);
@@ -43,10 +43,10 @@ export async function runStylize(inputs: string[], options: StylizeOptions, cont
     try {
       if (options.dryRun) {
         const endpoint = `${options.offline ? 'http://127.0.0.1:<emulator port>' : target.baseUrl()}/model/v1/generation`;
-        printDryRun(await dryRunReports(items, settings, ledger, clock.now()), endpoint, io, options.json === true);
+        printDryRun(await dryRunReports(items, runSettings, ledger, clock.now()), endpoint, io, options.json === true);
         return ExitCode.OK;
       }
-      await enforceMaxTasks(items, options.maxTasks!, settings, ledger, clock);
+      await enforceMaxTasks(items, options.maxTasks!, runSettings, ledger, clock);
     } finally {
       ledger.close();
     }
@@ -58,7 +58,7 @@ export async function runStylize(inputs: string[], options: StylizeOptions, cont
     items,
     {
       target,
-      settings,
+      settings: runSettings,
       concurrency,
       failFast: options.failFast === true,
       json: options.json === true,
@@ -101,8 +101,8 @@ async function ensureWritableFolders(items: readonly PlannedItem[]): Promise<voi
 }
 
 /** --max-tasks counts the items the run would create a task for: the same decisions as the run and --dry-run. */
-async function enforceMaxTasks(items: readonly PlannedItem[], maxTasks: number, settings: RunSettings, ledger: Ledger, clock: Clock): Promise<void> {
-  const previews = await previewItems(items, { ledger, settings, now: clock.now(), withBody: false });
+async function enforceMaxTasks(items: readonly PlannedItem[], maxTasks: number, runSettings: RunSettings, ledger: Ledger, clock: Clock): Promise<void> {
+  const previews = await previewItems(items, { ledger, settings: runSettings, now: clock.now(), withBody: false });
   const needed = previews.filter((preview) => preview.decision.action === 'create').length;
   if (needed > maxTasks) {
     throw new UsageError(`this run would create ${needed} task${needed === 1 ? '' : 's'}, more than --max-tasks ${maxTasks}; nothing was sent`, {

@@ -1,16 +1,17 @@
+// What stylize's flags and the config file resolve to: the styles, the RunSettings, the concurrency, the names.
 import { WATERMARK_LANGUAGES, WATERMARK_POSITIONS, type LogoInfo } from '../../api/request-body.js';
 import { resolveStyle, STYLES, type Style } from '../../catalog/styles.js';
 import { DEFAULT_CONCURRENCY, DEFAULT_TIMEOUT } from '../../core/defaults.js';
 import { parseDuration } from '../../core/duration.js';
 import { UsageError } from '../../core/errors.js';
-import type { Settings } from '../../config/settings.js';
+import type { ConfigFile } from '../../config/config-file.js';
 import type { RunSettings } from '../../runner/run-settings.js';
 import { DEFAULT_NAME_TEMPLATE, parseNameTemplate, type NameTemplate } from '../../naming/template.js';
 import type { StylizeOptions } from './define.js';
 
 /** --style: one alias or req_key, a comma list, or "all"; falls back to config default-style. */
-export function resolveStyles(options: Pick<StylizeOptions, 'style' | 'subStyle'>, settings: Pick<Settings, 'get'>): Style[] {
-  const typed = options.style ?? (settings.get('default-style') as string | undefined);
+export function resolveStyles(options: Pick<StylizeOptions, 'style' | 'subStyle'>, config: Pick<ConfigFile, 'get'>): Style[] {
+  const typed = options.style ?? (config.get('default-style') as string | undefined);
   if (!typed) {
     throw new UsageError('no style given: pass --style <alias>, or set a default with `spark-style config set default-style <alias>`', {
       code: 'missing-style',
@@ -60,13 +61,13 @@ export function resolveRunSettings(options: StylizeOptions, rescueFolder: string
   };
 }
 
-export function resolveConcurrency(options: StylizeOptions, settings: Pick<Settings, 'get'>): number {
-  const configured = settings.get('concurrency');
+export function resolveConcurrency(options: StylizeOptions, config: Pick<ConfigFile, 'get'>): number {
+  const configured = config.get('concurrency');
   return options.concurrency ?? (typeof configured === 'number' ? configured : DEFAULT_CONCURRENCY);
 }
 
 /** --name, else config name-template, else today's naming; checked before anything is read or sent. */
-export function resolveNameTemplate(options: Pick<StylizeOptions, 'name'>, settings: Pick<Settings, 'get'>): NameTemplate {
-  const configured = settings.get('name-template');
+export function resolveNameTemplate(options: Pick<StylizeOptions, 'name'>, config: Pick<ConfigFile, 'get'>): NameTemplate {
+  const configured = config.get('name-template');
   return parseNameTemplate(options.name ?? (typeof configured === 'string' ? configured : DEFAULT_NAME_TEMPLATE));
 }

@@ -59,7 +59,7 @@ export function displayConfigValue(key: ConfigKey, value: string | number | unde
   return key === 'api-key' ? maskSecret(String(value)) : String(value);
 }
 
-export interface Settings {
+export interface ConfigFile {
   readonly path: string;
   get(key: ConfigKey): string | number | undefined;
   set(key: ConfigKey, value: string | number): void;
@@ -68,7 +68,7 @@ export interface Settings {
 }
 
 /** The config file, through conf, written with mode 0600 since it may hold the API key. */
-export async function openSettings(env: NodeJS.ProcessEnv): Promise<Settings> {
+export async function openConfigFile(env: NodeJS.ProcessEnv): Promise<ConfigFile> {
   const { default: Conf } = await import('conf');
   const directory = configDir(env);
   await mkdir(directory, { recursive: true, mode: 0o700 });
@@ -131,12 +131,12 @@ export type KeySource = '--api-key' | 'SPARK_STYLE_API_KEY' | 'VTRIX_API_KEY' | 
 export function resolveApiKey(
   flag: string | undefined,
   env: NodeJS.ProcessEnv,
-  settings: Pick<Settings, 'get'> | undefined,
+  config: Pick<ConfigFile, 'get'> | undefined,
 ): { key: string; source: KeySource } | undefined {
   if (flag) return { key: flag, source: '--api-key' };
   if (env.SPARK_STYLE_API_KEY) return { key: env.SPARK_STYLE_API_KEY, source: 'SPARK_STYLE_API_KEY' };
   if (env.VTRIX_API_KEY) return { key: env.VTRIX_API_KEY, source: 'VTRIX_API_KEY' };
-  const stored = settings?.get('api-key');
+  const stored = config?.get('api-key');
   if (typeof stored === 'string' && stored) return { key: stored, source: 'config' };
   return undefined;
 }
