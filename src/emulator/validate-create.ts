@@ -1,27 +1,14 @@
-import { randomBytes } from 'node:crypto';
 import { findStyleByKeys, REQ_KEYS, subReqKeysOf } from '../catalog/styles.js';
 import { SEED_CODES } from '../catalog/error-codes.js';
 
-/** One emulated task, as the server side sees it. */
-export interface EmulatedTask {
-  readonly id: string;
-  readonly createdAt: number;
-  readonly alias: string;
-  readonly returnUrl: boolean;
-  /** When set, the task fails with this seed code once its time is up. */
-  failCode: string | null;
-  /** The stylized JPEG, once rendered. */
-  result: Buffer | null;
-  renderError: string | null;
-  readonly variant: 'standard' | 'task-id' | 'string-error';
-}
-
+/** A create body the service refuses: `code` is the seed code it answers with (400). */
 export class ValidationFailure extends Error {
   constructor(readonly code: string) {
     super(SEED_CODES.find((entry) => entry.code === code)?.message ?? 'invalid request');
   }
 }
 
+/** A create body that passed: which style, which image, and whether the result comes as a URL. */
 interface ValidRequest {
   alias: string;
   image: { base64: string } | { url: string };
@@ -52,10 +39,4 @@ export function validateCreate(body: unknown): ValidRequest {
     image: hasInline ? { base64: String(inline![0]) } : { url: String(urls![0]) },
     returnUrl: params.return_url !== false,
   };
-}
-
-export function newTaskId(): string {
-  // Looks like the provider's ids ("d758n65e878c73cmdg20"): 20 lowercase base32 characters.
-  const alphabet = '0123456789abcdefghijklmnopqrstuv';
-  return Array.from(randomBytes(20), (byte) => alphabet[byte % 32]).join('');
 }
