@@ -1,6 +1,6 @@
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { ExitCode } from '../../cmdutil/exit-codes.js';
-import { systemClock } from '../../core/clock.js';
+import type { Clock } from '../../core/clock.js';
 import { shellCommand } from '../../core/shell-quote.js';
 import { maskSecret } from '../../core/secrets.js';
 import type { ConfigValues, KeySource } from '../../config/config-file.js';
@@ -66,10 +66,10 @@ export function checkConfigFile(path: string): CheckResult {
 }
 
 /** The ledger file, and the tasks in it that need a person: open ones to collect, unknown ones to check. */
-export function checkLedger(path: string): CheckResult[] {
+export function checkLedger(path: string, clock: Clock): CheckResult[] {
   let counts: { open: number; unknown: number } | null = null;
   const file = checkPrivateFile('ledger', path, () => {
-    const ledger = Ledger.open(path, systemClock);
+    const ledger = Ledger.open(path, clock);
     try {
       counts = ledger.counts();
     } finally {

@@ -1,7 +1,6 @@
 import type { CommandContext } from '../../cmdutil/context.js';
 import { exitCodeForKind } from '../../cmdutil/exit-codes.js';
 import { describeProxy } from '../../api/proxy.js';
-import { systemClock } from '../../core/clock.js';
 import { parseDuration } from '../../core/duration.js';
 import { isSparkError } from '../../core/errors.js';
 import { configFilePath, ledgerPath } from '../../config/paths.js';
@@ -28,23 +27,23 @@ export async function runDoctor(options: DoctorOptions, context: CommandContext)
   } catch {
     config = {};
   }
-  const settings = { get: (key: keyof typeof config) => config[key] };
-  results.push(...checkLedger(ledgerPath(io.env)));
+  const configFile = { get: (key: keyof typeof config) => config[key] };
+  results.push(...checkLedger(ledgerPath(io.env), context.clock));
 
-  const key = resolveApiKey(options.apiKey, io.env, settings);
+  const key = resolveApiKey(options.apiKey, io.env, configFile);
   if (key) io.addSecret(key.key);
   results.push(checkApiKey(key));
 
   let baseUrl: string | null = null;
   try {
-    baseUrl = resolveBaseUrl(options, io.env, settings, () => undefined);
+    baseUrl = resolveBaseUrl(options, io.env, configFile, () => undefined);
   } catch (error) {
     if (!isSparkError(error)) throw error;
     results.push(fail('base url', error.message, error.hint ?? 'check --base-url, SPARK_STYLE_BASE_URL or config base-url', exitCodeForKind(error.kind)));
   }
   if (baseUrl) {
     results.push(pass('proxy', describeProxy(baseUrl)));
-    results.push(...(await probeService({ baseUrl, apiKey: key?.key, timeoutMs, clock: systemClock })));
+    results.push(...(await probeService({ baseUrl, apiKey: key?.key, timeoutMs, clock: context.clock })));
   }
 
   if (options.json) io.print(doctorJson(results));

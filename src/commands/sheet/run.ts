@@ -43,7 +43,7 @@ async function composeFromRun(run: FinishedRun, options: SheetOptions, out: stri
   if (grid.skipped.length > 0 && !options.quiet) io.info(paint.warn(`not on the sheet (not a local image file): ${grid.skipped.join(', ')}`));
 
   const target = options.output ?? defaultSheetPath(grid.photos, out);
-  const started = Date.now();
+  const started = context.clock.now();
   const sheet = await composeSheet({ photos: grid.photos, styles: grid.styles, cells: grid.cells, width: options.width, columns: options.columns });
   const saved = await saveRebuildable(target, sheet.jpeg, async (existing) => isMarkedSheet((await readFile(existing)).subarray(0, 64)));
   const { width, height } = sheet.layout;
@@ -52,7 +52,7 @@ async function composeFromRun(run: FinishedRun, options: SheetOptions, out: stri
   } else {
     io.print(saved);
     if (!options.quiet) {
-      const size = `${width}x${height}, ${(sheet.jpeg.length / 1e6).toFixed(2)} MB, ${((Date.now() - started) / 1000).toFixed(1)} s`;
+      const size = `${width}x${height}, ${(sheet.jpeg.length / 1e6).toFixed(2)} MB, ${((context.clock.now() - started) / 1000).toFixed(1)} s`;
       io.info(`sheet: ${saved} (${size}${sheet.missing ? `; ${sheet.missing} without a result` : ''})`);
     }
   }
