@@ -26,6 +26,7 @@ export class SpendBudget {
   private readonly learned = new Map<string, MicroUsd>();
   private readonly unpricedInFlight = new Set<string>();
   private waiters: Array<() => void> = [];
+  private settledAtEstimate = 0;
 
   constructor(
     readonly limit: MicroUsd,
@@ -37,6 +38,16 @@ export class SpendBudget {
     return this.spentMicro;
   }
 
+  /** Spent, plus the tasks in flight at their estimate. */
+  get committed(): MicroUsd {
+    return this.spentMicro + this.reservedMicro;
+  }
+
+  /** Tasks settled without a known cost (failed, left running, an odd usage.cost): counted at their estimate. */
+  get estimatedTasks(): number {
+    return this.settledAtEstimate;
+  }
+
   /** The price this run would expect for a style: learned in this run, else from history. */
   priceOf(style: string): MicroUsd | null {
     return this.learned.get(style) ?? this.knownPrice(style) ?? median([...this.learned.values()]);
@@ -45,16 +56,23 @@ export class SpendBudget {
   /**
    * Called right before a create. Resolves to a reservation, or null when the task could
    * take the run over its budget (the item is then not started). Waits, when the price is
-   * still unknown, for the one task that will tell it.
+   * still unknown, for the one task that will tell it, and when the task would fit only if
+   * those in flight cost less than estimated, for them to end.
    */
   async reserve(style: string, signal?: AbortSignal): Promise<Reservation | null> {
     for (;;) {
       if (signal?.aborted) throw new InterruptedError();
       const price = this.priceOf(style);
       if (price !== null) {
-        if (this.spentMicro + this.reservedMicro + price > this.limit) return null;
-        this.reservedMicro += price;
-        return { style, estimate: price };
+        if (this.spentMicro + this.reservedMicro + price <= this.limit) {
+          this.reservedMicro += price;
+          return { style, estimate: price };
+        }
+        if (this.spentMicro + price > this.limit) return null;
+        // It fits unless the tasks in flight cost what they are estimated at: they may cost
+        // less (the first of a style whose price changed), so wait for them before giving up.
+        await this.nextChange(signal);
+        continue;
       }
       if (this.spentMicro + this.reservedMicro >= this.limit) return null;
       if (!this.unpricedInFlight.has(style)) {
@@ -74,6 +92,7 @@ export class SpendBudget {
     if (reservation.estimate !== null) this.reservedMicro -= reservation.estimate;
     else this.unpricedInFlight.delete(reservation.style);
     if (cost !== null) this.learned.set(reservation.style, cost);
+    else this.settledAtEstimate++;
     this.spentMicro += cost ?? reservation.estimate ?? 0;
     this.wakeWaiters();
   }
