@@ -128,6 +128,11 @@ export function parseUsd(text: string | null | undefined): MicroUsd | null {
   return Math.round(Number(text) * 1_000_000);
 }
 
+/** 30000 -> "0.0300": machine-readable amounts (--json), the way usage.cost is written. */
+export function usdAmount(micro: MicroUsd): string {
+  return (micro / 1_000_000).toFixed(4);
+}
+
 /** 30000 -> "$0.03"; sub-cent amounts keep their digits ("$0.0035"). */
 export function formatUsd(micro: MicroUsd): string {
   const dollars = micro / 1_000_000;
