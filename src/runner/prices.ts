@@ -1,9 +1,9 @@
 import type { Ledger } from '../ledger/ledger.js';
-import type { MicroUsd, PriceLookup } from './budget.js';
+import { median, type MicroUsd, type PriceLookup } from './budget.js';
 
 /**
- * Where a style's expected price comes from: the median `usage.cost` of its own saved tasks,
- * else the median over every style (the API has one price list; a style never used here is
+ * Where a style's expected price comes from: the median `usage.cost` of its own recent saved
+ * tasks, else the median over every style (the API has one price list; a style never used here is
  * most likely priced like the others), else nothing: the price is not known yet.
  */
 export type PriceBasis = 'style' | 'all-styles';
@@ -19,24 +19,32 @@ export interface PriceBook {
   readonly lookup: PriceLookup;
 }
 
-/** Reads the ledger once per style (medians over months of history are an indexed query, not free). */
-export function priceBookFromLedger(ledger: Pick<Ledger, 'medianCost'>): PriceBook {
-  const known = new Map<string, PriceEstimate>();
-  let overall: MicroUsd | null | undefined;
+/**
+ * How many recent tasks the prices are read from: enough for a stable median of every style in
+ * use, few enough that a ledger of 300,000 tasks answers in milliseconds, and recent, so a
+ * price change shows up.
+ */
+export const PRICE_SAMPLE = 2000;
+
+/** Prices from the newest saved tasks of the ledger, read once. */
+export function priceBookFromLedger(ledger: Pick<Ledger, 'recentCosts'>): PriceBook {
+  let byStyle: Map<string, MicroUsd> | null = null;
+  let overall: MicroUsd | null = null;
+  const load = (): Map<string, MicroUsd> => {
+    if (byStyle) return byStyle;
+    const costs = ledger.recentCosts(PRICE_SAMPLE).map(({ style, cost }) => ({ style, micro: Math.round(cost * 1_000_000) }));
+    const grouped = new Map<string, MicroUsd[]>();
+    for (const { style, micro } of costs) grouped.set(style, [...(grouped.get(style) ?? []), micro]);
+    byStyle = new Map([...grouped].map(([style, values]) => [style, median(values)!]));
+    overall = median(costs.map(({ micro }) => micro));
+    return byStyle;
+  };
   const estimate = (style: string): PriceEstimate => {
-    const cached = known.get(style);
-    if (cached) return cached;
-    const own = toMicro(ledger.medianCost(style));
-    if (own === null && overall === undefined) overall = toMicro(ledger.medianCost());
-    const found: PriceEstimate = own !== null ? { micro: own, basis: 'style' } : overall != null ? { micro: overall, basis: 'all-styles' } : { micro: null, basis: null };
-    known.set(style, found);
-    return found;
+    const own = load().get(style);
+    if (own !== undefined) return { micro: own, basis: 'style' };
+    return overall !== null ? { micro: overall, basis: 'all-styles' } : { micro: null, basis: null };
   };
   return { estimate, lookup: (style) => estimate(style).micro };
-}
-
-function toMicro(dollars: number | null): MicroUsd | null {
-  return dollars === null || !Number.isFinite(dollars) ? null : Math.round(dollars * 1_000_000);
 }
 
 /** What a plan would cost: the sum of each task's estimate, or null when any price is unknown. */

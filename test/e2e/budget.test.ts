@@ -120,7 +120,7 @@ describe('--budget', () => {
     expect(priced.stderr).toContain('--budget $0.10: 2 of the 4 tasks fit; the other 2 would not be started');
 
     const human = await runCli(['stylize', inputs[0]!, '--style', 'ghibli', '--dry-run'], { configDir });
-    expect(human.stderr).toContain("expected cost: about $0.04, $0.04 a task (each style's median usage.cost in the task ledger)");
+    expect(human.stderr).toContain("expected cost: about $0.04, $0.04 a task (the median usage.cost of each style's recent tasks in the task ledger)");
 
     const unknown = await runCli(['stylize', ...inputs, '--style', 'ghibli', '--budget', '5', '--dry-run', '--json']);
     expect(summaryOf(unknown.stdout)).toMatchObject({ tasks_to_create: 2, expected_cost_usd: null, price_basis: null, prices_usd: { ghibli: null }, tasks_within_budget: null });

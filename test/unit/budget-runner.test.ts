@@ -12,7 +12,7 @@ import type { RunnerEvent } from '../../src/runner/events.js';
 import type { ItemContext } from '../../src/runner/item.js';
 import { planItems } from '../../src/runner/plan.js';
 import { PreparedImageCache } from '../../src/runner/prepared-cache.js';
-import { forecastCost, priceBookFromLedger } from '../../src/runner/prices.js';
+import { forecastCost, PRICE_SAMPLE, priceBookFromLedger } from '../../src/runner/prices.js';
 import type { RunSettings } from '../../src/runner/run-settings.js';
 import { emulator } from '../helpers/emulator.js';
 import { fakeClock } from '../helpers/fake-clock.js';
@@ -132,5 +132,34 @@ describe('--budget in the batch runner (in-process)', () => {
     const forecast = forecastCost(['ghibli', 'ghibli', 'clay'], book, parseUsd('0.10'));
     expect(forecast).toMatchObject({ expectedMicro: 120_000, basis: 'all-styles', fitting: 2 });
     expect(forecastCost(['ghibli'], priceBookFromLedger(Ledger.inMemory(fakeClock())), null)).toMatchObject({ expectedMicro: null, basis: null, fitting: null });
+  });
+
+  it('prices come from the newest saved tasks with a sane cost, so a price change shows', () => {
+    let now = 0;
+    const ledger = Ledger.inMemory({ now: () => now, sleep: async () => undefined });
+    const save = (key: string, style: string, cost: string | null, status: 'saved' | 'failed' = 'saved') => {
+      now += 1000;
+      const attempt = ledger.recordIntent({ key, input: `/in/${key}.jpg`, inputSha256: key, style, reqKey: 'r', subReqKey: null, options: {}, outputBase: null });
+      ledger.recordAnswer(attempt, `t-${key}`);
+      if (status === 'saved') ledger.recordSaved(`t-${key}`, `/out/${key}.jpg`, cost);
+      else ledger.recordFailed(`t-${key}`, '003008095', cost);
+    };
+    for (let i = 0; i < PRICE_SAMPLE; i++) save(`old${i}`, 'ghibli', '0.0500');
+    save('free', 'ghibli', 'free');
+    save('huge', 'ghibli', '5000');
+    save('failed', 'clay', '0.9000', 'failed');
+    for (let i = 0; i < 3; i++) save(`new${i}`, 'ghibli', '0.0300');
+    expect(ledger.recentCosts(4)).toEqual([
+      { style: 'ghibli', cost: 0.03 },
+      { style: 'ghibli', cost: 0.03 },
+      { style: 'ghibli', cost: 0.03 },
+      { style: 'ghibli', cost: 0.05 },
+    ]);
+    // Of the newest 2000: 3 at 0.03 and 1997 at 0.05.
+    expect(priceBookFromLedger(ledger).estimate('ghibli')).toEqual({ micro: 50_000, basis: 'style' });
+    for (let i = 0; i < PRICE_SAMPLE / 2; i++) save(`newer${i}`, 'ghibli', '0.0300');
+    expect(priceBookFromLedger(ledger).estimate('ghibli')).toEqual({ micro: 30_000, basis: 'style' });
+    // A failed task's cost is not a price.
+    expect(priceBookFromLedger(ledger).estimate('clay')).toEqual({ micro: 30_000, basis: 'all-styles' });
   });
 });

@@ -44,7 +44,7 @@ command again after Ctrl-C, a crash or a timeout, and it collects those tasks in
 paying again. A create whose answer never came is "outcome unknown": it is reported and not
 sent again unless you add --resend-unknown. Any --watermark-* option turns the watermark on.
 --budget <usd> starts no task that could take the run's spend over it, counting tasks in
-flight at the median price the ledger has seen for the style (with no price seen yet, one
+flight at the style's median price over the ledger's recent tasks (with no price seen yet, one
 task goes first and its cost is waited for); --dry-run shows the expected cost.
 
 ${EXIT_CODE_HELP}

@@ -66,8 +66,8 @@ export function printDryRun(reports: readonly DryRunReport[], endpoint: string, 
 }
 
 const BASIS_TEXT: Record<PriceBasis, string> = {
-  style: "each style's median usage.cost in the task ledger",
-  'all-styles': 'the median usage.cost in the task ledger; a style never used here is priced at the median over all styles',
+  style: "the median usage.cost of each style's recent tasks in the task ledger",
+  'all-styles': 'the median usage.cost of recent tasks in the task ledger; a style not among them is priced at the median over all styles',
 };
 
 function describeForecast(forecast: CostForecast, tasks: number, budgetMicro: number | null): string {
