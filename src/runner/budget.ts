@@ -6,8 +6,8 @@ import { InterruptedError } from '../core/errors.js';
  *
  * What a task will cost is known only after it completes (`usage.cost`), so a task is
  * reserved at its estimated price when it is created and settled at its real cost when it
- * ends. Without any estimate yet, one task of that style is created alone and the others of
- * that style wait for its cost: the first price is learned, never guessed.
+ * ends. Without any estimate yet, one task is created alone and all others wait for its cost:
+ * the first price is learned, never guessed.
  */
 export type MicroUsd = number;
 
@@ -24,7 +24,8 @@ export class SpendBudget {
   private spentMicro: MicroUsd = 0;
   private reservedMicro: MicroUsd = 0;
   private readonly learned = new Map<string, MicroUsd>();
-  private readonly unpricedInFlight = new Set<string>();
+  /** Tasks created without any price known (at most one: it is the one that tells the price). */
+  private unpricedInFlight = 0;
   private waiters: Array<() => void> = [];
   private settledAtEstimate = 0;
 
@@ -75,8 +76,10 @@ export class SpendBudget {
         continue;
       }
       if (this.spentMicro + this.reservedMicro >= this.limit) return null;
-      if (!this.unpricedInFlight.has(style)) {
-        this.unpricedInFlight.add(style);
+      // No price at all (none in the ledger, none learned: any learned price prices every
+      // style): one task, of whatever style, goes alone; everything else waits for its cost.
+      if (this.unpricedInFlight === 0) {
+        this.unpricedInFlight++;
         return { style, estimate: null };
       }
       await this.nextChange(signal);
@@ -90,7 +93,7 @@ export class SpendBudget {
    */
   settle(reservation: Reservation, cost: MicroUsd | null): void {
     if (reservation.estimate !== null) this.reservedMicro -= reservation.estimate;
-    else this.unpricedInFlight.delete(reservation.style);
+    else this.unpricedInFlight--;
     if (cost !== null) this.learned.set(reservation.style, cost);
     else this.settledAtEstimate++;
     this.spentMicro += cost ?? reservation.estimate ?? 0;
@@ -100,7 +103,7 @@ export class SpendBudget {
   /** No task was created after all (refused before sending, or proven never sent): nothing spent. */
   release(reservation: Reservation): void {
     if (reservation.estimate !== null) this.reservedMicro -= reservation.estimate;
-    else this.unpricedInFlight.delete(reservation.style);
+    else this.unpricedInFlight--;
     this.wakeWaiters();
   }
 

@@ -83,6 +83,17 @@ describe('--budget', () => {
     expect(summaryOf(result.stdout)).toMatchObject({ saved: 2, not_started_budget: 2, spent_usd: '0.0400', budget_usd: '0.0500' });
   });
 
+  it('with no price known and several styles, still one task first: a price learned for one style prices them all', async () => {
+    const server = await emulator({ costPerTask: '0.0300' });
+    const dir = tempDir();
+    const [input] = await photos(dir, 1);
+    const result = await runCli(['stylize', input!, '--style', 'ghibli,clay,marvel,anime', '--out', join(dir, 'out'), '--budget', '0.07', '--concurrency', '4', '--json'], { env: against(server.url) });
+    expect(result.exitCode).toBe(5);
+    expect(server.stats().tasks_created).toBe(2);
+    expect(summaryOf(result.stdout)).toMatchObject({ saved: 2, not_started_budget: 2, cost_usd: '0.0600', spent_usd: '0.0600' });
+    expect(result.stderr).toContain('budget: 2 items not started');
+  });
+
   it('an interrupted run counts the tasks left running at their estimated price', async () => {
     const created: ((count: number) => void)[] = [];
     const server = await emulator({ latencyMs: 60_000, costPerTask: '0.0300', onTaskCreated: (count) => created.forEach((listener) => listener(count)) });

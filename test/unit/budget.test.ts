@@ -75,6 +75,28 @@ describe('SpendBudget', () => {
     expect(await third).toBeNull();
   });
 
+  it('with no price known for any style, one task of one style goes, and every other style waits too', async () => {
+    const budget = new SpendBudget(parseUsd('0.07')!, () => null);
+    const first = await budget.reserve('ghibli');
+    let othersAnswered = 0;
+    const others = ['clay', 'marvel', 'anime'].map((style) =>
+      budget.reserve(style).then((reservation) => {
+        othersAnswered++;
+        return reservation;
+      }),
+    );
+    await Promise.resolve();
+    await Promise.resolve();
+    expect(othersAnswered).toBe(0);
+    budget.settle(first!, parseUsd('0.03'));
+    // 0.03 learned for ghibli prices the others: 0.03 + 0.03 fits 0.07, a third would not (0.09).
+    const clay = await others[0]!;
+    expect(clay).toEqual({ style: 'clay', estimate: 30_000 });
+    budget.settle(clay!, parseUsd('0.03'));
+    expect(await Promise.all(others.slice(1))).toEqual([null, null]);
+    expect(budget.spent).toBe(60_000);
+  });
+
   it('a style never seen borrows the price learned for another style in this run', async () => {
     const budget = new SpendBudget(parseUsd('1.00')!, () => null);
     const first = await budget.reserve('anime');

@@ -132,7 +132,7 @@ function reportBudgetStop(results: readonly ItemResult[], budget: SpendBudget, o
   const shown = held.slice(0, MAX_NAMED).map((result) => `${result.input} (${result.style})`);
   const more = held.length > MAX_NAMED ? ` and ${held.length - MAX_NAMED} more` : '';
   const prices = held.map((result) => budget.priceOf(result.style));
-  const rest = prices.every((price) => price !== null) ? `; they would cost about ${formatUsd(prices.reduce((sum, price) => sum! + price!, 0)!)}` : '';
+  const rest = prices.every((price) => price !== null) ? `; ${held.length === 1 ? 'it' : 'they'} would cost about ${formatUsd(prices.reduce((sum, price) => sum! + price!, 0)!)}` : '';
   reporter.alert(
     `budget: ${held.length} item${held.length === 1 ? '' : 's'} not started, as ${held.length === 1 ? 'it' : 'they'} could take the run over --budget ${formatUsd(budget.limit)}: ${shown.join(', ')}${more}${rest}.\n` +
       `To continue, run the same command again: it skips what is done and spends up to --budget again (raise --budget to do more in one run):\n  ${shellCommand(options.resumeCommand)}` +
