@@ -1,5 +1,5 @@
 import { execa } from 'execa';
-import { copyFileSync, existsSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { CLI, jsonLines, PHOTOS, runCli } from '../helpers/cli.js';
@@ -185,7 +185,8 @@ describe('sheet takes every run option of stylize', () => {
     expect(planSummary).toMatchObject({ tasks_to_create: shard.length, tasks_within_budget: 2 });
 
     const sheetPath = join(dir, 'shard-1.jpg');
-    const run = await runCli(['sheet', ...common, '-o', sheetPath, '--width', '640', '--budget', '0.06', '--json'], { env: against(server.url), configDir });
+    const report = join(dir, 'report.html');
+    const run = await runCli(['sheet', ...common, '-o', sheetPath, '--width', '640', '--budget', '0.06', '--json', '--report', report], { env: against(server.url), configDir });
     expect(run.exitCode).toBe(5);
     expect(server.stats().tasks_created).toBe(2);
     const lines = jsonLines(run.stdout);
@@ -198,5 +199,6 @@ describe('sheet takes every run option of stylize', () => {
     expect(summary).toMatchObject({ spent_usd: '0.0600', not_started_budget: shard.length - 2 });
     expect(sheet).toMatchObject({ path: sheetPath, styles: shard.length, missing: shard.length - 2 });
     expect(existsSync(sheetPath)).toBe(true);
+    expect(readFileSync(report, 'utf8')).toContain(`<li>budget <b>$0.0600 of $0.0600</b> (${shard.length - 2} not started)</li>`);
   });
 });
