@@ -7,6 +7,8 @@ export const ExitCode = {
   USAGE: 2,
   AUTH: 3,
   NETWORK: 4,
+  /** --budget held items back; everything else ended well or is counted by a more serious code. */
+  BUDGET: 5,
   TIMEOUT: 124,
   INTERRUPTED: 130,
 } as const;
@@ -19,9 +21,10 @@ export const EXIT_CODE_HELP = `Exit codes:
   2    usage error (unknown command, option or style)
   3    no API key, or the key was refused (401, 403)
   4    network failure, or the outcome of a paid request is unknown
+  5    --budget stopped the run: items not started (run the same command to continue)
   124  timed out waiting for a task (the recovery command is printed)
   130  interrupted (Ctrl-C or SIGTERM); run the same command again to resume
-With several items, the most serious code wins: 130, 2, 3, 4, 124, 1.`;
+With several items, the most serious code wins: 130, 2, 3, 4, 124, 1, 5.`;
 
 const CODE_FOR_KIND: Record<ErrorKind, ExitCodeValue> = {
   usage: ExitCode.USAGE,
@@ -41,7 +44,7 @@ export function exitCodeForKind(kind: ErrorKind): ExitCodeValue {
 }
 
 /** Most serious first; 0 last. */
-const SEVERITY: readonly number[] = [130, 2, 3, 4, 124, 1, 0];
+const SEVERITY: readonly number[] = [130, 2, 3, 4, 124, 1, 5, 0];
 
 export function worstExitCode(codes: Iterable<number>): number {
   let worst = 0;

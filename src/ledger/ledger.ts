@@ -282,6 +282,18 @@ export class Ledger {
     return values.reduce((sum, value) => sum + value, 0) / values.length;
   }
 
+  /**
+   * The costs of the newest saved tasks (sane ones only), newest first: what prices look like
+   * now, read through the time index, so it costs the same with months of history behind it.
+   */
+  recentCosts(limit: number): { style: string; cost: number }[] {
+    const rows = this.db
+      .prepare(`SELECT style, CAST(cost AS REAL) FROM attempts WHERE status = 'saved' AND ${SANE_COST} ORDER BY intent_at DESC LIMIT ?`)
+      .raw(true)
+      .all(Math.max(0, Math.floor(limit))) as [string, number][];
+    return rows.map(([style, cost]) => ({ style, cost: Number(cost) }));
+  }
+
   /** Tasks still collectable, and items whose latest create has an unknown outcome. */
   counts(): { open: number; unknown: number } {
     const open = this.db.prepare("SELECT COUNT(*) FROM attempts WHERE status = 'open' AND intent_at >= ?").raw(true).get(this.clock.now() - COLLECTABLE_FOR_MS) as unknown[];

@@ -93,7 +93,7 @@ export function renderReport(model: ReportModel, thumbnails: Thumbnails): string
 <li>cancelled <b>${summary.cancelled}</b></li>
 <li>tasks created <b>${summary.tasks_created}</b></li>
 <li>cost <b>$${summary.cost_usd}</b></li>
-<li>time <b>${(summary.wall_ms / 1000).toFixed(1)} s</b></li>
+${summary.budget_usd === null ? '' : html`<li>budget <b>$${summary.spent_usd} of $${summary.budget_usd}</b>${summary.not_started_budget ? ` (${summary.not_started_budget} not started)` : ''}</li>\n`}<li>time <b>${(summary.wall_ms / 1000).toFixed(1)} s</b></li>
 </ul>
 <div class="filters">
 <label>Style <select id="style-filter">

@@ -1,7 +1,7 @@
 import type { SparkClient } from '../api/client.js';
 import { encodeCreateBody } from '../api/request-body.js';
 import type { Task } from '../api/wire.js';
-import { isSparkError } from '../core/errors.js';
+import { isSparkError, type SparkError } from '../core/errors.js';
 import type { PreparedImage } from '../image/prepare.js';
 import type { Ledger } from '../ledger/ledger.js';
 import type { RunnerEvent } from './events.js';
@@ -47,10 +47,14 @@ export async function createAndRecord(item: PlannedItem, key: string, inputSha25
       onRetry: ({ delayMs, error }) => context.emit({ type: 'retrying', item, delayMs, reason: (error as Error).message }),
     });
   } catch (error) {
-    // Only errors the client classified count as proof; anything else may have reached the server.
-    if (isSparkError(error) && error.kind !== 'outcome-unknown' && error.kind !== 'interrupted') ledger.recordNeverSent(attempt, error.code);
+    if (provesNothingCreated(error)) ledger.recordNeverSent(attempt, (error as SparkError).code);
     throw error;
   }
   ledger.recordAnswer(attempt, task.id);
   return task;
+}
+
+/** Only errors the client classified count as proof; anything else may have reached the server. */
+export function provesNothingCreated(error: unknown): boolean {
+  return isSparkError(error) && error.kind !== 'outcome-unknown' && error.kind !== 'interrupted';
 }

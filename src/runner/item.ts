@@ -3,7 +3,8 @@ import type { Task } from '../api/wire.js';
 import type { Clock } from '../core/clock.js';
 import { InterruptedError, isSparkError } from '../core/errors.js';
 import type { Ledger } from '../ledger/ledger.js';
-import { createAndRecord } from './create-and-record.js';
+import { formatUsd, parseUsd, type Reservation, type SpendBudget } from './budget.js';
+import { createAndRecord, provesNothingCreated } from './create-and-record.js';
 import { decide, type Decision } from './decide.js';
 import type { ItemResult, RunnerEvent } from './events.js';
 import { gatherFacts } from './item-facts.js';
@@ -23,6 +24,8 @@ export interface ItemContext {
   readonly emit: (event: RunnerEvent) => void;
   readonly images: PreparedImageCache;
   readonly pollSchedule?: PollScheduleOptions;
+  /** --budget: every create is reserved here first, and settled when its task ends. */
+  readonly budget?: SpendBudget;
 }
 
 type Outcome = Omit<ItemResult, 'input' | 'style' | 'notes' | 'created' | 'task_id' | 'cost'>;
@@ -44,6 +47,9 @@ export async function runItem(item: PlannedItem, context: ItemContext): Promise<
     holding = null;
   };
   let claimedKey: string | null = null;
+  // A create reserved against --budget and not yet settled: settled (or released) in `finally`.
+  let reservation: Reservation | null = null;
+  let costKnown = false;
   try {
     if (interrupt.aborted) return finish(interruptedResult('not started'));
     context.emit({ type: 'item-started', item });
@@ -66,7 +72,19 @@ export async function runItem(item: PlannedItem, context: ItemContext): Promise<
       context.emit({ type: 'task-created', item, taskId: decision.taskId, reused: true });
     } else {
       if (interrupt.aborted) return finish(interruptedResult('not started'));
-      answered = await createAndRecord(item, gathered.facts.key!, gathered.inputSha256!, prepared, context);
+      if (context.budget) {
+        reservation = await context.budget.reserve(item.style.alias, interrupt);
+        if (reservation === null) return finish(overBudgetResult(context.budget, item.style.alias));
+      }
+      try {
+        answered = await createAndRecord(item, gathered.facts.key!, gathered.inputSha256!, prepared, context);
+      } catch (error) {
+        if (reservation && provesNothingCreated(error)) {
+          context.budget!.release(reservation);
+          reservation = null;
+        }
+        throw error;
+      }
       state.taskId = answered.id;
       state.created = true;
       createdAt = clock.now();
@@ -76,6 +94,7 @@ export async function runItem(item: PlannedItem, context: ItemContext): Promise<
     letGo();
     const saved = await waitAndSave(item, state.taskId!, answered, createdAt, context);
     state.cost = saved.cost;
+    costKnown = true;
     notes.push(...saved.notes);
     if (saved.outputs.length > 1) notes.push(`the task returned ${saved.outputs.length} images: ${saved.outputs.slice(1).join(', ')}`);
     return finish({ status: 'saved', output: saved.outputs[0]!, error: null, errorKind: null });
@@ -87,6 +106,8 @@ export async function runItem(item: PlannedItem, context: ItemContext): Promise<
     const message = error instanceof Error ? error.message : String(error);
     return finish({ status: 'failed', output: null, error: { code: 'internal', message }, errorKind: 'api' });
   } finally {
+    // A task that failed, was left running or gave no sane cost counts at its estimate.
+    if (reservation) context.budget!.settle(reservation, costKnown ? parseUsd(state.cost) : null);
     letGo();
     if (claimedKey !== null) ledger.release(claimedKey);
   }
@@ -115,6 +136,15 @@ function settle(decision: Decision): Outcome | null {
     default:
       return null;
   }
+}
+
+/** Not started: --budget. Cancelled, not failed: nothing went wrong, the run was told to stop there. */
+function overBudgetResult(budget: SpendBudget, style: string): Outcome {
+  const price = budget.priceOf(style);
+  const message =
+    `not started: it could take the run over --budget ${formatUsd(budget.limit)} ` +
+    `(${formatUsd(budget.committed)} spent or in flight${price === null ? '' : `, about ${formatUsd(price)} a task`})`;
+  return { status: 'cancelled', output: null, error: { code: 'budget', message }, errorKind: null };
 }
 
 function interruptedResult(what: string): Outcome {

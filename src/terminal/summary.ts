@@ -1,3 +1,4 @@
+import { usdAmount as usd } from '../runner/budget.js';
 import type { ItemResult } from '../runner/events.js';
 
 export interface Summary {
@@ -15,9 +16,25 @@ export interface Summary {
   /** Saved results whose task reported no sane usage.cost: not in cost_usd. */
   cost_unknown: number;
   wall_ms: number;
+  /** --budget, USD; null without one. */
+  budget_usd: string | null;
+  /** What the run spent against --budget: real costs, and estimates where a cost is unknown; null without a budget. */
+  spent_usd: string | null;
+  /** Tasks in spent_usd at their estimated price, their real cost being unknown (failed, still running). */
+  spent_estimated_tasks: number;
+  /** Items --budget held back (status cancelled, error code budget). */
+  not_started_budget: number;
 }
 
-export function summarize(results: readonly ItemResult[], wallMs: number): Summary {
+/** --budget and the spend counted against it (micro-dollars). */
+export interface SpendSummary {
+  readonly limitMicro: number;
+  readonly spentMicro: number;
+  /** Tasks counted at their estimate because their real cost is not known. */
+  readonly estimatedTasks: number;
+}
+
+export function summarize(results: readonly ItemResult[], wallMs: number, spend: SpendSummary | null = null): Summary {
   const count = (status: ItemResult['status']) => results.filter((result) => result.status === status).length;
   const micro = results.reduce((sum, result) => sum + (result.cost && result.created ? Math.round(Number(result.cost) * 1e6) || 0 : 0), 0);
   return {
@@ -32,6 +49,10 @@ export function summarize(results: readonly ItemResult[], wallMs: number): Summa
     cost_usd: (micro / 1e6).toFixed(4),
     cost_unknown: results.filter((result) => result.created && result.status === 'saved' && result.cost === null).length,
     wall_ms: Math.round(wallMs),
+    budget_usd: spend ? usd(spend.limitMicro) : null,
+    spent_usd: spend ? usd(spend.spentMicro) : null,
+    spent_estimated_tasks: spend?.estimatedTasks ?? 0,
+    not_started_budget: results.filter((result) => result.status === 'cancelled' && result.error?.code === 'budget').length,
   };
 }
 
@@ -52,8 +73,12 @@ export function describeSummary(summary: Summary): string {
     if (running) parts.push(`interrupted ${running} (still running on the server)`);
     if (summary.interrupted > running) parts.push(`not started ${summary.interrupted - running}`);
   }
-  if (summary.cancelled) parts.push(`not started ${summary.cancelled}`);
+  if (summary.cancelled > summary.not_started_budget) parts.push(`not started ${summary.cancelled - summary.not_started_budget}`);
+  if (summary.not_started_budget) parts.push(`not started ${summary.not_started_budget} (budget)`);
   const tasks = `${summary.tasks_created} task${summary.tasks_created === 1 ? '' : 's'} created`;
   const unknown = summary.cost_unknown ? ` (+ ${summary.cost_unknown} of unknown cost)` : '';
-  return `${parts.join(', ')} · ${tasks} · $${summary.cost_usd}${unknown} · ${formatDuration(summary.wall_ms)}`;
+  const estimated = summary.spent_estimated_tasks ? ` (${summary.spent_estimated_tasks} task${summary.spent_estimated_tasks === 1 ? '' : 's'} at the estimated price)` : '';
+  const budget =
+    summary.budget_usd === null ? '' : summary.spent_usd === summary.cost_usd ? ` of the $${summary.budget_usd} budget` : `; $${summary.spent_usd}${estimated} counted against the $${summary.budget_usd} budget`;
+  return `${parts.join(', ')} · ${tasks} · $${summary.cost_usd}${unknown}${budget} · ${formatDuration(summary.wall_ms)}`;
 }

@@ -148,7 +148,9 @@ describe('batches', () => {
     const dry = await runCli(['stylize', join(dir, 'album'), '--recursive', '--style', 'all', '--out', out, '--dry-run', '--json'], { env: against(server.url) });
     expect(dry.exitCode).toBe(0);
     const plan = jsonLines(dry.stdout);
-    expect(plan.pop()).toEqual({ summary: { dry_run: true, tasks_to_create: 44, to_collect: 0, to_skip: 0, refused: 0, unknown: 0 } });
+    expect(plan.pop()).toEqual({
+      summary: { dry_run: true, tasks_to_create: 44, to_collect: 0, to_skip: 0, refused: 0, unknown: 0, expected_cost_usd: null, price_basis: null, prices_usd: expect.any(Object), budget_usd: null, tasks_within_budget: null },
+    });
     expect(plan.map((line) => line.output)).toContain(join(out, '2024', 'hubble.doll.*'));
 
     const refused = await runCli(['stylize', join(dir, 'album'), '--recursive', '--style', 'all', '--out', out, '--max-tasks', '40'], { env: against(server.url) });

@@ -17,6 +17,9 @@ import { makeImage } from '../helpers/images.js';
 import { ledgerRows } from '../helpers/ledger.js';
 import { tempDir } from '../helpers/tmp.js';
 
+/** A dry run's cost fields when the ledger has no price yet. */
+const NO_PRICE = { expected_cost_usd: null, price_basis: null, prices_usd: expect.any(Object), budget_usd: null, tasks_within_budget: null };
+
 /**
  * "Never pay twice": the CLI is killed or signalled at the moments that matter, driven by the
  * emulator's hooks, and then resumed. What is counted is what a user pays for: the tasks the
@@ -277,7 +280,7 @@ describe('never paying twice', () => {
     const dry = await start([...args, '--dry-run', '--json'], configDir, server.url);
     expect(dry.exitCode).toBe(0);
     const plan = jsonLines(dry.stdout);
-    expect(plan.pop()).toEqual({ summary: { dry_run: true, tasks_to_create: 2, to_collect: 1, to_skip: 1, refused: 1, unknown: 1 } });
+    expect(plan.pop()).toEqual({ summary: { dry_run: true, tasks_to_create: 2, to_collect: 1, to_skip: 1, refused: 1, unknown: 1, ...NO_PRICE } });
     expect(plan.map((line) => [basename(line.input as string), line.action])).toEqual([
       ['photo-1.jpg', 'skip'],
       ['photo-2.jpg', 'collect'],
@@ -323,7 +326,7 @@ describe('never paying twice', () => {
     expect(jsonLines(dry.stdout).map((line) => line.action ?? line.summary)).toEqual([
       'create',
       'collect',
-      { dry_run: true, tasks_to_create: 1, to_collect: 1, to_skip: 0, refused: 0, unknown: 0 },
+      { dry_run: true, tasks_to_create: 1, to_collect: 1, to_skip: 0, refused: 0, unknown: 0, ...NO_PRICE },
     ]);
     const real = await start([...args, '--max-tasks', '1'], configDir, server.url);
     expect(real.exitCode).toBe(0);

@@ -9,24 +9,50 @@ describe('SpendBudget', () => {
     const second = await budget.reserve('ghibli');
     const third = await budget.reserve('ghibli');
     expect([first, second, third].every((reservation) => reservation !== null)).toBe(true);
-    // 3 x 0.03 in flight; a fourth could reach 0.12.
-    expect(await budget.reserve('ghibli')).toBeNull();
+    // 3 x 0.03 in flight; a fourth could reach 0.12: it waits for them (they may cost less).
+    let fourthAnswered = false;
+    const fourth = budget.reserve('ghibli').then((reservation) => {
+      fourthAnswered = true;
+      return reservation;
+    });
     budget.settle(first!, parseUsd('0.03'));
-    expect(budget.spent).toBe(30_000);
+    budget.settle(second!, parseUsd('0.03'));
+    await Promise.resolve();
+    expect(fourthAnswered).toBe(false);
+    expect(budget.spent).toBe(60_000);
+    budget.settle(third!, parseUsd('0.03'));
+    // They cost their estimate: 0.09 spent, a fourth would reach 0.12.
+    expect(await fourth).toBeNull();
     expect(await budget.reserve('ghibli')).toBeNull();
+  });
+
+  it('a task in flight that costs less than its estimate lets the one waiting go', async () => {
+    const budget = new SpendBudget(parseUsd('0.10')!, () => parseUsd('0.05'));
+    const first = await budget.reserve('anime');
+    const second = await budget.reserve('anime');
+    const third = budget.reserve('anime');
+    budget.settle(first!, parseUsd('0.02'));
+    // Learned 0.02: 0.02 spent + 0.05 in flight + 0.02 fits.
+    expect(await third).toEqual({ style: 'anime', estimate: 20_000 });
+    expect(budget.committed).toBe(90_000);
+    budget.settle(second!, null);
+    expect(budget.estimatedTasks).toBe(1);
   });
 
   it('a cheaper real cost frees room for more tasks', async () => {
     const budget = new SpendBudget(parseUsd('0.05')!, () => parseUsd('0.03'));
     const first = await budget.reserve('clay');
-    expect(await budget.reserve('clay')).toBeNull();
+    // 0.03 in flight + 0.03 > 0.05: the second waits for the first's real cost.
+    const second = budget.reserve('clay');
     budget.settle(first!, parseUsd('0.01'));
     // Learned: clay costs 0.01 in this run.
-    expect(await budget.reserve('clay')).not.toBeNull();
-    expect(await budget.reserve('clay')).not.toBeNull();
-    expect(await budget.reserve('clay')).not.toBeNull();
-    expect(await budget.reserve('clay')).not.toBeNull();
-    expect(await budget.reserve('clay')).toBeNull();
+    expect(await second).toEqual({ style: 'clay', estimate: 10_000 });
+    const more = [await budget.reserve('clay'), await budget.reserve('clay'), await budget.reserve('clay')];
+    expect(more.every((reservation) => reservation !== null)).toBe(true);
+    expect(budget.committed).toBe(50_000);
+    const sixth = budget.reserve('clay');
+    for (const reservation of [(await second)!, ...more]) budget.settle(reservation!, parseUsd('0.01'));
+    expect(await sixth).toBeNull();
   });
 
   it('with no price known, creates one task and holds the rest until its cost is known', async () => {
@@ -43,8 +69,32 @@ describe('SpendBudget', () => {
     expect(secondSettled).toBe(false);
     budget.settle(first!, parseUsd('0.40'));
     expect(await second).toEqual({ style: 'marvel', estimate: 400_000 });
-    // 0.40 spent + 0.40 in flight: a third would reach 1.20.
-    expect(await budget.reserve('marvel')).toBeNull();
+    // 0.40 spent + 0.40 in flight: a third would reach 1.20 if the second costs 0.40 too.
+    const third = budget.reserve('marvel');
+    budget.settle((await second)!, parseUsd('0.40'));
+    expect(await third).toBeNull();
+  });
+
+  it('with no price known for any style, one task of one style goes, and every other style waits too', async () => {
+    const budget = new SpendBudget(parseUsd('0.07')!, () => null);
+    const first = await budget.reserve('ghibli');
+    let othersAnswered = 0;
+    const others = ['clay', 'marvel', 'anime'].map((style) =>
+      budget.reserve(style).then((reservation) => {
+        othersAnswered++;
+        return reservation;
+      }),
+    );
+    await Promise.resolve();
+    await Promise.resolve();
+    expect(othersAnswered).toBe(0);
+    budget.settle(first!, parseUsd('0.03'));
+    // 0.03 learned for ghibli prices the others: 0.03 + 0.03 fits 0.07, a third would not (0.09).
+    const clay = await others[0]!;
+    expect(clay).toEqual({ style: 'clay', estimate: 30_000 });
+    budget.settle(clay!, parseUsd('0.03'));
+    expect(await Promise.all(others.slice(1))).toEqual([null, null]);
+    expect(budget.spent).toBe(60_000);
   });
 
   it('a style never seen borrows the price learned for another style in this run', async () => {

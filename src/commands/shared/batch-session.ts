@@ -10,6 +10,8 @@ import { ledgerPath } from '../../config/paths.js';
 import { Ledger } from '../../ledger/ledger.js';
 import { JOURNAL_NAME } from '../../ledger/migrate-journal.js';
 import { runItems } from '../../runner/batch.js';
+import { formatUsd, SpendBudget } from '../../runner/budget.js';
+import { priceBookFromLedger } from '../../runner/prices.js';
 import type { ItemResult } from '../../runner/events.js';
 import type { PlannedItem } from '../../runner/plan.js';
 import { PreparedImageCache } from '../../runner/prepared-cache.js';
@@ -17,7 +19,7 @@ import { AdaptiveRateGate } from '../../runner/rate-gate.js';
 import type { RunSettings } from '../../runner/run-settings.js';
 import { palette } from '../../terminal/colors.js';
 import { RunReporter } from '../../terminal/reporter.js';
-import { summarize } from '../../terminal/summary.js';
+import { summarize, type SpendSummary } from '../../terminal/summary.js';
 import type { ConnectionTarget } from '../../cmdutil/connection.js';
 
 /**
@@ -46,14 +48,17 @@ export interface BatchSessionOptions {
   readonly readStdin: boolean;
   /** The key came from --api-key, which the resume command leaves out (the note says so). */
   readonly keyFromFlag: boolean;
+  /** --budget in micro-dollars, or null for no budget. */
+  readonly budgetMicro: number | null;
 }
+
 
 /**
  * A whole batch run for any command that turns planned items into results (stylize; a
  * contact sheet...): the ledger, the connection, the shared 429 pause, the reporter, Ctrl-C
  * / SIGTERM / SIGHUP, the summary. Returns the exit code and every item's result.
  */
-export async function runBatchSession(items: readonly PlannedItem[], options: BatchSessionOptions, context: CommandContext): Promise<{ exitCode: number; results: ItemResult[] }> {
+export async function runBatchSession(items: readonly PlannedItem[], options: BatchSessionOptions, context: CommandContext): Promise<{ exitCode: number; results: ItemResult[]; spend: SpendSummary | null }> {
   const { io, clock } = context;
   const paint = palette(io.colorEnabled);
   const ledger = openLedger(io.env, clock, { offline: options.target.offline, lookOnly: false });
@@ -78,6 +83,7 @@ export async function runBatchSession(items: readonly PlannedItem[], options: Ba
   const interrupt = handleInterrupts(() =>
     reporter.alert(paint.warn('stopping: no new tasks; creates on their way finish and are recorded (Ctrl-C again to quit at once)')),
   );
+  const budget = options.budgetMicro === null ? undefined : new SpendBudget(options.budgetMicro, priceBookFromLedger(ledger).lookup);
   const started = clock.now();
   let results: ItemResult[];
   try {
@@ -92,6 +98,7 @@ export async function runBatchSession(items: readonly PlannedItem[], options: Ba
         settings: options.settings,
         emit: (event) => reporter.handle(event),
         images: new PreparedImageCache(items, options.settings.fix),
+        budget,
       },
       { limit, failFast: options.failFast },
     );
@@ -100,7 +107,8 @@ export async function runBatchSession(items: readonly PlannedItem[], options: Ba
     ledger.close();
     await connection.close();
   }
-  reporter.finish(summarize(results, clock.now() - started));
+  const spend: SpendSummary | null = budget ? { limitMicro: budget.limit, spentMicro: budget.spent, estimatedTasks: budget.estimatedTasks } : null;
+  reporter.finish(summarize(results, clock.now() - started, spend));
   if (connection.emulator && !options.quiet) io.info(paint.dim('offline: made by the built-in emulator; nothing was sent to Vtrix and nothing was charged'));
 
   if (interrupt.signal.aborted) {
@@ -111,12 +119,37 @@ export async function runBatchSession(items: readonly PlannedItem[], options: Ba
         (options.readStdin ? '\n  (with the same list of paths on stdin)' : '') +
         (options.keyFromFlag ? '\n  (with the key in SPARK_STYLE_API_KEY, or --api-key as before)' : ''),
     );
-    return { exitCode: ExitCode.INTERRUPTED, results };
+    return { exitCode: ExitCode.INTERRUPTED, results, spend };
   }
-  return { exitCode: worstExitCode(results.map(exitCodeOf)), results };
+  if (budget) reportBudgetStop(results, budget, options, reporter);
+  return { exitCode: worstExitCode(results.map(exitCodeOf)), results, spend };
+}
+
+/** One line for every item --budget held back, and the command that goes on from there. */
+function reportBudgetStop(results: readonly ItemResult[], budget: SpendBudget, options: BatchSessionOptions, reporter: RunReporter): void {
+  const held = results.filter(isHeldByBudget);
+  if (held.length === 0) return;
+  const shown = held.slice(0, MAX_NAMED).map((result) => `${result.input} (${result.style})`);
+  const more = held.length > MAX_NAMED ? ` and ${held.length - MAX_NAMED} more` : '';
+  const prices = held.map((result) => budget.priceOf(result.style));
+  const rest = prices.every((price) => price !== null) ? `; ${held.length === 1 ? 'it' : 'they'} would cost about ${formatUsd(prices.reduce((sum, price) => sum! + price!, 0)!)}` : '';
+  reporter.alert(
+    `budget: ${held.length} item${held.length === 1 ? '' : 's'} not started, as ${held.length === 1 ? 'it' : 'they'} could take the run over --budget ${formatUsd(budget.limit)}: ${shown.join(', ')}${more}${rest}.\n` +
+      `To continue, run the same command again: it skips what is done and spends up to --budget again (raise --budget to do more in one run):\n  ${shellCommand(options.resumeCommand)}` +
+      (options.readStdin ? '\n  (with the same list of paths on stdin)' : '') +
+      (options.keyFromFlag ? '\n  (with the key in SPARK_STYLE_API_KEY, or --api-key as before)' : ''),
+  );
+}
+
+/** Items named in the budget line; the rest are counted (every one has its own --json object). */
+const MAX_NAMED = 5;
+
+export function isHeldByBudget(result: ItemResult): boolean {
+  return result.status === 'cancelled' && result.error?.code === 'budget';
 }
 
 export function exitCodeOf(result: ItemResult): number {
+  if (isHeldByBudget(result)) return ExitCode.BUDGET;
   if (result.status === 'saved' || result.status === 'skipped' || result.status === 'cancelled') return ExitCode.OK;
   return result.errorKind ? exitCodeForKind(result.errorKind) : ExitCode.ITEM_FAILED;
 }

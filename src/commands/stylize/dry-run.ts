@@ -4,6 +4,8 @@ import type { PlannedItem } from '../../runner/plan.js';
 import { previewItems } from '../../runner/plan-decisions.js';
 import type { RunSettings } from '../../runner/run-settings.js';
 import type { IO } from '../../terminal/io.js';
+import { formatUsd, usdAmount as usd } from '../../runner/budget.js';
+import type { CostForecast, PriceBasis } from '../../runner/prices.js';
 
 export interface DryRunReport {
   readonly input: string;
@@ -25,7 +27,7 @@ export async function dryRunReports(items: readonly PlannedItem[], settings: Run
   });
 }
 
-export function printDryRun(reports: readonly DryRunReport[], endpoint: string, io: IO, json: boolean): void {
+export function printDryRun(reports: readonly DryRunReport[], endpoint: string, io: IO, json: boolean, forecast: CostForecast, budgetMicro: number | null): void {
   for (const report of reports) {
     if (json) {
       io.print(JSON.stringify(report));
@@ -47,10 +49,39 @@ export function printDryRun(reports: readonly DryRunReport[], endpoint: string, 
     refused: count('refuse'),
     unknown: count('unknown'),
   };
-  if (json) io.print(JSON.stringify({ summary: { dry_run: true, ...summary } }));
+  const cost = {
+    expected_cost_usd: forecast.expectedMicro === null ? null : usd(forecast.expectedMicro),
+    price_basis: forecast.basis,
+    prices_usd: Object.fromEntries([...forecast.prices].map(([style, micro]) => [style, micro === null ? null : usd(micro)])),
+    budget_usd: budgetMicro === null ? null : usd(budgetMicro),
+    tasks_within_budget: forecast.fitting,
+  };
+  if (json) io.print(JSON.stringify({ summary: { dry_run: true, ...summary, ...cost } }));
   const unknown = summary.unknown ? `, ${summary.unknown} with an unknown outcome (not sent again without --resend-unknown)` : '';
   io.info(
     `dry run: ${summary.tasks_to_create} task${summary.tasks_to_create === 1 ? '' : 's'} would be created, ` +
       `${summary.to_collect} collected from earlier runs, ${summary.to_skip} skipped, ${summary.refused} refused${unknown}; nothing was sent`,
   );
+  if (summary.tasks_to_create > 0) io.info(describeForecast(forecast, summary.tasks_to_create, budgetMicro));
+}
+
+const BASIS_TEXT: Record<PriceBasis, string> = {
+  style: "the median usage.cost of each style's recent tasks in the task ledger",
+  'all-styles': 'the median usage.cost of recent tasks in the task ledger; a style not among them is priced at the median over all styles',
+};
+
+function describeForecast(forecast: CostForecast, tasks: number, budgetMicro: number | null): string {
+  if (forecast.expectedMicro === null || forecast.basis === null) {
+    const budget = budgetMicro === null ? '' : `; with --budget ${formatUsd(budgetMicro)} the run creates one task first and waits for its cost before creating more`;
+    return `expected cost: price not known yet (no task with a cost in the ledger)${budget}`;
+  }
+  const prices = [...new Set(forecast.prices.values())];
+  const each = prices.length === 1 ? `, ${formatUsd(prices[0]!)} a task` : '';
+  const line = `expected cost: about ${formatUsd(forecast.expectedMicro)}${each} (${BASIS_TEXT[forecast.basis]})`;
+  if (budgetMicro === null || forecast.fitting === null) return line;
+  const fit =
+    forecast.fitting >= tasks
+      ? tasks === 1 ? 'the task fits' : `all ${tasks} tasks fit`
+      : `${forecast.fitting} of the ${tasks} tasks fit; the other ${tasks - forecast.fitting} would not be started`;
+  return `${line}\n--budget ${formatUsd(budgetMicro)}: ${fit}`;
 }

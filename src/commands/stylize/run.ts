@@ -12,6 +12,8 @@ import type { Ledger } from '../../ledger/ledger.js';
 import { expandInputs } from '../../runner/inputs.js';
 import { namingFor, planItems, type PlannedItem } from '../../runner/plan.js';
 import { previewItems } from '../../runner/plan-decisions.js';
+import { formatUsd, parseUsd } from '../../runner/budget.js';
+import { forecastCost, priceBookFromLedger } from '../../runner/prices.js';
 import type { RunSettings } from '../../runner/run-settings.js';
 import { parseShard, selectShard } from '../../runner/shard.js';
 import { readAllStdin } from '../../terminal/stdin.js';
@@ -33,6 +35,7 @@ export async function runStylize(inputs: string[], options: StylizeOptions, cont
   const nameTemplate = resolveNameTemplate(options, config);
   const concurrency = resolveConcurrency(options, config);
   const outDir = options.out ?? (config.get('out-dir') as string | undefined);
+  const budgetMicro = options.budget === undefined ? null : parseUsd(options.budget);
 
   const sources = await expandInputs(inputs, { recursive: options.recursive === true, readStdin: () => readAllStdin(io.stdin) });
   if (sources.length === 0) throw new UsageError('no input images (stdin gave no paths)');
@@ -43,10 +46,12 @@ export async function runStylize(inputs: string[], options: StylizeOptions, cont
     try {
       if (options.dryRun) {
         const endpoint = `${options.offline ? 'http://127.0.0.1:<emulator port>' : target.baseUrl()}/model/v1/generation`;
-        printDryRun(await dryRunReports(items, runSettings, ledger, clock.now()), endpoint, io, options.json === true);
+        const reports = await dryRunReports(items, runSettings, ledger, clock.now());
+        const creates = reports.filter((report) => report.action === 'create').map((report) => report.style);
+        printDryRun(reports, endpoint, io, options.json === true, forecastCost(creates, priceBookFromLedger(ledger), budgetMicro), budgetMicro);
         return ExitCode.OK;
       }
-      await enforceMaxTasks(items, options.maxTasks!, runSettings, ledger, clock);
+      await enforceMaxTasks(items, options.maxTasks!, runSettings, ledger, clock, budgetMicro);
     } finally {
       ledger.close();
     }
@@ -54,7 +59,7 @@ export async function runStylize(inputs: string[], options: StylizeOptions, cont
   await ensureWritableFolders(items);
 
   const started = clock.now();
-  const { exitCode, results } = await runBatchSession(
+  const { exitCode, results, spend } = await runBatchSession(
     items,
     {
       target,
@@ -67,6 +72,7 @@ export async function runStylize(inputs: string[], options: StylizeOptions, cont
       resumeCommand: ['spark-style', ...withoutApiKey(context.argv.slice(2))],
       readStdin: inputs.includes('-'),
       keyFromFlag: options.apiKey !== undefined,
+      budgetMicro,
     },
     context,
   );
@@ -74,7 +80,7 @@ export async function runStylize(inputs: string[], options: StylizeOptions, cont
     {
       items,
       results,
-      summary: summarize(results, clock.now() - started),
+      summary: summarize(results, clock.now() - started, spend),
       interrupted: exitCode === ExitCode.INTERRUPTED,
       offline: options.offline === true,
       secrets: target.apiKey ? [target.apiKey.key] : [],
@@ -100,14 +106,22 @@ async function ensureWritableFolders(items: readonly PlannedItem[]): Promise<voi
   }
 }
 
-/** --max-tasks counts the items the run would create a task for: the same decisions as the run and --dry-run. */
-async function enforceMaxTasks(items: readonly PlannedItem[], maxTasks: number, runSettings: RunSettings, ledger: Ledger, clock: Clock): Promise<void> {
+/**
+ * --max-tasks counts the items the run would create a task for: the same decisions as the run
+ * and --dry-run. With --budget too it still counts every task the plan needs: a real cost below
+ * the estimate lets the budget through more tasks than a forecast can promise, and --max-tasks
+ * is a promise about the count.
+ */
+async function enforceMaxTasks(items: readonly PlannedItem[], maxTasks: number, runSettings: RunSettings, ledger: Ledger, clock: Clock, budgetMicro: number | null): Promise<void> {
   const previews = await previewItems(items, { ledger, settings: runSettings, now: clock.now(), withBody: false });
-  const needed = previews.filter((preview) => preview.decision.action === 'create').length;
+  const creates = previews.filter((preview) => preview.decision.action === 'create').map((preview) => preview.item.style.alias);
+  const needed = creates.length;
   if (needed > maxTasks) {
-    throw new UsageError(`this run would create ${needed} task${needed === 1 ? '' : 's'}, more than --max-tasks ${maxTasks}; nothing was sent`, {
+    const fitting = budgetMicro === null ? null : forecastCost(creates, priceBookFromLedger(ledger), budgetMicro).fitting;
+    const budgetNote = budgetMicro === null ? '' : fitting === null ? ` (--budget ${formatUsd(budgetMicro)}: the price is not known yet)` : ` (--budget ${formatUsd(budgetMicro)} would let about ${fitting} through)`;
+    throw new UsageError(`this run would create ${needed} task${needed === 1 ? '' : 's'}, more than --max-tasks ${maxTasks}${budgetNote}; nothing was sent`, {
       code: 'max-tasks',
-      hint: 'check the plan with --dry-run, or raise --max-tasks',
+      hint: budgetMicro === null ? 'check the plan with --dry-run, or raise --max-tasks' : 'check the plan with --dry-run; raise --max-tasks to let --budget alone decide where the run stops',
     });
   }
 }
