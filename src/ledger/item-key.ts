@@ -3,9 +3,22 @@ import { createHash } from 'node:crypto';
 /** Results stay downloadable for 24 hours (provider's page); older tasks are not worth collecting. */
 export const COLLECTABLE_FOR_MS = 24 * 60 * 60 * 1000;
 
-/** The item key: one (input content, style, result-changing options) combination. */
-export function itemKey(parts: { inputSha256: string; reqKey: string; subReqKey: string | null; options: Record<string, unknown> }): string {
-  const canonical = JSON.stringify([parts.inputSha256, parts.reqKey, parts.subReqKey, sortKeys(parts.options)]);
+/**
+ * The options that change the picture the service makes. Anything else recorded with an
+ * attempt (return_url: how the same picture is delivered; fix: already in the bytes sent) is
+ * left out, so the same request never gets a second key.
+ */
+export function pictureOptions(options: Record<string, unknown> | null | undefined): Record<string, unknown> {
+  return { logo_info: options?.logo_info ?? null };
+}
+
+/**
+ * The item key: one request as the service sees it. `inputSha256` is the hash of the bytes
+ * actually sent (after --fix; of the URL for a URL input), `options` the recorded options
+ * (only pictureOptions of them count).
+ */
+export function itemKey(parts: { inputSha256: string; reqKey: string; subReqKey: string | null; options: Record<string, unknown> | null }): string {
+  const canonical = JSON.stringify([parts.inputSha256, parts.reqKey, parts.subReqKey, sortKeys(pictureOptions(parts.options))]);
   return createHash('sha256').update(canonical).digest('hex').slice(0, 32);
 }
 
@@ -15,4 +28,17 @@ function sortKeys(value: unknown): unknown {
     return Object.fromEntries(Object.entries(value as Record<string, unknown>).sort(([a], [b]) => a.localeCompare(b)).map(([k, v]) => [k, sortKeys(v)]));
   }
   return value;
+}
+
+/**
+ * Where a ledger row's task lives: the base URL's origin and path, without a trailing slash,
+ * so "https://host/" and "https://host" are one service.
+ */
+export function apiOrigin(baseUrl: string): string {
+  try {
+    const url = new URL(baseUrl);
+    return `${url.origin}${url.pathname.replace(/\/+$/, '')}`;
+  } catch {
+    return baseUrl.replace(/\/+$/, '');
+  }
 }

@@ -1,7 +1,7 @@
 import Database from 'libsql';
 import type { Clock } from '../core/clock.js';
 import { UsageError } from '../core/errors.js';
-import { COLLECTABLE_FOR_MS } from './item-key.js';
+import { apiOrigin, COLLECTABLE_FOR_MS } from './item-key.js';
 import { importJournalOnce } from './migrate-journal.js';
 import { prepareLedgerFile } from './ledger-file.js';
 import { currentProcess, isAlive, isSameProcess, type ProcessIdentity } from './process-marker.js';
@@ -61,6 +61,8 @@ export interface LedgerEntry {
   readonly outputBase: string | null;
   /** Epoch ms of the intent. */
   readonly intentAt: number;
+  /** The API the create was sent to (apiOrigin), or null for rows older than version 2. */
+  readonly origin: string | null;
   readonly taskId: string | null;
   readonly status: LedgerStatus;
   readonly output: string | null;
@@ -78,6 +80,7 @@ interface AttemptRow {
   style: string;
   output_base: string | null;
   intent_at: number;
+  origin: string | null;
   task_id: string | null;
   status: string;
   output: string | null;
@@ -85,7 +88,9 @@ interface AttemptRow {
   error_code: string | null;
 }
 
-const ENTRY_COLUMNS = 'id, key, input, style, output_base, intent_at, task_id, status, output, cost, error_code';
+const ENTRY_COLUMNS = 'id, key, input, style, output_base, intent_at, origin, task_id, status, output, cost, error_code';
+/** Rows of this ledger's API, and rows that do not say (written before origins were recorded). */
+const SAME_ORIGIN = '(origin IS NULL OR origin = ?)';
 /** A cost worth a median: digits with at most one dot, under $1000. */
 const SANE_COST = "cost IS NOT NULL AND cost GLOB '[0-9]*' AND cost NOT GLOB '*[^0-9.]*' AND cost NOT GLOB '*.*.*' AND CAST(cost AS REAL) < 1000";
 
@@ -98,13 +103,15 @@ export class Ledger {
     private readonly db: Database.Database,
     private readonly clock: Clock,
     readonly path: string | null,
+    /** The API this run talks to: tasks recorded against another one are not looked up. */
+    readonly origin: string | null,
   ) {}
 
   /**
    * Opens (or creates) the ledger file: 0600 in a 0700 folder, never through a symbolic link.
    * The first open next to an old journal.jsonl imports it once and keeps it as a backup.
    */
-  static open(path: string, clock: Clock): Ledger {
+  static open(path: string, clock: Clock, options: { baseUrl?: string } = {}): Ledger {
     prepareLedgerFile(path);
     let db: Database.Database;
     try {
@@ -116,7 +123,7 @@ export class Ledger {
         hint: 'move the file aside to start a new ledger (tasks it knows would then be created again)',
       });
     }
-    const ledger = new Ledger(db, clock, path);
+    const ledger = new Ledger(db, clock, path, options.baseUrl === undefined ? null : apiOrigin(options.baseUrl));
     importJournalOnce(db, path, clock);
     return ledger;
   }
@@ -125,13 +132,32 @@ export class Ledger {
   static inMemory(clock: Clock): Ledger {
     const db = new Database(':memory:');
     prepareDatabase(db, true);
-    return new Ledger(db, clock, null);
+    return new Ledger(db, clock, null, null);
   }
 
-  /** The newest attempt for an item, or undefined. */
+  /**
+   * The newest attempt for an item sent to this ledger's API (or to one not recorded), or
+   * undefined. A task on another service cannot be collected here, and an unknown outcome
+   * there charged nothing here.
+   */
   lookup(key: string): LedgerEntry | undefined {
-    const row = this.db.prepare(`SELECT ${ENTRY_COLUMNS} FROM attempts WHERE key = ? ORDER BY id DESC LIMIT 1`).get(key) as AttemptRow | undefined;
+    const row = this.db.prepare(`SELECT ${ENTRY_COLUMNS} FROM attempts WHERE key = ? AND ${this.originFilter()} ORDER BY id DESC LIMIT 1`).get(key, ...this.originParams()) as
+      | AttemptRow
+      | undefined;
     return row ? toEntry(row) : undefined;
+  }
+
+  /**
+   * The files earlier tasks of an item were saved as, newest first (a few at most): where the
+   * picture may still be, wherever it went (a fallback name, the rescue folder, another
+   * {date} folder). Expired tasks keep the file they were saved as.
+   */
+  savedOutputs(key: string, limit = 5): string[] {
+    const rows = this.db
+      .prepare(`SELECT output FROM attempts WHERE key = ? AND output IS NOT NULL AND ${this.originFilter()} ORDER BY id DESC LIMIT ?`)
+      .raw(true)
+      .all(key, ...this.originParams(), limit) as [string][];
+    return rows.map(([output]) => output);
   }
 
   findTask(taskId: string): LedgerEntry | undefined {
@@ -147,8 +173,8 @@ export class Ledger {
   recordIntent(intent: Intent): number {
     const result = this.db
       .prepare(
-        `INSERT INTO attempts (key, input, input_sha256, style, req_key, sub_req_key, options, output_base, intent_at, status)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 'unknown')`,
+        `INSERT INTO attempts (key, input, input_sha256, style, req_key, sub_req_key, options, output_base, intent_at, origin, status)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'unknown')`,
       )
       .run(
         intent.key,
@@ -160,6 +186,7 @@ export class Ledger {
         JSON.stringify(intent.options),
         intent.outputBase,
         this.clock.now(),
+        this.origin,
       );
     return Number(result.lastInsertRowid);
   }
@@ -181,8 +208,9 @@ export class Ledger {
     this.finish(taskId, 'failed', { output: null, cost, errorCode });
   }
 
+  /** A saved task that expired keeps the file it was saved as: the picture is still there. */
   recordExpired(taskId: string): void {
-    this.finish(taskId, 'expired', { output: null, cost: null, errorCode: null });
+    this.db.prepare("UPDATE attempts SET status = 'expired', error_code = NULL, finished_at = ? WHERE task_id = ?").run(this.clock.now(), taskId);
   }
 
   /**
@@ -207,12 +235,15 @@ export class Ledger {
   }
 
   /**
-   * Resolves once no other item of this process holds the key (at once if none does). Two
-   * items of one run with the same content, style and options (copies of a photo under two
-   * names) then take turns: the second finds the first's task and collects it, free.
+   * Claims the key once no other item of this process holds it. Two items of one run with the
+   * same content, style and options (copies of a photo under two names) then take turns: the
+   * next finds the first's task and collects it, free. The wait and the claim are one step:
+   * with three or more copies, all waiters wake at one release, and each checks again before
+   * claiming, so only one takes the turn.
    */
-  async whenFreeHere(key: string): Promise<void> {
+  async claimInTurn(key: string): Promise<ClaimResult> {
     for (let hold = this.heldHere.get(key); hold; hold = this.heldHere.get(key)) await hold.released;
+    return this.claim(key);
   }
 
   /** The pid of another live run working on the item, or null (for plans, which claim nothing). */
@@ -314,6 +345,14 @@ export class Ledger {
     }
   }
 
+  private originFilter(): string {
+    return this.origin === null ? '1' : SAME_ORIGIN;
+  }
+
+  private originParams(): string[] {
+    return this.origin === null ? [] : [this.origin];
+  }
+
   private holderOf(key: string): ProcessIdentity | null {
     const row = this.db.prepare('SELECT pid, marker FROM claims WHERE key = ?').get(key) as { pid: number; marker: string } | undefined;
     return row ? { pid: Number(row.pid), marker: row.marker } : null;
@@ -346,6 +385,7 @@ function toEntry(row: AttemptRow): LedgerEntry {
     style: row.style,
     outputBase: row.output_base,
     intentAt: Number(row.intent_at),
+    origin: row.origin,
     taskId: row.task_id,
     status: row.status as LedgerStatus,
     output: row.output,

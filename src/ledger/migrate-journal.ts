@@ -3,7 +3,7 @@ import { dirname, join } from 'node:path';
 import { StringDecoder } from 'node:string_decoder';
 import type Database from 'libsql';
 import type { Clock } from '../core/clock.js';
-import { COLLECTABLE_FOR_MS } from './item-key.js';
+import { COLLECTABLE_FOR_MS, itemKey } from './item-key.js';
 
 /** The file earlier versions kept beside the config, one JSON object per line. */
 export const JOURNAL_NAME = 'journal.jsonl';
@@ -31,6 +31,7 @@ interface JournalLine {
  * Imports journal.jsonl into the ledger once, line by line (it may hold months of tasks),
  * in one transaction, then renames it. Open tasks younger than 24 hours stay collectable;
  * older ones are marked expired, as their results are gone. A torn last line is skipped.
+ * Rows get no origin (any service may claim them: the journal did not say which it used).
  */
 export function importJournalOnce(db: Database.Database, ledgerPath: string, clock: Clock): number {
   const journal = join(dirname(ledgerPath), JOURNAL_NAME);
@@ -60,7 +61,7 @@ export function importJournalOnce(db: Database.Database, ledgerPath: string, clo
       const at = Date.parse(record.at ?? '');
       if (record.event === 'created') {
         insert.run(
-          record.key,
+          keyOf(record),
           record.input ?? '',
           record.input_sha256 ?? '',
           record.style ?? '',
@@ -85,6 +86,13 @@ export function importJournalOnce(db: Database.Database, ledgerPath: string, clo
   }
   renameAside(journal);
   return imported;
+}
+
+/** The key this version gives the request the record describes (older versions hashed return_url and --fix in). */
+function keyOf(record: JournalLine): string {
+  if (typeof record.input_sha256 !== 'string' || !record.input_sha256 || typeof record.req_key !== 'string') return record.key!;
+  const options = record.options && typeof record.options === 'object' ? (record.options as Record<string, unknown>) : null;
+  return itemKey({ inputSha256: record.input_sha256, reqKey: record.req_key, subReqKey: record.sub_req_key ?? null, options });
 }
 
 function renameAside(journal: string): void {

@@ -1,4 +1,5 @@
 import type Database from 'libsql';
+import { itemKey } from './item-key.js';
 
 /**
  * One row per attempt to create a task (an "intent"), written before the create is sent and
@@ -6,7 +7,7 @@ import type Database from 'libsql';
  * now (a "claim"), so that two runs sharing the state folder never create the same item twice.
  * Bump SCHEMA_VERSION and add a step when the layout changes.
  */
-const SCHEMA_VERSION = 1;
+const SCHEMA_VERSION = 2;
 
 const SCHEMA = `
 CREATE TABLE IF NOT EXISTS attempts (
@@ -52,15 +53,47 @@ export function prepareDatabase(db: Database.Database, inMemory: boolean): void 
   db.pragma('synchronous = FULL');
   db.pragma('busy_timeout = 30000');
   db.pragma('foreign_keys = ON');
-  const version = Number((db.prepare('PRAGMA user_version').raw(true).get() as unknown[])[0]);
-  if (version >= SCHEMA_VERSION) return;
+  if (userVersion(db) >= SCHEMA_VERSION) return;
   db.exec('BEGIN IMMEDIATE');
   try {
-    db.exec(SCHEMA);
-    db.exec(`PRAGMA user_version = ${SCHEMA_VERSION}`);
+    // Read again under the write lock: another run may have upgraded the file meanwhile.
+    const version = userVersion(db);
+    if (version < 1) db.exec(SCHEMA);
+    if (version < 2) upgradeToVersion2(db);
+    if (version < SCHEMA_VERSION) db.exec(`PRAGMA user_version = ${SCHEMA_VERSION}`);
     db.exec('COMMIT');
   } catch (error) {
     db.exec('ROLLBACK');
     throw error;
+  }
+}
+
+function userVersion(db: Database.Database): number {
+  return Number((db.prepare('PRAGMA user_version').raw(true).get() as unknown[])[0]);
+}
+
+/**
+ * Version 2: each attempt records the API it was sent to (`origin`: a task lives on one
+ * service; NULL for rows written before, which any service may claim, so that no task they
+ * may stand for is ever paid again); and the item key is what is sent (the bytes' hash, the
+ * style, the options that change the picture), no longer return_url or --fix. The keys of
+ * the rows already there are computed again from what they recorded, once.
+ */
+function upgradeToVersion2(db: Database.Database): void {
+  db.exec('ALTER TABLE attempts ADD COLUMN origin TEXT');
+  const rows = db.prepare('SELECT id, input_sha256, req_key, sub_req_key, options FROM attempts').raw(true).all() as [number, string, string, string | null, string][];
+  const update = db.prepare('UPDATE attempts SET key = ? WHERE id = ?');
+  for (const [id, inputSha256, reqKey, subReqKey, options] of rows) {
+    if (!inputSha256) continue;
+    update.run(itemKey({ inputSha256, reqKey, subReqKey, options: parseOptions(options) }), id);
+  }
+}
+
+export function parseOptions(text: string | null | undefined): Record<string, unknown> | null {
+  try {
+    const value: unknown = JSON.parse(text ?? 'null');
+    return value && typeof value === 'object' ? (value as Record<string, unknown>) : null;
+  } catch {
+    return null;
   }
 }

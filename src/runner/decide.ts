@@ -31,6 +31,11 @@ export interface ItemFacts {
   readonly entry: LedgerEntry | null;
   /** A result already saved under the item's output name. */
   readonly existingOutput: string | null;
+  /**
+   * A file an earlier task of this very request was saved as, still on disk, wherever it went
+   * (a fallback name, the rescue folder, another {date} folder, a copy of the photo's name).
+   */
+  readonly savedAs: string | null;
   /** The pid of another live run working on this item right now. */
   readonly heldByPid: number | null;
 }
@@ -46,9 +51,22 @@ export function decide(item: PlannedItem, facts: ItemFacts, settings: DecisionSe
   if (facts.heldByPid !== null) {
     return { action: 'skip', reason: `another spark-style run (pid ${facts.heldByPid}) is working on it; run again after it ends to collect anything left`, output: null };
   }
-  const entry = facts.entry;
+  const decision = decideFromLedger(facts.entry, facts.savedAs, settings, now);
+  // The picture this request makes is on disk already, under another name: not paid again.
+  if (decision.action === 'create' && facts.savedAs !== null && !settings.overwrite) return savedElsewhere(facts.savedAs);
+  return decision;
+}
+
+function savedElsewhere(path: string): Decision {
+  return { action: 'skip', reason: `already made by an earlier run and saved as ${path}; nothing was sent (--overwrite pays for a new one)`, output: path };
+}
+
+function decideFromLedger(entry: LedgerEntry | null, savedAs: string | null, settings: DecisionSettings, now: number): Decision {
   if (entry === null) return { action: 'create', reason: null };
   const collectable = now - entry.intentAt < COLLECTABLE_FOR_MS;
+  // Past 24 hours by this computer's clock, which may be wrong: the run asks the server first
+  // (item-facts.ts), and only its 404 turns the task into "expired" and allows a new create.
+  const askFirst = `task ${entry.taskId} is older than 24 hours by this computer's clock; the server is asked first (free), and a new task is created only if it no longer has it`;
   switch (entry.status) {
     case 'unknown':
       if (settings.resendUnknown) return { action: 'create', reason: 'sent again on purpose (--resend-unknown); the earlier create may also have been charged' };
@@ -62,12 +80,14 @@ export function decide(item: PlannedItem, facts: ItemFacts, settings: DecisionSe
     case 'expired':
       return { action: 'create', reason: null };
     case 'open':
-      if (collectable) return { action: 'collect', reason: `task ${entry.taskId} from an earlier run`, taskId: entry.taskId! };
-      return { action: 'create', reason: `task ${entry.taskId} is older than 24 hours; its result is gone` };
+      return { action: 'collect', reason: collectable ? `task ${entry.taskId} from an earlier run` : askFirst, taskId: entry.taskId! };
     case 'saved':
-      // The saved file is gone (moved, deleted): the result is still downloadable for free.
-      if (collectable && !settings.overwrite) return { action: 'collect', reason: `task ${entry.taskId} from an earlier run`, taskId: entry.taskId! };
-      return { action: 'create', reason: null };
+      if (settings.overwrite) return { action: 'create', reason: null };
+      // Within 24 hours the result is downloadable for free: collected again, it also lands
+      // under this item's own name (a copy of the photo, another --out). Later, the file
+      // saved is the answer; only a file that is gone makes the run ask the server.
+      if (!collectable && savedAs !== null) return savedElsewhere(savedAs);
+      return { action: 'collect', reason: collectable ? `task ${entry.taskId} from an earlier run` : askFirst, taskId: entry.taskId! };
     case 'failed':
       if (collectable && !settings.retryFailed) {
         return {

@@ -1,7 +1,12 @@
+import { stat } from 'node:fs/promises';
+import { resolve } from 'node:path';
+import { TaskNotFoundError } from '../api/errors.js';
+import type { SparkClient } from '../api/client.js';
+import type { Clock } from '../core/clock.js';
 import { isSparkError } from '../core/errors.js';
 import { sha256, type PreparedImage } from '../image/prepare.js';
-import { itemKey } from '../ledger/item-key.js';
-import type { Ledger } from '../ledger/ledger.js';
+import { COLLECTABLE_FOR_MS, itemKey } from '../ledger/item-key.js';
+import type { Ledger, LedgerEntry } from '../ledger/ledger.js';
 import type { ItemFacts } from './decide.js';
 import { inspectDestination } from '../naming/done.js';
 import type { PlannedItem } from './plan.js';
@@ -12,6 +17,7 @@ export interface Gathered {
   readonly facts: ItemFacts;
   /** The checked (and with --fix, repaired) image, when it was read. */
   readonly prepared: PreparedImage | null;
+  /** The hash of what is sent: the prepared bytes (after --fix), or the URL. */
   readonly inputSha256: string | null;
   /** Whether this process now holds the item's claim (release it when done). */
   readonly claimed: boolean;
@@ -21,6 +27,14 @@ export interface FactsContext {
   readonly ledger: Ledger;
   readonly images: PreparedImageCache;
   readonly settings: RunSettings;
+  /**
+   * The real run only: a task the ledger knows but this computer's clock says is past its 24
+   * hours is asked about (a free GET) before anything is decided; only the server's 404 marks
+   * it expired. The clock may be wrong; the server is not.
+   */
+  readonly client?: Pick<SparkClient, 'getTask'>;
+  readonly clock?: Clock;
+  readonly interrupt?: AbortSignal;
 }
 
 /**
@@ -31,7 +45,7 @@ export interface FactsContext {
  */
 export async function gatherFacts(item: PlannedItem, context: FactsContext, mode: 'claim' | 'look'): Promise<Gathered> {
   const { ledger, images, settings } = context;
-  const none: ItemFacts = { problem: null, key: null, entry: null, existingOutput: null, heldByPid: null };
+  const none: ItemFacts = { problem: null, key: null, entry: null, existingOutput: null, savedAs: null, heldByPid: null };
   const { source } = item;
   if (source.kind === 'unusable') return { facts: none, prepared: null, inputSha256: null, claimed: false };
   // A folder (or anything else) where the result should go is found before paying, with --overwrite too.
@@ -55,15 +69,15 @@ export async function gatherFacts(item: PlannedItem, context: FactsContext, mode
     if (!isSparkError(error)) throw error;
     return { facts: { ...none, problem: { code: error.code, message: error.message, hint: error.hint } }, prepared: null, inputSha256: null, claimed: false };
   }
-  const inputSha256 = prepared ? prepared.sha256 : sha256(Buffer.from(item.input));
+  // What is sent, not what the file was: --fix that leaves a valid JPEG as it is sends the same request.
+  const inputSha256 = prepared ? (settings.fix ? sha256(prepared.bytes) : prepared.sha256) : sha256(Buffer.from(item.input));
   const key = itemKey({ inputSha256, reqKey: item.style.reqKey, subReqKey: item.style.subReqKey, options: resultOptions(settings) });
 
   let heldByPid: number | null;
   let claimed = false;
   if (mode === 'claim') {
     // Another item of this run with the same key (a copy of the photo) goes first; this one then collects its task.
-    await ledger.whenFreeHere(key);
-    const claim = ledger.claim(key);
+    const claim = await ledger.claimInTurn(key);
     claimed = claim.ok;
     heldByPid = claim.ok ? null : claim.heldByPid;
   } else {
@@ -71,6 +85,37 @@ export async function gatherFacts(item: PlannedItem, context: FactsContext, mode
   }
   // Under the claim, look again: another run may have saved this very item a moment ago.
   const again = claimed ? await lookForOutput() : { existingOutput: null, problem: null };
-  const facts: ItemFacts = { key, entry: ledger.lookup(key) ?? null, heldByPid, ...again };
+  let entry = ledger.lookup(key) ?? null;
+  if (claimed && entry !== null && (await expiredOnServer(entry, context))) entry = ledger.lookup(key) ?? null;
+  const facts: ItemFacts = { key, entry, savedAs: await firstExisting(ledger.savedOutputs(key)), heldByPid, ...again };
   return { facts, prepared, inputSha256, claimed };
+}
+
+/**
+ * For a task past 24 hours by the local clock (open, or saved to a file that is gone): asks
+ * the server. True when it answered 404 and the task is now recorded as expired; any other
+ * answer or error leaves the entry as it is (the run then collects it and reports what fails).
+ */
+async function expiredOnServer(entry: LedgerEntry, context: FactsContext): Promise<boolean> {
+  const { client, clock, ledger } = context;
+  if (!client || !clock || entry.taskId === null) return false;
+  if (entry.status !== 'open' && entry.status !== 'saved') return false;
+  if (clock.now() - entry.intentAt < COLLECTABLE_FOR_MS) return false;
+  try {
+    await client.getTask(entry.taskId, { signal: context.interrupt });
+    return false;
+  } catch (error) {
+    if (!(error instanceof TaskNotFoundError)) return false;
+    ledger.recordExpired(entry.taskId);
+    return true;
+  }
+}
+
+/** The first of these files that is still there (a regular file): the picture the ledger says was saved. */
+async function firstExisting(paths: readonly string[]): Promise<string | null> {
+  for (const path of paths) {
+    const info = await stat(resolve(path)).catch(() => null);
+    if (info?.isFile()) return path;
+  }
+  return null;
 }

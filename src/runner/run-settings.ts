@@ -16,7 +16,11 @@ export interface RunSettings {
   readonly saving: SavingSettings;
 }
 
-/** The options that change a result, as recorded in the ledger and hashed into the item key. */
+/**
+ * The options of a create, as recorded with each attempt in the ledger. Only those that change
+ * the picture (logo_info) go into the item key (ledger/item-key.ts pictureOptions): return_url
+ * changes how the same picture is delivered, and what --fix did is in the bytes sent.
+ */
 export function resultOptions(settings: RunSettings): Record<string, unknown> {
   return { return_url: settings.returnUrl, logo_info: settings.logo, fix: settings.fix };
 }

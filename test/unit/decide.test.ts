@@ -8,7 +8,7 @@ const NOW = Date.UTC(2026, 0, 2);
 const HOUR = 60 * 60 * 1000;
 const item: PlannedItem = { index: 0, source: { kind: 'file', path: 'a.jpg', relativeDir: '' }, input: 'a.jpg', style: resolveStyle('ghibli'), output: null, outputBase: 'a.ghibli' };
 const plain = { overwrite: false, retryFailed: false, resendUnknown: false };
-const facts = (extra: Partial<ItemFacts> = {}): ItemFacts => ({ problem: null, key: 'k', entry: null, existingOutput: null, heldByPid: null, ...extra });
+const facts = (extra: Partial<ItemFacts> = {}): ItemFacts => ({ problem: null, key: 'k', entry: null, existingOutput: null, savedAs: null, heldByPid: null, ...extra });
 const entry = (status: LedgerStatus, ageMs = HOUR, extra: Partial<LedgerEntry> = {}): LedgerEntry => ({
   attempt: 1,
   key: 'k',
@@ -16,6 +16,7 @@ const entry = (status: LedgerStatus, ageMs = HOUR, extra: Partial<LedgerEntry> =
   style: 'ghibli',
   outputBase: 'a.ghibli',
   intentAt: NOW - ageMs,
+  origin: null,
   taskId: status === 'unknown' || status === 'never-sent' ? null : 't1',
   status,
   output: null,
@@ -48,7 +49,24 @@ describe('decide', () => {
     expect(decide(item, facts({ entry: entry('open') }), plain, NOW)).toMatchObject({ action: 'collect', taskId: 't1' });
     expect(decide(item, facts({ entry: entry('saved') }), plain, NOW)).toMatchObject({ action: 'collect', taskId: 't1' });
     expect(decide(item, facts({ entry: entry('saved') }), { ...plain, overwrite: true }, NOW)).toMatchObject({ action: 'create' });
-    expect(decide(item, facts({ entry: entry('open', 25 * HOUR) }), plain, NOW)).toMatchObject({ action: 'create', reason: expect.stringContaining('older than 24 hours') });
+  });
+
+  it("collects an open task past 24 hours too: this computer's clock may be wrong, the run asks the server first", () => {
+    expect(decide(item, facts({ entry: entry('open', 25 * HOUR) }), plain, NOW)).toMatchObject({ action: 'collect', taskId: 't1', reason: expect.stringContaining('older than 24 hours by this computer') });
+    expect(decide(item, facts({ entry: entry('saved', 25 * HOUR) }), plain, NOW)).toMatchObject({ action: 'collect', taskId: 't1' });
+    // Once the server said 404, the run records it expired and creates.
+    expect(decide(item, facts({ entry: entry('expired', 25 * HOUR) }), plain, NOW)).toEqual({ action: 'create', reason: null });
+  });
+
+  it('a result saved elsewhere (rescued, another {date} folder) is not paid again at any age; within 24 h it is collected into place', () => {
+    const rescued = '/state/rescued/t1.jpg';
+    for (const age of [25 * HOUR, 30 * 24 * HOUR]) {
+      for (const status of ['saved', 'expired', 'never-sent', 'failed'] as const) {
+        expect(decide(item, facts({ entry: entry(status, age), savedAs: rescued }), plain, NOW), status).toMatchObject({ action: 'skip', output: rescued, reason: expect.stringContaining(`saved as ${rescued}`) });
+      }
+    }
+    expect(decide(item, facts({ entry: entry('saved'), savedAs: rescued }), plain, NOW)).toMatchObject({ action: 'collect', taskId: 't1' });
+    expect(decide(item, facts({ entry: entry('saved', 25 * HOUR), savedAs: rescued }), { ...plain, overwrite: true }, NOW)).toMatchObject({ action: 'create' });
   });
 
   it('refuses a task that failed in an earlier run unless --retry-failed', () => {
@@ -74,6 +92,7 @@ describe('decide', () => {
   it('uses the time it is given, not the wall clock', () => {
     const open = facts({ entry: entry('open', 0) });
     expect(decide(item, open, plain, NOW + 23 * HOUR).action).toBe('collect');
-    expect(decide(item, open, plain, NOW + 24 * HOUR).action).toBe('create');
+    expect(decide(item, open, plain, NOW + 23 * HOUR).reason).toBe('task t1 from an earlier run');
+    expect(decide(item, open, plain, NOW + 24 * HOUR).reason).toContain('older than 24 hours');
   });
 });

@@ -121,13 +121,31 @@ describe('Ledger', () => {
     // Within one process, a second item with the same key waits for the first one's release.
     expect(ledger.claim('k')).toEqual({ ok: false, heldByPid: process.pid });
     let free = false;
-    const turn = ledger.whenFreeHere('k').then(() => (free = true));
+    const turn = ledger.claimInTurn('k').then((result) => ((free = true), result));
     await Promise.resolve();
     expect(free).toBe(false);
     ledger.release('k');
-    await turn;
+    expect(await turn).toEqual({ ok: true });
     expect(ledger.claimHolder('k')).toBeNull();
+    ledger.release('k');
+    ledger.close();
+  });
+
+  it('three or more items of one run with one key all get their turn, one at a time (never "held by" this very run)', async () => {
+    const ledger = Ledger.open(join(tempDir(), 'ledger.db'), fakeClock());
     expect(ledger.claim('k')).toEqual({ ok: true });
+    const order: string[] = [];
+    const waiters = ['b', 'c', 'd'].map((name) =>
+      ledger.claimInTurn('k').then((result) => {
+        order.push(name);
+        expect(result).toEqual({ ok: true });
+        // Each holds its turn a moment, then lets the next one in.
+        return Promise.resolve().then(() => ledger.release('k'));
+      }),
+    );
+    ledger.release('k');
+    await Promise.all(waiters);
+    expect(order).toHaveLength(3);
     ledger.close();
   });
 
@@ -158,8 +176,10 @@ describe('Ledger', () => {
 });
 
 describe('journal.jsonl migration', () => {
-  const created = (taskId: string, key: string, at: string) =>
-    JSON.stringify({ event: 'created', at, task_id: taskId, key, input: `${key}.jpg`, input_sha256: 'abc', style: 'ghibli', req_key: 'img2img_ghibli_style_usage', sub_req_key: null, options: { return_url: true, logo_info: null }, output_base: `/out/${key}.ghibli` });
+  // Old journals keyed items with return_url (and --fix) hashed in: the import keys them as this version does.
+  const created = (taskId: string, name: string, at: string) =>
+    JSON.stringify({ event: 'created', at, task_id: taskId, key: `old-key-${name}`, input: `${name}.jpg`, input_sha256: `sha-${name}`, style: 'ghibli', req_key: 'img2img_ghibli_style_usage', sub_req_key: null, options: { return_url: true, logo_info: null, fix: { keepMetadata: false } }, output_base: `/out/${name}.ghibli` });
+  const keyOf = (name: string) => itemKey({ inputSha256: `sha-${name}`, reqKey: 'img2img_ghibli_style_usage', subReqKey: null, options: { logo_info: null } });
   const finished = (taskId: string, key: string, outcome: string, extra: Record<string, unknown> = {}) => JSON.stringify({ event: 'finished', at: '2026-01-02T00:00:00.000Z', task_id: taskId, key, outcome, ...extra });
 
   it('imports once: recent open tasks stay collectable, old ones expire, outcomes carry over; the file is kept as a backup', () => {
@@ -176,10 +196,10 @@ describe('journal.jsonl migration', () => {
     ];
     writeFileSync(join(dir, 'journal.jsonl'), `${lines.join('\n')}\n`);
     const ledger = Ledger.open(join(dir, 'ledger.db'), clock);
-    expect(ledger.lookup('open')).toMatchObject({ status: 'open', taskId: 't-open', outputBase: '/out/open.ghibli', intentAt: Date.parse('2026-01-02T06:00:00.000Z') });
-    expect(ledger.lookup('old')).toMatchObject({ status: 'expired', taskId: 't-old' });
-    expect(ledger.lookup('saved')).toMatchObject({ status: 'saved', output: '/out/saved.ghibli.jpg' });
-    expect(ledger.lookup('failed')).toMatchObject({ status: 'failed', errorCode: '003008095' });
+    expect(ledger.lookup(keyOf('open'))).toMatchObject({ status: 'open', taskId: 't-open', outputBase: '/out/open.ghibli', intentAt: Date.parse('2026-01-02T06:00:00.000Z') });
+    expect(ledger.lookup(keyOf('old'))).toMatchObject({ status: 'expired', taskId: 't-old' });
+    expect(ledger.lookup(keyOf('saved'))).toMatchObject({ status: 'saved', output: '/out/saved.ghibli.jpg' });
+    expect(ledger.lookup(keyOf('failed'))).toMatchObject({ status: 'failed', errorCode: '003008095' });
     ledger.close();
     expect(existsSync(join(dir, 'journal.jsonl'))).toBe(false);
     expect(readFileSync(join(dir, 'journal.jsonl.imported'), 'utf8')).toContain('t-open');
@@ -187,7 +207,7 @@ describe('journal.jsonl migration', () => {
     // A journal.jsonl that shows up again (an older version ran meanwhile) is not imported twice.
     writeFileSync(join(dir, 'journal.jsonl'), `${created('t-later', 'later', '2026-01-02T07:00:00.000Z')}\n`);
     const reopened = Ledger.open(join(dir, 'ledger.db'), clock);
-    expect(reopened.lookup('later')).toBeUndefined();
+    expect(reopened.lookup(keyOf('later'))).toBeUndefined();
     expect(reopened.history()).toHaveLength(4);
     reopened.close();
   });
@@ -201,7 +221,75 @@ describe('itemKey', () => {
   it('changes with anything that changes the result', () => {
     expect(itemKey(base)).not.toBe(itemKey({ ...base, inputSha256: 'abd' }));
     expect(itemKey(base)).not.toBe(itemKey({ ...base, subReqKey: 'img2img_comic_style_monet' }));
-    expect(itemKey(base)).not.toBe(itemKey({ ...base, options: { return_url: false, logo_info: null } }));
     expect(itemKey(base)).not.toBe(itemKey({ ...base, options: { return_url: true, logo_info: { add_logo: true } } }));
+  });
+  it('ignores what does not change the picture: return_url (delivery) and --fix (already in the bytes hashed)', () => {
+    expect(itemKey(base)).toBe(itemKey({ ...base, options: { return_url: false, logo_info: null } }));
+    expect(itemKey(base)).toBe(itemKey({ ...base, options: { return_url: true, logo_info: null, fix: { keepMetadata: true } } }));
+    expect(itemKey(base)).toBe(itemKey({ ...base, options: {} }));
+  });
+});
+
+describe('schema version 2', () => {
+  it('a version-1 ledger gets an origin column and its keys computed again from what each row recorded, once', () => {
+    const path = join(tempDir(), 'ledger.db');
+    const v1 = new Database(path);
+    v1.exec(`CREATE TABLE attempts (id INTEGER PRIMARY KEY AUTOINCREMENT, key TEXT NOT NULL, input TEXT NOT NULL, input_sha256 TEXT NOT NULL, style TEXT NOT NULL,
+      req_key TEXT NOT NULL, sub_req_key TEXT, options TEXT NOT NULL, output_base TEXT, intent_at INTEGER NOT NULL, task_id TEXT, status TEXT NOT NULL,
+      output TEXT, cost TEXT, error_code TEXT, finished_at INTEGER);
+      CREATE INDEX attempts_by_key ON attempts (key, id); CREATE UNIQUE INDEX attempts_by_task ON attempts (task_id); CREATE INDEX attempts_by_time ON attempts (intent_at);
+      CREATE TABLE claims (key TEXT PRIMARY KEY, pid INTEGER NOT NULL, marker TEXT NOT NULL, claimed_at INTEGER NOT NULL);
+      CREATE TABLE meta (name TEXT PRIMARY KEY, value TEXT NOT NULL);
+      PRAGMA user_version = 1;`);
+    const insert = v1.prepare(`INSERT INTO attempts (key, input, input_sha256, style, req_key, sub_req_key, options, intent_at, task_id, status) VALUES (?, 'a.jpg', 'sha-a', 'ghibli', 'img2img_ghibli_style_usage', NULL, ?, ?, ?, 'open')`);
+    insert.run('v1-key-with-fix', JSON.stringify({ return_url: true, logo_info: null, fix: { keepMetadata: false } }), Date.parse('2026-01-02T06:00:00.000Z'), 't-1');
+    insert.run('v1-key-no-url', JSON.stringify({ return_url: false, logo_info: { add_logo: true } }), Date.parse('2026-01-02T07:00:00.000Z'), 't-2');
+    v1.close();
+
+    const clock = fakeClock(Date.parse('2026-01-02T12:00:00.000Z'));
+    const ledger = Ledger.open(path, clock, { baseUrl: 'https://api.example.test/' });
+    const key = (logo: unknown) => itemKey({ inputSha256: 'sha-a', reqKey: 'img2img_ghibli_style_usage', subReqKey: null, options: { logo_info: logo } });
+    expect(ledger.lookup(key(null))).toMatchObject({ taskId: 't-1', origin: null });
+    expect(ledger.lookup(key({ add_logo: true }))).toMatchObject({ taskId: 't-2', origin: null });
+    expect(ledger.lookup('v1-key-with-fix')).toBeUndefined();
+    ledger.close();
+    const reopened = new Database(path, { readonly: true });
+    expect(reopened.prepare('PRAGMA user_version').raw(true).get()).toEqual([2]);
+    reopened.close();
+  });
+});
+
+describe('origins', () => {
+  it("a ledger opened for one API does not see tasks recorded against another; rows with no origin are anyone's", () => {
+    const path = join(tempDir(), 'ledger.db');
+    const clock = fakeClock(Date.parse('2026-01-02T12:00:00.000Z'));
+    const emulator = Ledger.open(path, clock, { baseUrl: 'http://127.0.0.1:4567' });
+    emulator.recordAnswer(emulator.recordIntent(intent('k')), 't-emu');
+    emulator.recordSaved('t-emu', '/out/k.ghibli.jpg', '0.0300');
+    emulator.close();
+    const real = Ledger.open(path, clock, { baseUrl: 'https://api.vtrix.example/' });
+    expect(real.lookup('k')).toBeUndefined();
+    expect(real.savedOutputs('k')).toEqual([]);
+    real.recordIntent(intent('k'));
+    expect(real.lookup('k')).toMatchObject({ status: 'unknown', origin: 'https://api.vtrix.example' });
+    real.close();
+    const again = Ledger.open(path, clock, { baseUrl: 'http://127.0.0.1:4567/' });
+    expect(again.lookup('k')).toMatchObject({ taskId: 't-emu', origin: 'http://127.0.0.1:4567' });
+    expect(again.savedOutputs('k')).toEqual(['/out/k.ghibli.jpg']);
+    again.close();
+    // history, doctor, status: no origin, every row.
+    const any = Ledger.open(path, clock);
+    expect(any.history()).toHaveLength(2);
+    any.close();
+  });
+
+  it('an expired task keeps the file it was saved as', () => {
+    const ledger = Ledger.open(join(tempDir(), 'ledger.db'), fakeClock());
+    ledger.recordAnswer(ledger.recordIntent(intent('k')), 't1');
+    ledger.recordSaved('t1', '/state/rescued/t1.jpg', null);
+    ledger.recordExpired('t1');
+    expect(ledger.lookup('k')).toMatchObject({ status: 'expired', output: '/state/rescued/t1.jpg' });
+    expect(ledger.savedOutputs('k')).toEqual(['/state/rescued/t1.jpg']);
+    ledger.close();
   });
 });

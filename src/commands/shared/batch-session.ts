@@ -26,12 +26,13 @@ import type { ConnectionTarget } from '../../cmdutil/connection.js';
  * The ledger a command works with: in memory for --offline (the emulator's tasks die with the
  * process), else the file beside the config. `lookOnly` (plans): with no ledger and no old
  * journal on disk yet, an empty one in memory, so that a dry run leaves no file behind.
+ * `baseUrl`: the API the run talks to; tasks recorded against another one are not looked up.
  */
-export function openLedger(env: NodeJS.ProcessEnv, clock: Clock, options: { offline: boolean; lookOnly: boolean }): Ledger {
+export function openLedger(env: NodeJS.ProcessEnv, clock: Clock, options: { offline: boolean; lookOnly: boolean; baseUrl?: string }): Ledger {
   if (options.offline) return Ledger.inMemory(clock);
   const path = ledgerPath(env);
   if (options.lookOnly && !existsSync(path) && !existsSync(join(dirname(path), JOURNAL_NAME))) return Ledger.inMemory(clock);
-  return Ledger.open(path, clock);
+  return Ledger.open(path, clock, { baseUrl: options.baseUrl });
 }
 
 export interface BatchSessionOptions {
@@ -61,7 +62,7 @@ export interface BatchSessionOptions {
 export async function runBatchSession(items: readonly PlannedItem[], options: BatchSessionOptions, context: CommandContext): Promise<{ exitCode: number; results: ItemResult[]; spend: SpendSummary | null }> {
   const { io, clock } = context;
   const paint = palette(io.colorEnabled);
-  const ledger = openLedger(io.env, clock, { offline: options.target.offline, lookOnly: false });
+  const ledger = openLedger(io.env, clock, { offline: options.target.offline, lookOnly: false, baseUrl: options.target.offline ? undefined : options.target.baseUrl() });
   const limit = pLimit(options.concurrency);
   const reporter = new RunReporter(io, { json: options.json, quiet: options.quiet, total: items.length });
   const gate = new AdaptiveRateGate(limit, clock, {

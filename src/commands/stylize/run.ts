@@ -42,7 +42,7 @@ export async function runStylize(inputs: string[], options: StylizeOptions, cont
   const items = selectShard(planItems(sources, styles, outDir, await namingFor(sources, nameTemplate)), options.shard === undefined ? undefined : parseShard(options.shard));
 
   if (options.dryRun || options.maxTasks !== undefined) {
-    const ledger = openLedger(io.env, clock, { offline: options.offline === true, lookOnly: true });
+    const ledger = openLedger(io.env, clock, { offline: options.offline === true, lookOnly: true, baseUrl: options.offline ? undefined : target.baseUrl() });
     try {
       if (options.dryRun) {
         const endpoint = `${options.offline ? 'http://127.0.0.1:<emulator port>' : target.baseUrl()}/model/v1/generation`;
