@@ -38,7 +38,11 @@ export async function runStylize(inputs: string[], options: StylizeOptions, cont
   const outDir = options.out ?? (config.get('out-dir') as string | undefined);
   const budgetMicro = options.budget === undefined ? null : parseUsd(options.budget);
 
-  const sources = await expandInputs(inputs, { recursive: options.recursive === true, readStdin: () => readAllStdin(io.stdin) });
+  const sources = await expandInputs(inputs, {
+    recursive: options.recursive === true,
+    readStdin: () => readAllStdin(io.stdin),
+    onLeftOut: (path, why) => options.quiet || io.info(`note: left out ${path}: ${why}`),
+  });
   if (sources.length === 0) throw new UsageError('no input images (stdin gave no paths)');
   const items = selectShard(planItems(sources, styles, outDir, await namingFor(sources, nameTemplate)), options.shard === undefined ? undefined : parseShard(options.shard));
 
