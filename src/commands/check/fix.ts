@@ -12,6 +12,7 @@ import { ensureFolderOrUsageError } from '../../runner/make-folder.js';
 import { writeAtomically } from '../../runner/save.js';
 import { stdoutPalette } from '../../terminal/colors.js';
 import type { CheckOptions } from './define.js';
+import { fixCommand } from './fix-command.js';
 
 interface FixReport {
   file: string;
@@ -27,7 +28,9 @@ interface FixReport {
  * folder is a complete set to send. Originals are only read.
  */
 export async function runCheckFix(files: string[], options: CheckOptions, { io }: CommandContext): Promise<number> {
-  if (!options.out) throw new UsageError('check --fix needs --out <dir> for the repaired copies (the originals are never changed)');
+  if (!options.out) {
+    throw new UsageError('check --fix needs --out <dir> for the repaired copies (the originals are never changed)', { code: 'fix-needs-out', hint: fixCommand(files) });
+  }
   const outDir = options.out;
   await ensureFolderOrUsageError(outDir, { hint: 'choose another folder with --out', beforePaying: false });
   const claimed = new Map<string, string>();
