@@ -10,7 +10,7 @@ import { extensionOf } from '../naming/extension.js';
 import { fallbackPath, numberedPath, resultPath, type PlannedOutput } from '../naming/output-path.js';
 import { taskIdForName } from '../naming/stems.js';
 import type { InputSource } from './inputs.js';
-import { makeFolder } from './make-folder.js';
+import { makeFolder } from '../core/make-folder.js';
 
 
 /**

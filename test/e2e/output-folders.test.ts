@@ -5,7 +5,7 @@ import { execa } from 'execa';
 import { CLI, PHOTOS, runCli } from '../helpers/cli.js';
 import { emulator } from '../helpers/emulator.js';
 import { tempDir } from '../helpers/tmp.js';
-import { makeFolder } from '../../src/runner/make-folder.js';
+import { makeFolder } from '../../src/core/make-folder.js';
 
 const KEY = 'sk-e2e-folders-0123456789abcdef';
 const against = (url: string) => ({ SPARK_STYLE_BASE_URL: url, SPARK_STYLE_API_KEY: KEY });
@@ -69,6 +69,13 @@ describe('a folder that cannot be made', () => {
       expect(result.exitCode, out).toBe(2);
       oneLineError(result.stderr, expected);
     }
+  });
+
+  it('a state folder (SPARK_STYLE_CONFIG_DIR) that cannot be made: one line, exit 2', async () => {
+    const result = await runCli(['config', 'set', 'default-style', 'ghibli'], { configDir: '/proc/nope-config', ...QUICK });
+    expect(result.timedOut).toBe(false);
+    expect(result.exitCode).toBe(2);
+    oneLineError(result.stderr, 'error: cannot create /proc/nope-config: /proc does not take new folders');
   });
 
   it('makeFolder makes missing parents and accepts a folder that exists', async () => {

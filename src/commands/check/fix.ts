@@ -8,7 +8,7 @@ import { repairImage } from '../../image/fix.js';
 import { extensionOf } from '../../naming/extension.js';
 import { describeOutput, outputInFolder, resultPath } from '../../naming/output-path.js';
 import { stemOfPath } from '../../naming/stems.js';
-import { ensureFolderOrUsageError } from '../../runner/make-folder.js';
+import { ensureFolderOrUsageError } from '../../core/make-folder.js';
 import { writeAtomically } from '../../runner/save.js';
 import { stdoutPalette } from '../../terminal/colors.js';
 import type { CheckOptions } from './define.js';

@@ -3,7 +3,7 @@ import { dirname, extname, join } from 'node:path';
 import type { CommandContext } from '../../cmdutil/context.js';
 import { ExitCode } from '../../cmdutil/exit-codes.js';
 import { UsageError } from '../../core/errors.js';
-import { ensureFolderOrUsageError } from '../../runner/make-folder.js';
+import { ensureFolderOrUsageError } from '../../core/make-folder.js';
 import { composeSheet, type SheetPhoto } from '../../sheet/compose.js';
 import { isMarkedSheet } from '../../sheet/marker.js';
 import { saveRebuildable } from '../../sheet/save-rebuildable.js';

@@ -10,7 +10,7 @@ import { rescuedResultsDir } from '../../config/paths.js';
 import { openConfigFile } from '../../config/config-file.js';
 import type { Ledger } from '../../ledger/ledger.js';
 import { expandInputs } from '../../runner/inputs.js';
-import { ensureFolderOrUsageError } from '../../runner/make-folder.js';
+import { ensureFolderOrUsageError } from '../../core/make-folder.js';
 import { namingFor, planItems, type PlannedItem } from '../../runner/plan.js';
 import { previewItems } from '../../runner/plan-decisions.js';
 import { formatUsd, parseUsd } from '../../runner/budget.js';

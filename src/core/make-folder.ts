@@ -1,6 +1,6 @@
 import { mkdir, readlink, stat } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
-import { UsageError } from '../core/errors.js';
+import { UsageError } from './errors.js';
 
 /** A folder that cannot be made, with the reason for people: `cannot create /proc/nope: <reason>`. */
 export class FolderError extends Error {
@@ -21,19 +21,19 @@ export class FolderError extends Error {
  * (mkdir("/proc/nope") = ENOENT, mkdir("/proc") = EEXIST, again and again). Here each level is
  * tried at most twice, and a link that points nowhere is named as such.
  */
-export async function makeFolder(folder: string): Promise<void> {
-  await makeLevel(folder, folder);
+export async function makeFolder(folder: string, options: { readonly mode?: number } = {}): Promise<void> {
+  await makeLevel(folder, folder, options.mode);
 }
 
-async function makeLevel(path: string, asked: string): Promise<void> {
-  const code = await tryMkdir(path);
+async function makeLevel(path: string, asked: string, mode: number | undefined): Promise<void> {
+  const code = await tryMkdir(path, mode);
   if (code === null) return;
   if (code === 'EEXIST') return existingMustBeFolder(path, asked);
   if (code === 'ENOENT') {
     const parent = dirname(path);
     if (parent === path) throw new FolderError(asked, 'the file system root is missing', code);
-    await makeLevel(parent, asked);
-    const again = await tryMkdir(path);
+    await makeLevel(parent, asked, mode);
+    const again = await tryMkdir(path, mode);
     if (again === null) return;
     if (again === 'EEXIST') return existingMustBeFolder(path, asked);
     // The parent is a folder, yet this one cannot be made in it: /proc, /sys and the like.
@@ -56,9 +56,9 @@ async function fileInTheWay(path: string): Promise<string | null> {
   }
 }
 
-async function tryMkdir(path: string): Promise<string | null> {
+async function tryMkdir(path: string, mode: number | undefined): Promise<string | null> {
   try {
-    await mkdir(path);
+    await mkdir(path, mode === undefined ? undefined : { mode });
     return null;
   } catch (error) {
     return (error as NodeJS.ErrnoException).code ?? 'EIO';
@@ -108,9 +108,9 @@ function reasonFor(code: string, path: string, asked: string): string {
  * Before any work (and before anything is paid for): the folder made, or one usage-error line
  * (exit 2). `beforePaying` adds "nothing was sent" so the reader knows no money went.
  */
-export async function ensureFolderOrUsageError(folder: string, options: { hint: string; beforePaying: boolean }): Promise<void> {
+export async function ensureFolderOrUsageError(folder: string, options: { hint: string; beforePaying: boolean; mode?: number }): Promise<void> {
   try {
-    await makeFolder(folder);
+    await makeFolder(folder, { mode: options.mode });
   } catch (error) {
     if (!(error instanceof FolderError)) throw error;
     throw new UsageError(`${error.message}${options.beforePaying ? '; nothing was sent' : ''}`, { code: 'output-folder', hint: options.hint });
