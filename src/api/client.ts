@@ -37,6 +37,8 @@ const OPEN_GATE: RequestGate = { whenOpen: async () => undefined, rateLimited: (
 export interface ClientOptions {
   readonly baseUrl: string;
   readonly apiKey: string;
+  /** Where the key came from (--api-key, SPARK_STYLE_API_KEY, VTRIX_API_KEY, config): a 401's hint says where to look. */
+  readonly keySource?: string;
   readonly clock?: Clock;
   readonly random?: () => number;
   /** Verbose log lines (method, URL, status, time); never headers or bodies. */
@@ -283,6 +285,7 @@ export class SparkClient {
       seedCode: parsed.code,
       requestId: parsed.requestId,
       retryAfterMs: parseRetryAfter(response.headers['retry-after'], this.clock.now()),
+      keySource: this.options.keySource,
     });
   }
 }

@@ -6,7 +6,7 @@ import { findSeedCode } from '../catalog/error-codes.js';
  * retried lives in retry.ts, what exit code it gives lives in cmdutil/exit-codes.ts.
  */
 
-type ApiErrorDetails = { seedCode?: string | null; requestId?: string | null; hint?: string };
+type ApiErrorDetails = { seedCode?: string | null; requestId?: string | null; hint?: string; keySource?: string };
 
 /**
  * The server answered with an HTTP error status before any task existed. Each subclass owns
@@ -30,7 +30,23 @@ export class ApiError extends SparkError {
 export class BadRequestError extends ApiError {}
 export class AuthenticationError extends ApiError {
   constructor(status: number, message: string, details: ApiErrorDetails = {}) {
-    super(status, message, { hint: 'check the key: spark-style config list', ...details }, 'auth');
+    super(status, message, { hint: authHint(details.keySource), ...details }, 'auth');
+  }
+}
+
+/** Where to look when the key is refused: the place it came from, which may not be the config. */
+export function authHint(keySource: string | undefined): string {
+  const newKey = 'make a new key in the Vtrix console if it was revoked';
+  switch (keySource) {
+    case '--api-key':
+      return `the key given with --api-key was refused: check it, or ${newKey}`;
+    case 'SPARK_STYLE_API_KEY':
+    case 'VTRIX_API_KEY':
+      return `the key in $${keySource} was refused (it takes precedence over the saved one): check it, or unset it to use the saved key`;
+    case 'config':
+      return `the saved key was refused: see it with spark-style config list; set a new one with spark-style config set api-key -`;
+    default:
+      return `check the key (spark-style config list), or ${newKey}`;
   }
 }
 export class PermissionError extends ApiError {
@@ -52,17 +68,21 @@ export class ServerError extends ApiError {
   }
 }
 
-/** What each status says, added to the server's own message. */
-const STATUS_MEANING: Record<number, string> = {
-  401: 'the API key is missing or invalid',
-  403: 'no permission, or the balance is too low',
-  429: 'rate limited',
+/**
+ * What each status says, added to the server's own message unless that message already says
+ * it ("HTTP 401: Invalid or missing API key" needs no "(the API key is missing or invalid)").
+ */
+const STATUS_MEANING: Record<number, { meaning: string; alreadySaid: RegExp }> = {
+  401: { meaning: 'the API key is missing or invalid', alreadySaid: /\b(api[ _-]?key|key|auth\w*|token|credential\w*|unauthori[sz]ed)\b/i },
+  403: { meaning: 'no permission, or the balance is too low', alreadySaid: /\b(permission\w*|forbidden|balance|denied|insufficient)\b/i },
+  429: { meaning: 'rate limited', alreadySaid: /\b(rate|too many|throttl\w*)\b/i },
 };
 
 /** The typed error for an HTTP error answer (the status-to-class factory, as in openai-node). */
 export function apiErrorFor(status: number, message: string, details: ApiErrorDetails & { retryAfterMs?: number | null } = {}): ApiError {
-  const meaning = STATUS_MEANING[status];
-  const text = meaning ? `${message} (${meaning})` : message;
+  const known = STATUS_MEANING[status];
+  const serverSaid = message.replace(/^HTTP \d+:\s*/, '');
+  const text = known && !known.alreadySaid.test(serverSaid) ? `${message} (${known.meaning})` : message;
   const { retryAfterMs, ...rest } = details;
   if (status === 400) return new BadRequestError(status, text, rest);
   if (status === 401) return new AuthenticationError(status, text, rest);

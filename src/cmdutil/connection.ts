@@ -74,6 +74,6 @@ export async function openConnection(target: ConnectionTarget, options: ConnectO
   }
   const baseUrl = target.baseUrl();
   if (!target.apiKey) throw new MissingKeyError();
-  const client = new SparkClient({ baseUrl, apiKey: target.apiKey.key, log, gate, clock });
+  const client = new SparkClient({ baseUrl, apiKey: target.apiKey.key, keySource: target.apiKey.source, log, gate, clock });
   return { client, baseUrl, emulator: null, close: async () => undefined };
 }

@@ -1,5 +1,6 @@
 import { closeSync, constants, readFileSync } from 'node:fs';
-import { chmod, mkdir } from 'node:fs/promises';
+import { chmod } from 'node:fs/promises';
+import { ensureFolderOrUsageError } from '../core/make-folder.js';
 import { isAbsolute, join, resolve } from 'node:path';
 import { MAX_CONCURRENCY } from '../core/defaults.js';
 import { UsageError } from '../core/errors.js';
@@ -71,7 +72,7 @@ export interface ConfigFile {
 export async function openConfigFile(env: NodeJS.ProcessEnv): Promise<ConfigFile> {
   const { default: Conf } = await import('conf');
   const directory = configDir(env);
-  await mkdir(directory, { recursive: true, mode: 0o700 });
+  await ensureFolderOrUsageError(directory, { mode: 0o700, hint: 'set SPARK_STYLE_CONFIG_DIR to a folder you can write', beforePaying: false });
   assertPrivateStateDir(directory);
   checkConfigFile(join(directory, 'config.json'));
   const store = new Conf<ConfigValues>({

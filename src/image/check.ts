@@ -1,6 +1,7 @@
 import { readFile, stat } from 'node:fs/promises';
 import { captureDateOf } from './capture-info.js';
 import { imageWork, sharp, type Metadata } from './sharp.js';
+import { describeUnreadable, headOf } from './what-file.js';
 import { IMAGE_RULES, formatName, humanBytes, sizeViolations, type RuleViolation } from './rules.js';
 
 export interface ImageReport {
@@ -55,7 +56,7 @@ export async function inspectImage(file: string, options: InspectOptions = {}): 
   const fileProblem = await statProblem(file);
   if ('violation' in fileProblem) return failed(file, [fileProblem.violation], null);
   const bytes = fileProblem.size;
-  if (bytes === 0) return failed(file, [{ rule: 'decodes', message: 'the file is empty (0 bytes)' }], 0);
+  if (bytes === 0) return failed(file, [{ rule: 'decodes', message: describeUnreadable(Buffer.alloc(0), 0) }], 0);
 
   let data: Buffer | undefined;
   try {
@@ -71,7 +72,8 @@ export async function inspectImage(file: string, options: InspectOptions = {}): 
     // Header only: the pixel limit is ours to apply (below), so sharp's must not hide the dimensions.
     metadata = await sharp(source, { limitInputPixels: false }).metadata();
   } catch {
-    return failed(file, [{ rule: 'format', message: 'not an image sharp can read (the content is not JPEG, PNG or another known format)' }], bytes);
+    const head = await headOf(source).catch(() => Buffer.alloc(0));
+    return failed(file, [{ rule: 'format', message: describeUnreadable(head, bytes) }], bytes);
   }
 
   // sharp says "heif" for both; they differ in what can decode them.

@@ -48,9 +48,11 @@ export async function prepareFile(path: string, fix: FixOptions | null): Promise
   }
   const report = await checkImage(path);
   if (!report.ok || !report.data) {
-    throw new InputError(describeReport(report), {
+    const repairable = isRepairable(report);
+    // The hint line is shown once a run; the short note stays on every line --fix would repair.
+    throw new InputError(`${describeReport(report)}${repairable ? ' (--fix repairs this)' : ''}`, {
       code: report.errors[0]?.rule ?? 'invalid-image',
-      hint: isRepairable(report) ? 'add --fix to convert, resize or re-encode it for the API (the original is not changed)' : undefined,
+      hint: repairable ? 'add --fix to convert, resize or re-encode it for the API (the original is not changed)' : undefined,
     });
   }
   return { bytes: report.data, sha256: sha256(report.data), changes: [], warnings: [], captureDate: report.captureDate };

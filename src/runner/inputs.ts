@@ -1,6 +1,7 @@
 import { open, readdir, stat } from 'node:fs/promises';
 import { extname, isAbsolute, join, relative, sep } from 'node:path';
 import { glob, isDynamicPattern } from 'tinyglobby';
+import { isMarkedSheet } from '../sheet/marker.js';
 
 /**
  * What `stylize` was given, turned into a flat list: files, directories (top level, or all
@@ -19,25 +20,63 @@ export function isUrl(text: string): boolean {
   return /^https?:\/\//i.test(text);
 }
 
-export async function expandInputs(args: readonly string[], options: { recursive: boolean; readStdin: () => Promise<string> }): Promise<InputSource[]> {
+export interface ExpandOptions {
+  readonly recursive: boolean;
+  readonly readStdin: () => Promise<string>;
+  /** A file a folder or pattern found and left out, with why (a contact sheet spark-style made). */
+  readonly onLeftOut?: (path: string, why: string) => void;
+}
+
+export async function expandInputs(args: readonly string[], options: ExpandOptions): Promise<InputSource[]> {
   const sources: InputSource[] = [];
   for (const arg of args) {
     if (arg === '-') {
       const lines = (await options.readStdin()).split(/\r?\n/).map((line) => line.trim()).filter(Boolean);
       // Lines from stdin are names, never patterns: a file called "a[1].jpg" must stay itself.
-      for (const line of lines) sources.push(...(await expandOne(line, options.recursive, false)));
+      for (const line of lines) sources.push(...(await expandOne(line, options, false)));
     } else {
-      sources.push(...(await expandOne(arg, options.recursive, true)));
+      sources.push(...(await expandOne(arg, options, true)));
     }
   }
   return sources;
 }
 
-async function expandOne(arg: string, recursive: boolean, allowGlob: boolean): Promise<InputSource[]> {
+const SHEET_NOTE = 'a contact sheet made by spark-style, not a photo (name the file itself to stylize it)';
+
+/**
+ * A sheet saved beside the photos would otherwise be found by the next `stylize photos/` and
+ * paid for in every style. Only found files are left out: a sheet named on its own is asked for.
+ */
+async function withoutSheets(found: InputSource[], options: ExpandOptions): Promise<InputSource[]> {
+  const kept: InputSource[] = [];
+  for (const source of found) {
+    if (source.kind === 'file' && (await isSheetFile(source.path))) options.onLeftOut?.(source.path, SHEET_NOTE);
+    else kept.push(source);
+  }
+  return kept;
+}
+
+async function isSheetFile(path: string): Promise<boolean> {
+  try {
+    const handle = await open(path, 'r');
+    try {
+      const head = Buffer.alloc(64);
+      const { bytesRead } = await handle.read(head, 0, head.length, 0);
+      return isMarkedSheet(head.subarray(0, bytesRead));
+    } finally {
+      await handle.close();
+    }
+  } catch {
+    return false; // unreadable files are reported by the image check
+  }
+}
+
+async function expandOne(arg: string, options: ExpandOptions, allowGlob: boolean): Promise<InputSource[]> {
+  const recursive = options.recursive;
   if (isUrl(arg)) return [{ kind: 'url', url: arg }];
   const info = await stat(arg).catch(() => null);
   if (info?.isDirectory()) {
-    const found = await listDirectory(arg, recursive);
+    const found = await withoutSheets(await listDirectory(arg, recursive), options);
     const hint = recursive ? '' : ' (add --recursive to look in subfolders)';
     return found.length ? found : [{ kind: 'unusable', label: arg, problem: `no image files in this folder${hint}` }];
   }
@@ -45,7 +84,8 @@ async function expandOne(arg: string, recursive: boolean, allowGlob: boolean): P
     // Matches are shown the way the pattern was written: absolute for an absolute pattern.
     const matches = (await glob(arg, { onlyFiles: true, dot: false, expandDirectories: false, absolute: isAbsolute(arg) })).sort();
     if (matches.length === 0) return [{ kind: 'unusable', label: arg, problem: 'no files match this pattern' }];
-    return matches.map((path) => ({ kind: 'file', path, relativeDir: '' }));
+    const found = await withoutSheets(matches.map((path) => ({ kind: 'file', path, relativeDir: '' })), options);
+    return found.length ? found : [{ kind: 'unusable', label: arg, problem: 'only contact sheets made by spark-style match this pattern' }];
   }
   // Missing, unreadable or odd files are reported by the image check, one line each.
   return [{ kind: 'file', path: arg, relativeDir: '' }];

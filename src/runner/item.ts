@@ -6,6 +6,7 @@ import type { Ledger } from '../ledger/ledger.js';
 import { formatUsd, parseUsd, type Reservation, type SpendBudget } from './budget.js';
 import { createAndRecord, provesNothingCreated } from './create-and-record.js';
 import { decide, type Decision } from './decide.js';
+import { failureHint } from './failure-hint.js';
 import type { ItemResult, RunnerEvent } from './events.js';
 import { gatherFacts } from './item-facts.js';
 import type { PlannedItem } from './plan.js';
@@ -101,7 +102,7 @@ export async function runItem(item: PlannedItem, context: ItemContext): Promise<
   } catch (error) {
     if (error instanceof InterruptedError) return finish(interruptedResult(state.taskId ? 'still running on the server' : 'not started'));
     if (isSparkError(error)) {
-      return finish({ status: 'failed', output: null, error: { code: error.code, message: error.message }, errorKind: error.kind, hint: error.hint });
+      return finish({ status: 'failed', output: null, error: { code: error.code, message: error.message }, errorKind: error.kind, hint: failureHint(error, item.source) });
     }
     const message = error instanceof Error ? error.message : String(error);
     return finish({ status: 'failed', output: null, error: { code: 'internal', message }, errorKind: 'api' });

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { link, mkdir, open, rename, unlink } from 'node:fs/promises';
+import { link, open, rename, unlink } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import type { Style } from '../catalog/styles.js';
 import { InputError } from '../core/errors.js';
@@ -10,6 +10,7 @@ import { extensionOf } from '../naming/extension.js';
 import { fallbackPath, numberedPath, resultPath, type PlannedOutput } from '../naming/output-path.js';
 import { taskIdForName } from '../naming/stems.js';
 import type { InputSource } from './inputs.js';
+import { makeFolder } from '../core/make-folder.js';
 
 
 /**
@@ -22,16 +23,16 @@ import type { InputSource } from './inputs.js';
  */
 export async function writeAtomically(target: string, bytes: Buffer, overwrite: boolean): Promise<string> {
   const folder = dirname(target);
-  await mkdir(folder, { recursive: true });
+  await makeFolder(folder);
   const temp = join(folder, `.spark-style-${randomBytes(6).toString('hex')}.tmp`);
   const handle = await open(temp, 'wx', 0o644);
   try {
-    await handle.writeFile(bytes);
-    await handle.sync();
-  } finally {
-    await handle.close();
-  }
-  try {
+    try {
+      await handle.writeFile(bytes);
+      await handle.sync();
+    } finally {
+      await handle.close();
+    }
     if (overwrite) {
       await rename(temp, target);
       return target;

@@ -44,10 +44,38 @@ describe('history', () => {
   it('bad filters are usage errors', async () => {
     const since = await runCli(['history', '--since', 'last-week']);
     expect(since.exitCode).toBe(2);
-    expect(since.stderr).toContain('--since "last-week" is not a duration');
+    expect(since.stderr).toContain('--since "last-week" is not an age or a date');
+    const word = await runCli(['history', '--since', 'tomorrow']);
+    expect(word.exitCode).toBe(2);
+    expect(word.stderr).toContain('--since "tomorrow" is not an age or a date; use an age (90m, 12h, 2d, 1w), a date (2026-11-01), today or yesterday');
     const status = await runCli(['history', '--status', 'done']);
     expect(status.exitCode).toBe(2);
     expect(status.stderr).toContain('--status "done" is not a status');
+  });
+
+  it('--since yesterday and today count from local midnight', async () => {
+    const configDir = ledgerWithTasks();
+    const inputs = async (since: string) => jsonLines((await runCli(['history', '--json', '--since', since], { configDir })).stdout).map((line) => line.input);
+    const today = new Date();
+    today.setHours(0, 0, 0, 0);
+    const yesterday = new Date(today);
+    yesterday.setDate(yesterday.getDate() - 1);
+    const ages = [1, 5, 30, 100];
+    const since = (from: Date) => ['photos/owl.jpg', 'photos/dog.jpg', 'photos/cat.jpg', 'old/beach.jpg'].filter((_, index) => Date.now() - ages[index]! * 3_600_000 >= from.getTime());
+    expect(await inputs('today')).toEqual(since(today));
+    expect(await inputs('Yesterday')).toEqual(since(yesterday));
+    expect(since(yesterday)).toContain('photos/dog.jpg');
+  });
+
+  it('no matching tasks: "no tasks match" on stderr, nothing on stdout, no "total over 0 rows"', async () => {
+    const configDir = tempDir();
+    fillLedger(ledgerIn(configDir), [row({ at: hoursAgo(1), input: 'photos/dog.jpg', style: 'ghibli', task_id: 'd2dog', output: 'art/dog.ghibli.jpg', cost: '0.0300' })]);
+    for (const args of [['--status', 'unknown'], ['--status', 'unknown', '--json']]) {
+      const result = await runCli(['history', ...args], { configDir });
+      expect(result.exitCode).toBe(0);
+      expect(result.stdout).toBe('');
+      expect(result.stderr.trim()).toBe('no tasks match');
+    }
   });
 
   it('with no ledger yet: nothing on stdout, and no ledger file is created', async () => {

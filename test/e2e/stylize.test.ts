@@ -182,7 +182,7 @@ describe('stylize against the emulator', () => {
     writeFileSync(join(dir, 'not-a-folder'), 'x');
     const result = await runCli(['stylize', photo, '--style', 'anime', '--out', join(dir, 'not-a-folder')], { env: against(server.url) });
     expect(result.exitCode).toBe(2);
-    expect(result.stderr).toContain('it is not a folder; nothing was sent');
+    expect(result.stderr).toContain('it is a file, not a folder; nothing was sent');
     expect(server.stats().creates_received).toBe(0);
   });
 

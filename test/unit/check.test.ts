@@ -93,6 +93,23 @@ describe('checkImage: format and content', () => {
     expect(rules(report)).toEqual(['format']);
   });
 
+  it('says what a file no decoder opens is (text, a PDF, a broken JPEG header, unknown), and what is accepted, without naming the library', async () => {
+    const accepted = 'the API takes JPEG or PNG; --fix also converts WebP, HEIC, AVIF, GIF, TIFF and SVG';
+    const random = Buffer.from(Array.from({ length: 3000 }, (_, index) => (index * 7919 + 13) % 251 || 1));
+    random[0] = 0x01;
+    const cases: [Buffer, string][] = [
+      [Buffer.from('just some text, not a picture\n'), `the file is text, not an image; ${accepted}`],
+      [Buffer.from('%PDF-1.7\n%\xe2\xe3\xcf\xd3\n1 0 obj', 'latin1'), `the file is a PDF document, not an image; ${accepted}`],
+      [Buffer.from([0xff, 0xd8, 0xff, 0xe0, 0, 0x10, 0x4a]), 'the file starts like a JPEG image but its header is broken or cut short'],
+      [random, `the content is not in any known image format; ${accepted}`],
+    ];
+    for (const [bytes, message] of cases) {
+      const report = await checkBytes(bytes, 'thing.jpg');
+      expect(report.errors).toEqual([{ rule: 'format', message }]);
+      expect(report.errors[0]!.message).not.toMatch(/sharp/);
+    }
+  });
+
   it('refuses a 20000 x 20000 PNG bomb from its header, quickly, without decoding', async () => {
     const bomb = pngBombHeader(20000, 20000);
     expect(bomb.length).toBeLessThan(100);
@@ -111,7 +128,7 @@ describe('checkImage: format and content', () => {
 describe('checkImage: paths that are not image files', () => {
   it('reports an empty file', async () => {
     const report = await checkBytes(Buffer.alloc(0));
-    expect(report.errors).toEqual([{ rule: 'decodes', message: 'the file is empty (0 bytes)' }]);
+    expect(report.errors).toEqual([{ rule: 'decodes', message: 'the file is empty (0 bytes); the API takes JPEG or PNG; --fix also converts WebP, HEIC, AVIF, GIF, TIFF and SVG' }]);
   });
 
   it('reports a missing file, a directory, a dangling link and a FIFO per file', async () => {

@@ -15,7 +15,12 @@ describe('history filters', () => {
     expect(parseSince('1w', NOW)).toBe(Date.parse('2026-11-20T12:00:00Z'));
     expect(parseSince('90m', NOW)).toBe(NOW - 90 * 60_000);
     expect(parseSince('2026-11-01T00:00:00Z', NOW)).toBe(Date.parse('2026-11-01T00:00:00Z'));
-    expect(() => parseSince('yesterday', NOW)).toThrow(/--since "yesterday" is not a duration/);
+    const midnight = new Date(NOW);
+    midnight.setHours(0, 0, 0, 0);
+    expect(parseSince('today', NOW)).toBe(midnight.getTime());
+    midnight.setDate(midnight.getDate() - 1);
+    expect(parseSince('yesterday', NOW)).toBe(midnight.getTime());
+    expect(() => parseSince('last week', NOW)).toThrow('--since "last week" is not an age or a date; use an age (90m, 12h, 2d, 1w), a date (2026-11-01), today or yesterday');
     expect(() => parseSince('2026-13-45', NOW)).toThrow(/is not a date/);
   });
 

@@ -8,9 +8,11 @@ import { repairImage } from '../../image/fix.js';
 import { extensionOf } from '../../naming/extension.js';
 import { describeOutput, outputInFolder, resultPath } from '../../naming/output-path.js';
 import { stemOfPath } from '../../naming/stems.js';
+import { ensureFolderOrUsageError } from '../../core/make-folder.js';
 import { writeAtomically } from '../../runner/save.js';
 import { stdoutPalette } from '../../terminal/colors.js';
 import type { CheckOptions } from './define.js';
+import { fixCommand } from './fix-command.js';
 
 interface FixReport {
   file: string;
@@ -26,8 +28,11 @@ interface FixReport {
  * folder is a complete set to send. Originals are only read.
  */
 export async function runCheckFix(files: string[], options: CheckOptions, { io }: CommandContext): Promise<number> {
-  if (!options.out) throw new UsageError('check --fix needs --out <dir> for the repaired copies (the originals are never changed)');
+  if (!options.out) {
+    throw new UsageError('check --fix needs --out <dir> for the repaired copies (the originals are never changed)', { code: 'fix-needs-out', hint: fixCommand(files) });
+  }
   const outDir = options.out;
+  await ensureFolderOrUsageError(outDir, { hint: 'choose another folder with --out', beforePaying: false });
   const claimed = new Map<string, string>();
   for (const file of files) {
     const planned = describeOutput(outputInFolder(outDir, stemOfPath(file)));
@@ -60,9 +65,10 @@ export async function runCheckFix(files: string[], options: CheckOptions, { io }
 
 async function fixOne(file: string, outDir: string, options: CheckOptions): Promise<FixReport> {
   const base = { file, output: null, changes: [], warnings: [] };
+  let target: string | null = null;
   try {
     const prepared = await repairImage(file, { keepMetadata: options.keepMetadata === true });
-    const target = resultPath(outputInFolder(outDir, stemOfPath(file)), { extension: extensionOf(prepared.bytes), taskId: null, index: 0 });
+    target = resultPath(outputInFolder(outDir, stemOfPath(file)), { extension: extensionOf(prepared.bytes), taskId: null, index: 0 });
     const existing = await readFile(target).catch(() => null);
     if (existing && !existing.equals(prepared.bytes) && !options.overwrite) {
       return { ...base, ok: false, errors: [{ rule: 'exists', message: `${target} exists with other content; --overwrite replaces it` }] };
@@ -70,7 +76,23 @@ async function fixOne(file: string, outDir: string, options: CheckOptions): Prom
     const output = existing?.equals(prepared.bytes) ? target : await writeAtomically(target, prepared.bytes, options.overwrite === true);
     return { file, ok: true, output, changes: prepared.changes, warnings: prepared.warnings, errors: [] };
   } catch (error) {
-    if (!isSparkError(error)) throw error;
-    return { ...base, ok: false, errors: [{ rule: error.code, message: error.message }] };
+    if (isSparkError(error)) return { ...base, ok: false, errors: [{ rule: error.code, message: error.message }] };
+    const code = (error as NodeJS.ErrnoException).code;
+    // A copy that cannot be written (a full disk, a file-size limit) fails this file, not the run.
+    if (target !== null && code) return { ...base, ok: false, errors: [{ rule: 'write', message: `cannot write ${target}: ${writeProblem(error as NodeJS.ErrnoException)}` }] };
+    throw error;
   }
+}
+
+function writeProblem(error: NodeJS.ErrnoException): string {
+  const reasons: Record<string, string> = {
+    ENOSPC: 'no space left on the device',
+    EDQUOT: 'the disk quota is used up',
+    EFBIG: 'the file is too large for this file system or its limits',
+    EACCES: 'permission denied',
+    EPERM: 'permission denied',
+    EROFS: 'the file system is read-only',
+  };
+  const reason = error.code ? reasons[error.code] : undefined;
+  return reason ? `${reason} (${error.code})` : error.message.split('\n')[0]!;
 }

@@ -4,7 +4,8 @@ import { ExitCode } from '../../cmdutil/exit-codes.js';
 import { UsageError } from '../../core/errors.js';
 import { checkImage, describeReport, type ImageReport } from '../../image/check.js';
 import { isRepairable } from '../../image/prepare.js';
-import { stdoutPalette } from '../../terminal/colors.js';
+import { palette, stdoutPalette } from '../../terminal/colors.js';
+import { fixCommand } from './fix-command.js';
 import type { CheckOptions } from './define.js';
 
 // Checks are CPU-bound in libvips, which has its own thread pool; two at a time keeps the output flowing.
@@ -19,14 +20,21 @@ export async function runCheck(files: string[], options: CheckOptions, context: 
   const limit = pLimit(CHECKS_AT_ONCE);
   const reports = files.map((file) => limit(() => checkImage(file)));
   let failures = 0;
+  const repairable: string[] = [];
   // Printed in the order given, each as soon as it and every file before it is done.
   for (const pending of reports) {
     const report = await pending;
     if (!report.ok) failures++;
+    if (!report.ok && isRepairable(report)) repairable.push(report.file);
     printReport(report, options, context);
+  }
+  if (repairable.length > 0 && !options.json && !options.quiet) {
+    const paint = palette(context.io.colorEnabled);
+    context.io.info(paint.dim(`hint: --fix can repair ${repairable.length === 1 ? 'it' : `${repairable.length} of these files`}: ${fixCommand(repairable.length <= 5 ? repairable : files)}`));
   }
   return failures === 0 ? ExitCode.OK : ExitCode.ITEM_FAILED;
 }
+
 
 function printReport(report: ImageReport, options: CheckOptions, { io }: CommandContext): void {
   if (options.json) {

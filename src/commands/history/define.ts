@@ -14,7 +14,7 @@ export function defineHistory(program: Command, context: CommandContext): void {
   const command = program
     .command('history')
     .description('the task ledger: when, input, style, task id, status, output and cost of every task')
-    .option('--since <age|date>', 'only tasks since then: 90m, 12h, 2d, 1w, or a date such as 2026-11-01')
+    .option('--since <age|date>', 'only tasks since then: 90m, 12h, 2d, 1w, a date such as 2026-11-01, today or yesterday')
     .option('-s, --style <style>', 'only this style (alias or req_key)')
     .option('--status <status>', 'only this status: saved, failed, open, unknown, expired, never-sent')
     .option('-n, --limit <n>', 'at most n tasks, newest first', integerOption(1, 10_000_000))

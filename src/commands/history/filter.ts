@@ -12,15 +12,34 @@ interface HistoryFlags {
   limit?: number;
 }
 
-/** `--since 2d` (an age: 90m, 12h, 2d, 1w) or `--since 2026-11-01` (a date or an ISO time). */
+const SINCE_FORMS = 'use an age (90m, 12h, 2d, 1w), a date (2026-11-01), today or yesterday';
+
+/**
+ * `--since 2d` (an age: 90m, 12h, 2d, 1w), `--since 2026-11-01` (a date or an ISO time), or
+ * `today` / `yesterday` (from local midnight).
+ */
 export function parseSince(text: string, now: number): number {
   const trimmed = text.trim();
+  const word = trimmed.toLowerCase();
+  if (word === 'today' || word === 'yesterday') {
+    const midnight = new Date(now);
+    midnight.setHours(0, 0, 0, 0);
+    if (word === 'yesterday') midnight.setDate(midnight.getDate() - 1);
+    return midnight.getTime();
+  }
   if (/^\d{4}-\d{2}-\d{2}/.test(trimmed)) {
     const at = Date.parse(trimmed);
-    if (Number.isNaN(at)) throw new UsageError(`--since "${text}" is not a date; use 2026-11-01 or an age such as 2d`, { code: 'invalid-since' });
+    if (Number.isNaN(at)) throw new UsageError(`--since "${text}" is not a date; ${SINCE_FORMS}`, { code: 'invalid-since' });
     return at;
   }
-  return now - parseDuration(trimmed, '--since');
+  try {
+    return now - parseDuration(trimmed, '--since');
+  } catch (error) {
+    if (error instanceof UsageError && error.code === 'invalid-duration' && !/more than zero/.test(error.message)) {
+      throw new UsageError(`--since "${text}" is not an age or a date; ${SINCE_FORMS}`, { code: 'invalid-since' });
+    }
+    throw error;
+  }
 }
 
 function parseStatus(text: string): LedgerStatus {

@@ -24,6 +24,11 @@ export async function runHistory(options: HistoryOptions, context: CommandContex
   }
   const json = options.json === true || !io.stdoutIsTTY;
   const total = totalLine(totalCost(rows));
+  if (rows.length === 0) {
+    // Said on stderr either way: a pipe or --json gets an empty stdout, not a "total over 0 rows".
+    io.info(existsSync(path) ? 'no tasks match' : `no tasks recorded yet (the ledger will be ${path})`);
+    return ExitCode.OK;
+  }
   if (json) {
     for (const row of rows) io.print(historyJsonLine(row));
     // Commentary goes to stderr: stdout stays one task object per line for jq.
@@ -31,10 +36,6 @@ export async function runHistory(options: HistoryOptions, context: CommandContex
     return ExitCode.OK;
   }
   const paint = palette(io.colorEnabled);
-  if (rows.length === 0) {
-    io.info(existsSync(path) ? 'no tasks match' : `no tasks recorded yet (the ledger will be ${path})`);
-    return ExitCode.OK;
-  }
   for (const line of historyTable(rows)) io.print(line);
   io.print(total);
   const unknown = rows.filter((row) => row.status === 'unknown').length;

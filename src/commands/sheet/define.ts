@@ -19,7 +19,7 @@ export function defineSheet(program: Command, context: CommandContext): void {
     .description('stylize photos and compose a labelled contact sheet of the results (one JPEG)')
     .argument('<inputs...>', 'image files, folders, quoted globs, or - to read paths from stdin')
     .optionsGroup('Sheet options:')
-    .option('-o, --output <file>', 'the sheet (default: <photo>.sheet.jpg for one photo, sheet.jpg for several)')
+    .option('-o, --output <file>', 'the sheet, a .jpg/.jpeg file, or a folder for it (default name: <photo>.sheet.jpg for one photo, sheet.jpg for several)')
     .option('--width <px>', 'sheet width in pixels', integerOption(320, 10_000), DEFAULT_SHEET_WIDTH)
     .option('--columns <n>', 'grid columns for one photo (default close to square; several photos get one column per style)', integerOption(1, 64))
     .optionsGroup('Run options (as for stylize):');

@@ -1,7 +1,9 @@
-import { readFile } from 'node:fs/promises';
-import { dirname, join } from 'node:path';
+import { readFile, stat } from 'node:fs/promises';
+import { dirname, extname, join } from 'node:path';
 import type { CommandContext } from '../../cmdutil/context.js';
 import { ExitCode } from '../../cmdutil/exit-codes.js';
+import { UsageError } from '../../core/errors.js';
+import { ensureFolderOrUsageError } from '../../core/make-folder.js';
 import { composeSheet, type SheetPhoto } from '../../sheet/compose.js';
 import { isMarkedSheet } from '../../sheet/marker.js';
 import { saveRebuildable } from '../../sheet/save-rebuildable.js';
@@ -20,14 +22,41 @@ import { sheetGrid } from './grid.js';
 export async function runSheet(inputs: string[], options: SheetOptions, context: CommandContext): Promise<number> {
   const { io } = context;
   const paint = palette(io.colorEnabled);
+  const sheetTarget = await sheetTargetOf(options.output);
   // The results live in --out, else beside the sheet when -o names one, else beside each input.
-  const out = options.out ?? (options.output ? dirname(options.output) : undefined);
-  const code = await runStylize(inputs, { ...options, out }, context, (run) => composeFromRun(run, options, out, context));
-  if (options.dryRun && !options.quiet) io.info(paint.dim(`dry run: no sheet composed${options.output ? ` (it would be ${options.output})` : ''}`));
+  const out = options.out ?? sheetTarget?.folder;
+  // The sheet is composed after paying: its folder must be able to take it before.
+  if (sheetTarget && !options.dryRun) await ensureFolderOrUsageError(sheetTarget.folder, { hint: 'choose another place with -o', beforePaying: true });
+  const code = await runStylize(inputs, { ...options, out }, context, (run) => composeFromRun(run, options, sheetTarget, out, context));
+  if (options.dryRun && !options.quiet) io.info(paint.dim(`dry run: no sheet composed${sheetTarget?.file ? ` (it would be ${sheetTarget.file})` : ''}`));
   return code;
 }
 
-async function composeFromRun(run: FinishedRun, options: SheetOptions, out: string | undefined, context: CommandContext): Promise<number> {
+/** Where -o puts the sheet: a named file, or a folder that gets the default name. */
+interface SheetTarget {
+  readonly folder: string;
+  /** Null: -o named a folder; the sheet takes its default name there. */
+  readonly file: string | null;
+}
+
+/**
+ * -o names a .jpg/.jpeg file (the sheet is always JPEG, so any other extension would lie).
+ * An existing folder, or a path ending in "/", is read as the folder for the sheet's default
+ * name: that is what someone typing `-o sheets/` means, and refusing it would only make them
+ * type the name we would have chosen.
+ */
+async function sheetTargetOf(output: string | undefined): Promise<SheetTarget | null> {
+  if (output === undefined) return null;
+  if (output === '') throw new UsageError('-o needs a file name for the sheet, such as -o sheet.jpg');
+  const isFolder = /[\\/]$/.test(output) || (await stat(output).then((info) => info.isDirectory(), () => false));
+  if (isFolder) return { folder: output, file: null };
+  if (!/^\.jpe?g$/i.test(extname(output))) {
+    throw new UsageError(`-o ${output}: the sheet is a JPEG, so its name must end in .jpg or .jpeg`, { code: 'sheet-extension', hint: `for example -o ${join(dirname(output), 'sheet.jpg')}` });
+  }
+  return { folder: dirname(output), file: output };
+}
+
+async function composeFromRun(run: FinishedRun, options: SheetOptions, sheetTarget: SheetTarget | null, out: string | undefined, context: CommandContext): Promise<number> {
   const { io } = context;
   const paint = palette(io.colorEnabled);
   if (run.interrupted) {
@@ -42,7 +71,7 @@ async function composeFromRun(run: FinishedRun, options: SheetOptions, out: stri
   if (grid.photos.length > 1 && options.columns !== undefined && !options.quiet) io.info(paint.warn('--columns applies to one photo; several photos get one column per style'));
   if (grid.skipped.length > 0 && !options.quiet) io.info(paint.warn(`not on the sheet (not a local image file): ${grid.skipped.join(', ')}`));
 
-  const target = options.output ?? defaultSheetPath(grid.photos, out);
+  const target = sheetTarget?.file ?? defaultSheetPath(grid.photos, sheetTarget?.folder ?? out);
   const started = context.clock.now();
   const sheet = await composeSheet({ photos: grid.photos, styles: grid.styles, cells: grid.cells, width: options.width, columns: options.columns });
   const saved = await saveRebuildable(target, sheet.jpeg, async (existing) => isMarkedSheet((await readFile(existing)).subarray(0, 64)));
@@ -59,7 +88,7 @@ async function composeFromRun(run: FinishedRun, options: SheetOptions, out: stri
   return ExitCode.OK;
 }
 
-/** One photo: `<stem>.sheet.jpg` beside its results; several: `sheet.jpg` in --out or here. */
+/** One photo: `<stem>.sheet.jpg` in the -o folder, else beside its results; several: `sheet.jpg` in the -o folder, --out or here. */
 function defaultSheetPath(photos: readonly SheetPhoto[], out: string | undefined): string {
   if (photos.length === 1) return join(out ?? dirname(photos[0]!.original), `${stemOfPath(photos[0]!.original)}.sheet.jpg`);
   return join(out ?? '.', 'sheet.jpg');

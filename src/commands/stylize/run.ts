@@ -1,5 +1,5 @@
 import { constants } from 'node:fs';
-import { access, mkdir } from 'node:fs/promises';
+import { access } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import type { CommandContext } from '../../cmdutil/context.js';
 import { ExitCode, worstExitCode } from '../../cmdutil/exit-codes.js';
@@ -10,6 +10,7 @@ import { rescuedResultsDir } from '../../config/paths.js';
 import { openConfigFile } from '../../config/config-file.js';
 import type { Ledger } from '../../ledger/ledger.js';
 import { expandInputs } from '../../runner/inputs.js';
+import { ensureFolderOrUsageError } from '../../core/make-folder.js';
 import { namingFor, planItems, type PlannedItem } from '../../runner/plan.js';
 import { previewItems } from '../../runner/plan-decisions.js';
 import { formatUsd, parseUsd } from '../../runner/budget.js';
@@ -37,7 +38,11 @@ export async function runStylize(inputs: string[], options: StylizeOptions, cont
   const outDir = options.out ?? (config.get('out-dir') as string | undefined);
   const budgetMicro = options.budget === undefined ? null : parseUsd(options.budget);
 
-  const sources = await expandInputs(inputs, { recursive: options.recursive === true, readStdin: () => readAllStdin(io.stdin) });
+  const sources = await expandInputs(inputs, {
+    recursive: options.recursive === true,
+    readStdin: () => readAllStdin(io.stdin),
+    onLeftOut: (path, why) => options.quiet || io.info(`note: left out ${path}: ${why}`),
+  });
   if (sources.length === 0) throw new UsageError('no input images (stdin gave no paths)');
   const items = selectShard(planItems(sources, styles, outDir, await namingFor(sources, nameTemplate)), options.shard === undefined ? undefined : parseShard(options.shard));
 
@@ -96,12 +101,11 @@ export async function runStylize(inputs: string[], options: StylizeOptions, cont
 async function ensureWritableFolders(items: readonly PlannedItem[]): Promise<void> {
   const folders = new Set(items.flatMap((item) => (item.outputBase ? [dirname(item.outputBase)] : [])));
   for (const folder of folders) {
+    await ensureFolderOrUsageError(folder, { hint: 'choose another folder with --out', beforePaying: true });
     try {
-      await mkdir(folder, { recursive: true });
       await access(folder, constants.W_OK);
-    } catch (error) {
-      const reason = (error as NodeJS.ErrnoException).code === 'EEXIST' || (error as NodeJS.ErrnoException).code === 'ENOTDIR' ? 'it is not a folder' : (error as Error).message;
-      throw new UsageError(`cannot save results in ${folder}: ${reason}; nothing was sent`, { code: 'output-folder', hint: 'choose another folder with --out' });
+    } catch {
+      throw new UsageError(`cannot save results in ${folder}: permission denied; nothing was sent`, { code: 'output-folder', hint: 'choose another folder with --out' });
     }
   }
 }

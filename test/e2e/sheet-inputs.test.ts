@@ -1,0 +1,29 @@
+import { copyFileSync, mkdirSync, readdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { jsonLines, PHOTOS, runCli } from '../helpers/cli.js';
+import { tempDir } from '../helpers/tmp.js';
+
+describe('a contact sheet is never a paid input', () => {
+  it('stylize <folder> and a glob leave out a sheet saved beside the photos, with a note; named alone it is still an input', async () => {
+    const dir = tempDir();
+    const configDir = tempDir();
+    mkdirSync(join(dir, 'photos'));
+    copyFileSync(join(PHOTOS, 'bridge_1302x953.jpg'), join(dir, 'photos', 'p00.jpg'));
+    const sheet = await runCli(['sheet', 'photos/p00.jpg', '--style', 'anime', '--offline'], { cwd: dir, configDir });
+    expect(sheet.exitCode).toBe(0);
+    expect(readdirSync(join(dir, 'photos')).sort()).toEqual(['p00.anime.jpg', 'p00.jpg', 'p00.sheet.jpg']);
+
+    for (const input of ['photos/', 'photos/*.jpg']) {
+      const plan = await runCli(['stylize', input, '--style', 'all', '--offline', '--dry-run', '--json'], { cwd: dir, configDir });
+      expect(plan.exitCode, input).toBe(0);
+      const inputs = new Set(jsonLines(plan.stdout).filter((line) => 'input' in line).map((line) => line.input));
+      expect([...inputs], input).toEqual(['photos/p00.jpg']);
+      expect(plan.stderr).toContain('note: left out photos/p00.sheet.jpg: a contact sheet made by spark-style, not a photo (name the file itself to stylize it)');
+    }
+
+    const named = await runCli(['stylize', 'photos/p00.sheet.jpg', '--style', 'anime', '--offline', '--dry-run', '--json'], { cwd: dir, configDir });
+    expect(jsonLines(named.stdout).filter((line) => 'input' in line).map((line) => [line.input, line.action])).toEqual([['photos/p00.sheet.jpg', 'create']]);
+    expect(named.stderr).not.toContain('left out');
+  });
+});
