@@ -3,13 +3,30 @@ import { dirname } from 'node:path';
 import { UsageError } from '../core/errors.js';
 
 /**
+ * The ledger's folder is the config folder, which the command has already made (with
+ * core/make-folder.ts); one level is made here at most. Never `recursive: true`: Node 20's
+ * recursive mkdir loops forever where a file system refuses new folders (/proc and the like).
+ */
+function makeStateFolder(folder: string): void {
+  try {
+    mkdirSync(folder, { mode: 0o700 });
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === 'EEXIST') return;
+    throw new UsageError(`cannot create ${folder} for the task ledger: ${(error as Error).message}`, {
+      code: 'ledger-folder',
+      hint: 'point SPARK_STYLE_CONFIG_DIR at a folder you can write',
+    });
+  }
+}
+
+/**
  * The ledger holds every input path and task id of the user: it is created 0600 (in a folder
  * created 0700; an existing folder keeps its mode, it may be the user's own), and never opened through a symbolic link (which could point another user's run,
  * or a stale copy, at a file we would then write to).
  */
 export function prepareLedgerFile(path: string): void {
-  const folder = dirname(path);
-  mkdirSync(folder, { recursive: true, mode: 0o700 });
+  makeStateFolder(dirname(path));
   for (const file of [path, `${path}-wal`, `${path}-shm`]) {
     let isLink = false;
     try {
