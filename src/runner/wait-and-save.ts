@@ -22,6 +22,8 @@ export interface WaitContext {
   readonly settings: RunSettings;
   readonly emit: (event: RunnerEvent) => void;
   readonly pollSchedule?: PollScheduleOptions;
+  /** Flags `spark-style status` needs to reach the same service (--base-url), for recovery commands. */
+  readonly statusFlags?: readonly string[];
 }
 
 export interface Saved {
@@ -42,7 +44,6 @@ export const RESULT_ATTEMPTS = 3;
  */
 export async function waitAndSave(item: PlannedItem, taskId: string, answered: Task | null, createdAt: number | undefined, context: WaitContext): Promise<Saved> {
   const { client, ledger, clock, interrupt, settings } = context;
-  const saveDir = item.outputBase ? dirname(item.outputBase) : '.';
   // One deadline for waiting and downloading: a trickling result host cannot hold the run past --timeout.
   const deadline = clock.now() + settings.timeoutMs;
   let done: Task;
@@ -57,7 +58,7 @@ export async function waitAndSave(item: PlannedItem, taskId: string, answered: T
             signal: interrupt,
             createdAt,
             schedule: context.pollSchedule,
-            recoveryCommand: shellCommand(['spark-style', 'status', taskId, '--wait', '--save', saveDir]),
+            recoveryCommand: recoveryCommand(item, taskId, context.statusFlags),
             onUpdate: (task) => context.emit({ type: 'task-progress', item, task }),
           });
   } catch (error) {
@@ -78,6 +79,12 @@ export async function waitAndSave(item: PlannedItem, taskId: string, answered: T
   ledger.recordSaved(taskId, outputs[0]!, done.cost);
   if (done.resultsLeftOut > 0) notes.push(`the task claimed ${done.results.length + done.resultsLeftOut} images; kept the first ${done.results.length}`);
   return { outputs, cost: done.cost, notes };
+}
+
+/** The command that collects a task later into the item's folder, against the same service (never with the key). */
+export function recoveryCommand(item: PlannedItem, taskId: string, statusFlags: readonly string[] = []): string {
+  const saveDir = item.outputBase ? dirname(item.outputBase) : '.';
+  return shellCommand(['spark-style', 'status', taskId, '--wait', '--save', saveDir, ...statusFlags]);
 }
 
 /** A result's bytes once they decode as an image: anything else is retried as a transient fault. */

@@ -56,7 +56,7 @@ describe('RunReporter', () => {
       '✖ b.jpg (ghibli): task t failed with 003008095: internal generation error\n' +
         '  hint: a new task may succeed: run again with --retry-failed\n' +
         // The failed task was created too: it counts, but its cost (none reported) does not.
-        'saved 1, failed 1 · 2 tasks created · $0.0300 · 1m01s\n',
+        'saved 1, failed 1 · 2 tasks created · $0.0300 (+ 1 of unknown cost) · 1m01s\n',
     );
   });
 
