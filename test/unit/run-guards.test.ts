@@ -1,3 +1,4 @@
+import Database from 'libsql';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
@@ -195,5 +196,41 @@ describe('the summary line', () => {
     expect(summary.tasks_created).toBeGreaterThan(0);
     expect(summary).toMatchObject({ cost_usd: '0.0000', cost_unknown: summary.tasks_created, still_running: summary.tasks_created });
     expect(describeSummary(summary)).toContain(`· $0.0000 (+ ${summary.tasks_created} of unknown cost) ·`);
+  });
+});
+
+describe('a ledger locked by another process when the answer comes', () => {
+  it('fails the item naming its task id (a real SQLITE_BUSY from a second connection)', async () => {
+    const clock = fakeClock(Date.UTC(2030, 5, 1));
+    const dir = tempDir();
+    const path = join(dir, 'ledger.db');
+    const ledger = Ledger.open(path, clock);
+    // The ledger waits 30 s for a lock; the test gives up after 20 ms (the same error, sooner).
+    (ledger as unknown as { db: Database.Database }).db.pragma('busy_timeout = 20');
+    const other = new Database(path);
+    other.pragma('busy_timeout = 20');
+    // Another process (a sqlite3 shell, a backup tool) takes the write lock once the task exists.
+    const server = await emulator({ latencyMs: 10_000, now: clock.now, plain: true, beforeCreateAnswer: () => void other.exec('BEGIN IMMEDIATE') });
+    const photo = join(dir, 'p1.jpg');
+    writeFileSync(photo, await makeImage(800, 600));
+    const items = planItems([{ kind: 'file' as const, path: photo, relativeDir: '' }], [resolveStyle('ink-wash')], dir);
+    const events: RunnerEvent[] = [];
+    const context: ItemContext = {
+      client: new SparkClient({ baseUrl: server.url, apiKey: 'k', clock }),
+      ledger,
+      clock,
+      interrupt: new AbortController().signal,
+      settings: SETTINGS,
+      emit: (event) => events.push(event),
+      images: new PreparedImageCache(items, null),
+    };
+    const [result] = await runItems(items, context, { limit: pLimit(1), failFast: false });
+    other.exec('ROLLBACK');
+    other.close();
+    expect(server.stats().tasks_created).toBe(1);
+    expect(result).toMatchObject({ status: 'failed', created: true, error: { code: 'not-recorded' } });
+    expect(result!.task_id).toMatch(/\S/);
+    expect(result!.error!.message).toMatch(new RegExp(`^task ${result!.task_id} was created but could not be recorded in the ledger \\(.*locked.*\\); collect it with: spark-style status ${result!.task_id} --wait --save ${dir}$`));
+    ledger.close();
   });
 });
