@@ -1,5 +1,5 @@
 import Database from 'libsql';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
 import pLimit from 'p-limit';
@@ -161,6 +161,23 @@ describe('a ledger that cannot record the answer', () => {
     expect(warnings).toHaveLength(3);
     expect(new Set(warnings.map((event) => (event as { message: string }).message)).size).toBe(1);
     expect(summarize(results, 1)).toMatchObject({ tasks_created: 3, failed: 3, cost_unknown: 3 });
+  });
+});
+
+describe('a ledger that cannot record a saved result', () => {
+  it('keeps the item saved (the file is what the next run looks at) with a warning note', async () => {
+    const { server, items, ledger, context } = await setup(1);
+    const broken = Object.create(ledger) as Ledger;
+    broken.recordSaved = () => {
+      throw new Error('database or disk is full');
+    };
+    const [result] = await runItems(items, context({ ledger: broken }), { limit: pLimit(1), failFast: false });
+    expect(result).toMatchObject({ status: 'saved', created: true });
+    expect(existsSync(result!.output!)).toBe(true);
+    expect(result!.notes).toContain('warning: saved, but the ledger could not record it (database or disk is full)');
+    const again = await runItems(items, context(), { limit: pLimit(1), failFast: false });
+    expect(again[0]!.status).toBe('skipped');
+    expect(server.stats().tasks_created).toBe(1);
   });
 });
 
