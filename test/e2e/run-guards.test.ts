@@ -54,7 +54,7 @@ describe('Ctrl-C while creates wait to retry', () => {
       const summary = lines.pop()!.summary as Record<string, number>;
       expect(lines.map((line) => [line.status, line.error])).toEqual(inputs.map(() => ['cancelled', { code: 'interrupted', message: 'not started: interrupted' }]));
       expect(summary).toMatchObject({ tasks_created: 0, still_running: 0, cancelled: 3, interrupted: 0 });
-      expect(stopped.stderr).toContain('interrupted: 0 tasks still running on the server');
+      expect(stopped.stderr).toContain('interrupted: no task is left running on the server. Run the same command again to do the rest:');
 
       server.setFaults({});
       const received = server.stats().creates_received;

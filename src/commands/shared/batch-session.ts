@@ -131,9 +131,12 @@ export async function runBatchSession(items: readonly PlannedItem[], options: Ba
       );
       return { exitCode: ExitCode.INTERRUPTED, results, spend };
     }
+    const next =
+      running === 0
+        ? 'interrupted: no task is left running on the server. Run the same command again to do the rest:'
+        : `interrupted: ${running} task${running === 1 ? '' : 's'} still running on the server. Run the same command again to collect ${running === 1 ? 'it' : 'them'} without paying again:`;
     reporter.alert(
-      `interrupted: ${running} task${running === 1 ? '' : 's'} still running on the server. ` +
-        `Run the same command again to collect ${running === 1 ? 'it' : 'them'} without paying again:\n  ${shellCommand(options.resumeCommand)}` +
+      `${next}\n  ${shellCommand(options.resumeCommand)}` +
         (options.readStdin ? '\n  (with the same list of paths on stdin)' : '') +
         (options.keyFromFlag ? '\n  (with the key in SPARK_STYLE_API_KEY, or --api-key as before)' : ''),
     );
