@@ -84,6 +84,16 @@ describe('RunReporter', () => {
   });
 });
 
+describe('RunReporter warnings', () => {
+  it('prints the same warning from many items once, even with --quiet', () => {
+    const { io, err } = capture(false);
+    const reporter = new RunReporter(io, { json: false, quiet: true, total: 3 });
+    for (const index of [0, 1, 2]) reporter.handle({ type: 'warning', item: item(index, `p${index}.jpg`), message: 'the ledger could not let a claim go (database or disk is full)' });
+    reporter.handle({ type: 'warning', item: item(0, 'p0.jpg'), message: 'something else' });
+    expect(err()).toBe('warning: the ledger could not let a claim go (database or disk is full)\nwarning: something else\n');
+  });
+});
+
 describe('IO', () => {
   it('never prints a registered secret', () => {
     const { io, out, err } = capture(false);
