@@ -56,7 +56,13 @@ export interface ClientOptions {
 }
 
 export interface CallOptions {
+  /** Aborts the request on the wire and every wait. A create takes `waitSignal` instead. */
   readonly signal?: AbortSignal;
+  /**
+   * Creates only: aborts the waits between attempts (a retry's back-off, the shared 429
+   * pause) but never a request already sent, whose answer must be recorded.
+   */
+  readonly waitSignal?: AbortSignal;
   /** Epoch ms after which no retry is scheduled. */
   readonly deadline?: number;
   onRetry?(info: { attempt: number; delayMs: number; error: unknown }): void;
@@ -112,13 +118,19 @@ export class SparkClient {
     this.downloads = got.extend({ retry: { limit: 0 }, throwHttpErrors: false, headers: { 'user-agent': 'spark-style' } });
   }
 
-  /** POST a create. Retried only when the answer proves nothing was created; otherwise "outcome unknown". */
+  /**
+   * POST a create. Retried only when the answer proves nothing was created; otherwise "outcome
+   * unknown". An InterruptedError from here means `waitSignal` stopped a wait before the next
+   * attempt: every earlier attempt proved nothing was created, so no task exists (unless
+   * `signal`, which aborts a request on the wire, was given too).
+   */
   async createTask(body: CreatePayload, call: CallOptions = {}): Promise<Task> {
+    const waitSignal = call.waitSignal ?? call.signal;
     return withRetries(
       async () => {
         let response: RawResponse;
         try {
-          response = await this.send('POST', 'model/v1/generation', body, call.signal, this.options.createTimeoutMs ?? 120_000);
+          response = await this.send('POST', 'model/v1/generation', body, call.signal, this.options.createTimeoutMs ?? 120_000, waitSignal);
         } catch (error) {
           if (error instanceof NetworkError && error.sent) throw new OutcomeUnknownError(error.message, error);
           // The server answered, so a task may exist; only the answer is unreadable.
@@ -144,7 +156,7 @@ export class SparkClient {
       },
       CREATE_POLICY,
       isSafeToRetryCreate,
-      { clock: this.clock, random: this.random, signal: call.signal, deadline: call.deadline, onRetry: call.onRetry },
+      { clock: this.clock, random: this.random, signal: waitSignal, deadline: call.deadline, onRetry: call.onRetry },
     );
   }
 
@@ -223,8 +235,17 @@ export class SparkClient {
     return response.body;
   }
 
-  private async send(method: 'GET' | 'POST', path: string, payload: CreatePayload | undefined, signal: AbortSignal | undefined, timeoutMs: number): Promise<RawResponse> {
-    await this.gate.whenOpen(signal);
+  private async send(
+    method: 'GET' | 'POST',
+    path: string,
+    payload: CreatePayload | undefined,
+    signal: AbortSignal | undefined,
+    timeoutMs: number,
+    waitSignal: AbortSignal | undefined = signal,
+  ): Promise<RawResponse> {
+    await this.gate.whenOpen(waitSignal);
+    // Stopped while the batch waited out a 429 pause: this attempt is not sent.
+    if (waitSignal?.aborted) throw new InterruptedError();
     const started = this.clock.now();
     const url = `${this.options.baseUrl}/${path}`;
     this.options.log?.(`${method} ${url}`);

@@ -31,6 +31,8 @@ export async function runItems(items: readonly PlannedItem[], context: ItemConte
         const result = await runItem(item, context);
         // A refused key fails every item the same way: one refusal is enough to stop asking.
         if (result.errorKind === 'auth') stopReason ??= 'not started: the API refused the key (see the first error)';
+        // So does a service nobody can reach (after the create's own retries): 500 photos need not each wait it out.
+        if (result.errorKind === 'network' && UNREACHABLE_CODES.has(result.error?.code ?? '')) stopReason ??= 'not started: the service could not be reached (see the first error)';
         if (options.failFast && result.status === 'failed') stopReason ??= 'not started: an earlier item failed (--fail-fast)';
         context.emit({ type: 'item-finished', item, result });
         return result;
@@ -38,6 +40,9 @@ export async function runItems(items: readonly PlannedItem[], context: ItemConte
     ),
   );
 }
+
+/** Connection refused, no such host, no route: the service is not there, for any photo. */
+const UNREACHABLE_CODES = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH']);
 
 function cancelled(item: PlannedItem, reason: string): ItemResult {
   return {

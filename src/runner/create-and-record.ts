@@ -1,18 +1,39 @@
 import type { SparkClient } from '../api/client.js';
 import { encodeCreateBody } from '../api/request-body.js';
 import type { Task } from '../api/wire.js';
-import { isSparkError, type SparkError } from '../core/errors.js';
+import { InterruptedError, isSparkError, SparkError } from '../core/errors.js';
 import type { PreparedImage } from '../image/prepare.js';
 import type { Ledger } from '../ledger/ledger.js';
 import type { RunnerEvent } from './events.js';
 import type { PlannedItem } from './plan.js';
 import { resultOptions, type RunSettings } from './run-settings.js';
+import { recoveryCommand } from './wait-and-save.js';
 
 export interface CreateContext {
   readonly client: Pick<SparkClient, 'createTask'>;
   readonly ledger: Ledger;
   readonly settings: RunSettings;
   readonly emit: (event: RunnerEvent) => void;
+  /** Ctrl-C: stops a create waiting to retry (or waiting out a 429 pause), never one on the wire. */
+  readonly interrupt?: AbortSignal;
+  /** Flags `spark-style status` needs to reach the same service (--base-url), for recovery commands. */
+  readonly statusFlags?: readonly string[];
+}
+
+/**
+ * The task was created, and paid for, but its id could not be written to the ledger (a full
+ * disk, a ledger locked by another process, an id the ledger already holds). The id is all
+ * that is left to collect it by: the message carries it and the command that collects it.
+ */
+export class AnswerNotRecordedError extends SparkError {
+  constructor(
+    readonly taskId: string,
+    command: string,
+    cause: unknown,
+  ) {
+    const reason = cause instanceof Error ? cause.message : String(cause);
+    super('api', `task ${taskId} was created but could not be recorded in the ledger (${reason}); collect it with: ${command}`, { code: 'not-recorded', cause });
+  }
 }
 
 /**
@@ -20,7 +41,9 @@ export interface CreateContext {
  * task id as soon as the answer arrives. Whatever happens between the two (a crash, a kill,
  * a lost answer) leaves "outcome unknown" behind, which no later run sends again on its own.
  * An error that proves nothing was created (refused connection, DNS failure, a 4xx) is
- * recorded as never-sent, and the item is free to be sent again.
+ * recorded as never-sent, and the item is free to be sent again; so is a create stopped by
+ * Ctrl-C while it waited to retry. An answer that cannot be recorded fails the item with
+ * its task id (AnswerNotRecordedError), never silently.
  */
 export async function createAndRecord(item: PlannedItem, key: string, inputSha256: string, prepared: PreparedImage | null, context: CreateContext): Promise<Task> {
   const { client, ledger, settings } = context;
@@ -42,19 +65,38 @@ export async function createAndRecord(item: PlannedItem, key: string, inputSha25
   });
   let task: Task;
   try {
-    // Not given the interrupt signal: a create already on its way finishes and is recorded.
+    // The interrupt stops the waits only: a create already on its way finishes and is recorded.
     task = await client.createTask(body, {
+      waitSignal: context.interrupt,
       onRetry: ({ delayMs, error }) => context.emit({ type: 'retrying', item, delayMs, reason: (error as Error).message }),
     });
   } catch (error) {
     if (provesNothingCreated(error)) ledger.recordNeverSent(attempt, (error as SparkError).code);
+    else if (error instanceof InterruptedError) {
+      // Only a wait was cut short (createTask never gets a signal that aborts a request):
+      // every attempt before it proved that nothing was created.
+      ledger.recordNeverSent(attempt, error.code);
+      throw new CreateNotSentError();
+    }
     throw error;
   }
-  ledger.recordAnswer(attempt, task.id);
+  try {
+    ledger.recordAnswer(attempt, task.id);
+  } catch (error) {
+    throw new AnswerNotRecordedError(task.id, recoveryCommand(item, task.id, context.statusFlags), error);
+  }
   return task;
+}
+
+/** Ctrl-C stopped a create before it was sent (or between attempts that created nothing). */
+export class CreateNotSentError extends InterruptedError {
+  constructor() {
+    super('interrupted before the task was sent');
+  }
 }
 
 /** Only errors the client classified count as proof; anything else may have reached the server. */
 export function provesNothingCreated(error: unknown): boolean {
-  return isSparkError(error) && error.kind !== 'outcome-unknown' && error.kind !== 'interrupted';
+  if (error instanceof CreateNotSentError) return true;
+  return isSparkError(error) && error.kind !== 'outcome-unknown' && error.kind !== 'interrupted' && !(error instanceof AnswerNotRecordedError);
 }

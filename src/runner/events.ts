@@ -31,7 +31,9 @@ export type RunnerEvent =
   | { readonly type: 'task-created'; readonly item: PlannedItem; readonly taskId: string; readonly reused: boolean }
   | { readonly type: 'task-progress'; readonly item: PlannedItem; readonly task: Task }
   | { readonly type: 'retrying'; readonly item: PlannedItem; readonly delayMs: number; readonly reason: string }
-  | { readonly type: 'item-finished'; readonly item: PlannedItem; readonly result: ItemResult };
+  | { readonly type: 'item-finished'; readonly item: PlannedItem; readonly result: ItemResult }
+  /** Something went wrong that ends no item (the ledger could not let a claim go): one line each. */
+  | { readonly type: 'warning'; readonly item: PlannedItem; readonly message: string };
 
 export function toJsonResult(result: ItemResult): Record<string, unknown> {
   const { input, style, status, output, task_id, cost, error } = result;

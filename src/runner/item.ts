@@ -4,7 +4,7 @@ import type { Clock } from '../core/clock.js';
 import { InterruptedError, isSparkError } from '../core/errors.js';
 import type { Ledger } from '../ledger/ledger.js';
 import { formatUsd, parseUsd, type Reservation, type SpendBudget } from './budget.js';
-import { createAndRecord, provesNothingCreated } from './create-and-record.js';
+import { AnswerNotRecordedError, createAndRecord, provesNothingCreated } from './create-and-record.js';
 import { decide, type Decision } from './decide.js';
 import { failureHint } from './failure-hint.js';
 import type { ItemResult, RunnerEvent } from './events.js';
@@ -13,6 +13,7 @@ import type { PlannedItem } from './plan.js';
 import type { PollScheduleOptions } from './poll-schedule.js';
 import type { PreparedImageCache } from './prepared-cache.js';
 import type { RunSettings } from './run-settings.js';
+import type { TaskQuota } from './task-quota.js';
 import { waitAndSave } from './wait-and-save.js';
 
 export interface ItemContext {
@@ -27,6 +28,10 @@ export interface ItemContext {
   readonly pollSchedule?: PollScheduleOptions;
   /** --budget: every create is reserved here first, and settled when its task ends. */
   readonly budget?: SpendBudget;
+  /** --max-tasks: the most tasks this run creates, counted as they are created (the plan may be out of date). */
+  readonly taskQuota?: TaskQuota;
+  /** Flags `spark-style status` needs to reach the same service (--base-url), for recovery commands. */
+  readonly statusFlags?: readonly string[];
 }
 
 type Outcome = Omit<ItemResult, 'input' | 'style' | 'notes' | 'created' | 'task_id' | 'cost'>;
@@ -50,9 +55,10 @@ export async function runItem(item: PlannedItem, context: ItemContext): Promise<
   let claimedKey: string | null = null;
   // A create reserved against --budget and not yet settled: settled (or released) in `finally`.
   let reservation: Reservation | null = null;
+  let quotaTaken = false;
   let costKnown = false;
   try {
-    if (interrupt.aborted) return finish(interruptedResult('not started'));
+    if (interrupt.aborted) return finish(notStartedResult());
     context.emit({ type: 'item-started', item });
     const gathered = await gatherFacts(item, context, 'claim');
     if (gathered.claimed) claimedKey = gathered.facts.key;
@@ -72,17 +78,32 @@ export async function runItem(item: PlannedItem, context: ItemContext): Promise<
       state.taskId = decision.taskId;
       context.emit({ type: 'task-created', item, taskId: decision.taskId, reused: true });
     } else {
-      if (interrupt.aborted) return finish(interruptedResult('not started'));
+      if (interrupt.aborted) return finish(notStartedResult());
       if (context.budget) {
         reservation = await context.budget.reserve(item.style.alias, interrupt);
         if (reservation === null) return finish(overBudgetResult(context.budget, item.style.alias));
       }
+      if (context.taskQuota) {
+        if (!context.taskQuota.take()) {
+          if (reservation) context.budget!.release(reservation);
+          reservation = null;
+          return finish(overQuotaResult(context.taskQuota.limit));
+        }
+        quotaTaken = true;
+      }
       try {
         answered = await createAndRecord(item, gathered.facts.key!, gathered.inputSha256!, prepared, context);
       } catch (error) {
-        if (reservation && provesNothingCreated(error)) {
-          context.budget!.release(reservation);
+        if (provesNothingCreated(error)) {
+          if (reservation) context.budget!.release(reservation);
           reservation = null;
+          if (quotaTaken) context.taskQuota!.giveBack();
+          quotaTaken = false;
+        }
+        // Paid for, but not in the ledger: the task id goes into the result, so it is not lost.
+        if (error instanceof AnswerNotRecordedError) {
+          state.taskId = error.taskId;
+          state.created = true;
         }
         throw error;
       }
@@ -100,7 +121,7 @@ export async function runItem(item: PlannedItem, context: ItemContext): Promise<
     if (saved.outputs.length > 1) notes.push(`the task returned ${saved.outputs.length} images: ${saved.outputs.slice(1).join(', ')}`);
     return finish({ status: 'saved', output: saved.outputs[0]!, error: null, errorKind: null });
   } catch (error) {
-    if (error instanceof InterruptedError) return finish(interruptedResult(state.taskId ? 'still running on the server' : 'not started'));
+    if (error instanceof InterruptedError) return finish(state.taskId ? stillRunningResult() : notStartedResult());
     if (isSparkError(error)) {
       return finish({ status: 'failed', output: null, error: { code: error.code, message: error.message }, errorKind: error.kind, hint: failureHint(error, item.source) });
     }
@@ -110,7 +131,15 @@ export async function runItem(item: PlannedItem, context: ItemContext): Promise<
     // A task that failed, was left running or gave no sane cost counts at its estimate.
     if (reservation) context.budget!.settle(reservation, costKnown ? parseUsd(state.cost) : null);
     letGo();
-    if (claimedKey !== null) ledger.release(claimedKey);
+    if (claimedKey !== null) {
+      try {
+        ledger.release(claimedKey);
+      } catch (error) {
+        // The item's outcome is already known and recorded (or reported): a claim that stays
+        // behind only makes another run wait for this process to end.
+        context.emit({ type: 'warning', item, message: `the ledger could not let a claim go (${(error as Error).message})` });
+      }
+    }
   }
 }
 
@@ -148,6 +177,17 @@ function overBudgetResult(budget: SpendBudget, style: string): Outcome {
   return { status: 'cancelled', output: null, error: { code: 'budget', message }, errorKind: null };
 }
 
-function interruptedResult(what: string): Outcome {
-  return { status: 'interrupted', output: null, error: { code: 'interrupted', message: `interrupted: ${what}` }, errorKind: 'interrupted' };
+/** Not started: --max-tasks, counted at create time (the plan that checked it may be out of date). */
+function overQuotaResult(limit: number): Outcome {
+  return { status: 'cancelled', output: null, error: { code: 'max-tasks', message: `not started: the run already created --max-tasks ${limit} task${limit === 1 ? '' : 's'}` }, errorKind: null };
+}
+
+/** Ctrl-C before any task existed: cancelled, like any item the run stopped before it began. */
+export function notStartedResult(): Outcome {
+  return { status: 'cancelled', output: null, error: { code: 'interrupted', message: 'not started: interrupted' }, errorKind: null };
+}
+
+/** Ctrl-C while the item's task runs on the server: the next run collects it. */
+function stillRunningResult(): Outcome {
+  return { status: 'interrupted', output: null, error: { code: 'interrupted', message: 'interrupted: still running on the server' }, errorKind: 'interrupted' };
 }

@@ -22,6 +22,8 @@ export interface WaitContext {
   readonly settings: RunSettings;
   readonly emit: (event: RunnerEvent) => void;
   readonly pollSchedule?: PollScheduleOptions;
+  /** Flags `spark-style status` needs to reach the same service (--base-url), for recovery commands. */
+  readonly statusFlags?: readonly string[];
 }
 
 export interface Saved {
@@ -42,7 +44,6 @@ export const RESULT_ATTEMPTS = 3;
  */
 export async function waitAndSave(item: PlannedItem, taskId: string, answered: Task | null, createdAt: number | undefined, context: WaitContext): Promise<Saved> {
   const { client, ledger, clock, interrupt, settings } = context;
-  const saveDir = item.outputBase ? dirname(item.outputBase) : '.';
   // One deadline for waiting and downloading: a trickling result host cannot hold the run past --timeout.
   const deadline = clock.now() + settings.timeoutMs;
   let done: Task;
@@ -57,12 +58,15 @@ export async function waitAndSave(item: PlannedItem, taskId: string, answered: T
             signal: interrupt,
             createdAt,
             schedule: context.pollSchedule,
-            recoveryCommand: shellCommand(['spark-style', 'status', taskId, '--wait', '--save', saveDir]),
+            recoveryCommand: recoveryCommand(item, taskId, context.statusFlags),
             onUpdate: (task) => context.emit({ type: 'task-progress', item, task }),
           });
   } catch (error) {
-    if (error instanceof TaskFailedError) ledger.recordFailed(taskId, error.seedCode);
-    else if (error instanceof TaskNotFoundError) ledger.recordExpired(taskId);
+    // The task's own error is the one to report; a ledger that cannot take it changes nothing the user can do.
+    bestEffort(() => {
+      if (error instanceof TaskFailedError) ledger.recordFailed(taskId, error.seedCode);
+      else if (error instanceof TaskNotFoundError) ledger.recordExpired(taskId);
+    });
     throw error;
   }
   if (done.results.length === 0) throw new ProtocolError(`task ${taskId} completed without an image`);
@@ -75,9 +79,27 @@ export async function waitAndSave(item: PlannedItem, taskId: string, answered: T
     outputs.push(saved.path);
     notes.push(...saved.notes);
   }
-  ledger.recordSaved(taskId, outputs[0]!, done.cost);
+  const unrecorded = bestEffort(() => ledger.recordSaved(taskId, outputs[0]!, done.cost));
+  // The result is on disk, which is what the next run looks at first: it is saved, whatever the ledger says.
+  if (unrecorded) notes.push(`warning: saved, but the ledger could not record it (${unrecorded.message})`);
   if (done.resultsLeftOut > 0) notes.push(`the task claimed ${done.results.length + done.resultsLeftOut} images; kept the first ${done.results.length}`);
   return { outputs, cost: done.cost, notes };
+}
+
+/** Runs a ledger write; returns its error instead of throwing it. */
+function bestEffort(write: () => void): Error | null {
+  try {
+    write();
+    return null;
+  } catch (error) {
+    return error instanceof Error ? error : new Error(String(error));
+  }
+}
+
+/** The command that collects a task later into the item's folder, against the same service (never with the key). */
+export function recoveryCommand(item: PlannedItem, taskId: string, statusFlags: readonly string[] = []): string {
+  const saveDir = item.outputBase ? dirname(item.outputBase) : '.';
+  return shellCommand(['spark-style', 'status', taskId, '--wait', '--save', saveDir, ...statusFlags]);
 }
 
 /** A result's bytes once they decode as an image: anything else is retried as a transient fault. */

@@ -31,6 +31,8 @@ export class RunReporter {
   private ticker: NodeJS.Timeout | null = null;
   /** A hint is worth reading once: the same advice for every photo of a batch is noise. */
   private readonly hintsShown = new Set<string>();
+  /** The same warning from every item (a full disk) is one line. */
+  private readonly warningsShown = new Set<string>();
 
   constructor(
     private readonly io: IO,
@@ -69,6 +71,11 @@ export class RunReporter {
       case 'retrying':
         this.note(this.paint.dim(`${event.item.input} (${event.item.style.alias}): retrying in ${(event.delayMs / 1000).toFixed(1)}s: ${event.reason}`));
         break;
+      case 'warning':
+        if (this.warningsShown.has(event.message)) return;
+        this.warningsShown.add(event.message);
+        this.alert(this.paint.warn(`warning: ${event.message}`));
+        return;
       case 'item-finished':
         this.running.delete(event.item.index);
         this.finished++;

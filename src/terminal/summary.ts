@@ -13,7 +13,7 @@ export interface Summary {
   tasks_created: number;
   /** Sum of usage.cost, USD, summed in millionths so that 0.1 + 0.2 stays 0.3. */
   cost_usd: string;
-  /** Saved results whose task reported no sane usage.cost: not in cost_usd. */
+  /** Tasks this run created (and paid for) whose cost is not known: not saved (failed, still running), or no sane usage.cost. Not in cost_usd. */
   cost_unknown: number;
   wall_ms: number;
   /** --budget, USD; null without one. */
@@ -47,7 +47,7 @@ export function summarize(results: readonly ItemResult[], wallMs: number, spend:
     tasks_created: results.filter((result) => result.created).length,
     still_running: results.filter((result) => result.status === 'interrupted' && result.task_id !== null).length,
     cost_usd: (micro / 1e6).toFixed(4),
-    cost_unknown: results.filter((result) => result.created && result.status === 'saved' && result.cost === null).length,
+    cost_unknown: results.filter((result) => result.created && !(result.cost && Number.isFinite(Number(result.cost)))).length,
     wall_ms: Math.round(wallMs),
     budget_usd: spend ? usd(spend.limitMicro) : null,
     spent_usd: spend ? usd(spend.spentMicro) : null,

@@ -114,7 +114,12 @@ describe('runItems (in-process)', () => {
       },
     };
     const results = await runItems(items, interrupted, { limit: pLimit(1), failFast: false });
-    expect(results.map((result) => result.status)).toEqual(['interrupted', 'interrupted', 'interrupted']);
+    // The one whose task exists is interrupted (collected next time); the others never started.
+    expect(results.map((result) => result.status).sort()).toEqual(['cancelled', 'cancelled', 'interrupted']);
+    expect(results.filter((result) => result.status === 'cancelled').map((result) => result.error)).toEqual([
+      { code: 'interrupted', message: 'not started: interrupted' },
+      { code: 'interrupted', message: 'not started: interrupted' },
+    ]);
     expect(results[0]!.task_id).not.toBeNull();
     expect(server.stats().tasks_created).toBe(1);
     expect(ledger.counts()).toEqual({ open: 1, unknown: 0 });

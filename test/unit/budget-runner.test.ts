@@ -114,7 +114,12 @@ describe('--budget in the batch runner (in-process)', () => {
       },
     };
     const results = await runItems(items, interrupted, { limit: pLimit(3), failFast: false });
-    expect(results.map((result) => result.status)).toEqual(['interrupted', 'interrupted', 'interrupted']);
+    // The one whose task exists is interrupted (collected next time); the others never started.
+    expect(results.map((result) => result.status).sort()).toEqual(['cancelled', 'cancelled', 'interrupted']);
+    expect(results.filter((result) => result.status === 'cancelled').map((result) => result.error)).toEqual([
+      { code: 'interrupted', message: 'not started: interrupted' },
+      { code: 'interrupted', message: 'not started: interrupted' },
+    ]);
     expect(results.filter((result) => result.task_id !== null)).toHaveLength(1);
     expect(server.stats().tasks_created).toBe(1);
     // No price was known: the one left running is counted at nothing, and says so.

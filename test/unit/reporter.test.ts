@@ -56,7 +56,7 @@ describe('RunReporter', () => {
       '✖ b.jpg (ghibli): task t failed with 003008095: internal generation error\n' +
         '  hint: a new task may succeed: run again with --retry-failed\n' +
         // The failed task was created too: it counts, but its cost (none reported) does not.
-        'saved 1, failed 1 · 2 tasks created · $0.0300 · 1m01s\n',
+        'saved 1, failed 1 · 2 tasks created · $0.0300 (+ 1 of unknown cost) · 1m01s\n',
     );
   });
 
@@ -81,6 +81,16 @@ describe('RunReporter', () => {
     reporter.finish(summarize([saved('a.jpg'), failed('b.jpg')], 2000));
     expect(err()).toMatch(/2\/4 done · 1 failed · \d+s elapsed · ETA \d+s/);
     expect(err()).toContain('✖ b.jpg (ghibli)');
+  });
+});
+
+describe('RunReporter warnings', () => {
+  it('prints the same warning from many items once, even with --quiet', () => {
+    const { io, err } = capture(false);
+    const reporter = new RunReporter(io, { json: false, quiet: true, total: 3 });
+    for (const index of [0, 1, 2]) reporter.handle({ type: 'warning', item: item(index, `p${index}.jpg`), message: 'the ledger could not let a claim go (database or disk is full)' });
+    reporter.handle({ type: 'warning', item: item(0, 'p0.jpg'), message: 'something else' });
+    expect(err()).toBe('warning: the ledger could not let a claim go (database or disk is full)\nwarning: something else\n');
   });
 });
 

@@ -21,6 +21,8 @@ import { palette } from '../../terminal/colors.js';
 import { RunReporter } from '../../terminal/reporter.js';
 import { summarize, type SpendSummary } from '../../terminal/summary.js';
 import type { ConnectionTarget } from '../../cmdutil/connection.js';
+import { DEFAULT_BASE_URL } from '../../api/base-url.js';
+import { TaskQuota } from '../../runner/task-quota.js';
 
 /**
  * The ledger a command works with: in memory for --offline (the emulator's tasks die with the
@@ -51,6 +53,8 @@ export interface BatchSessionOptions {
   readonly keyFromFlag: boolean;
   /** --budget in micro-dollars, or null for no budget. */
   readonly budgetMicro: number | null;
+  /** --max-tasks: also enforced as tasks are created, as the plan that checked it may be out of date. */
+  readonly maxTasks?: number;
 }
 
 
@@ -76,9 +80,12 @@ export async function runBatchSession(items: readonly PlannedItem[], options: Ba
   try {
     connection = await context.connect(options.target, { log: context.verbose ? (line) => reporter.note(paint.dim(line)) : undefined, gate, clock });
   } catch (error) {
-    ledger.close();
+    closeLedger(ledger, reporter);
     throw error;
   }
+  // Recovery commands name the service when it is not the default one (never the key).
+  const baseUrl = options.target.offline ? null : options.target.baseUrl();
+  const statusFlags = baseUrl !== null && baseUrl !== DEFAULT_BASE_URL ? ['--base-url', baseUrl] : [];
 
   // First signal: start nothing new, let creates in flight be recorded, stop waiting. Second: leave now.
   const interrupt = handleInterrupts(() =>
@@ -100,12 +107,14 @@ export async function runBatchSession(items: readonly PlannedItem[], options: Ba
         emit: (event) => reporter.handle(event),
         images: new PreparedImageCache(items, options.settings.fix),
         budget,
+        taskQuota: options.maxTasks === undefined ? undefined : new TaskQuota(options.maxTasks),
+        statusFlags,
       },
       { limit, failFast: options.failFast },
     );
   } finally {
     interrupt.dispose();
-    ledger.close();
+    closeLedger(ledger, reporter);
     await connection.close();
   }
   const spend: SpendSummary | null = budget ? { limitMicro: budget.limit, spentMicro: budget.spent, estimatedTasks: budget.estimatedTasks } : null;
@@ -114,9 +123,21 @@ export async function runBatchSession(items: readonly PlannedItem[], options: Ba
 
   if (interrupt.signal.aborted) {
     const running = results.filter((result) => result.status === 'interrupted' && result.task_id).length;
+    if (options.target.offline) {
+      // The emulator and its in-memory ledger end with this process: nothing is left to collect.
+      reporter.alert(
+        `interrupted: ${running ? `${running} task${running === 1 ? ' was' : 's were'} running in the offline emulator (free), which stopped with this run. ` : ''}` +
+          `Running the same command again redoes what was not saved:\n  ${shellCommand(options.resumeCommand)}` +
+          (options.readStdin ? '\n  (with the same list of paths on stdin)' : ''),
+      );
+      return { exitCode: ExitCode.INTERRUPTED, results, spend };
+    }
+    const next =
+      running === 0
+        ? 'interrupted: no task is left running on the server. Run the same command again to do the rest:'
+        : `interrupted: ${running} task${running === 1 ? '' : 's'} still running on the server. Run the same command again to collect ${running === 1 ? 'it' : 'them'} without paying again:`;
     reporter.alert(
-      `interrupted: ${running} task${running === 1 ? '' : 's'} still running on the server. ` +
-        `Run the same command again to collect ${running === 1 ? 'it' : 'them'} without paying again:\n  ${shellCommand(options.resumeCommand)}` +
+      `${next}\n  ${shellCommand(options.resumeCommand)}` +
         (options.readStdin ? '\n  (with the same list of paths on stdin)' : '') +
         (options.keyFromFlag ? '\n  (with the key in SPARK_STYLE_API_KEY, or --api-key as before)' : ''),
     );
@@ -124,6 +145,15 @@ export async function runBatchSession(items: readonly PlannedItem[], options: Ba
   }
   if (budget) reportBudgetStop(results, budget, options, reporter);
   return { exitCode: worstExitCode(results.map(exitCodeOf)), results, spend };
+}
+
+/** Closing is the ledger's last write: when it fails (a full disk), one warning, and the summary still comes. */
+function closeLedger(ledger: Ledger, reporter: RunReporter): void {
+  try {
+    ledger.close();
+  } catch (error) {
+    reporter.alert(`warning: the ledger could not be closed cleanly (${(error as Error).message}); the results above stand`);
+  }
 }
 
 /** One line for every item --budget held back, and the command that goes on from there. */
@@ -151,6 +181,8 @@ export function isHeldByBudget(result: ItemResult): boolean {
 
 export function exitCodeOf(result: ItemResult): number {
   if (isHeldByBudget(result)) return ExitCode.BUDGET;
+  // --max-tasks refused creates at run time: the same answer as when the plan refuses them.
+  if (result.status === 'cancelled' && result.error?.code === 'max-tasks') return ExitCode.USAGE;
   if (result.status === 'saved' || result.status === 'skipped' || result.status === 'cancelled') return ExitCode.OK;
   return result.errorKind ? exitCodeForKind(result.errorKind) : ExitCode.ITEM_FAILED;
 }

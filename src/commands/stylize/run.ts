@@ -78,6 +78,7 @@ export async function runStylize(inputs: string[], options: StylizeOptions, cont
       readStdin: inputs.includes('-'),
       keyFromFlag: options.apiKey !== undefined,
       budgetMicro,
+      maxTasks: options.maxTasks,
     },
     context,
   );

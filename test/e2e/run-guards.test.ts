@@ -1,0 +1,133 @@
+import { execa } from 'execa';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import type { Faults } from '../../src/emulator/faults.js';
+import { CLI, jsonLines, runCli } from '../helpers/cli.js';
+import { emulator } from '../helpers/emulator.js';
+import { makeImage } from '../helpers/images.js';
+import { tempDir } from '../helpers/tmp.js';
+
+/**
+ * What a run promises while it creates, through the built CLI against the emulator: Ctrl-C
+ * stops creates that wait to retry, a paid task id is never lost, recovery commands reach the
+ * same service. What is counted is what a user pays for: the tasks the emulator created.
+ */
+const KEY = 'sk-guards-0123456789abcdef';
+
+async function photos(dir: string, n: number): Promise<string[]> {
+  const paths: string[] = [];
+  for (let i = 0; i < n; i++) {
+    const path = join(dir, `photo-${i + 1}.jpg`);
+    writeFileSync(path, await makeImage(800 + i * 8, 600 + i * 4));
+    paths.push(path);
+  }
+  return paths;
+}
+
+describe('Ctrl-C while creates wait to retry', () => {
+  const cases: { name: string; faults: Faults }[] = [
+    { name: 'a 429 with Retry-After 30 s (and the batch-wide pause)', faults: { rateLimit: { after: 0, count: 1000, retryAfterSeconds: 30 } } },
+    { name: 'a 503 (exponential back-off)', faults: { createError: { status: 503, after: 0, count: 1000 } } },
+  ];
+  for (const { name, faults } of cases) {
+    it(`${name}: nothing is created after Ctrl-C, nothing is left "unknown", the next run sends them`, async () => {
+      const server = await emulator({ faults });
+      const dir = tempDir();
+      const inputs = await photos(dir, 3);
+      const configDir = tempDir();
+      const args = [CLI, 'stylize', ...inputs, '--style', 'ghibli', '--out', join(dir, 'out'), '--concurrency', '3', '--json'];
+      const env = { SPARK_STYLE_BASE_URL: server.url, SPARK_STYLE_API_KEY: KEY, SPARK_STYLE_CONFIG_DIR: configDir, NO_COLOR: '1', PATH: process.env.PATH };
+      const run = execa(process.execPath, args, { env, extendEnv: false, reject: false });
+      await new Promise<void>((resolve) => {
+        let seen = '';
+        run.stderr!.on('data', (chunk: Buffer) => {
+          seen += chunk.toString();
+          if (seen.includes('retrying in')) resolve();
+        });
+      });
+      run.kill('SIGINT');
+      const stopped = await run;
+      expect(stopped.exitCode).toBe(130);
+      expect(server.stats().tasks_created).toBe(0);
+      const lines = jsonLines(stopped.stdout);
+      const summary = lines.pop()!.summary as Record<string, number>;
+      expect(lines.map((line) => [line.status, line.error])).toEqual(inputs.map(() => ['cancelled', { code: 'interrupted', message: 'not started: interrupted' }]));
+      expect(summary).toMatchObject({ tasks_created: 0, still_running: 0, cancelled: 3, interrupted: 0 });
+      expect(stopped.stderr).toContain('interrupted: no task is left running on the server. Run the same command again to do the rest:');
+
+      server.setFaults({});
+      const received = server.stats().creates_received;
+      const again = await execa(process.execPath, args, { env, extendEnv: false, reject: false });
+      expect(again.exitCode).toBe(0);
+      // Sent normally (no "outcome unknown", no --resend-unknown needed), once each.
+      expect(jsonLines(again.stdout).slice(0, -1).map((line) => line.status)).toEqual(['saved', 'saved', 'saved']);
+      expect(server.stats().tasks_created).toBe(3);
+      expect(server.stats().creates_received - received).toBe(3);
+    });
+  }
+});
+
+describe('a paid task id is never lost', () => {
+  it('a server answering an id the ledger already holds: the item fails naming the id and the command that collects it', async () => {
+    const server = await emulator({ faults: { hostileTaskId: 'sameid123' } });
+    const dir = tempDir();
+    const [first, second] = await photos(dir, 2);
+    const configDir = tempDir();
+    const out = join(dir, 'out');
+    const env = { SPARK_STYLE_API_KEY: KEY };
+    const one = await runCli(['stylize', first!, '--style', 'ghibli', '--out', out, '--base-url', server.url], { env, configDir });
+    expect(one.exitCode).toBe(0);
+    const two = await runCli(['stylize', second!, '--style', 'ghibli', '--out', out, '--base-url', server.url, '--json'], { env, configDir });
+    expect(server.stats().tasks_created).toBe(2);
+    expect(two.exitCode).toBe(1);
+    const [item, summary] = jsonLines(two.stdout);
+    expect(item).toMatchObject({ status: 'failed', task_id: 'sameid123', error: { code: 'not-recorded' } });
+    expect((summary!.summary as Record<string, number>).tasks_created).toBe(1);
+    const command = `spark-style status sameid123 --wait --save ${out} --base-url ${server.url}`;
+    expect((item!.error as { message: string }).message).toContain(`collect it with: ${command}`);
+    expect(two.stderr).toContain(command);
+    expect(two.stderr).not.toContain(KEY);
+  });
+});
+
+describe('recovery commands', () => {
+  it('the command printed after --timeout names the --base-url the run used, and works as printed', async () => {
+    const server = await emulator({ faults: { neverFinish: true } });
+    const dir = tempDir();
+    const [photo] = await photos(dir, 1);
+    const configDir = tempDir();
+    const env = { SPARK_STYLE_API_KEY: KEY };
+    const result = await runCli(['stylize', photo!, '--style', 'doll', '--timeout', '2s', '--base-url', server.url], { env, configDir });
+    expect(result.exitCode).toBe(124);
+    const printed = /spark-style (status \S+ --wait --save \S+ --base-url \S+)/.exec(result.stderr)![1]!;
+    expect(printed).toContain(`--base-url ${server.url}`);
+    expect(result.stderr).not.toContain(KEY);
+
+    server.setFaults({});
+    // As printed: runCli's own default base URL is a port where nothing listens.
+    const collected = await runCli(printed.split(' '), { env, configDir });
+    expect(collected.exitCode).toBe(0);
+    expect(server.stats().tasks_created).toBe(1);
+  });
+
+  it('Ctrl-C in an --offline run says the tasks were offline and free, not that a later run collects them', async () => {
+    const dir = tempDir();
+    const inputs = await photos(dir, 2);
+    const args = [CLI, 'stylize', ...inputs, '--style', 'ghibli', '--out', join(dir, 'out'), '--offline', '--verbose'];
+    const env = { SPARK_STYLE_CONFIG_DIR: tempDir(), NO_COLOR: '1', PATH: process.env.PATH };
+    const run = execa(process.execPath, args, { env, extendEnv: false, reject: false });
+    await new Promise<void>((resolve) => {
+      let seen = '';
+      run.stderr!.on('data', (chunk: Buffer) => {
+        seen += chunk.toString();
+        if (/POST \S+ -> 200/.test(seen)) resolve();
+      });
+    });
+    run.kill('SIGINT');
+    const stopped = await run;
+    expect(stopped.exitCode).toBe(130);
+    expect(stopped.stderr).toMatch(/interrupted: [12] tasks? (was|were) running in the offline emulator \(free\), which stopped with this run\. Running the same command again redoes what was not saved:/);
+    expect(stopped.stderr).not.toContain('without paying again');
+  });
+});

@@ -1,0 +1,253 @@
+import Database from 'libsql';
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { join } from 'node:path';
+import pLimit from 'p-limit';
+import { describe, expect, it } from 'vitest';
+import { SparkClient } from '../../src/api/client.js';
+import { resolveStyle } from '../../src/catalog/styles.js';
+import type { Clock } from '../../src/core/clock.js';
+import { InterruptedError } from '../../src/core/errors.js';
+import type { Faults } from '../../src/emulator/faults.js';
+import { Ledger } from '../../src/ledger/ledger.js';
+import { runItems } from '../../src/runner/batch.js';
+import type { RunnerEvent } from '../../src/runner/events.js';
+import type { ItemContext } from '../../src/runner/item.js';
+import { planItems } from '../../src/runner/plan.js';
+import { PreparedImageCache } from '../../src/runner/prepared-cache.js';
+import { AdaptiveRateGate } from '../../src/runner/rate-gate.js';
+import type { RunSettings } from '../../src/runner/run-settings.js';
+import { TaskQuota } from '../../src/runner/task-quota.js';
+import { describeSummary, summarize } from '../../src/terminal/summary.js';
+import { emulator } from '../helpers/emulator.js';
+import { fakeClock } from '../helpers/fake-clock.js';
+import { makeImage } from '../helpers/images.js';
+import { tempDir } from '../helpers/tmp.js';
+
+const SETTINGS: RunSettings = { overwrite: false, returnUrl: true, logo: null, timeoutMs: 600_000, retryFailed: false, resendUnknown: false, fix: null, saving: { provenance: true, keepGps: false, rescueFolder: null } };
+
+/**
+ * The guards a run keeps while it creates (Ctrl-C during a retry's wait, --max-tasks, a ledger
+ * that cannot record an answer, a service nobody can reach): the runner in-process against the
+ * emulator on loopback, on a fake clock. What is counted is what a user pays for: the tasks
+ * the emulator created.
+ */
+async function setup(n: number, faults: Faults = {}) {
+  const clock = fakeClock(Date.UTC(2030, 5, 1));
+  const server = await emulator({ latencyMs: 10_000, now: clock.now, faults, plain: true });
+  const dir = tempDir();
+  const paths: string[] = [];
+  for (let i = 0; i < n; i++) {
+    paths.push(join(dir, `p${i + 1}.jpg`));
+    writeFileSync(paths[i]!, await makeImage(800 + i * 8, 600));
+  }
+  const out = join(dir, 'out');
+  mkdirSync(out);
+  const items = planItems(paths.map((path) => ({ kind: 'file' as const, path, relativeDir: '' })), [resolveStyle('ink-wash')], out);
+  const ledger = Ledger.inMemory(clock);
+  const events: RunnerEvent[] = [];
+  const context = (extra: Partial<ItemContext> = {}): ItemContext => ({
+    client: new SparkClient({ baseUrl: server.url, apiKey: 'k', clock }),
+    ledger,
+    clock,
+    interrupt: new AbortController().signal,
+    settings: SETTINGS,
+    emit: (event) => events.push(event),
+    images: new PreparedImageCache(items, null),
+    ...extra,
+  });
+  return { clock, server, items, ledger, events, context, out };
+}
+
+/** A port on loopback where nothing listens (bound, then closed). */
+async function closedPort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as { port: number };
+  await new Promise<void>((resolve) => server.close(() => resolve()));
+  return port;
+}
+
+describe('Ctrl-C while a create waits to retry', () => {
+  it('a create waiting out a 429 is not sent, is recorded never-sent, and goes normally next run', async () => {
+    const { server, items, ledger, context } = await setup(1, { rateLimit: { after: 0, count: 1, retryAfterSeconds: 5 } });
+    const controller = new AbortController();
+    const results = await runItems(
+      items,
+      context({
+        interrupt: controller.signal,
+        // Ctrl-C as the 429's retry starts its wait.
+        emit: (event) => {
+          if (event.type === 'retrying') controller.abort();
+        },
+      }),
+      { limit: pLimit(1), failFast: false },
+    );
+    expect(results[0]).toMatchObject({ status: 'cancelled', task_id: null, created: false, error: { code: 'interrupted', message: 'not started: interrupted' } });
+    expect(server.stats().creates_received).toBe(1);
+    expect(server.stats().tasks_created).toBe(0);
+    // Not "outcome unknown": nothing was created, so the next run sends it without --resend-unknown.
+    expect(ledger.counts()).toEqual({ open: 0, unknown: 0 });
+    const again = await runItems(items, context(), { limit: pLimit(1), failFast: false });
+    expect(again[0]).toMatchObject({ status: 'saved', created: true });
+    expect(server.stats().tasks_created).toBe(1);
+  });
+
+  it('a create waiting out the batch-wide 429 pause is not sent', async () => {
+    const { server, items, ledger, context, clock } = await setup(1);
+    const controller = new AbortController();
+    // The gate's pause waits on a clock that only an abort ends, and Ctrl-C comes as it starts.
+    const pauseClock: Clock = {
+      now: clock.now,
+      sleep: (_ms, signal) =>
+        new Promise<void>((_resolve, reject) => {
+          signal?.addEventListener('abort', () => reject(new InterruptedError()), { once: true });
+          controller.abort();
+        }),
+    };
+    const gate = new AdaptiveRateGate({ concurrency: 1 }, pauseClock, { maxConcurrency: 1 });
+    gate.rateLimited(30_000);
+    const client = new SparkClient({ baseUrl: server.url, apiKey: 'k', clock, gate });
+    const results = await runItems(items, context({ client, interrupt: controller.signal }), { limit: pLimit(1), failFast: false });
+    expect(results[0]).toMatchObject({ status: 'cancelled', created: false, error: { code: 'interrupted' } });
+    expect(server.stats().creates_received).toBe(0);
+    expect(ledger.counts()).toEqual({ open: 0, unknown: 0 });
+  });
+});
+
+describe('--max-tasks at create time', () => {
+  it('never creates more than n tasks, whatever the plan said; the rest are cancelled (max-tasks)', async () => {
+    const { server, items, context } = await setup(4);
+    const results = await runItems(items, context({ taskQuota: new TaskQuota(2) }), { limit: pLimit(2), failFast: false });
+    expect(server.stats().tasks_created).toBe(2);
+    expect(results.filter((result) => result.status === 'saved')).toHaveLength(2);
+    const refused = results.filter((result) => result.status === 'cancelled');
+    expect(refused).toHaveLength(2);
+    for (const result of refused) expect(result.error).toEqual({ code: 'max-tasks', message: 'not started: the run already created --max-tasks 2 tasks' });
+  });
+
+  it('a create proven never sent gives its place back', async () => {
+    const { server, items, context } = await setup(2, { createError: { status: 503, after: 0, count: 5 } });
+    const results = await runItems(items, context({ taskQuota: new TaskQuota(1) }), { limit: pLimit(1), failFast: false });
+    // The first item's 5 attempts all got 503 (nothing created); the second gets its place.
+    expect(results.map((result) => result.status)).toEqual(['failed', 'saved']);
+    expect(server.stats().tasks_created).toBe(1);
+  });
+});
+
+describe('a ledger that cannot record the answer', () => {
+  it('fails the item with the task id and the command that collects it; a failing release is one warning', async () => {
+    const { server, items, ledger, context, events, out } = await setup(3);
+    const broken = Object.create(ledger) as Ledger;
+    broken.recordAnswer = () => {
+      throw new Error('database or disk is full');
+    };
+    broken.release = () => {
+      throw new Error('database or disk is full');
+    };
+    const flags = ['--base-url', server.url];
+    const results = await runItems(items, context({ ledger: broken, statusFlags: flags }), { limit: pLimit(2), failFast: false });
+    expect(server.stats().tasks_created).toBe(3);
+    for (const result of results) {
+      expect(result).toMatchObject({ status: 'failed', created: true, error: { code: 'not-recorded' } });
+      expect(result.task_id).toMatch(/\S/);
+      expect(result.error!.message).toBe(
+        `task ${result.task_id} was created but could not be recorded in the ledger (database or disk is full); ` +
+          `collect it with: spark-style status ${result.task_id} --wait --save ${out} --base-url ${server.url}`,
+      );
+    }
+    expect(new Set(results.map((result) => result.task_id)).size).toBe(3);
+    const warnings = events.filter((event) => event.type === 'warning');
+    expect(warnings).toHaveLength(3);
+    expect(new Set(warnings.map((event) => (event as { message: string }).message)).size).toBe(1);
+    expect(summarize(results, 1)).toMatchObject({ tasks_created: 3, failed: 3, cost_unknown: 3 });
+  });
+});
+
+describe('a ledger that cannot record a saved result', () => {
+  it('keeps the item saved (the file is what the next run looks at) with a warning note', async () => {
+    const { server, items, ledger, context } = await setup(1);
+    const broken = Object.create(ledger) as Ledger;
+    broken.recordSaved = () => {
+      throw new Error('database or disk is full');
+    };
+    const [result] = await runItems(items, context({ ledger: broken }), { limit: pLimit(1), failFast: false });
+    expect(result).toMatchObject({ status: 'saved', created: true });
+    expect(existsSync(result!.output!)).toBe(true);
+    expect(result!.notes).toContain('warning: saved, but the ledger could not record it (database or disk is full)');
+    const again = await runItems(items, context(), { limit: pLimit(1), failFast: false });
+    expect(again[0]!.status).toBe('skipped');
+    expect(server.stats().tasks_created).toBe(1);
+  });
+});
+
+describe('a service nobody can reach', () => {
+  it('stops the batch after the first create that could not connect: the rest are cancelled', async () => {
+    const { items, context, clock } = await setup(5);
+    const port = await closedPort();
+    const client = new SparkClient({ baseUrl: `http://127.0.0.1:${port}`, apiKey: 'k', clock });
+    const results = await runItems(items, context({ client }), { limit: pLimit(1), failFast: false });
+    expect(results[0]).toMatchObject({ status: 'failed', error: { code: 'ECONNREFUSED' } });
+    expect(results.slice(1).map((result) => [result.status, result.error?.message])).toEqual(
+      Array.from({ length: 4 }, () => ['cancelled', 'not started: the service could not be reached (see the first error)']),
+    );
+  });
+});
+
+describe('the summary line', () => {
+  it('shows the cost of paid tasks that were not saved as unknown, not as $0', async () => {
+    const { server, items, context } = await setup(2);
+    const controller = new AbortController();
+    const results = await runItems(
+      items,
+      context({
+        interrupt: controller.signal,
+        emit: (event) => {
+          if (event.type === 'task-created') controller.abort();
+        },
+      }),
+      { limit: pLimit(2), failFast: false },
+    );
+    const summary = summarize(results, 1000);
+    expect(server.stats().tasks_created).toBe(summary.tasks_created);
+    expect(summary.tasks_created).toBeGreaterThan(0);
+    expect(summary).toMatchObject({ cost_usd: '0.0000', cost_unknown: summary.tasks_created, still_running: summary.tasks_created });
+    expect(describeSummary(summary)).toContain(`· $0.0000 (+ ${summary.tasks_created} of unknown cost) ·`);
+  });
+});
+
+describe('a ledger locked by another process when the answer comes', () => {
+  it('fails the item naming its task id (a real SQLITE_BUSY from a second connection)', async () => {
+    const clock = fakeClock(Date.UTC(2030, 5, 1));
+    const dir = tempDir();
+    const path = join(dir, 'ledger.db');
+    const ledger = Ledger.open(path, clock);
+    // The ledger waits 30 s for a lock; the test gives up after 20 ms (the same error, sooner).
+    (ledger as unknown as { db: Database.Database }).db.pragma('busy_timeout = 20');
+    const other = new Database(path);
+    other.pragma('busy_timeout = 20');
+    // Another process (a sqlite3 shell, a backup tool) takes the write lock once the task exists.
+    const server = await emulator({ latencyMs: 10_000, now: clock.now, plain: true, beforeCreateAnswer: () => void other.exec('BEGIN IMMEDIATE') });
+    const photo = join(dir, 'p1.jpg');
+    writeFileSync(photo, await makeImage(800, 600));
+    const items = planItems([{ kind: 'file' as const, path: photo, relativeDir: '' }], [resolveStyle('ink-wash')], dir);
+    const events: RunnerEvent[] = [];
+    const context: ItemContext = {
+      client: new SparkClient({ baseUrl: server.url, apiKey: 'k', clock }),
+      ledger,
+      clock,
+      interrupt: new AbortController().signal,
+      settings: SETTINGS,
+      emit: (event) => events.push(event),
+      images: new PreparedImageCache(items, null),
+    };
+    const [result] = await runItems(items, context, { limit: pLimit(1), failFast: false });
+    other.exec('ROLLBACK');
+    other.close();
+    expect(server.stats().tasks_created).toBe(1);
+    expect(result).toMatchObject({ status: 'failed', created: true, error: { code: 'not-recorded' } });
+    expect(result!.task_id).toMatch(/\S/);
+    expect(result!.error!.message).toMatch(new RegExp(`^task ${result!.task_id} was created but could not be recorded in the ledger \\(.*locked.*\\); collect it with: spark-style status ${result!.task_id} --wait --save ${dir}$`));
+    ledger.close();
+  });
+});
