@@ -4,29 +4,18 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { CLI, jsonLines, PHOTOS, runCli } from '../helpers/cli.js';
 import { emulator } from '../helpers/emulator.js';
-import { makeImage } from '../helpers/images.js';
+import { writePhotos } from '../helpers/images.js';
 import { tempDir } from '../helpers/tmp.js';
 import { ledgerRows } from '../helpers/ledger.js';
 
 const KEY = 'sk-batch-0123456789abcdef';
 const against = (url: string) => ({ SPARK_STYLE_BASE_URL: url, SPARK_STYLE_API_KEY: KEY });
 
-/** n distinct valid photos (different sizes, so different bytes and hashes). */
-async function photos(dir: string, n: number): Promise<string[]> {
-  const paths: string[] = [];
-  for (let i = 0; i < n; i++) {
-    const path = join(dir, `photo-${i + 1}.jpg`);
-    writeFileSync(path, await makeImage(800 + i * 8, 600 + i * 4));
-    paths.push(path);
-  }
-  return paths;
-}
-
 describe('batches', () => {
   it('reports every item of a mixed batch read from stdin, saves the rest and exits 1', async () => {
     const server = await emulator({ faults: { failEvery: 3 } });
     const dir = tempDir();
-    const good = await photos(dir, 4);
+    const good = await writePhotos(dir, 4);
     const small = join(PHOTOS, 'rocket_640x427.jpg');
     const broken = join(dir, 'broken.jpg');
     writeFileSync(broken, 'not really a jpeg');
@@ -53,7 +42,7 @@ describe('batches', () => {
     const created: ((count: number) => void)[] = [];
     const server = await emulator({ latencyMs: 2500, onTaskCreated: (count) => created.forEach((listener) => listener(count)) });
     const dir = tempDir();
-    const inputs = await photos(dir, 3);
+    const inputs = await writePhotos(dir, 3);
     const configDir = tempDir();
     const args = [CLI, 'stylize', ...inputs, '--style', 'ghibli,clay', '--out', join(dir, 'out'), '--concurrency', '2'];
     const env = { ...against(server.url), SPARK_STYLE_CONFIG_DIR: configDir, NO_COLOR: '1', PATH: process.env.PATH };
@@ -83,7 +72,7 @@ describe('batches', () => {
       onCreateReceived: (count) => received.forEach((listener) => listener(count)),
     });
     const dir = tempDir();
-    const inputs = await photos(dir, 4);
+    const inputs = await writePhotos(dir, 4);
     const configDir = tempDir();
     const env = { ...against(server.url), SPARK_STYLE_CONFIG_DIR: configDir, NO_COLOR: '1', PATH: process.env.PATH };
     const run = execa(process.execPath, [CLI, 'stylize', ...inputs, '--style', 'doll', '--concurrency', '3'], { env, extendEnv: false, reject: false, timeout: 20_000 });
@@ -109,7 +98,7 @@ describe('batches', () => {
   it('a burst of 429s slows the whole batch down, and it completes', async () => {
     const server = await emulator({ faults: { rateLimit: { after: 2, count: 6, retryAfterSeconds: 1 } } });
     const dir = tempDir();
-    const inputs = await photos(dir, 8);
+    const inputs = await writePhotos(dir, 8);
     const result = await runCli(['stylize', ...inputs, '--style', 'realistic', '--concurrency', '4', '--json'], { env: against(server.url) });
     expect(result.exitCode).toBe(0);
     const summary = jsonLines(result.stdout).pop() as { summary: Record<string, number> };
@@ -124,7 +113,7 @@ describe('batches', () => {
   it('--retry-failed resubmits only the items whose task failed', async () => {
     const server = await emulator({ faults: { failEvery: 1 } });
     const dir = tempDir();
-    const [photo] = await photos(dir, 1);
+    const [photo] = await writePhotos(dir, 1);
     const configDir = tempDir();
     const run = (extra: string[] = []) => runCli(['stylize', photo!, '--style', 'angel', ...extra], { env: against(server.url), configDir });
     expect((await run()).exitCode).toBe(1);
@@ -168,7 +157,7 @@ describe('batches', () => {
   it('stops asking once the API refuses the key', async () => {
     const server = await emulator({ key: 'the-real-key-0000' });
     const dir = tempDir();
-    const inputs = await photos(dir, 5);
+    const inputs = await writePhotos(dir, 5);
     const result = await runCli(['stylize', ...inputs, '--style', 'princess', '--concurrency', '1', '--json'], { env: against(server.url) });
     expect(result.exitCode).toBe(3);
     expect(jsonLines(result.stdout).pop()).toMatchObject({ summary: { failed: 1, cancelled: 4, tasks_created: 0 } });
@@ -179,7 +168,7 @@ describe('batches', () => {
   it('--fail-fast creates no new tasks after the first failure', async () => {
     const server = await emulator({ faults: { failEvery: 1 } });
     const dir = tempDir();
-    const inputs = await photos(dir, 5);
+    const inputs = await writePhotos(dir, 5);
     const result = await runCli(['stylize', ...inputs, '--style', 'princess', '--concurrency', '1', '--fail-fast', '--json'], { env: against(server.url) });
     expect(result.exitCode).toBe(1);
     const lines = jsonLines(result.stdout);

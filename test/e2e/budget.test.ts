@@ -1,25 +1,15 @@
 import { execa } from 'execa';
-import { copyFileSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { CLI, jsonLines, PHOTOS, runCli } from '../helpers/cli.js';
 import { emulator } from '../helpers/emulator.js';
-import { makeImage } from '../helpers/images.js';
+import { writePhotos } from '../helpers/images.js';
 import { fillLedger, ledgerIn, row } from '../helpers/ledger-fixture.js';
 import { tempDir } from '../helpers/tmp.js';
 
 const KEY = 'sk-budget-0123456789abcdef';
 const against = (url: string) => ({ SPARK_STYLE_BASE_URL: url, SPARK_STYLE_API_KEY: KEY });
-
-async function photos(dir: string, n: number): Promise<string[]> {
-  const paths: string[] = [];
-  for (let i = 0; i < n; i++) {
-    const path = join(dir, `photo-${i + 1}.jpg`);
-    writeFileSync(path, await makeImage(800 + i * 8, 600 + i * 4));
-    paths.push(path);
-  }
-  return paths;
-}
 
 /** A config folder whose ledger has seen these costs for a style (as earlier runs would leave). */
 function configWithPrices(style: string, costs: readonly string[]): string {
@@ -38,7 +28,7 @@ describe('--budget', () => {
   it('starts only the tasks that fit, exits 5 with the command that continues, and that command finishes the batch', async () => {
     const server = await emulator({ costPerTask: '0.0300' });
     const dir = tempDir();
-    const inputs = await photos(dir, 6);
+    const inputs = await writePhotos(dir, 6);
     const configDir = configWithPrices('ghibli', ['0.0300', '0.0300']);
     const args = ['stylize', ...inputs, '--style', 'ghibli', '--out', join(dir, 'out'), '--budget', '0.10', '--concurrency', '3', '--json'];
     const first = await runCli(args, { env: against(server.url), configDir });
@@ -73,7 +63,7 @@ describe('--budget', () => {
       },
     });
     const dir = tempDir();
-    const inputs = await photos(dir, 4);
+    const inputs = await writePhotos(dir, 4);
     const result = await runCli(['stylize', ...inputs, '--style', 'clay', '--out', join(dir, 'out'), '--budget', '0.05', '--concurrency', '4', '--json'], { env: against(server.url) });
     // The first task's result was downloaded (its cost known) before the second create left.
     expect(downloadsAtSecondCreate).toBe(1);
@@ -86,7 +76,7 @@ describe('--budget', () => {
   it('with no price known and several styles, still one task first: a price learned for one style prices them all', async () => {
     const server = await emulator({ costPerTask: '0.0300' });
     const dir = tempDir();
-    const [input] = await photos(dir, 1);
+    const [input] = await writePhotos(dir, 1);
     const result = await runCli(['stylize', input!, '--style', 'ghibli,clay,marvel,anime', '--out', join(dir, 'out'), '--budget', '0.07', '--concurrency', '4', '--json'], { env: against(server.url) });
     expect(result.exitCode).toBe(5);
     expect(server.stats().tasks_created).toBe(2);
@@ -98,7 +88,7 @@ describe('--budget', () => {
     const created: ((count: number) => void)[] = [];
     const server = await emulator({ latencyMs: 60_000, costPerTask: '0.0300', onTaskCreated: (count) => created.forEach((listener) => listener(count)) });
     const dir = tempDir();
-    const inputs = await photos(dir, 4);
+    const inputs = await writePhotos(dir, 4);
     const configDir = configWithPrices('anime', ['0.0300']);
     const args = [CLI, 'stylize', ...inputs, '--style', 'anime', '--out', join(dir, 'out'), '--budget', '1', '--concurrency', '2', '--json'];
     const env = { ...against(server.url), SPARK_STYLE_CONFIG_DIR: configDir, NO_COLOR: '1', PATH: process.env.PATH };
@@ -114,7 +104,7 @@ describe('--budget', () => {
 
   it('a dry run shows the expected cost from the ledger and how many tasks fit the budget', async () => {
     const dir = tempDir();
-    const inputs = await photos(dir, 2);
+    const inputs = await writePhotos(dir, 2);
     const configDir = configWithPrices('ghibli', ['0.0300', '0.0500', '0.0400']);
     const priced = await runCli(['stylize', ...inputs, '--style', 'ghibli,clay', '--budget', '0.10', '--dry-run', '--json'], { configDir });
     expect(priced.exitCode).toBe(0);
@@ -141,7 +131,7 @@ describe('--budget', () => {
 
   it('--max-tasks still counts every task the plan needs, and says what the budget would let through', async () => {
     const dir = tempDir();
-    const inputs = await photos(dir, 3);
+    const inputs = await writePhotos(dir, 3);
     const configDir = configWithPrices('ghibli', ['0.0300']);
     const result = await runCli(['stylize', ...inputs, '--style', 'ghibli', '--budget', '0.06', '--max-tasks', '2'], { configDir });
     expect(result.exitCode).toBe(2);

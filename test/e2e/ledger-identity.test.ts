@@ -1,6 +1,6 @@
 import Database from 'libsql';
 import { execa } from 'execa';
-import { copyFileSync, existsSync, mkdirSync, readdirSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, readdirSync, rmSync, utimesSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { SparkClient } from '../../src/api/client.js';
@@ -13,7 +13,7 @@ import { Ledger } from '../../src/ledger/ledger.js';
 import type { EmulatorOptions } from '../../src/emulator/server.js';
 import { CLI, jsonLines } from '../helpers/cli.js';
 import { emulator } from '../helpers/emulator.js';
-import { makeImage } from '../helpers/images.js';
+import { writePhotos } from '../helpers/images.js';
 import { ledgerRows } from '../helpers/ledger.js';
 import { tempDir } from '../helpers/tmp.js';
 
@@ -33,16 +33,6 @@ function run(args: string[], configDir: string, url: string) {
   });
 }
 
-async function photos(dir: string, n: number): Promise<string[]> {
-  const paths: string[] = [];
-  for (let i = 0; i < n; i++) {
-    const path = join(dir, `photo-${i + 1}.jpg`);
-    writeFileSync(path, await makeImage(800 + i * 8, 600 + i * 4));
-    paths.push(path);
-  }
-  return paths;
-}
-
 async function countingEmulator(options: EmulatorOptions = {}) {
   const perPair = new Map<string, number>();
   const server = await emulator({ ...options, onTaskCreated: (_count, task) => perPair.set(`${task.imageSha256}/${task.alias}`, (perPair.get(`${task.imageSha256}/${task.alias}`) ?? 0) + 1) });
@@ -60,7 +50,7 @@ describe('the item key is the request sent', () => {
   it('--fix (a valid JPEG goes unchanged) and --no-return-url do not make a second task for the same request', async () => {
     const { server, perPair } = await countingEmulator();
     const dir = tempDir();
-    const inputs = await photos(dir, 2);
+    const inputs = await writePhotos(dir, 2);
     const configDir = tempDir();
     const out = join(dir, 'out');
     const args = ['stylize', ...inputs, '--style', 'ghibli', '--out', out];
@@ -82,7 +72,7 @@ describe('the item key is the request sent', () => {
 
   it('four copies of one photo in one run: one task, four results (none skipped as held by this very run)', async () => {
     const dir = tempDir();
-    const [photo] = await photos(dir, 1);
+    const [photo] = await writePhotos(dir, 1);
     const folder = join(dir, 'in');
     mkdirSync(folder);
     for (const name of ['a', 'b', 'c', 'd']) copyFileSync(photo!, join(folder, `${name}.jpg`));
@@ -98,7 +88,7 @@ describe('a day later, or a clock a day off', () => {
   it('a result saved in another {date} folder is not paid again after 24 hours: skipped, naming where it is', async () => {
     const { server } = await countingEmulator();
     const dir = tempDir();
-    const [photo] = await photos(dir, 1);
+    const [photo] = await writePhotos(dir, 1);
     const configDir = tempDir();
     const out = join(dir, 'out');
     const args = ['stylize', photo!, '--style', 'ghibli', '--out', out, '--name', '{date}/{stem}.{style}.{ext}'];
@@ -121,7 +111,7 @@ describe('a day later, or a clock a day off', () => {
   it('an open task older than 24 hours by the local clock is collected when the server still has it; a 404 lets the same run create', async () => {
     const { server, perPair } = await countingEmulator({ latencyMs: 1500 });
     const dir = tempDir();
-    const inputs = await photos(dir, 2);
+    const inputs = await writePhotos(dir, 2);
     const configDir = tempDir();
     const out = join(dir, 'out');
     const ghibli = resolveStyle('ghibli');
@@ -172,7 +162,7 @@ describe('a ledger shared by two services', () => {
     const first = await countingEmulator({ latencyMs: 3000, onTaskRead: () => onRead() });
     const second = await countingEmulator();
     const dir = tempDir();
-    const inputs = await photos(dir, 2);
+    const inputs = await writePhotos(dir, 2);
     const configDir = tempDir();
     const out = join(dir, 'out');
     const args = ['stylize', ...inputs, '--style', 'clay', '--out', out];

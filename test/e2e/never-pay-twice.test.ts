@@ -13,7 +13,7 @@ import { resultOptions, type RunSettings } from '../../src/runner/run-settings.j
 import type { EmulatorOptions } from '../../src/emulator/server.js';
 import { CLI, jsonLines } from '../helpers/cli.js';
 import { emulator } from '../helpers/emulator.js';
-import { makeImage } from '../helpers/images.js';
+import { makeImage, writePhotos } from '../helpers/images.js';
 import { ledgerRows } from '../helpers/ledger.js';
 import { tempDir } from '../helpers/tmp.js';
 
@@ -27,16 +27,6 @@ const NO_PRICE = { expected_cost_usd: null, price_basis: null, prices_usd: expec
  */
 const KEY = 'sk-ledger-0123456789abcdef';
 const DEFAULTS: RunSettings = { overwrite: false, returnUrl: true, logo: null, timeoutMs: 600_000, retryFailed: false, resendUnknown: false, fix: null, saving: { provenance: true, keepGps: false, rescueFolder: null } };
-
-async function photos(dir: string, n: number): Promise<string[]> {
-  const paths: string[] = [];
-  for (let i = 0; i < n; i++) {
-    const path = join(dir, `photo-${i + 1}.jpg`);
-    writeFileSync(path, await makeImage(800 + i * 8, 600 + i * 4));
-    paths.push(path);
-  }
-  return paths;
-}
 
 /** An emulator whose hooks a test can change between runs, and which counts tasks per (image, style). */
 async function countingEmulator(options: EmulatorOptions = {}) {
@@ -87,7 +77,7 @@ describe('never paying twice', () => {
     it(`SIGKILL ${moment.name}: resuming pays at most once per item`, async () => {
       const { server, hooks, perPair, mostPerPair } = await countingEmulator();
       const dir = tempDir();
-      const inputs = await photos(dir, 3);
+      const inputs = await writePhotos(dir, 3);
       const configDir = tempDir();
       const out = join(dir, 'out');
       const args = ['stylize', ...inputs, '--style', 'ghibli', '--out', out, '--concurrency', '1'];
@@ -138,7 +128,7 @@ describe('never paying twice', () => {
   it('one kill after another, with answers that come 1.5 s after the task exists: still at most one task per item', async () => {
     const { server, hooks, perPair, mostPerPair } = await countingEmulator({ faults: { delayAnswer: { after: 0, delayMs: 1500 } } });
     const dir = tempDir();
-    const inputs = await photos(dir, 4);
+    const inputs = await writePhotos(dir, 4);
     const configDir = tempDir();
     const out = join(dir, 'out');
     const args = ['stylize', ...inputs, '--style', 'ink-wash,clay', '--out', out, '--concurrency', '3'];
@@ -174,7 +164,7 @@ describe('never paying twice', () => {
     it(`one ${signal} (conf loaded, so when-exit re-sends it) stops gracefully: creates on the wire are recorded, summary, exit 130`, async () => {
       const { server, hooks, mostPerPair } = await countingEmulator();
       const dir = tempDir();
-      const inputs = await photos(dir, 4);
+      const inputs = await writePhotos(dir, 4);
       const configDir = tempDir();
       // A config file, so that the run certainly reads it through conf (and so loads when-exit).
       writeFileSync(join(configDir, 'config.json'), JSON.stringify({ concurrency: 2 }), { mode: 0o600 });
@@ -214,7 +204,7 @@ describe('never paying twice', () => {
   it('two runs of one batch at once create one task per pair and write no -2 copies', async () => {
     const { server, mostPerPair } = await countingEmulator();
     const dir = tempDir();
-    const inputs = await photos(dir, 4);
+    const inputs = await writePhotos(dir, 4);
     const configDir = tempDir();
     const out = join(dir, 'out');
     const args = ['stylize', ...inputs, '--style', 'anime,doll', '--out', out, '--concurrency', '2'];
@@ -234,7 +224,7 @@ describe('never paying twice', () => {
   it('a result that is an HTML page is retried, then fails in one line with no .bin; the next run collects it for free', async () => {
     const server = await emulator({ faults: { htmlResult: { count: 3 } } });
     const dir = tempDir();
-    const [photo] = await photos(dir, 1);
+    const [photo] = await writePhotos(dir, 1);
     const configDir = tempDir();
     const out = join(dir, 'out');
     const args = ['stylize', photo!, '--style', 'watercolor', '--out', out];
@@ -257,7 +247,7 @@ describe('never paying twice', () => {
   it('--dry-run, --max-tasks and the real run agree on a mixed batch', async () => {
     const server = await emulator();
     const dir = tempDir();
-    const inputs = await photos(dir, 6);
+    const inputs = await writePhotos(dir, 6);
     const configDir = tempDir();
     const out = join(dir, 'out');
     const ghibli = resolveStyle('ghibli');
@@ -317,7 +307,7 @@ describe('never paying twice', () => {
   it('copies of one photo in a batch: the plan and the run both pay once and save both', async () => {
     const server = await emulator();
     const dir = tempDir();
-    const [photo] = await photos(dir, 1);
+    const [photo] = await writePhotos(dir, 1);
     mkdirSync(join(dir, 'copy'));
     copyFileSync(photo!, join(dir, 'copy', 'again.jpg'));
     const configDir = tempDir();
@@ -337,7 +327,7 @@ describe('never paying twice', () => {
   it('status --save refuses to save a result that is not an image', async () => {
     const server = await emulator({ faults: { htmlResult: { count: 1 } } });
     const dir = tempDir();
-    const [photo] = await photos(dir, 1);
+    const [photo] = await writePhotos(dir, 1);
     const taskId = await createdTask(server.url, photo!, resolveStyle('clay'));
     const save = join(dir, 'saved');
     const result = await start(['status', taskId, '--wait', '--save', save], tempDir(), server.url);
@@ -349,7 +339,7 @@ describe('never paying twice', () => {
   it('imports an old journal.jsonl once: its open task is collected, not paid again, and the file is kept as a backup', async () => {
     const server = await emulator();
     const dir = tempDir();
-    const [photo] = await photos(dir, 1);
+    const [photo] = await writePhotos(dir, 1);
     const configDir = tempDir();
     const out = join(dir, 'out');
     const style = resolveStyle('monet');
@@ -382,7 +372,7 @@ describe('never paying twice', () => {
   it('refuses a ledger that is a symbolic link, in one line, before sending anything', async () => {
     const server = await emulator();
     const dir = tempDir();
-    const [photo] = await photos(dir, 1);
+    const [photo] = await writePhotos(dir, 1);
     const configDir = tempDir();
     writeFileSync(join(dir, 'other.db'), '');
     symlinkSync(join(dir, 'other.db'), join(configDir, 'ledger.db'));

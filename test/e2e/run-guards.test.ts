@@ -1,11 +1,10 @@
 import { execa } from 'execa';
-import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { Faults } from '../../src/emulator/faults.js';
 import { CLI, jsonLines, runCli } from '../helpers/cli.js';
 import { emulator } from '../helpers/emulator.js';
-import { makeImage } from '../helpers/images.js';
+import { writePhotos } from '../helpers/images.js';
 import { tempDir } from '../helpers/tmp.js';
 
 /**
@@ -14,16 +13,6 @@ import { tempDir } from '../helpers/tmp.js';
  * same service. What is counted is what a user pays for: the tasks the emulator created.
  */
 const KEY = 'sk-guards-0123456789abcdef';
-
-async function photos(dir: string, n: number): Promise<string[]> {
-  const paths: string[] = [];
-  for (let i = 0; i < n; i++) {
-    const path = join(dir, `photo-${i + 1}.jpg`);
-    writeFileSync(path, await makeImage(800 + i * 8, 600 + i * 4));
-    paths.push(path);
-  }
-  return paths;
-}
 
 describe('Ctrl-C while creates wait to retry', () => {
   const cases: { name: string; faults: Faults }[] = [
@@ -34,7 +23,7 @@ describe('Ctrl-C while creates wait to retry', () => {
     it(`${name}: nothing is created after Ctrl-C, nothing is left "unknown", the next run sends them`, async () => {
       const server = await emulator({ faults });
       const dir = tempDir();
-      const inputs = await photos(dir, 3);
+      const inputs = await writePhotos(dir, 3);
       const configDir = tempDir();
       const args = [CLI, 'stylize', ...inputs, '--style', 'ghibli', '--out', join(dir, 'out'), '--concurrency', '3', '--json'];
       const env = { SPARK_STYLE_BASE_URL: server.url, SPARK_STYLE_API_KEY: KEY, SPARK_STYLE_CONFIG_DIR: configDir, NO_COLOR: '1', PATH: process.env.PATH };
@@ -72,7 +61,7 @@ describe('a paid task id is never lost', () => {
   it('a server answering an id the ledger already holds: the item fails naming the id and the command that collects it', async () => {
     const server = await emulator({ faults: { hostileTaskId: 'sameid123' } });
     const dir = tempDir();
-    const [first, second] = await photos(dir, 2);
+    const [first, second] = await writePhotos(dir, 2);
     const configDir = tempDir();
     const out = join(dir, 'out');
     const env = { SPARK_STYLE_API_KEY: KEY };
@@ -95,7 +84,7 @@ describe('recovery commands', () => {
   it('the command printed after --timeout names the --base-url the run used, and works as printed', async () => {
     const server = await emulator({ faults: { neverFinish: true } });
     const dir = tempDir();
-    const [photo] = await photos(dir, 1);
+    const [photo] = await writePhotos(dir, 1);
     const configDir = tempDir();
     const env = { SPARK_STYLE_API_KEY: KEY };
     const result = await runCli(['stylize', photo!, '--style', 'doll', '--timeout', '2s', '--base-url', server.url], { env, configDir });
@@ -113,7 +102,7 @@ describe('recovery commands', () => {
 
   it('Ctrl-C in an --offline run says the tasks were offline and free, not that a later run collects them', async () => {
     const dir = tempDir();
-    const inputs = await photos(dir, 2);
+    const inputs = await writePhotos(dir, 2);
     const args = [CLI, 'stylize', ...inputs, '--style', 'ghibli', '--out', join(dir, 'out'), '--offline', '--verbose'];
     const env = { SPARK_STYLE_CONFIG_DIR: tempDir(), NO_COLOR: '1', PATH: process.env.PATH };
     const run = execa(process.execPath, args, { env, extendEnv: false, reject: false });

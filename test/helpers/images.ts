@@ -1,3 +1,5 @@
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import sharp from 'sharp';
 
 /** A real photo-like image: a gradient with shapes, so encoders produce realistic sizes. */
@@ -77,4 +79,15 @@ export function pngBombHeader(width: number, height: number): Buffer {
     pngChunk('IDAT', Buffer.from([0x78, 0x9c, 0x03, 0x00, 0x00, 0x00, 0x00, 0x01])),
     pngChunk('IEND', Buffer.alloc(0)),
   ]);
+}
+
+/** n distinct valid photos in dir (different sizes, so different bytes and hashes): photo-1.jpg, ... */
+export async function writePhotos(dir: string, n: number): Promise<string[]> {
+  const paths: string[] = [];
+  for (let i = 0; i < n; i++) {
+    const path = join(dir, `photo-${i + 1}.jpg`);
+    writeFileSync(path, await makeImage(800 + i * 8, 600 + i * 4));
+    paths.push(path);
+  }
+  return paths;
 }
