@@ -4,8 +4,8 @@
  * this module (build.mjs, SHARED_ALLOWLIST).
  */
 
-/** --timeout: how long a command waits for one task, as typed on the command line (seconds). */
-export const DEFAULT_TIMEOUT = '600';
+/** --timeout: how long a command waits for one task, as typed on the command line (with its unit, as doctor's "10s"). */
+export const DEFAULT_TIMEOUT = '600s';
 
 /** Tasks in flight at once: --concurrency, and the `concurrency` config key. */
 export const DEFAULT_CONCURRENCY = 4;
