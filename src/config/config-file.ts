@@ -2,12 +2,13 @@ import { closeSync, constants, readFileSync } from 'node:fs';
 import { chmod } from 'node:fs/promises';
 import { ensureFolderOrUsageError } from '../core/make-folder.js';
 import { isAbsolute, join, resolve } from 'node:path';
-import { MAX_CONCURRENCY } from '../core/defaults.js';
+import { DEFAULT_BASE_URL } from '../api/base-url.js';
+import { DEFAULT_CONCURRENCY, MAX_CONCURRENCY } from '../core/defaults.js';
 import { UsageError } from '../core/errors.js';
 import { shellQuote } from '../core/shell-quote.js';
 import { resolveStyle } from '../catalog/styles.js';
 import { maskSecret } from '../core/secrets.js';
-import { parseNameTemplate } from '../naming/template.js';
+import { DEFAULT_NAME_TEMPLATE, parseNameTemplate } from '../naming/template.js';
 import { configDir } from './paths.js';
 import { assertPrivateStateDir, openPrivateStateFile } from './trust.js';
 
@@ -58,6 +59,56 @@ export function normalizeConfigValue(key: ConfigKey, raw: string): string | numb
 export function displayConfigValue(key: ConfigKey, value: string | number | undefined): string | undefined {
   if (value === undefined) return undefined;
   return key === 'api-key' ? maskSecret(String(value)) : String(value);
+}
+
+/** What a run uses when a key is not set anywhere; keys without one are left to the command (no style: stylize asks for --style). */
+const CONFIG_DEFAULTS: Partial<Record<ConfigKey, string | number>> = {
+  'base-url': DEFAULT_BASE_URL,
+  concurrency: DEFAULT_CONCURRENCY,
+  'name-template': DEFAULT_NAME_TEMPLATE,
+};
+
+/** Why a key without a value has none, for `config list` and `config get`. */
+const UNSET_MEANS: Partial<Record<ConfigKey, string>> = {
+  'api-key': 'runs need one: config set api-key -, or try --offline',
+  'default-style': 'stylize needs --style',
+  'out-dir': 'results go beside each input',
+};
+
+/** Where the value a run would use comes from. */
+export type ValueSource = 'config' | 'default' | 'SPARK_STYLE_BASE_URL' | Exclude<KeySource, '--api-key' | 'config'>;
+
+export interface EffectiveValue {
+  /** As shown (the key masked); null when nothing sets it. */
+  readonly shown: string | null;
+  readonly source: ValueSource | null;
+  /** For an unset key with no default: what that means for a run. */
+  readonly unsetMeans?: string;
+}
+
+/**
+ * The value a run would use for a key without flags, and where it comes from: the environment
+ * (which wins over the file, as in connection.ts and resolveApiKey), the config file, or the default.
+ */
+export function effectiveConfigValue(key: ConfigKey, config: Pick<ConfigFile, 'get'>, env: NodeJS.ProcessEnv): EffectiveValue {
+  if (key === 'api-key') {
+    const found = resolveApiKey(undefined, env, config);
+    if (found) return { shown: displayConfigValue(key, found.key)!, source: found.source === '--api-key' ? 'config' : found.source };
+  } else if (key === 'base-url' && env.SPARK_STYLE_BASE_URL) {
+    return { shown: env.SPARK_STYLE_BASE_URL, source: 'SPARK_STYLE_BASE_URL' };
+  } else {
+    const stored = config.get(key);
+    if (stored !== undefined) return { shown: displayConfigValue(key, stored)!, source: 'config' };
+  }
+  const fallback = CONFIG_DEFAULTS[key];
+  if (fallback !== undefined) return { shown: String(fallback), source: 'default' };
+  return { shown: null, source: null, unsetMeans: UNSET_MEANS[key] };
+}
+
+/** "(default)", "(config)", "(environment: SPARK_STYLE_BASE_URL)" */
+export function describeSource(value: EffectiveValue): string {
+  if (value.source === null) return value.unsetMeans ? `(not set: ${value.unsetMeans})` : '(not set)';
+  return value.source === 'config' || value.source === 'default' ? `(${value.source})` : `(environment: ${value.source})`;
 }
 
 export interface ConfigFile {

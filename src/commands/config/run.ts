@@ -4,7 +4,9 @@ import { UsageError } from '../../core/errors.js';
 import { configFilePath } from '../../config/paths.js';
 import {
   CONFIG_KEYS,
+  describeSource,
   displayConfigValue,
+  effectiveConfigValue,
   isConfigKey,
   normalizeConfigValue,
   openConfigFile,
@@ -30,13 +32,17 @@ export async function runConfig(action: string, args: string[], options: { json?
     }
     case 'get': {
       const key = checkedKey(args[0]!);
-      const shown = displayConfigValue(key, config.get(key));
-      if (options.json) io.print(JSON.stringify({ key, value: shown ?? null }));
-      else if (shown === undefined) {
-        io.info(`${key} is not set`);
+      // The value a run would use: a default is a value too (exit 0); only "nothing at all" is exit 1.
+      const effective = effectiveConfigValue(key, config, env);
+      if (options.json) io.print(JSON.stringify({ key, value: effective.shown, source: effective.source }));
+      else if (effective.shown === null) {
+        io.info(`${key} is not set${effective.unsetMeans ? ` (no default: ${effective.unsetMeans})` : ''}`);
         return ExitCode.ITEM_FAILED;
-      } else io.print(shown);
-      return ExitCode.OK;
+      } else {
+        io.print(effective.shown);
+        if (effective.source !== 'config') io.info(`${key} is not set in the config file; this is the value in effect ${describeSource(effective)}`);
+      }
+      return effective.shown === null ? ExitCode.ITEM_FAILED : ExitCode.OK;
     }
     case 'unset': {
       const key = checkedKey(args[0]!);
@@ -49,9 +55,13 @@ export async function runConfig(action: string, args: string[], options: { json?
       const keySource = resolveApiKey(undefined, env, config)?.source ?? null;
       if (options.json) {
         const shown = Object.fromEntries(CONFIG_KEYS.map((key) => [key, displayConfigValue(key, values[key]) ?? null]));
-        io.print(JSON.stringify({ path: config.path, values: shown, api_key_source: keySource }));
+        const effective = Object.fromEntries(CONFIG_KEYS.map((key) => [key, (({ shown: value, source }) => ({ value, source }))(effectiveConfigValue(key, config, env))]));
+        io.print(JSON.stringify({ path: config.path, values: shown, effective, api_key_source: keySource }));
       } else {
-        for (const key of CONFIG_KEYS) io.print(`${key.padEnd(14)}${displayConfigValue(key, values[key]) ?? '(not set)'}`);
+        // The value each key has for a run, and where it comes from: "concurrency  4  (default)".
+        const rows = CONFIG_KEYS.map((key) => ({ key, value: effectiveConfigValue(key, config, env) }));
+        const width = Math.max(...rows.map((row) => (row.value.shown ?? '').length));
+        for (const { key, value } of rows) io.print(`${key.padEnd(14)} ${value.shown === null ? describeSource(value) : `${value.shown.padEnd(width)}  ${describeSource(value)}`}`);
         io.info(`file: ${config.path}` + (keySource ? `; the API key in use comes from ${keySource}` : '; no API key found'));
       }
       return ExitCode.OK;
