@@ -32,6 +32,8 @@ export interface ItemContext {
   readonly taskQuota?: TaskQuota;
   /** Flags `spark-style status` needs to reach the same service (--base-url), for recovery commands. */
   readonly statusFlags?: readonly string[];
+  /** --offline: recovery hints say "run it again", as the emulator ends with the run. */
+  readonly offline?: boolean;
 }
 
 type Outcome = Omit<ItemResult, 'input' | 'style' | 'notes' | 'created' | 'task_id' | 'cost'>;

@@ -1,9 +1,10 @@
 import { dirname } from 'node:path';
 import type { SparkClient } from '../api/client.js';
-import { ProtocolError, TaskFailedError, TaskNotFoundError } from '../api/errors.js';
+import { ProtocolError, TaskFailedError, TaskNotFoundError, WaitTimeoutError } from '../api/errors.js';
 import { READ_POLICY, backoffDelay } from '../api/retry.js';
 import type { ResultImage, Task } from '../api/wire.js';
 import type { Clock } from '../core/clock.js';
+import { SparkError } from '../core/errors.js';
 import { shellCommand } from '../core/shell-quote.js';
 import type { Ledger } from '../ledger/ledger.js';
 import type { RunnerEvent } from './events.js';
@@ -24,6 +25,8 @@ export interface WaitContext {
   readonly pollSchedule?: PollScheduleOptions;
   /** Flags `spark-style status` needs to reach the same service (--base-url), for recovery commands. */
   readonly statusFlags?: readonly string[];
+  /** --offline: the emulator stops with the run, so there is no task to collect later. */
+  readonly offline?: boolean;
 }
 
 export interface Saved {
@@ -67,6 +70,7 @@ export async function waitAndSave(item: PlannedItem, taskId: string, answered: T
       if (error instanceof TaskFailedError) ledger.recordFailed(taskId, error.seedCode);
       else if (error instanceof TaskNotFoundError) ledger.recordExpired(taskId);
     });
+    if (context.offline && error instanceof WaitTimeoutError) throw offlineTimeout(taskId, settings.timeoutMs);
     throw error;
   }
   if (done.results.length === 0) throw new ProtocolError(`task ${taskId} completed without an image`);
@@ -100,6 +104,14 @@ function bestEffort(write: () => void): Error | null {
 export function recoveryCommand(item: PlannedItem, taskId: string, statusFlags: readonly string[] = []): string {
   const saveDir = item.outputBase ? dirname(item.outputBase) : '.';
   return shellCommand(['spark-style', 'status', taskId, '--wait', '--save', saveDir, ...statusFlags]);
+}
+
+/** A timeout in an --offline run: `status --wait` cannot reach an emulator that ended with the run; the same command can. */
+function offlineTimeout(taskId: string, timeoutMs: number): SparkError {
+  return new SparkError('timeout', `gave up waiting for task ${taskId} after ${Math.round(timeoutMs / 1000)} s (--timeout); the offline emulator stops with this run`, {
+    code: 'timeout',
+    hint: 'running the same command again redoes it (free, as every --offline task is)',
+  });
 }
 
 /** A result's bytes once they decode as an image: anything else is retried as a transient fault. */

@@ -11,6 +11,8 @@ export interface ReporterOptions {
   readonly json: boolean;
   readonly quiet: boolean;
   readonly total: number;
+  /** --offline: tasks left at the end stopped with the emulator; none is still running anywhere. */
+  readonly offline?: boolean;
   /** Elapsed times on the live line; Date.now unless a test brings its own clock. */
   readonly now?: () => number;
 }
@@ -103,7 +105,7 @@ export class RunReporter {
     if (this.ticker) clearInterval(this.ticker);
     this.progress?.stop();
     if (this.options.json) this.io.print(JSON.stringify({ summary }));
-    if (!this.options.quiet) this.io.info(this.paint.bold(describeSummary(summary)));
+    if (!this.options.quiet) this.io.info(this.paint.bold(describeSummary(summary, { offline: this.options.offline === true })));
   }
 
   private printResult(result: ItemResult): void {

@@ -64,13 +64,14 @@ export function formatDuration(ms: number): string {
   return `${Math.floor(minutes / 60)}h${String(minutes % 60).padStart(2, '0')}m`;
 }
 
-export function describeSummary(summary: Summary): string {
+export function describeSummary(summary: Summary, run: { readonly offline: boolean } = { offline: false }): string {
   const parts = [`saved ${summary.saved}`];
   if (summary.skipped) parts.push(`skipped ${summary.skipped}`);
   parts.push(`failed ${summary.failed}`);
   if (summary.interrupted) {
     const running = summary.still_running;
-    if (running) parts.push(`interrupted ${running} (still running on the server)`);
+    // An --offline run's emulator ends with it: its tasks are gone, not waiting to be collected.
+    if (running) parts.push(`interrupted ${running} (${run.offline ? 'stopped with the offline emulator' : 'still running on the server'})`);
     if (summary.interrupted > running) parts.push(`not started ${summary.interrupted - running}`);
   }
   if (summary.cancelled > summary.not_started_budget) parts.push(`not started ${summary.cancelled - summary.not_started_budget}`);

@@ -118,5 +118,19 @@ describe('recovery commands', () => {
     expect(stopped.exitCode).toBe(130);
     expect(stopped.stderr).toMatch(/interrupted: [12] tasks? (was|were) running in the offline emulator \(free\), which stopped with this run\. Running the same command again redoes what was not saved:/);
     expect(stopped.stderr).not.toContain('without paying again');
+    // The summary line too: the emulator's tasks stopped with it, none is "still running on the server".
+    expect(stopped.stderr).toMatch(/interrupted [12] \(stopped with the offline emulator\)/);
+    expect(stopped.stderr).not.toContain('still running on the server');
+  });
+
+  it('--timeout in an --offline run says to run the same command again, not to collect the task later', async () => {
+    const dir = tempDir();
+    const [input] = await writePhotos(dir, 1);
+    // The built-in emulator takes 2.5 s per task: a 1 s --timeout gives up first.
+    const result = await runCli(['stylize', input!, '--style', 'ghibli', '--out', join(dir, 'out'), '--offline', '--timeout', '1s']);
+    expect(result.exitCode).toBe(124);
+    expect(result.stderr).toMatch(/gave up waiting for task \S+ after 1 s \(--timeout\); the offline emulator stops with this run/);
+    expect(result.stderr).toContain('running the same command again redoes it (free, as every --offline task is)');
+    expect(result.stderr).not.toMatch(/collect it later|spark-style status/);
   });
 });

@@ -68,7 +68,7 @@ export async function runBatchSession(items: readonly PlannedItem[], options: Ba
   const paint = palette(io.colorEnabled);
   const ledger = openLedger(io.env, clock, { offline: options.target.offline, lookOnly: false, baseUrl: options.target.offline ? undefined : options.target.baseUrl() });
   const limit = pLimit(options.concurrency);
-  const reporter = new RunReporter(io, { json: options.json, quiet: options.quiet, total: items.length });
+  const reporter = new RunReporter(io, { json: options.json, quiet: options.quiet, total: items.length, offline: options.target.offline });
   const gate = new AdaptiveRateGate(limit, clock, {
     maxConcurrency: options.concurrency,
     onChange: (now, reason) =>
@@ -109,6 +109,7 @@ export async function runBatchSession(items: readonly PlannedItem[], options: Ba
         budget,
         taskQuota: options.maxTasks === undefined ? undefined : new TaskQuota(options.maxTasks),
         statusFlags,
+        offline: options.target.offline,
       },
       { limit, failFast: options.failFast },
     );
