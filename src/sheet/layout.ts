@@ -5,7 +5,8 @@
  * - One photo: a grid, the original first and then one tile per style, each tile an image
  *   with a label band beneath it (alias in bold, the style's name under it).
  * - Several photos: a table, one row per photo (the original first), one column per style,
- *   the style names as column headers and the photo's file name above its row.
+ *   the style names as column headers and the photo's file name above its row; many styles
+ *   wrap into bands (see tableLayout).
  */
 export interface Rect {
   readonly x: number;
@@ -96,43 +97,66 @@ function gridLayout(request: LayoutRequest, aspect: number): SheetLayout {
   return { width: request.width, height: 2 * gap + rows * cellHeight + (rows - 1) * gap, tiles, labels };
 }
 
+/**
+ * Tiles narrower than this turn into thumbnails nobody can judge a style by, and their headers
+ * get cut ("Influencer Anim..."): past it, the style columns wrap into bands.
+ */
+export const MIN_TABLE_TILE_WIDTH = 200;
+
+/**
+ * Several photos: one row per photo, one column per style. When the columns do not fit at
+ * MIN_TABLE_TILE_WIDTH, the styles are split into bands of equal width, one under the other;
+ * each band repeats the original column, its headers and the photos' captions, so that it
+ * reads on its own.
+ */
 function tableLayout(request: LayoutRequest, aspect: number): SheetLayout {
-  const columns = 1 + request.styles.length;
   const gap = spacing(request.width);
   const inner = Math.max(2, Math.round(gap / 2));
+  const fitting = Math.floor((request.width - 2 * gap + inner) / (MIN_TABLE_TILE_WIDTH + inner));
+  const stylesPerBandAtMost = Math.max(1, fitting - 1);
+  const styleCount = request.styles.length;
+  const bandCount = Math.max(1, Math.ceil(styleCount / stylesPerBandAtMost));
+  // Even bands (8, 7, 7 rather than 10, 10, 2): one tile size for the whole sheet, as wide as it can be.
+  const stylesPerBand = Math.ceil(styleCount / bandCount);
+  const columns = 1 + stylesPerBand;
   const tileWidth = Math.max(1, Math.floor((request.width - 2 * gap - (columns - 1) * inner) / columns));
   const imageHeight = Math.max(1, Math.round(tileWidth / aspect));
   const sizes = textSizes(tileWidth);
   const headerHeight = Math.round(sizes.title * 1.35 + sizes.subtitle * 1.35 + gap * 0.6);
-  const rowSize = Math.max(12, Math.min(32, Math.round(request.width * 0.011)));
+  // A caption names its row: as large as the column headers, not larger.
+  const rowSize = Math.max(12, Math.min(32, Math.round(sizes.title * 1.1)));
   const rowCaptionHeight = Math.round(rowSize * 1.6);
   const left = Math.floor((request.width - (columns * tileWidth + (columns - 1) * inner)) / 2);
   const rowWidth = columns * tileWidth + (columns - 1) * inner;
 
   const tiles: TileSlot[] = [];
   const labels: LabelBox[] = [];
-  for (let column = 0; column < columns; column++) {
-    const style = column === 0 ? null : column - 1;
-    labels.push({
-      x: left + column * (tileWidth + inner),
-      y: gap,
-      width: tileWidth,
-      height: headerHeight,
-      title: style === null ? 'original' : request.styles[style]!.alias,
-      subtitle: style === null ? '' : request.styles[style]!.name,
-      titleSize: sizes.title,
-      subtitleSize: sizes.subtitle,
-      align: 'middle',
+  let y = gap;
+  for (let band = 0; band < bandCount; band++) {
+    const bandStyles = Array.from({ length: Math.min(stylesPerBand, styleCount - band * stylesPerBand) }, (_, offset) => band * stylesPerBand + offset);
+    const slots: (number | null)[] = [null, ...bandStyles];
+    slots.forEach((style, column) => {
+      labels.push({
+        x: left + column * (tileWidth + inner),
+        y,
+        width: tileWidth,
+        height: headerHeight,
+        title: style === null ? 'original' : request.styles[style]!.alias,
+        subtitle: style === null ? '' : request.styles[style]!.name,
+        titleSize: sizes.title,
+        subtitleSize: sizes.subtitle,
+        align: 'middle',
+      });
     });
+    y += headerHeight;
+    request.photos.forEach((photo, index) => {
+      labels.push({ x: left, y, width: rowWidth, height: rowCaptionHeight, title: photo.label, subtitle: '', titleSize: rowSize, subtitleSize: rowSize, align: 'start' });
+      y += rowCaptionHeight;
+      slots.forEach((style, column) => tiles.push({ x: left + column * (tileWidth + inner), y, width: tileWidth, height: imageHeight, photo: index, style }));
+      y += imageHeight + inner;
+    });
+    // Bands stand apart by more than the rows inside them.
+    if (band < bandCount - 1) y += 2 * gap;
   }
-  let y = gap + headerHeight;
-  request.photos.forEach((photo, index) => {
-    labels.push({ x: left, y, width: rowWidth, height: rowCaptionHeight, title: photo.label, subtitle: '', titleSize: rowSize, subtitleSize: rowSize, align: 'start' });
-    y += rowCaptionHeight;
-    for (let column = 0; column < columns; column++) {
-      tiles.push({ x: left + column * (tileWidth + inner), y, width: tileWidth, height: imageHeight, photo: index, style: column === 0 ? null : column - 1 });
-    }
-    y += imageHeight + inner;
-  });
   return { width: request.width, height: y - inner + gap, tiles, labels };
 }

@@ -11,7 +11,7 @@ import { summarize } from '../../src/terminal/summary.js';
 import { composeSheet, type SheetCell } from '../../src/sheet/compose.js';
 import { measureText, fitText, textPath } from '../../src/sheet/font/text.js';
 import { labelsSvg } from '../../src/sheet/labels.js';
-import { defaultColumns, layoutSheet, type Rect } from '../../src/sheet/layout.js';
+import { defaultColumns, layoutSheet, MIN_TABLE_TILE_WIDTH, type Rect } from '../../src/sheet/layout.js';
 import { isMarkedSheet } from '../../src/sheet/marker.js';
 import { makeImage } from '../helpers/images.js';
 import { tempDir } from '../helpers/tmp.js';
@@ -54,6 +54,34 @@ describe('sheet layout', () => {
     expect(rowTops).toHaveLength(2);
     expect(layout.tiles.filter((tile) => tile.y === rowTops[1]).map((tile) => tile.style)).toEqual([null, 0, 1, 2]);
     expect(Math.max(...layout.tiles.map((tile) => tile.y + tile.height))).toBeLessThan(layout.height);
+  });
+
+  it('several photos in every style: the styles wrap into bands of tiles at least 200 px wide, each band with its headers', () => {
+    const photos = [{ label: 'a.jpg' }, { label: 'b.jpg' }];
+    const layout = layoutSheet({ width: 2400, aspect: 1302 / 953, photos, styles: STYLES });
+    expect(Math.min(...layout.tiles.map((tile) => tile.width))).toBeGreaterThanOrEqual(MIN_TABLE_TILE_WIDTH);
+    for (const tile of layout.tiles) expect(tile.x + tile.width).toBeLessThanOrEqual(2400);
+    const headers = layout.labels.filter((label) => label.title === 'original' || STYLES.some((style) => style.alias === label.title));
+    const bands = headers.filter((label) => label.title === 'original');
+    expect(bands.length).toBeGreaterThan(1);
+    // Every style has exactly one header; every band starts with the original, and shows each photo once.
+    expect(headers.filter((label) => label.title !== 'original').map((label) => label.title)).toEqual(STYLES.map((style) => style.alias));
+    expect(layout.tiles.filter((tile) => tile.style !== null)).toHaveLength(2 * STYLES.length);
+    expect(layout.tiles.filter((tile) => tile.style === null)).toHaveLength(2 * bands.length);
+    expect(layout.labels.filter((label) => label.title === 'a.jpg')).toHaveLength(bands.length);
+    // Each header sits above the tiles of its column, and the full style name fits in it.
+    for (const header of headers.filter((label) => label.title !== 'original')) {
+      const style = STYLES.findIndex((entry) => entry.alias === header.title);
+      const column = layout.tiles.filter((tile) => tile.style === style);
+      expect(column.every((tile) => tile.x === header.x && tile.y > header.y)).toBe(true);
+      expect(measureText(header.subtitle, header.subtitleSize)).toBeLessThanOrEqual(header.width - 2 * Math.max(2, Math.round(header.titleSize * 0.3)));
+    }
+    // Row captions are no bigger than the column headers.
+    const caption = layout.labels.find((label) => label.title === 'a.jpg')!;
+    expect(caption.titleSize).toBeLessThanOrEqual(Math.round(headers[0]!.titleSize * 1.1));
+    expect(layout.height).toBeGreaterThan(layout.width / 2);
+    // Few styles still make one band, as before.
+    expect(layoutSheet({ width: 2400, aspect: 1, photos, styles: STYLES.slice(0, 5) }).labels.filter((label) => label.title === 'original')).toHaveLength(1);
   });
 });
 
@@ -122,7 +150,7 @@ describe('composeSheet', () => {
       ],
       styles,
       cells: [cells, cells],
-      width: 1000,
+      width: 1100,
     });
     expect(sheet.layout.tiles).toHaveLength(10);
     expect(sheet.missing).toBe(4);
