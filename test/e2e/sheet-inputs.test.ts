@@ -27,3 +27,15 @@ describe('a contact sheet is never a paid input', () => {
     expect(named.stderr).not.toContain('left out');
   });
 });
+
+describe('a photo whose name the sheet cannot draw', () => {
+  it('is labelled by its place and ASCII part, and the run says which file that is', async () => {
+    const dir = tempDir();
+    copyFileSync(join(PHOTOS, 'bridge_1302x953.jpg'), join(dir, 'bridge.jpg'));
+    copyFileSync(join(PHOTOS, 'hubble_1000x872.jpg'), join(dir, '北京 trip.jpg'));
+    const result = await runCli(['sheet', 'bridge.jpg', '北京 trip.jpg', '--style', 'anime', '--offline', '-o', 'compare.jpg'], { cwd: dir });
+    expect(result.exitCode).toBe(0);
+    expect(result.stderr).toContain('on the sheet, "photo 2 (trip.jpg)" is 北京 trip.jpg');
+    expect(result.stderr).not.toContain('"bridge.jpg"');
+  });
+});

@@ -9,6 +9,7 @@ import type { ItemResult } from '../../src/runner/events.js';
 import type { PlannedItem } from '../../src/runner/plan.js';
 import { summarize } from '../../src/terminal/summary.js';
 import { composeSheet, type SheetCell } from '../../src/sheet/compose.js';
+import { isDrawable, sheetPhotoLabel } from '../../src/sheet/font/ascii-label.js';
 import { measureText, fitText, textPath } from '../../src/sheet/font/text.js';
 import { labelsSvg } from '../../src/sheet/labels.js';
 import { defaultColumns, layoutSheet, MIN_TABLE_TILE_WIDTH, type Rect } from '../../src/sheet/layout.js';
@@ -96,6 +97,24 @@ describe('bundled font', () => {
     expect(svg).not.toMatch(/script|<text|&|é/);
     expect(svg).toMatch(/<path /);
     expect(labelsSvg(10, 10, [], [])).not.toContain('<text');
+  });
+});
+
+describe('photo names the ASCII font cannot draw', () => {
+  it('are shown by their place and their ASCII part, accents dropped, never as question marks', () => {
+    expect(sheetPhotoLabel('bridge.jpg', 1)).toBe('bridge.jpg');
+    expect(sheetPhotoLabel('café Straße.jpg', 1)).toBe('cafe Strasse.jpg');
+    expect(sheetPhotoLabel('北京.jpg', 2)).toBe('photo 2 (.jpg)');
+    expect(sheetPhotoLabel('北京 trip 2024.jpg', 3)).toBe('photo 3 (trip 2024.jpg)');
+    expect(sheetPhotoLabel('夕焼け_東京.heic', 4)).toBe('photo 4 (.heic)');
+    expect(sheetPhotoLabel('写真', 5)).toBe('photo 5');
+    for (const name of ['北京.jpg', 'Фото.png', 'صورة.jpg', '🌅.jpg', 'ｆｕｌｌ.jpg']) {
+      const label = sheetPhotoLabel(name, 1);
+      expect(isDrawable(label)).toBe(true);
+      expect(label).not.toContain('?');
+    }
+    // Drawing goes through the same spelling: "café" is drawn as "cafe", not "caf?".
+    expect(textPath('café', 0, 10, { size: 12, fill: '#000' })).toBe(textPath('cafe', 0, 10, { size: 12, fill: '#000' }));
   });
 });
 

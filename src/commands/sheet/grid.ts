@@ -1,6 +1,7 @@
 import { basename } from 'node:path';
 import type { ItemResult } from '../../runner/events.js';
 import type { SheetCell, SheetPhoto } from '../../sheet/compose.js';
+import { sheetPhotoLabel } from '../../sheet/font/ascii-label.js';
 import type { FinishedRun } from '../stylize/after-run.js';
 
 interface SheetGrid {
@@ -24,7 +25,8 @@ export function sheetGrid(run: FinishedRun): SheetGrid {
     }
     let row = rows.get(item.source.path);
     if (!row) {
-      row = { photo: { original: item.source.path, label: basename(item.source.path) }, cells: new Map() };
+      // Rows are in first-seen order, so the row about to be added is number rows.size + 1.
+      row = { photo: { original: item.source.path, label: sheetPhotoLabel(basename(item.source.path), rows.size + 1) }, cells: new Map() };
       rows.set(item.source.path, row);
     }
     row.cells.set(item.style.alias, cellOf(run.results[index]));

@@ -1,5 +1,5 @@
 import { readFile, stat } from 'node:fs/promises';
-import { dirname, extname, join } from 'node:path';
+import { basename, dirname, extname, join } from 'node:path';
 import type { CommandContext } from '../../cmdutil/context.js';
 import { ExitCode } from '../../cmdutil/exit-codes.js';
 import { UsageError } from '../../core/errors.js';
@@ -81,6 +81,8 @@ async function composeFromRun(run: FinishedRun, options: SheetOptions, sheetTarg
   } else {
     io.print(saved);
     if (!options.quiet) {
+      // The sheet's font is ASCII only: say which photo a substitute name stands for.
+      for (const photo of grid.photos) if (photo.label !== basename(photo.original)) io.info(paint.dim(`on the sheet, "${photo.label}" is ${photo.original}`));
       const size = `${width}x${height}, ${(sheet.jpeg.length / 1e6).toFixed(2)} MB, ${((context.clock.now() - started) / 1000).toFixed(1)} s`;
       io.info(`sheet: ${saved} (${size}${sheet.missing ? `; ${sheet.missing} without a result` : ''})`);
     }

@@ -1,9 +1,10 @@
+import { transliterate } from './ascii-label.js';
 import { DEJAVU_SANS } from './dejavu-sans.js';
 import type { FaceData } from './font-data.js';
 
 type FaceName = 'regular' | 'bold';
 
-/** What a missing glyph (anything outside printable ASCII) is drawn as. */
+/** What a missing glyph is drawn as, when transliteration found no ASCII for it (photo names never get here: ascii-label.ts). */
 const REPLACEMENT = '?';
 const ELLIPSIS = '...';
 
@@ -11,9 +12,9 @@ function faceOf(name: FaceName): FaceData {
   return DEJAVU_SANS.faces[name];
 }
 
-/** Characters the bundled font can draw; the rest become "?" so that widths stay truthful. */
+/** Characters the bundled font can draw (é as e); the rest become "?" so that widths stay truthful. */
 function drawable(text: string, face: FaceData): string[] {
-  return Array.from(text, (char) => (face.glyphs[char] ? char : REPLACEMENT));
+  return Array.from(transliterate(text), (char) => (face.glyphs[char] ? char : REPLACEMENT));
 }
 
 /** The width in pixels of `text` at `size` px, kerning included. */
