@@ -4,6 +4,8 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { STYLES } from '../../src/catalog/styles.js';
+import { LEDGER_STATUSES } from '../../src/commands/history/filter.js';
+import { CONFIG_KEYS } from '../../src/config/config-file.js';
 import { CLI, runCli } from '../helpers/cli.js';
 import { tempDir } from '../helpers/tmp.js';
 
@@ -68,6 +70,23 @@ describe('bash completion', () => {
     expect(await complete('spark-style stylize --style config --')).toContain('--overwrite');
   });
 
+  it('completes config keys, the values a key takes, and history statuses, from the tables that define them', async () => {
+    expect(await complete('spark-style config set ')).toEqual([...CONFIG_KEYS].sort());
+    expect(await complete('spark-style config get base')).toEqual(['base-url']);
+    expect(await complete('spark-style config unset ')).toEqual([...CONFIG_KEYS].sort());
+    expect(await complete('spark-style config set default-style ')).toEqual(STYLES.map((style) => style.alias).sort());
+    expect(await complete('spark-style config set default-style wat')).toEqual(['watercolor']);
+    expect(await complete('spark-style config set base-url ')).toEqual(['https://cloud.vtrix.ai']);
+    expect(await complete('spark-style config set concurrency ')).toEqual([]);
+    // Two arguments and no more: only the options are left.
+    expect(await complete('spark-style config set default-style ghibli ')).toEqual(['--help', '-h']);
+    expect(await complete('spark-style history --status ')).toEqual([...LEDGER_STATUSES].sort());
+    expect(await complete('spark-style history --status ne')).toEqual(['never-sent']);
+    const folder = tempDir();
+    mkdirSync(join(folder, 'prints'));
+    expect(await complete('spark-style config set out-dir pr', folder)).toEqual(['prints']);
+  });
+
   it('completes file names for inputs and folders for --out', async () => {
     const folder = tempDir();
     writeFileSync(join(folder, 'photo one.jpg'), '');
@@ -91,6 +110,8 @@ describe('zsh and fish scripts', () => {
     expect(result.stdout).toContain("complete -c spark-style -n '__fish_use_subcommand' -f -a 'stylize'");
     expect(result.stdout).toContain("complete -c spark-style -n '__fish_seen_subcommand_from stylize' -s s -l style -x -a '(_spark_style_styles)'");
     expect(result.stdout).toMatch(/for style in ghibli realistic .* doll all\n/);
+    expect(result.stdout).toContain("complete -c spark-style -n '__fish_seen_subcommand_from config; and __fish_seen_subcommand_from set; and not __fish_seen_subcommand_from api-key base-url default-style out-dir concurrency name-template' -x -a 'api-key base-url default-style out-dir concurrency name-template'");
+    expect(result.stdout).toContain("complete -c spark-style -n '__fish_seen_subcommand_from config; and __fish_seen_subcommand_from set; and __fish_seen_subcommand_from default-style' -x -a 'ghibli realistic");
   });
 
   it('loads nothing heavy (sharp, got, conf, ora, chalk, libsql)', async () => {

@@ -54,7 +54,13 @@ export function fishScript(spec: CompletionSpec): string {
     for (const sub of command.subcommands) lines.push(`complete -c ${program} -n ${when} -f -a ${quote(sub.name)} -d ${quote(sub.description)}`);
     // Nothing but subcommands, options or the listed values here: no file names.
     if (command.args.kind !== 'files') lines.push(`complete -c ${program} -n ${when} -f`);
-    if (command.args.kind !== 'none' && command.args.kind !== 'files') lines.push(`complete -c ${program} -n ${when} ${valueArgs(command.args, styles)}`);
+    const firsts = Object.keys(command.secondArg);
+    // With a second argument (config set <key> <value>), the first is offered only until one is typed.
+    const firstWhen = firsts.length ? quote(`${condition(spec, command)}; and not __fish_seen_subcommand_from ${firsts.join(' ')}`) : when;
+    if (command.args.kind !== 'none' && command.args.kind !== 'files') lines.push(`complete -c ${program} -n ${firstWhen} ${valueArgs(command.args, styles)}`);
+    for (const [first, value] of Object.entries(command.secondArg)) {
+      if (value.kind !== 'none') lines.push(`complete -c ${program} -n ${quote(`${condition(spec, command)}; and __fish_seen_subcommand_from ${first}`)} ${valueArgs(value, styles)}`.replace(/ {2,}/g, ' ').trimEnd());
+    }
     for (const option of command.options) {
       const flags = [option.short ? `-s ${option.short.slice(1)}` : '', option.long ? `-l ${option.long.slice(2)}` : ''].filter(Boolean).join(' ');
       lines.push(`complete -c ${program} -n ${when} ${flags} ${valueArgs(option.value, styles)} -d ${quote(option.description)}`.replace(/ {2,}/g, ' '));

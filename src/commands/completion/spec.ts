@@ -1,5 +1,8 @@
 import type { Command, Option } from 'commander';
+import { DEFAULT_BASE_URL } from '../../api/base-url.js';
 import { STYLES } from '../../catalog/styles.js';
+import { CONFIG_KEYS, type ConfigKey } from '../../config/config-file.js';
+import { LEDGER_STATUSES } from '../history/filter.js';
 
 /** What may follow an option or stand as a command's argument. */
 export type ValueKind =
@@ -24,8 +27,11 @@ export interface CommandSpec {
   readonly description: string;
   readonly subcommands: readonly { readonly name: string; readonly description: string }[];
   readonly options: readonly OptionSpec[];
-  /** What the command's positional arguments are; none when it takes none. */
+  /** What the command's first positional argument is (and every one after it, when it is variadic); none when it takes none. */
   readonly args: ValueKind;
+  readonly variadic: boolean;
+  /** The second positional argument, by the value of the first: `config set default-style <TAB>`. */
+  readonly secondArg: Readonly<Record<string, ValueKind>>;
 }
 
 export interface CompletionSpec {
@@ -45,8 +51,10 @@ export function completionSpec(program: Command): CompletionSpec {
       path,
       description: command.description(),
       subcommands: command.commands.map((sub) => ({ name: sub.name(), description: sub.description() })),
-      options: [...command.options.filter((option) => !option.hidden).map(optionSpec), HELP_OPTION],
-      args: argumentsKind(command),
+      options: [...command.options.filter((option) => !option.hidden).map((option) => optionSpec(option, path)), HELP_OPTION],
+      args: ARGUMENT_VALUES[path]?.first ?? argumentsKind(command),
+      variadic: command.registeredArguments[0]?.variadic ?? false,
+      secondArg: ARGUMENT_VALUES[path]?.second ?? {},
     });
     for (const sub of command.commands) walk(sub, path ? `${path} ${sub.name()}` : sub.name());
   };
@@ -54,14 +62,43 @@ export function completionSpec(program: Command): CompletionSpec {
   // commander's implicit `help [command]` is not in program.commands.
   const root = commands[0]!;
   commands[0] = { ...root, subcommands: [...root.subcommands, { name: 'help', description: 'display help for command' }] };
-  commands.push({ path: 'help', description: 'display help for command', subcommands: [], options: [], args: { kind: 'words', words: root.subcommands.map((sub) => sub.name) } });
+  commands.push({ path: 'help', description: 'display help for command', subcommands: [], options: [], args: { kind: 'words', words: root.subcommands.map((sub) => sub.name) }, variadic: false, secondArg: {} });
   return { program: program.name(), commands, styles: [...STYLES.map((style) => style.alias), 'all'] };
 }
 
+const STYLE_ALIASES: ValueKind = { kind: 'words', words: STYLES.map((style) => style.alias) };
+
+/** What `config set <key>` takes after each key: a Record over every key, so a new key must say. */
+const CONFIG_VALUES: Record<ConfigKey, ValueKind> = {
+  'api-key': { kind: 'words', words: ['-'] },
+  'base-url': { kind: 'words', words: [DEFAULT_BASE_URL] },
+  'default-style': STYLE_ALIASES,
+  'out-dir': { kind: 'dirs' },
+  concurrency: { kind: 'any' },
+  'name-template': { kind: 'any' },
+};
+
+/**
+ * Positional values commander's table does not carry (their commands are defined in the
+ * startup bundle, which should not load these tables), read from the tables that define them.
+ */
+const ARGUMENT_VALUES: Readonly<Record<string, { first: ValueKind; second?: Readonly<Record<string, ValueKind>> }>> = {
+  'config set': { first: { kind: 'words', words: CONFIG_KEYS }, second: CONFIG_VALUES },
+  'config get': { first: { kind: 'words', words: CONFIG_KEYS } },
+  'config unset': { first: { kind: 'words', words: CONFIG_KEYS } },
+};
+
+/** Option values checked by the command rather than by a commander parser, by "<command path>|<long flag>". */
+const OPTION_VALUES: Readonly<Record<string, ValueKind>> = {
+  'history|--status': { kind: 'words', words: LEDGER_STATUSES },
+  'history|--style': STYLE_ALIASES,
+};
+
 const HELP_OPTION: OptionSpec = { short: '-h', long: '--help', description: 'display help for command', value: { kind: 'none' } };
 
-function optionSpec(option: Option): OptionSpec {
-  return { short: option.short ?? null, long: option.long ?? null, description: option.description, value: optionValue(option) };
+function optionSpec(option: Option, path: string): OptionSpec {
+  const known = option.long ? OPTION_VALUES[`${path}|${option.long}`] : undefined;
+  return { short: option.short ?? null, long: option.long ?? null, description: option.description, value: known ?? optionValue(option) };
 }
 
 function optionValue(option: Option): ValueKind {

@@ -3,7 +3,11 @@ import { parseDuration } from '../../core/duration.js';
 import { UsageError } from '../../core/errors.js';
 import type { HistoryFilter, LedgerStatus } from '../../ledger/ledger.js';
 
-const LEDGER_STATUSES: readonly LedgerStatus[] = ['saved', 'failed', 'open', 'unknown', 'expired', 'never-sent'];
+/** Every status --status takes; shell completion offers the same list (commands/completion/spec.ts). */
+export const LEDGER_STATUSES = ['saved', 'failed', 'open', 'unknown', 'expired', 'never-sent'] as const satisfies readonly LedgerStatus[];
+// A LedgerStatus missing from the list above fails to compile here.
+const EVERY_STATUS_LISTED: readonly (typeof LEDGER_STATUSES)[number][] = [] as LedgerStatus[];
+void EVERY_STATUS_LISTED;
 
 interface HistoryFlags {
   since?: string;
