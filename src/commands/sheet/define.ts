@@ -21,7 +21,7 @@ export function defineSheet(program: Command, context: CommandContext): void {
     .optionsGroup('Sheet options:')
     .option('-o, --output <file>', 'the sheet, a .jpg/.jpeg file, or a folder for it (default name: <photo>.sheet.jpg for one photo, sheet.jpg for several)')
     .option('--width <px>', 'sheet width in pixels', integerOption(320, 10_000), DEFAULT_SHEET_WIDTH)
-    .option('--columns <n>', 'grid columns for one photo (default close to square; several photos get one column per style)', integerOption(1, 64))
+    .option('--columns <n>', 'grid columns for one photo (default close to square; several photos get one column per style, wrapped into bands)', integerOption(1, 64))
     .optionsGroup('Run options (as for stylize):');
   const out = { flags: '--out <dir>', description: 'save the individual results here (default: beside the sheet given with -o, else beside each input)' };
   addRunOptions(command, out).action(async (inputs: string[], options: SheetOptions) => {
@@ -43,9 +43,10 @@ export function defineSheet(program: Command, context: CommandContext): void {
 Runs exactly like stylize, with every stylize option (the same checks, ledger, reuse of
 existing results, --max-tasks, --budget, --shard, --name, Ctrl-C and resume), then composes
 the sheet from the saved results: for one photo the original and one labelled tile per style
-in a grid; for several photos one row per photo and one column per style. Items without a
-result show as "no result" tiles. The results are kept (in --out, else beside the sheet given
-with -o, else beside each input). A sheet made by an earlier run is replaced; any other file
+in a grid; for several photos one row per photo and one column per style (bands of columns,
+one under the other, when tiles would be narrower than 200 px). Items without a result show
+as "no result" tiles. The results are kept (in --out, else beside the sheet given with -o,
+else beside each input). A sheet made by an earlier run is replaced; any other file
 at that name is kept and the sheet takes the next free name. --json adds {"sheet": ...} after
 the summary; --quiet prints the sheet's path last; --dry-run composes nothing.
 
