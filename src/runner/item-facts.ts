@@ -93,7 +93,7 @@ export async function gatherFacts(item: PlannedItem, context: FactsContext, mode
 
 /**
  * For a task past 24 hours by the local clock (open, or saved to a file that is gone): asks
- * the server. True when it answered 404 and the task is now recorded as expired; any other
+ * the server. True when it answered 404 (confirmed) and the task is now recorded as expired; any other
  * answer or error leaves the entry as it is (the run then collects it and reports what fails).
  */
 async function expiredOnServer(entry: LedgerEntry, context: FactsContext): Promise<boolean> {
@@ -105,7 +105,8 @@ async function expiredOnServer(entry: LedgerEntry, context: FactsContext): Promi
     await client.getTask(entry.taskId, { signal: context.interrupt });
     return false;
   } catch (error) {
-    if (!(error instanceof TaskNotFoundError)) return false;
+    // One 404 may be a blip: only a confirmed one (asked again over seconds) marks it expired.
+    if (!(error instanceof TaskNotFoundError) || !error.confirmed) return false;
     ledger.recordExpired(entry.taskId);
     return true;
   }
