@@ -251,3 +251,66 @@ describe('a ledger locked by another process when the answer comes', () => {
     ledger.close();
   });
 });
+
+describe('a 404 on a task read (a gateway blip, a replica that has not seen the task yet)', () => {
+  it('one 404 while waiting is asked again: the paid task is saved, not recorded expired', async () => {
+    const { server, items, ledger, context } = await setup(1, { readError: { status: 404, count: 1 } });
+    const [result] = await runItems(items, context(), { limit: pLimit(1), failFast: false });
+    expect(result).toMatchObject({ status: 'saved', created: true });
+    expect(server.stats().injected_errors).toBe(1);
+    expect(ledger.counts()).toEqual({ open: 0, unknown: 0 });
+    const again = await runItems(items, context(), { limit: pLimit(1), failFast: false });
+    expect(again[0]!.status).toBe('skipped');
+    expect(server.stats().tasks_created).toBe(1);
+  });
+
+  it('404s for a task younger than 24 hours fail the item as transient; the task stays open and the next run collects it', async () => {
+    const { server, items, ledger, context } = await setup(1, { readError: { status: 404, count: 1000 } });
+    const [result] = await runItems(items, context(), { limit: pLimit(1), failFast: false });
+    expect(result).toMatchObject({ status: 'failed', created: true, errorKind: 'network', error: { code: 'not-found-unconfirmed' } });
+    expect(result!.hint).toBe('run the same command again later to collect it (collecting an existing task is free)');
+    expect(ledger.counts()).toEqual({ open: 1, unknown: 0 });
+    server.setFaults({});
+    const again = await runItems(items, context(), { limit: pLimit(1), failFast: false });
+    expect(again[0]).toMatchObject({ status: 'saved', created: false, task_id: result!.task_id });
+    expect(server.stats().tasks_created).toBe(1);
+  });
+
+  it('a task past 24 hours by the ledger answered 404 once is collected, not created again', async () => {
+    const { server, items, context, clock } = await setup(2);
+    // The tasks were recorded 25 hours ago by the ledger's clock (the server still has them).
+    const ledger = Ledger.inMemory(fakeClock(clock.now() - 25 * 3_600_000));
+    const controller = new AbortController();
+    let created = 0;
+    await runItems(
+      items,
+      context({
+        ledger,
+        interrupt: controller.signal,
+        emit: (event) => {
+          if (event.type === 'task-created' && ++created === 2) controller.abort();
+        },
+      }),
+      { limit: pLimit(2), failFast: false },
+    );
+    expect(ledger.counts()).toEqual({ open: 2, unknown: 0 });
+    server.setFaults({ readError: { status: 404, count: 2 } });
+    const results = await runItems(items, context({ ledger }), { limit: pLimit(1), failFast: false });
+    expect(results.map((result) => [result.status, result.created])).toEqual([
+      ['saved', false],
+      ['saved', false],
+    ]);
+    expect(server.stats().tasks_created).toBe(2);
+  });
+
+  it('a task past 24 hours that the server keeps answering 404 for is expired, and the same run creates it again', async () => {
+    const { server, items, context, clock } = await setup(1);
+    const ledger = Ledger.inMemory(fakeClock(clock.now() - 25 * 3_600_000));
+    const controller = new AbortController();
+    await runItems(items, context({ ledger, interrupt: controller.signal, emit: (event) => event.type === 'task-created' && controller.abort() }), { limit: pLimit(1), failFast: false });
+    server.setFaults({ readError: { status: 404, count: 3 } });
+    const [result] = await runItems(items, context({ ledger }), { limit: pLimit(1), failFast: false });
+    expect(result).toMatchObject({ status: 'saved', created: true });
+    expect(server.stats().tasks_created).toBe(2);
+  });
+});
