@@ -15,7 +15,7 @@ import {
   TaskNotFoundError,
 } from './errors.js';
 import { describeProxy, proxyAgentsFor } from './proxy.js';
-import { CREATE_POLICY, READ_POLICY, isRetryableRead, isSafeToRetryCreate, parseRetryAfter, withRetries } from './retry.js';
+import { CREATE_POLICY, NOT_FOUND_POLICY, READ_POLICY, backoffDelay, isRetryableRead, isSafeToRetryCreate, parseRetryAfter, withRetries } from './retry.js';
 import { isValidTaskId, parseErrorBody, parseTask, type ResultImage, type Task } from './wire.js';
 import type { CreateBody } from './request-body.js';
 
@@ -160,11 +160,33 @@ export class SparkClient {
     );
   }
 
-  /** GET a task. Idempotent, so retried on anything transient. */
+  /**
+   * GET a task. Idempotent, so retried on anything transient. A 404 is asked again (NOT_FOUND_POLICY)
+   * and thrown `confirmed` only when every read answered 404; a deadline or Ctrl-C that cuts the
+   * asking short throws it unconfirmed.
+   */
   async getTask(taskId: string, call: CallOptions = {}): Promise<Task> {
     if (!isValidTaskId(taskId)) {
       throw new UsageError(`"${taskId.slice(0, 60)}" is not a task id (1-128 letters, digits, _ or -)`, { code: 'task-id' });
     }
+    for (let notFound = 1; ; notFound++) {
+      try {
+        return await this.readTask(taskId, call);
+      } catch (error) {
+        if (!(error instanceof TaskNotFoundError)) throw error;
+        if (notFound >= NOT_FOUND_POLICY.maxAttempts) {
+          error.confirmed = true;
+          throw error;
+        }
+        const delayMs = backoffDelay(NOT_FOUND_POLICY, notFound, this.random);
+        if ((call.deadline !== undefined && this.clock.now() + delayMs > call.deadline) || call.signal?.aborted) throw error;
+        call.onRetry?.({ attempt: notFound, delayMs, error });
+        await this.clock.sleep(delayMs, call.signal);
+      }
+    }
+  }
+
+  private async readTask(taskId: string, call: CallOptions): Promise<Task> {
     return withRetries(
       async () => {
         const response = await this.send('GET', `model/v1/generation/task/${encodeURIComponent(taskId)}`, undefined, call.signal, this.options.requestTimeoutMs ?? 30_000);

@@ -54,7 +54,10 @@ export class PermissionError extends ApiError {
     super(status, message, { hint: 'check your balance and permissions in the Vtrix console', ...details }, 'auth');
   }
 }
-export class TaskNotFoundError extends ApiError {}
+export class TaskNotFoundError extends ApiError {
+  /** Whether the 404 repeated (NOT_FOUND_POLICY), not a single answer that may have been a blip. */
+  confirmed = false;
+}
 export class RateLimitError extends ApiError {
   /** From Retry-After, when the server sent one. */
   retryAfterMs: number | null = null;

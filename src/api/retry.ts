@@ -19,6 +19,12 @@ interface BackoffPolicy {
 }
 
 export const READ_POLICY: BackoffPolicy = { maxAttempts: 6, baseDelayMs: 500, maxDelayMs: 8_000, maxRetryAfterMs: 60_000, jitterRatio: 0.2 };
+/**
+ * A 404 on a task read is believed only when it repeats: a gateway blip, a proxy's own 404 or a
+ * replica that has not seen a new task yet must not make a paid task "expired". The reads that
+ * must all answer 404, and the waits between them (2 s, then 4 s).
+ */
+export const NOT_FOUND_POLICY: BackoffPolicy = { maxAttempts: 3, baseDelayMs: 2_000, maxDelayMs: 8_000, maxRetryAfterMs: 0, jitterRatio: 0.2 };
 export const CREATE_POLICY: BackoffPolicy = { maxAttempts: 5, baseDelayMs: 1_000, maxDelayMs: 16_000, maxRetryAfterMs: 60_000, jitterRatio: 0.2 };
 
 /** The wait before retry number `retry` (1 for the first retry). */

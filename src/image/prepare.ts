@@ -6,7 +6,7 @@ import { MAX_REPAIR_PIXELS } from './rules.js';
 /** What is sent for a local file, and what it took to get there. */
 export interface PreparedImage {
   readonly bytes: Buffer;
-  /** Of the original file. (The item key hashes the bytes sent instead: runner/item-facts.ts.) */
+  /** Of the original file as read from disk, with or without --fix: the item key hashes this (ledger/item-key.ts). */
   readonly sha256: string;
   /** What --fix changed, for the report; empty when the file went as it was. */
   readonly changes: readonly string[];

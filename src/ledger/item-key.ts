@@ -5,17 +5,19 @@ export const COLLECTABLE_FOR_MS = 24 * 60 * 60 * 1000;
 
 /**
  * The options that change the picture the service makes. Anything else recorded with an
- * attempt (return_url: how the same picture is delivered; fix: already in the bytes sent) is
- * left out, so the same request never gets a second key.
+ * attempt (return_url: how the same picture is delivered; fix: how the same photo is sent) is
+ * left out, so the same item never gets a second key.
  */
 export function pictureOptions(options: Record<string, unknown> | null | undefined): Record<string, unknown> {
   return { logo_info: options?.logo_info ?? null };
 }
 
 /**
- * The item key: one request as the service sees it. `inputSha256` is the hash of the bytes
- * actually sent (after --fix; of the URL for a URL input), `options` the recorded options
- * (only pictureOptions of them count).
+ * The item key: the photo, the style, the watermark. `inputSha256` is the hash of the ORIGINAL
+ * input (the file's bytes as read from disk, before any --fix; the URL for a URL input),
+ * `options` the recorded options (only pictureOptions of them count). --fix is left out on
+ * purpose: a camera photo whose EXIF --fix strips is still the same item, and the first
+ * version (which recorded the original's hash for --fix items) keys the same way.
  */
 export function itemKey(parts: { inputSha256: string; reqKey: string; subReqKey: string | null; options: Record<string, unknown> | null }): string {
   const canonical = JSON.stringify([parts.inputSha256, parts.reqKey, parts.subReqKey, sortKeys(pictureOptions(parts.options))]);

@@ -75,9 +75,12 @@ function userVersion(db: Database.Database): number {
 /**
  * Version 2: each attempt records the API it was sent to (`origin`: a task lives on one
  * service; NULL for rows written before, which any service may claim, so that no task they
- * may stand for is ever paid again); and the item key is what is sent (the bytes' hash, the
- * style, the options that change the picture), no longer return_url or --fix. The keys of
- * the rows already there are computed again from what they recorded, once.
+ * may stand for is ever paid again); and the item key is the original photo's hash, the
+ * style and the options that change the picture, no longer return_url or --fix. The keys of
+ * the rows already there are computed again from what they recorded, once: version 1 recorded
+ * the original file's hash (also for --fix items), which is what the key hashes now.
+ * (Unreleased builds of version 2 keyed --fix items by the bytes sent; their rows need no
+ * further migration: they were never shipped.)
  */
 function upgradeToVersion2(db: Database.Database): void {
   db.exec('ALTER TABLE attempts ADD COLUMN origin TEXT');

@@ -37,15 +37,68 @@ export class AnswerNotRecordedError extends SparkError {
 }
 
 /**
+ * A task created and paid for whose id the ledger could not take (a full disk, a lock, an id
+ * it already holds). The run keeps the id in memory, waits for the task and saves its result
+ * anyway, and writes the id again before it records the outcome: once the result file exists,
+ * later runs see it and skip. Only a run that ends before saving fails the item with `error`.
+ */
+export class UnrecordedAnswer {
+  #recorded = false;
+  constructor(
+    private readonly ledger: Ledger,
+    private readonly attempt: number,
+    readonly error: AnswerNotRecordedError,
+  ) {}
+
+  /** Writes the task id again; true once the ledger has it. */
+  retry(): boolean {
+    try {
+      this.recordOrThrow();
+    } catch {
+      return false;
+    }
+    return true;
+  }
+
+  recordOrThrow(): void {
+    if (this.#recorded) return;
+    this.ledger.recordAnswer(this.attempt, this.error.taskId);
+    this.#recorded = true;
+  }
+
+  /** The ledger for waiting and saving: each outcome it records writes the task id first. */
+  outcomeLedger(): Ledger {
+    const { ledger } = this;
+    const wrapped = Object.create(ledger) as Ledger;
+    const idFirst =
+      <A extends unknown[]>(write: (...args: A) => void) =>
+      (...args: A): void => {
+        this.recordOrThrow();
+        write.apply(ledger, args);
+      };
+    wrapped.recordSaved = idFirst(ledger.recordSaved);
+    wrapped.recordFailed = idFirst(ledger.recordFailed);
+    wrapped.recordExpired = idFirst(ledger.recordExpired);
+    return wrapped;
+  }
+}
+
+export interface Created {
+  readonly task: Task;
+  /** Set when the ledger could not record the task id: see UnrecordedAnswer. */
+  readonly unrecorded: UnrecordedAnswer | null;
+}
+
+/**
  * The one place that spends money. The intent is on disk before the request leaves; the
  * task id as soon as the answer arrives. Whatever happens between the two (a crash, a kill,
  * a lost answer) leaves "outcome unknown" behind, which no later run sends again on its own.
  * An error that proves nothing was created (refused connection, DNS failure, a 4xx) is
  * recorded as never-sent, and the item is free to be sent again; so is a create stopped by
- * Ctrl-C while it waited to retry. An answer that cannot be recorded fails the item with
- * its task id (AnswerNotRecordedError), never silently.
+ * Ctrl-C while it waited to retry. An answer that cannot be recorded comes back with its task
+ * id kept in memory (UnrecordedAnswer), never silently dropped.
  */
-export async function createAndRecord(item: PlannedItem, key: string, inputSha256: string, prepared: PreparedImage | null, context: CreateContext): Promise<Task> {
+export async function createAndRecord(item: PlannedItem, key: string, inputSha256: string, prepared: PreparedImage | null, context: CreateContext): Promise<Created> {
   const { client, ledger, settings } = context;
   const body = encodeCreateBody({
     style: item.style,
@@ -83,9 +136,10 @@ export async function createAndRecord(item: PlannedItem, key: string, inputSha25
   try {
     ledger.recordAnswer(attempt, task.id);
   } catch (error) {
-    throw new AnswerNotRecordedError(task.id, recoveryCommand(item, task.id, context.statusFlags), error);
+    const notRecorded = new AnswerNotRecordedError(task.id, recoveryCommand(item, task.id, context.statusFlags), error);
+    return { task, unrecorded: new UnrecordedAnswer(ledger, attempt, notRecorded) };
   }
-  return task;
+  return { task, unrecorded: null };
 }
 
 /** Ctrl-C stopped a create before it was sent (or between attempts that created nothing). */

@@ -17,7 +17,7 @@ export interface Gathered {
   readonly facts: ItemFacts;
   /** The checked (and with --fix, repaired) image, when it was read. */
   readonly prepared: PreparedImage | null;
-  /** The hash of what is sent: the prepared bytes (after --fix), or the URL. */
+  /** The hash of the original input: the file as read from disk (before --fix), or the URL. */
   readonly inputSha256: string | null;
   /** Whether this process now holds the item's claim (release it when done). */
   readonly claimed: boolean;
@@ -69,8 +69,9 @@ export async function gatherFacts(item: PlannedItem, context: FactsContext, mode
     if (!isSparkError(error)) throw error;
     return { facts: { ...none, problem: { code: error.code, message: error.message, hint: error.hint } }, prepared: null, inputSha256: null, claimed: false };
   }
-  // What is sent, not what the file was: --fix that leaves a valid JPEG as it is sends the same request.
-  const inputSha256 = prepared ? (settings.fix ? sha256(prepared.bytes) : prepared.sha256) : sha256(Buffer.from(item.input));
+  // The photo as it is on disk, not the bytes sent: --fix (which strips EXIF or re-encodes) never
+  // makes an item new, so a batch rerun with --fix collects the tasks of the run without it.
+  const inputSha256 = prepared ? prepared.sha256 : sha256(Buffer.from(item.input));
   const key = itemKey({ inputSha256, reqKey: item.style.reqKey, subReqKey: item.style.subReqKey, options: resultOptions(settings) });
 
   let heldByPid: number | null;
@@ -93,7 +94,7 @@ export async function gatherFacts(item: PlannedItem, context: FactsContext, mode
 
 /**
  * For a task past 24 hours by the local clock (open, or saved to a file that is gone): asks
- * the server. True when it answered 404 and the task is now recorded as expired; any other
+ * the server. True when it answered 404 (confirmed) and the task is now recorded as expired; any other
  * answer or error leaves the entry as it is (the run then collects it and reports what fails).
  */
 async function expiredOnServer(entry: LedgerEntry, context: FactsContext): Promise<boolean> {
@@ -105,7 +106,8 @@ async function expiredOnServer(entry: LedgerEntry, context: FactsContext): Promi
     await client.getTask(entry.taskId, { signal: context.interrupt });
     return false;
   } catch (error) {
-    if (!(error instanceof TaskNotFoundError)) return false;
+    // One 404 may be a blip: only a confirmed one (asked again over seconds) marks it expired.
+    if (!(error instanceof TaskNotFoundError) || !error.confirmed) return false;
     ledger.recordExpired(entry.taskId);
     return true;
   }

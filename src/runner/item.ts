@@ -4,7 +4,7 @@ import type { Clock } from '../core/clock.js';
 import { InterruptedError, isSparkError } from '../core/errors.js';
 import type { Ledger } from '../ledger/ledger.js';
 import { formatUsd, parseUsd, type Reservation, type SpendBudget } from './budget.js';
-import { AnswerNotRecordedError, createAndRecord, provesNothingCreated } from './create-and-record.js';
+import { createAndRecord, provesNothingCreated, type UnrecordedAnswer } from './create-and-record.js';
 import { decide, type Decision } from './decide.js';
 import { failureHint } from './failure-hint.js';
 import type { ItemResult, RunnerEvent } from './events.js';
@@ -59,6 +59,8 @@ export async function runItem(item: PlannedItem, context: ItemContext): Promise<
   let reservation: Reservation | null = null;
   let quotaTaken = false;
   let costKnown = false;
+  // A task the ledger could not record: its id lives here until the ledger takes it.
+  let unrecorded: UnrecordedAnswer | null = null;
   try {
     if (interrupt.aborted) return finish(notStartedResult());
     context.emit({ type: 'item-started', item });
@@ -94,7 +96,7 @@ export async function runItem(item: PlannedItem, context: ItemContext): Promise<
         quotaTaken = true;
       }
       try {
-        answered = await createAndRecord(item, gathered.facts.key!, gathered.inputSha256!, prepared, context);
+        ({ task: answered, unrecorded } = await createAndRecord(item, gathered.facts.key!, gathered.inputSha256!, prepared, context));
       } catch (error) {
         if (provesNothingCreated(error)) {
           if (reservation) context.budget!.release(reservation);
@@ -102,12 +104,12 @@ export async function runItem(item: PlannedItem, context: ItemContext): Promise<
           if (quotaTaken) context.taskQuota!.giveBack();
           quotaTaken = false;
         }
-        // Paid for, but not in the ledger: the task id goes into the result, so it is not lost.
-        if (error instanceof AnswerNotRecordedError) {
-          state.taskId = error.taskId;
-          state.created = true;
-        }
         throw error;
+      }
+      if (unrecorded) {
+        // Paid for, but not in the ledger: collected now, while this run still knows the id.
+        const reason = unrecorded.error.cause instanceof Error ? unrecorded.error.cause.message : String(unrecorded.error.cause);
+        context.emit({ type: 'warning', item, message: `the ledger could not record task ${answered.id} (${reason}); waiting for it and saving it anyway` });
       }
       state.taskId = answered.id;
       state.created = true;
@@ -116,13 +118,19 @@ export async function runItem(item: PlannedItem, context: ItemContext): Promise<
     }
     // The image is sent: let its bytes go now rather than hold them through minutes of waiting.
     letGo();
-    const saved = await waitAndSave(item, state.taskId!, answered, createdAt, context);
+    const saved = await waitAndSave(item, state.taskId!, answered, createdAt, unrecorded ? { ...context, ledger: unrecorded.outcomeLedger() } : context);
     state.cost = saved.cost;
     costKnown = true;
     notes.push(...saved.notes);
     if (saved.outputs.length > 1) notes.push(`the task returned ${saved.outputs.length} images: ${saved.outputs.slice(1).join(', ')}`);
     return finish({ status: 'saved', output: saved.outputs[0]!, error: null, errorKind: null });
   } catch (error) {
+    // The run ends before the result is saved and the ledger still lacks the id: the id and the
+    // command that collects it are all that is left, so they are the item's error.
+    if (unrecorded && !unrecorded.retry()) {
+      if (!(error instanceof InterruptedError)) notes.push(`while waiting: ${error instanceof Error ? error.message : String(error)}`);
+      return finish({ status: 'failed', output: null, error: { code: unrecorded.error.code, message: unrecorded.error.message }, errorKind: unrecorded.error.kind });
+    }
     if (error instanceof InterruptedError) return finish(state.taskId ? stillRunningResult() : notStartedResult());
     if (isSparkError(error)) {
       return finish({ status: 'failed', output: null, error: { code: error.code, message: error.message }, errorKind: error.kind, hint: failureHint(error, item.source) });

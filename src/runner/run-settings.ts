@@ -19,7 +19,7 @@ export interface RunSettings {
 /**
  * The options of a create, as recorded with each attempt in the ledger. Only those that change
  * the picture (logo_info) go into the item key (ledger/item-key.ts pictureOptions): return_url
- * changes how the same picture is delivered, and what --fix did is in the bytes sent.
+ * changes how the same picture is delivered, and --fix how the same photo is sent.
  */
 export function resultOptions(settings: RunSettings): Record<string, unknown> {
   return { return_url: settings.returnUrl, logo_info: settings.logo, fix: settings.fix };

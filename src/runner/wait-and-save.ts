@@ -9,6 +9,7 @@ import { shellCommand } from '../core/shell-quote.js';
 import type { Ledger } from '../ledger/ledger.js';
 import type { RunnerEvent } from './events.js';
 import type { PlannedItem } from './plan.js';
+import { settleNotFound } from './not-found.js';
 import { pollTask } from './poll.js';
 import type { PollScheduleOptions } from './poll-schedule.js';
 import type { RunSettings } from './run-settings.js';
@@ -66,9 +67,9 @@ export async function waitAndSave(item: PlannedItem, taskId: string, answered: T
           });
   } catch (error) {
     // The task's own error is the one to report; a ledger that cannot take it changes nothing the user can do.
+    if (error instanceof TaskNotFoundError) throw settleNotFound(error, taskId, ledger, clock.now(), createdAt);
     bestEffort(() => {
       if (error instanceof TaskFailedError) ledger.recordFailed(taskId, error.seedCode);
-      else if (error instanceof TaskNotFoundError) ledger.recordExpired(taskId);
     });
     if (context.offline && error instanceof WaitTimeoutError) throw offlineTimeout(taskId, settings.timeoutMs);
     throw error;

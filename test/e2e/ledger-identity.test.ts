@@ -19,7 +19,7 @@ import { tempDir } from '../helpers/tmp.js';
 
 /**
  * What makes two requests "the same" to the ledger, end to end through the built CLI: the
- * bytes sent, the style, the picture options, the service. Counted: the tasks each emulator made.
+ * original photo, the style, the picture options, the service. Counted: the tasks each emulator made.
  */
 const KEY = 'sk-ledger-identity-0123456789';
 const DAY_AND_AN_HOUR = 25 * 60 * 60 * 1000;
@@ -46,7 +46,7 @@ function shiftLedgerBack(configDir: string, ms: number): void {
   db.close();
 }
 
-describe('the item key is the request sent', () => {
+describe('the item key is the photo, the style and the watermark', () => {
   it('--fix (a valid JPEG goes unchanged) and --no-return-url do not make a second task for the same request', async () => {
     const { server, perPair } = await countingEmulator();
     const dir = tempDir();

@@ -1,4 +1,5 @@
 import { execa } from 'execa';
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { Faults } from '../../src/emulator/faults.js';
@@ -58,7 +59,7 @@ describe('Ctrl-C while creates wait to retry', () => {
 });
 
 describe('a paid task id is never lost', () => {
-  it('a server answering an id the ledger already holds: the item fails naming the id and the command that collects it', async () => {
+  it('a server answering an id the ledger already holds: the task is waited for and saved anyway, with a warning naming the id', async () => {
     const server = await emulator({ faults: { hostileTaskId: 'sameid123' } });
     const dir = tempDir();
     const [first, second] = await writePhotos(dir, 2);
@@ -67,16 +68,21 @@ describe('a paid task id is never lost', () => {
     const env = { SPARK_STYLE_API_KEY: KEY };
     const one = await runCli(['stylize', first!, '--style', 'ghibli', '--out', out, '--base-url', server.url], { env, configDir });
     expect(one.exitCode).toBe(0);
-    const two = await runCli(['stylize', second!, '--style', 'ghibli', '--out', out, '--base-url', server.url, '--json'], { env, configDir });
+    const args = ['stylize', second!, '--style', 'ghibli', '--out', out, '--base-url', server.url, '--json'];
+    const two = await runCli(args, { env, configDir });
     expect(server.stats().tasks_created).toBe(2);
-    expect(two.exitCode).toBe(1);
+    expect(two.exitCode, two.stderr).toBe(0);
     const [item, summary] = jsonLines(two.stdout);
-    expect(item).toMatchObject({ status: 'failed', task_id: 'sameid123', error: { code: 'not-recorded' } });
+    expect(item).toMatchObject({ status: 'saved', task_id: 'sameid123' });
+    expect(existsSync(item!.output as string)).toBe(true);
     expect((summary!.summary as Record<string, number>).tasks_created).toBe(1);
-    const command = `spark-style status sameid123 --wait --save ${out} --base-url ${server.url}`;
-    expect((item!.error as { message: string }).message).toContain(`collect it with: ${command}`);
-    expect(two.stderr).toContain(command);
+    expect(two.stderr).toMatch(/the ledger could not record task sameid123 \(.+\); waiting for it and saving it anyway/);
     expect(two.stderr).not.toContain(KEY);
+    // The ledger never learnt the id, but the file is there: the same command pays nothing again.
+    const three = await runCli(args, { env, configDir });
+    expect(three.exitCode, three.stderr).toBe(0);
+    expect(jsonLines(three.stdout)[0]).toMatchObject({ status: 'skipped' });
+    expect(server.stats().tasks_created).toBe(2);
   });
 });
 

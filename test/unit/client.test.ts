@@ -102,9 +102,28 @@ describe('SparkClient.getTask', () => {
 
   it('fails a task the server no longer knows with a clear message', async () => {
     const server = await stubServer([json(404, { message: 'not found' })]);
-    const attempt = client(server.url).getTask('gone');
+    const clock = fakeClock();
+    const attempt = client(server.url, clock).getTask('gone');
     await expect(attempt).rejects.toBeInstanceOf(TaskNotFoundError);
     await expect(attempt).rejects.toThrow(/unknown to the server \(results expire after 24 hours\)/);
+    await expect(attempt).rejects.toMatchObject({ confirmed: true });
+    // Believed only when it repeats: three reads, 2 s and 4 s apart.
+    expect(server.requests).toHaveLength(3);
+    expect(clock.sleeps).toEqual([2000, 4000]);
+  });
+
+  it('asks again after a single 404 (a gateway blip): the task is there', async () => {
+    const server = await stubServer([json(404, { message: 'not found' }), json(200, { task_id: 'task-1', status: 'completed' })]);
+    const task = await client(server.url).getTask('task-1');
+    expect(task.state).toBe('completed');
+    expect(server.requests).toHaveLength(2);
+  });
+
+  it('a 404 that the deadline leaves no time to ask again about is thrown unconfirmed', async () => {
+    const server = await stubServer([json(404, { message: 'not found' })]);
+    const clock = fakeClock();
+    const attempt = client(server.url, clock).getTask('gone', { deadline: clock.now() + 1000 });
+    await expect(attempt).rejects.toMatchObject({ confirmed: false });
     expect(server.requests).toHaveLength(1);
   });
 

@@ -223,7 +223,7 @@ describe('itemKey', () => {
     expect(itemKey(base)).not.toBe(itemKey({ ...base, subReqKey: 'img2img_comic_style_monet' }));
     expect(itemKey(base)).not.toBe(itemKey({ ...base, options: { return_url: true, logo_info: { add_logo: true } } }));
   });
-  it('ignores what does not change the picture: return_url (delivery) and --fix (already in the bytes hashed)', () => {
+  it('ignores what does not change the picture: return_url (delivery) and --fix (the key hashes the original photo)', () => {
     expect(itemKey(base)).toBe(itemKey({ ...base, options: { return_url: false, logo_info: null } }));
     expect(itemKey(base)).toBe(itemKey({ ...base, options: { return_url: true, logo_info: null, fix: { keepMetadata: true } } }));
     expect(itemKey(base)).toBe(itemKey({ ...base, options: {} }));

@@ -136,8 +136,8 @@ describe('--max-tasks at create time', () => {
 });
 
 describe('a ledger that cannot record the answer', () => {
-  it('fails the item with the task id and the command that collects it; a failing release is one warning', async () => {
-    const { server, items, ledger, context, events, out } = await setup(3);
+  it('keeps the task id in memory: waits, saves the result with a warning naming the id; the next run skips', async () => {
+    const { server, items, ledger, context, events } = await setup(3);
     const broken = Object.create(ledger) as Ledger;
     broken.recordAnswer = () => {
       throw new Error('database or disk is full');
@@ -145,22 +145,63 @@ describe('a ledger that cannot record the answer', () => {
     broken.release = () => {
       throw new Error('database or disk is full');
     };
-    const flags = ['--base-url', server.url];
-    const results = await runItems(items, context({ ledger: broken, statusFlags: flags }), { limit: pLimit(2), failFast: false });
+    const results = await runItems(items, context({ ledger: broken }), { limit: pLimit(2), failFast: false });
     expect(server.stats().tasks_created).toBe(3);
     for (const result of results) {
-      expect(result).toMatchObject({ status: 'failed', created: true, error: { code: 'not-recorded' } });
+      expect(result).toMatchObject({ status: 'saved', created: true });
+      expect(existsSync(result.output!)).toBe(true);
       expect(result.task_id).toMatch(/\S/);
+    }
+    expect(new Set(results.map((result) => result.task_id)).size).toBe(3);
+    const warnings = events.flatMap((event) => (event.type === 'warning' ? [event.message] : []));
+    for (const result of results) {
+      expect(warnings).toContain(`the ledger could not record task ${result.task_id} (database or disk is full); waiting for it and saving it anyway`);
+    }
+    // The failing release: one message, however many items.
+    expect(new Set(warnings.filter((message) => message.includes('claim'))).size).toBe(1);
+    // The ledger could not record them, but the files are there: nothing is paid again.
+    const again = await runItems(items, context(), { limit: pLimit(2), failFast: false });
+    expect(again.map((result) => result.status)).toEqual(['skipped', 'skipped', 'skipped']);
+    expect(server.stats().tasks_created).toBe(3);
+  });
+
+  it('writes the task id again before recording the outcome: a ledger that recovers ends up knowing the task', async () => {
+    const { server, items, ledger, context } = await setup(1);
+    const flaky = Object.create(ledger) as Ledger;
+    let failures = 1;
+    flaky.recordAnswer = (attempt, taskId) => {
+      if (failures-- > 0) throw new Error('database is locked');
+      ledger.recordAnswer(attempt, taskId);
+    };
+    const [result] = await runItems(items, context({ ledger: flaky }), { limit: pLimit(1), failFast: false });
+    expect(result).toMatchObject({ status: 'saved', created: true });
+    expect(ledger.findTask(result!.task_id!)).toMatchObject({ status: 'saved', output: result!.output });
+    expect(server.stats().tasks_created).toBe(1);
+  });
+
+  it('a run that ends before the result is saved fails the item with the task id and the command that collects it', async () => {
+    const { server, items, ledger, context, out } = await setup(1);
+    const broken = Object.create(ledger) as Ledger;
+    broken.recordAnswer = () => {
+      throw new Error('database or disk is full');
+    };
+    const controller = new AbortController();
+    const flags = ['--base-url', server.url];
+    // Ctrl-C as soon as the task exists.
+    const results = await runItems(
+      items,
+      context({ ledger: broken, statusFlags: flags, interrupt: controller.signal, emit: (event) => event.type === 'task-created' && controller.abort() }),
+      { limit: pLimit(1), failFast: false },
+    );
+    expect(server.stats().tasks_created).toBe(1);
+    for (const result of results) {
+      expect(result).toMatchObject({ status: 'failed', created: true, error: { code: 'not-recorded' } });
       expect(result.error!.message).toBe(
         `task ${result.task_id} was created but could not be recorded in the ledger (database or disk is full); ` +
           `collect it with: spark-style status ${result.task_id} --wait --save ${out} --base-url ${server.url}`,
       );
     }
-    expect(new Set(results.map((result) => result.task_id)).size).toBe(3);
-    const warnings = events.filter((event) => event.type === 'warning');
-    expect(warnings).toHaveLength(3);
-    expect(new Set(warnings.map((event) => (event as { message: string }).message)).size).toBe(1);
-    expect(summarize(results, 1)).toMatchObject({ tasks_created: 3, failed: 3, cost_unknown: 3 });
+    expect(summarize(results, 1)).toMatchObject({ tasks_created: 1, failed: 1, cost_unknown: 1 });
   });
 });
 
@@ -217,7 +258,7 @@ describe('the summary line', () => {
 });
 
 describe('a ledger locked by another process when the answer comes', () => {
-  it('fails the item naming its task id (a real SQLITE_BUSY from a second connection)', async () => {
+  it('still saves the result, with a warning naming the task id (a real SQLITE_BUSY from a second connection)', async () => {
     const clock = fakeClock(Date.UTC(2030, 5, 1));
     const dir = tempDir();
     const path = join(dir, 'ledger.db');
@@ -245,9 +286,64 @@ describe('a ledger locked by another process when the answer comes', () => {
     other.exec('ROLLBACK');
     other.close();
     expect(server.stats().tasks_created).toBe(1);
-    expect(result).toMatchObject({ status: 'failed', created: true, error: { code: 'not-recorded' } });
-    expect(result!.task_id).toMatch(/\S/);
-    expect(result!.error!.message).toMatch(new RegExp(`^task ${result!.task_id} was created but could not be recorded in the ledger \\(.*locked.*\\); collect it with: spark-style status ${result!.task_id} --wait --save ${dir}$`));
+    expect(result).toMatchObject({ status: 'saved', created: true });
+    expect(existsSync(result!.output!)).toBe(true);
+    expect(result!.notes.join('\n')).toMatch(/warning: saved, but the ledger could not record it \(.*locked.*\)/);
+    const warning = events.find((event) => event.type === 'warning' && event.message.includes(result!.task_id!));
+    expect(warning).toMatchObject({ message: expect.stringMatching(new RegExp(`^the ledger could not record task ${result!.task_id} \\(.*locked.*\\); waiting for it and saving it anyway$`)) });
+    // The lock is gone: the next run sees the file and pays nothing.
+    const [again] = await runItems(items, context, { limit: pLimit(1), failFast: false });
+    expect(again!.status).toBe('skipped');
+    expect(server.stats().tasks_created).toBe(1);
     ledger.close();
+  });
+});
+
+describe('a 404 on a task read (a gateway blip, a replica that has not seen the task yet)', () => {
+  it('one 404 while waiting is asked again: the paid task is saved, not recorded expired', async () => {
+    const { server, items, ledger, context } = await setup(1, { readError: { status: 404, count: 1 } });
+    const [result] = await runItems(items, context(), { limit: pLimit(1), failFast: false });
+    expect(result).toMatchObject({ status: 'saved', created: true });
+    expect(server.stats().injected_errors).toBe(1);
+    expect(ledger.counts()).toEqual({ open: 0, unknown: 0 });
+    const again = await runItems(items, context(), { limit: pLimit(1), failFast: false });
+    expect(again[0]!.status).toBe('skipped');
+    expect(server.stats().tasks_created).toBe(1);
+  });
+
+  it('404s for a task younger than 24 hours fail the item as transient; the task stays open and the next run collects it', async () => {
+    const { server, items, ledger, context } = await setup(1, { readError: { status: 404, count: 1000 } });
+    const [result] = await runItems(items, context(), { limit: pLimit(1), failFast: false });
+    expect(result).toMatchObject({ status: 'failed', created: true, errorKind: 'network', error: { code: 'not-found-unconfirmed' } });
+    expect(result!.hint).toBe('run the same command again later to collect it (collecting an existing task is free)');
+    expect(ledger.counts()).toEqual({ open: 1, unknown: 0 });
+    server.setFaults({});
+    const again = await runItems(items, context(), { limit: pLimit(1), failFast: false });
+    expect(again[0]).toMatchObject({ status: 'saved', created: false, task_id: result!.task_id });
+    expect(server.stats().tasks_created).toBe(1);
+  });
+
+  it('a task past 24 hours by the ledger answered 404 twice is collected, not created again', async () => {
+    const { server, items, context, clock } = await setup(1);
+    // The task was recorded 25 hours ago by the ledger's clock (the server still has it).
+    const ledger = Ledger.inMemory(fakeClock(clock.now() - 25 * 3_600_000));
+    const controller = new AbortController();
+    await runItems(items, context({ ledger, interrupt: controller.signal, emit: (event) => event.type === 'task-created' && controller.abort() }), { limit: pLimit(1), failFast: false });
+    expect(ledger.counts()).toEqual({ open: 1, unknown: 0 });
+    server.setFaults({ readError: { status: 404, count: 2 } });
+    const [result] = await runItems(items, context({ ledger }), { limit: pLimit(1), failFast: false });
+    expect(result).toMatchObject({ status: 'saved', created: false });
+    expect(server.stats().tasks_created).toBe(1);
+  });
+
+  it('a task past 24 hours that the server keeps answering 404 for is expired, and the same run creates it again', async () => {
+    const { server, items, context, clock } = await setup(1);
+    const ledger = Ledger.inMemory(fakeClock(clock.now() - 25 * 3_600_000));
+    const controller = new AbortController();
+    await runItems(items, context({ ledger, interrupt: controller.signal, emit: (event) => event.type === 'task-created' && controller.abort() }), { limit: pLimit(1), failFast: false });
+    server.setFaults({ readError: { status: 404, count: 3 } });
+    const [result] = await runItems(items, context({ ledger }), { limit: pLimit(1), failFast: false });
+    expect(result).toMatchObject({ status: 'saved', created: true });
+    expect(server.stats().tasks_created).toBe(2);
   });
 });
