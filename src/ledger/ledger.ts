@@ -99,6 +99,13 @@ export class Ledger {
   /** Claims held by items of this process: two items of one run with the same key take turns. */
   private readonly heldHere = new Map<string, { released: Promise<void>; release: () => void }>();
 
+  /**
+   * Each statement is prepared once and reused: a statement prepared per call holds its native
+   * SQLite handle until V8 happens to collect the small wrapper, so a batch's ledger calls
+   * piled up outside the JS heap and the process grew with every item.
+   */
+  private readonly statements = new Map<string, Database.Statement>();
+
   private constructor(
     private readonly db: Database.Database,
     private readonly clock: Clock,
@@ -106,6 +113,15 @@ export class Ledger {
     /** The API this run talks to: tasks recorded against another one are not looked up. */
     readonly origin: string | null,
   ) {}
+
+  private statement(sql: string): Database.Statement {
+    let statement = this.statements.get(sql);
+    if (!statement) {
+      statement = this.db.prepare(sql);
+      this.statements.set(sql, statement);
+    }
+    return statement;
+  }
 
   /**
    * Opens (or creates) the ledger file: 0600 in a 0700 folder, never through a symbolic link.
@@ -141,7 +157,7 @@ export class Ledger {
    * there charged nothing here.
    */
   lookup(key: string): LedgerEntry | undefined {
-    const row = this.db.prepare(`SELECT ${ENTRY_COLUMNS} FROM attempts WHERE key = ? AND ${this.originFilter()} ORDER BY id DESC LIMIT 1`).get(key, ...this.originParams()) as
+    const row = this.statement(`SELECT ${ENTRY_COLUMNS} FROM attempts WHERE key = ? AND ${this.originFilter()} ORDER BY id DESC LIMIT 1`).get(key, ...this.originParams()) as
       | AttemptRow
       | undefined;
     return row ? toEntry(row) : undefined;
@@ -153,15 +169,15 @@ export class Ledger {
    * {date} folder). Expired tasks keep the file they were saved as.
    */
   savedOutputs(key: string, limit = 5): string[] {
-    const rows = this.db
-      .prepare(`SELECT output FROM attempts WHERE key = ? AND output IS NOT NULL AND ${this.originFilter()} ORDER BY id DESC LIMIT ?`)
+    const rows = this
+      .statement(`SELECT output FROM attempts WHERE key = ? AND output IS NOT NULL AND ${this.originFilter()} ORDER BY id DESC LIMIT ?`)
       .raw(true)
       .all(key, ...this.originParams(), limit) as [string][];
     return rows.map(([output]) => output);
   }
 
   findTask(taskId: string): LedgerEntry | undefined {
-    const row = this.db.prepare(`SELECT ${ENTRY_COLUMNS} FROM attempts WHERE task_id = ?`).get(taskId) as AttemptRow | undefined;
+    const row = this.statement(`SELECT ${ENTRY_COLUMNS} FROM attempts WHERE task_id = ?`).get(taskId) as AttemptRow | undefined;
     return row ? toEntry(row) : undefined;
   }
 
@@ -171,8 +187,8 @@ export class Ledger {
    * Returns the attempt's id for the calls that follow.
    */
   recordIntent(intent: Intent): number {
-    const result = this.db
-      .prepare(
+    const result = this
+      .statement(
         `INSERT INTO attempts (key, input, input_sha256, style, req_key, sub_req_key, options, output_base, intent_at, origin, status)
          VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'unknown')`,
       )
@@ -192,12 +208,12 @@ export class Ledger {
   }
 
   recordAnswer(attempt: number, taskId: string): void {
-    this.db.prepare("UPDATE attempts SET task_id = ?, status = 'open' WHERE id = ?").run(taskId, attempt);
+    this.statement("UPDATE attempts SET task_id = ?, status = 'open' WHERE id = ?").run(taskId, attempt);
   }
 
   /** The client proved that no task was made: the item may be sent again freely. */
   recordNeverSent(attempt: number, errorCode: string | null): void {
-    this.db.prepare("UPDATE attempts SET status = 'never-sent', error_code = ?, finished_at = ? WHERE id = ?").run(errorCode, this.clock.now(), attempt);
+    this.statement("UPDATE attempts SET status = 'never-sent', error_code = ?, finished_at = ? WHERE id = ?").run(errorCode, this.clock.now(), attempt);
   }
 
   recordSaved(taskId: string, output: string, cost: string | null): void {
@@ -210,7 +226,7 @@ export class Ledger {
 
   /** A saved task that expired keeps the file it was saved as: the picture is still there. */
   recordExpired(taskId: string): void {
-    this.db.prepare("UPDATE attempts SET status = 'expired', error_code = NULL, finished_at = ? WHERE task_id = ?").run(this.clock.now(), taskId);
+    this.statement("UPDATE attempts SET status = 'expired', error_code = NULL, finished_at = ? WHERE task_id = ?").run(this.clock.now(), taskId);
   }
 
   /**
@@ -223,7 +239,7 @@ export class Ledger {
     const result = this.inWriteTransaction((): ClaimResult => {
       const holder = this.holderOf(key);
       if (holder && !isSameProcess(holder, this.me) && isAlive(holder)) return { ok: false, heldByPid: holder.pid };
-      this.db.prepare('INSERT OR REPLACE INTO claims (key, pid, marker, claimed_at) VALUES (?, ?, ?, ?)').run(key, this.me.pid, this.me.marker, this.clock.now());
+      this.statement('INSERT OR REPLACE INTO claims (key, pid, marker, claimed_at) VALUES (?, ?, ?, ?)').run(key, this.me.pid, this.me.marker, this.clock.now());
       return { ok: true };
     });
     if (result.ok) {
@@ -256,7 +272,7 @@ export class Ledger {
   release(key: string): void {
     this.heldHere.get(key)?.release();
     this.heldHere.delete(key);
-    this.db.prepare('DELETE FROM claims WHERE key = ? AND pid = ? AND marker = ?').run(key, this.me.pid, this.me.marker);
+    this.statement('DELETE FROM claims WHERE key = ? AND pid = ? AND marker = ?').run(key, this.me.pid, this.me.marker);
   }
 
   /**
@@ -281,8 +297,8 @@ export class Ledger {
       params.push(this.clock.now() - COLLECTABLE_FOR_MS, filter.status);
     }
     const limit = filter.limit !== undefined ? ` LIMIT ${Math.max(0, Math.floor(filter.limit))}` : '';
-    const rows = this.db
-      .prepare(
+    const rows = this
+      .statement(
         `SELECT intent_at, input, style, task_id, ${status} AS shown, output, cost, error_code FROM attempts
          ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY intent_at DESC, id DESC${limit}`,
       )
@@ -303,10 +319,10 @@ export class Ledger {
   medianCost(style?: string): number | null {
     const filter = `status = 'saved' AND ${SANE_COST}${style !== undefined ? ' AND style = ?' : ''}`;
     const params = style !== undefined ? [style] : [];
-    const count = Number((this.db.prepare(`SELECT COUNT(*) FROM attempts WHERE ${filter}`).raw(true).get(...params) as unknown[])[0]);
+    const count = Number((this.statement(`SELECT COUNT(*) FROM attempts WHERE ${filter}`).raw(true).get(...params) as unknown[])[0]);
     if (count === 0) return null;
-    const middle = this.db
-      .prepare(`SELECT CAST(cost AS REAL) FROM attempts WHERE ${filter} ORDER BY CAST(cost AS REAL) LIMIT ? OFFSET ?`)
+    const middle = this
+      .statement(`SELECT CAST(cost AS REAL) FROM attempts WHERE ${filter} ORDER BY CAST(cost AS REAL) LIMIT ? OFFSET ?`)
       .raw(true)
       .all(...params, count % 2 === 0 ? 2 : 1, Math.floor((count - 1) / 2)) as unknown[][];
     const values = middle.map((row) => Number(row[0]));
@@ -318,8 +334,8 @@ export class Ledger {
    * now, read through the time index, so it costs the same with months of history behind it.
    */
   recentCosts(limit: number): { style: string; cost: number }[] {
-    const rows = this.db
-      .prepare(`SELECT style, CAST(cost AS REAL) FROM attempts WHERE status = 'saved' AND ${SANE_COST} ORDER BY intent_at DESC LIMIT ?`)
+    const rows = this
+      .statement(`SELECT style, CAST(cost AS REAL) FROM attempts WHERE status = 'saved' AND ${SANE_COST} ORDER BY intent_at DESC LIMIT ?`)
       .raw(true)
       .all(Math.max(0, Math.floor(limit))) as [string, number][];
     return rows.map(([style, cost]) => ({ style, cost: Number(cost) }));
@@ -327,9 +343,9 @@ export class Ledger {
 
   /** Tasks still collectable, and items whose latest create has an unknown outcome. */
   counts(): { open: number; unknown: number } {
-    const open = this.db.prepare("SELECT COUNT(*) FROM attempts WHERE status = 'open' AND intent_at >= ?").raw(true).get(this.clock.now() - COLLECTABLE_FOR_MS) as unknown[];
-    const unknown = this.db
-      .prepare("SELECT COUNT(*) FROM attempts AS a WHERE status = 'unknown' AND id = (SELECT MAX(id) FROM attempts AS b WHERE b.key = a.key)")
+    const open = this.statement("SELECT COUNT(*) FROM attempts WHERE status = 'open' AND intent_at >= ?").raw(true).get(this.clock.now() - COLLECTABLE_FOR_MS) as unknown[];
+    const unknown = this
+      .statement("SELECT COUNT(*) FROM attempts AS a WHERE status = 'unknown' AND id = (SELECT MAX(id) FROM attempts AS b WHERE b.key = a.key)")
       .raw(true)
       .get() as unknown[];
     return { open: Number(open[0]), unknown: Number(unknown[0]) };
@@ -339,8 +355,9 @@ export class Ledger {
   close(): void {
     if (!this.db.open) return;
     try {
-      this.db.prepare('DELETE FROM claims WHERE pid = ? AND marker = ?').run(this.me.pid, this.me.marker);
+      this.statement('DELETE FROM claims WHERE pid = ? AND marker = ?').run(this.me.pid, this.me.marker);
     } finally {
+      this.statements.clear();
       this.db.close();
     }
   }
@@ -354,13 +371,13 @@ export class Ledger {
   }
 
   private holderOf(key: string): ProcessIdentity | null {
-    const row = this.db.prepare('SELECT pid, marker FROM claims WHERE key = ?').get(key) as { pid: number; marker: string } | undefined;
+    const row = this.statement('SELECT pid, marker FROM claims WHERE key = ?').get(key) as { pid: number; marker: string } | undefined;
     return row ? { pid: Number(row.pid), marker: row.marker } : null;
   }
 
   private finish(taskId: string, status: LedgerStatus, outcome: { output: string | null; cost: string | null; errorCode: string | null }): void {
-    this.db
-      .prepare('UPDATE attempts SET status = ?, output = ?, cost = COALESCE(?, cost), error_code = ?, finished_at = ? WHERE task_id = ?')
+    this
+      .statement('UPDATE attempts SET status = ?, output = ?, cost = COALESCE(?, cost), error_code = ?, finished_at = ? WHERE task_id = ?')
       .run(status, outcome.output, outcome.cost, outcome.errorCode, this.clock.now(), taskId);
   }
 

@@ -20,6 +20,15 @@ describe('verifyImage', () => {
     expect((error as NotAnImageError).code).toBe('not-an-image');
   });
 
+  it('still reads to the end of a large picture: one cut short near its end is refused, whatever its format', async () => {
+    for (const format of ['jpeg', 'png', 'webp'] as const) {
+      const bytes = await makeImage(1600, 1200, format, { noise: true });
+      expect(await verifyImage(bytes)).toBe(format === 'jpeg' ? 'jpg' : format);
+      const error = await verifyImage(bytes.subarray(0, bytes.length - 2048)).catch((caught: unknown) => caught);
+      expect(error, format).toBeInstanceOf(NotAnImageError);
+    }
+  });
+
   it('describes bytes by their content', () => {
     expect(describeBytes(Buffer.from('  <html><head><title>x</title></head></html>'))).toBe('text/html');
     expect(describeBytes(Buffer.from('plain words'))).toBe('text/plain');
