@@ -1,4 +1,5 @@
 import pLimit from 'p-limit';
+import { isSparkError, SparkError } from '../core/errors.js';
 import type { ItemResult } from './events.js';
 import { runItem, type ItemContext } from './item.js';
 import type { PlannedItem } from './plan.js';
@@ -20,6 +21,30 @@ export interface BatchOptions {
  */
 export async function runItems(items: readonly PlannedItem[], context: ItemContext, options: BatchOptions): Promise<ItemResult[]> {
   let stopReason: string | null = null;
+  const stopFor = (kind: string | null | undefined, code: string | undefined): void => {
+    // A refused key fails every item the same way: one refusal is enough to stop asking.
+    if (kind === 'auth') stopReason ??= 'not started: the API refused the key (see the first error)';
+    // So does a service nobody can reach (after the create's own retries): 500 photos need not each wait it out.
+    if (kind === 'network' && UNREACHABLE_CODES.has(code ?? '')) stopReason ??= 'not started: the service could not be reached (see the first error)';
+  };
+  // Items already under way (checking their photo, waiting in the --budget gate) meet the stop
+  // at their create: the reason is set as the failing create throws, before its budget
+  // reservation is given back and wakes the items waiting for it.
+  const { client } = context;
+  const guarded: ItemContext['client'] = {
+    getTask: client.getTask.bind(client),
+    downloadResult: client.downloadResult.bind(client),
+    createTask: async (...args) => {
+      if (stopReason !== null) throw new BatchStoppedError(stopReason);
+      try {
+        return await client.createTask(...args);
+      } catch (error) {
+        if (isSparkError(error)) stopFor(error.kind, error.code);
+        throw error;
+      }
+    },
+  };
+  const itemContext: ItemContext = { ...context, client: guarded };
   return Promise.all(
     items.map((item) =>
       options.limit(async () => {
@@ -28,17 +53,25 @@ export async function runItems(items: readonly PlannedItem[], context: ItemConte
           context.emit({ type: 'item-finished', item, result });
           return result;
         }
-        const result = await runItem(item, context);
-        // A refused key fails every item the same way: one refusal is enough to stop asking.
-        if (result.errorKind === 'auth') stopReason ??= 'not started: the API refused the key (see the first error)';
-        // So does a service nobody can reach (after the create's own retries): 500 photos need not each wait it out.
-        if (result.errorKind === 'network' && UNREACHABLE_CODES.has(result.error?.code ?? '')) stopReason ??= 'not started: the service could not be reached (see the first error)';
+        let result = await runItem(item, itemContext);
+        // Stopped right before its create (nothing was sent): not started, like the items after it.
+        if (result.error?.code === BATCH_STOPPED && !result.created) result = cancelled(item, result.error.message);
+        stopFor(result.errorKind, result.error?.code);
         if (options.failFast && result.status === 'failed') stopReason ??= 'not started: an earlier item failed (--fail-fast)';
         context.emit({ type: 'item-finished', item, result });
         return result;
       }),
     ),
   );
+}
+
+const BATCH_STOPPED = 'batch-stopped';
+
+/** Thrown instead of sending a create once the batch has stopped: proves nothing was created. */
+class BatchStoppedError extends SparkError {
+  constructor(reason: string) {
+    super('api', reason, { code: BATCH_STOPPED });
+  }
 }
 
 /** Connection refused, no such host, no route: the service is not there, for any photo. */

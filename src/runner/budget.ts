@@ -7,7 +7,11 @@ import { InterruptedError } from '../core/errors.js';
  * What a task will cost is known only after it completes (`usage.cost`), so a task is
  * reserved at its estimated price when it is created and settled at its real cost when it
  * ends. Without any estimate yet, one task is created alone and all others wait for its cost:
- * the first price is learned, never guessed.
+ * the first price is learned, never guessed. When that task completes and the service reports
+ * no usable cost, the price can never be learned, so nothing more is created (the cap would
+ * otherwise count every task at $0). When a style turns out dearer than estimated, the tasks
+ * of it still in flight are re-reserved at the new price: the cap holds at the estimated
+ * price, and a price rise overshoots by at most the tasks already in flight when it shows.
  */
 export type MicroUsd = number;
 
@@ -28,6 +32,10 @@ export class SpendBudget {
   private unpricedInFlight = 0;
   private waiters: Array<() => void> = [];
   private settledAtEstimate = 0;
+  /** What each task in flight is held at: its estimate, raised when its style proves dearer. */
+  private readonly held = new Map<Reservation, MicroUsd>();
+  /** The first task completed and the service reported no usable cost: no price will be learned. */
+  private noCostReported = false;
 
   constructor(
     readonly limit: MicroUsd,
@@ -49,6 +57,21 @@ export class SpendBudget {
     return this.settledAtEstimate;
   }
 
+  /** True once a task created without any known price completed with no usable cost: nothing more is started. */
+  get costUnreported(): boolean {
+    return this.noCostReported;
+  }
+
+  /** Why reserve() refused a task of this style (the item's message). */
+  refusal(style: string): string {
+    if (this.noCostReported) return `not started: ${NO_COST_REASON}`;
+    const price = this.priceOf(style);
+    return (
+      `not started: it could take the run over --budget ${formatUsd(this.limit)} ` +
+      `(${formatUsd(this.committed)} spent or in flight${price === null ? '' : `, about ${formatUsd(price)} a task`})`
+    );
+  }
+
   /** The price this run would expect for a style: learned in this run, else from history. */
   priceOf(style: string): MicroUsd | null {
     return this.learned.get(style) ?? this.knownPrice(style) ?? median([...this.learned.values()]);
@@ -67,7 +90,9 @@ export class SpendBudget {
       if (price !== null) {
         if (this.spentMicro + this.reservedMicro + price <= this.limit) {
           this.reservedMicro += price;
-          return { style, estimate: price };
+          const reservation = { style, estimate: price };
+          this.held.set(reservation, price);
+          return reservation;
         }
         if (this.spentMicro + price > this.limit) return null;
         // It fits unless the tasks in flight cost what they are estimated at: they may cost
@@ -75,7 +100,7 @@ export class SpendBudget {
         await this.nextChange(signal);
         continue;
       }
-      if (this.spentMicro + this.reservedMicro >= this.limit) return null;
+      if (this.noCostReported || this.spentMicro + this.reservedMicro >= this.limit) return null;
       // No price at all (none in the ledger, none learned: any learned price prices every
       // style): one task, of whatever style, goes alone; everything else waits for its cost.
       if (this.unpricedInFlight === 0) {
@@ -89,22 +114,48 @@ export class SpendBudget {
   /**
    * The task ended. `cost` is what it really cost, or null when that is not known (a failed
    * task, an odd `usage.cost`, a task left running): then the estimate counts as spent, so
-   * that the budget errs on the side of spending less.
+   * that the budget errs on the side of spending less. `completed`: the task finished and
+   * was saved, so a null cost means the service did not report one (not that the task failed):
+   * for the task that was to tell the price, that ends all further creates.
    */
-  settle(reservation: Reservation, cost: MicroUsd | null): void {
-    if (reservation.estimate !== null) this.reservedMicro -= reservation.estimate;
-    else this.unpricedInFlight--;
-    if (cost !== null) this.learned.set(reservation.style, cost);
-    else this.settledAtEstimate++;
-    this.spentMicro += cost ?? reservation.estimate ?? 0;
+  settle(reservation: Reservation, cost: MicroUsd | null, completed = false): void {
+    const held = this.letGo(reservation);
+    if (cost !== null) {
+      this.learned.set(reservation.style, cost);
+      this.reReserve(reservation.style, cost);
+    } else {
+      this.settledAtEstimate++;
+      if (completed && reservation.estimate === null && this.priceOf(reservation.style) === null) this.noCostReported = true;
+    }
+    this.spentMicro += cost ?? held ?? 0;
     this.wakeWaiters();
   }
 
   /** No task was created after all (refused before sending, or proven never sent): nothing spent. */
   release(reservation: Reservation): void {
-    if (reservation.estimate !== null) this.reservedMicro -= reservation.estimate;
-    else this.unpricedInFlight--;
+    this.letGo(reservation);
     this.wakeWaiters();
+  }
+
+  /** Takes a reservation off the books; returns what it was held at (null: an unpriced one). */
+  private letGo(reservation: Reservation): MicroUsd | null {
+    if (reservation.estimate === null) {
+      this.unpricedInFlight--;
+      return null;
+    }
+    const held = this.held.get(reservation) ?? reservation.estimate;
+    this.held.delete(reservation);
+    this.reservedMicro -= held;
+    return held;
+  }
+
+  /** A style cost more than its tasks in flight were reserved at: hold them at the real price. */
+  private reReserve(style: string, cost: MicroUsd): void {
+    for (const [other, held] of this.held) {
+      if (other.style !== style || held >= cost) continue;
+      this.held.set(other, cost);
+      this.reservedMicro += cost - held;
+    }
   }
 
   private nextChange(signal?: AbortSignal): Promise<void> {
@@ -124,6 +175,8 @@ export class SpendBudget {
     for (const wake of waiting) wake();
   }
 }
+
+export const NO_COST_REASON = 'the service reported no cost for the first task, so --budget cannot be kept; run without --budget or with --max-tasks';
 
 /** "0.0300" -> 30000; anything that is not a sane, non-negative decimal -> null. */
 export function parseUsd(text: string | null | undefined): MicroUsd | null {

@@ -1,6 +1,7 @@
 import { open, readdir, stat } from 'node:fs/promises';
 import { extname, isAbsolute, join, relative, sep } from 'node:path';
 import { glob, isDynamicPattern } from 'tinyglobby';
+import { isSparkStyleResult, MARK_WINDOW } from '../image/provenance-mark.js';
 import { isMarkedSheet } from '../sheet/marker.js';
 
 /**
@@ -23,7 +24,7 @@ export function isUrl(text: string): boolean {
 export interface ExpandOptions {
   readonly recursive: boolean;
   readonly readStdin: () => Promise<string>;
-  /** A file a folder or pattern found and left out, with why (a contact sheet spark-style made). */
+  /** A file a folder or pattern found and left out, with why (a contact sheet or a result spark-style made). */
   readonly onLeftOut?: (path: string, why: string) => void;
 }
 
@@ -42,32 +43,39 @@ export async function expandInputs(args: readonly string[], options: ExpandOptio
 }
 
 const SHEET_NOTE = 'a contact sheet made by spark-style, not a photo (name the file itself to stylize it)';
+const RESULT_NOTE = 'a result made by spark-style, not a photo (name the file itself to stylize it)';
 
 /**
- * A sheet saved beside the photos would otherwise be found by the next `stylize photos/` and
- * paid for in every style. Only found files are left out: a sheet named on its own is asked for.
+ * A sheet, or a result saved beside the photos, would otherwise be found by the next
+ * `stylize photos/` and paid for in every style. Only found files are left out: a file named
+ * on its own is asked for. One read of each file's head tells (its sheet comment, its
+ * provenance XMP); the buffers are shared by all the files of one expansion.
  */
-async function withoutSheets(found: InputSource[], options: ExpandOptions): Promise<InputSource[]> {
+async function withoutOwnFiles(found: InputSource[], options: ExpandOptions): Promise<InputSource[]> {
   const kept: InputSource[] = [];
+  const buffers = { head: Buffer.alloc(MARK_WINDOW), scratch: Buffer.alloc(MARK_WINDOW) };
   for (const source of found) {
-    if (source.kind === 'file' && (await isSheetFile(source.path))) options.onLeftOut?.(source.path, SHEET_NOTE);
+    const why = source.kind === 'file' ? await whyLeftOut(source.path, buffers) : null;
+    if (why !== null) options.onLeftOut?.((source as { path: string }).path, why);
     else kept.push(source);
   }
   return kept;
 }
 
-async function isSheetFile(path: string): Promise<boolean> {
+async function whyLeftOut(path: string, buffers: { head: Buffer; scratch: Buffer }): Promise<string | null> {
   try {
     const handle = await open(path, 'r');
     try {
-      const head = Buffer.alloc(64);
-      const { bytesRead } = await handle.read(head, 0, head.length, 0);
-      return isMarkedSheet(head.subarray(0, bytesRead));
+      const { bytesRead } = await handle.read(buffers.head, 0, buffers.head.length, 0);
+      const head = buffers.head.subarray(0, bytesRead);
+      if (isMarkedSheet(head)) return SHEET_NOTE;
+      if (await isSparkStyleResult(handle, head, buffers.scratch)) return RESULT_NOTE;
+      return null;
     } finally {
       await handle.close();
     }
   } catch {
-    return false; // unreadable files are reported by the image check
+    return null; // unreadable files are reported by the image check
   }
 }
 
@@ -76,7 +84,7 @@ async function expandOne(arg: string, options: ExpandOptions, allowGlob: boolean
   if (isUrl(arg)) return [{ kind: 'url', url: arg }];
   const info = await stat(arg).catch(() => null);
   if (info?.isDirectory()) {
-    const found = await withoutSheets(await listDirectory(arg, recursive), options);
+    const found = await withoutOwnFiles(await listDirectory(arg, recursive), options);
     const hint = recursive ? '' : ' (add --recursive to look in subfolders)';
     return found.length ? found : [{ kind: 'unusable', label: arg, problem: `no image files in this folder${hint}` }];
   }
@@ -84,8 +92,8 @@ async function expandOne(arg: string, options: ExpandOptions, allowGlob: boolean
     // Matches are shown the way the pattern was written: absolute for an absolute pattern.
     const matches = (await glob(arg, { onlyFiles: true, dot: false, expandDirectories: false, absolute: isAbsolute(arg) })).sort();
     if (matches.length === 0) return [{ kind: 'unusable', label: arg, problem: 'no files match this pattern' }];
-    const found = await withoutSheets(matches.map((path) => ({ kind: 'file', path, relativeDir: '' })), options);
-    return found.length ? found : [{ kind: 'unusable', label: arg, problem: 'only contact sheets made by spark-style match this pattern' }];
+    const found = await withoutOwnFiles(matches.map((path) => ({ kind: 'file', path, relativeDir: '' })), options);
+    return found.length ? found : [{ kind: 'unusable', label: arg, problem: 'only contact sheets and results made by spark-style match this pattern' }];
   }
   // Missing, unreadable or odd files are reported by the image check, one line each.
   return [{ kind: 'file', path: arg, relativeDir: '' }];

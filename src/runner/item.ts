@@ -3,7 +3,7 @@ import type { Task } from '../api/wire.js';
 import type { Clock } from '../core/clock.js';
 import { InterruptedError, isSparkError } from '../core/errors.js';
 import type { Ledger } from '../ledger/ledger.js';
-import { formatUsd, parseUsd, type Reservation, type SpendBudget } from './budget.js';
+import { parseUsd, type Reservation, type SpendBudget } from './budget.js';
 import { createAndRecord, provesNothingCreated, type UnrecordedAnswer } from './create-and-record.js';
 import { decide, type Decision } from './decide.js';
 import { failureHint } from './failure-hint.js';
@@ -139,7 +139,7 @@ export async function runItem(item: PlannedItem, context: ItemContext): Promise<
     return finish({ status: 'failed', output: null, error: { code: 'internal', message }, errorKind: 'api' });
   } finally {
     // A task that failed, was left running or gave no sane cost counts at its estimate.
-    if (reservation) context.budget!.settle(reservation, costKnown ? parseUsd(state.cost) : null);
+    if (reservation) context.budget!.settle(reservation, costKnown ? parseUsd(state.cost) : null, costKnown);
     letGo();
     if (claimedKey !== null) {
       try {
@@ -180,11 +180,7 @@ function settle(decision: Decision): Outcome | null {
 
 /** Not started: --budget. Cancelled, not failed: nothing went wrong, the run was told to stop there. */
 function overBudgetResult(budget: SpendBudget, style: string): Outcome {
-  const price = budget.priceOf(style);
-  const message =
-    `not started: it could take the run over --budget ${formatUsd(budget.limit)} ` +
-    `(${formatUsd(budget.committed)} spent or in flight${price === null ? '' : `, about ${formatUsd(price)} a task`})`;
-  return { status: 'cancelled', output: null, error: { code: 'budget', message }, errorKind: null };
+  return { status: 'cancelled', output: null, error: { code: 'budget', message: budget.refusal(style) }, errorKind: null };
 }
 
 /** Not started: --max-tasks, counted at create time (the plan that checked it may be out of date). */

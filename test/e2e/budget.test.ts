@@ -73,6 +73,20 @@ describe('--budget', () => {
     expect(summaryOf(result.stdout)).toMatchObject({ saved: 2, not_started_budget: 2, spent_usd: '0.0400', budget_usd: '0.0500' });
   });
 
+  it('a service that reports no cost for the first task: nothing more is created, and the run says why', async () => {
+    const server = await emulator({ costPerTask: '0.0300', faults: { oddCost: null } });
+    const dir = tempDir();
+    const inputs = await writePhotos(dir, 8);
+    const result = await runCli(['stylize', ...inputs, '--style', 'ghibli', '--out', join(dir, 'out'), '--budget', '0.05', '--concurrency', '4', '--json'], { env: against(server.url) });
+    expect(server.stats().tasks_created).toBe(1);
+    expect(result.exitCode).toBe(5);
+    const held = jsonLines(result.stdout).filter((line) => line.status === 'cancelled');
+    expect(held).toHaveLength(7);
+    for (const line of held) expect(line).toMatchObject({ error: { code: 'budget', message: expect.stringContaining('the service reported no cost for the first task, so --budget cannot be kept') } });
+    expect(result.stderr).toContain('run without --budget or with --max-tasks');
+    expect(result.stderr).not.toContain('could take the run over');
+  });
+
   it('with no price known and several styles, still one task first: a price learned for one style prices them all', async () => {
     const server = await emulator({ costPerTask: '0.0300' });
     const dir = tempDir();

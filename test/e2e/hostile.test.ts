@@ -111,10 +111,19 @@ describe('a hostile gateway', () => {
 
   it('a hostile task id in a create answer: outcome unknown, one line, never printed raw', async () => {
     const server = await emulator({ faults: { hostileTaskId: '../../x\u001b]0;owned\u0007' } });
-    const result = await runCli(['stylize', await photo(tempDir()), '--style', 'ghibli'], { env: against(server.url) });
+    const configDir = tempDir();
+    const args = ['stylize', await photo(tempDir()), '--style', 'ghibli'];
+    const result = await runCli(args, { env: against(server.url), configDir });
     expect(result.exitCode).toBe(4);
     expect(result.stderr).toContain('the task answer has an invalid id');
     expect(result.stderr).not.toMatch(TERMINAL_ACTS_ON);
+    expect(server.stats().creates_received).toBe(1);
+    // The hint tells what running again does: it pays for nothing, it reports the item as unknown.
+    expect(result.stderr).toContain('running the same command again does not send this create again (it reports it as outcome unknown); add --resend-unknown to send it again');
+    expect(result.stderr).not.toContain('creates (and pays for) a new task');
+    const again = await runCli(args, { env: against(server.url), configDir });
+    expect(again.exitCode).toBe(4);
+    expect(again.stderr).toContain('outcome unknown');
     expect(server.stats().creates_received).toBe(1);
   });
 

@@ -26,6 +26,34 @@ describe('a contact sheet is never a paid input', () => {
     expect(jsonLines(named.stdout).filter((line) => 'input' in line).map((line) => [line.input, line.action])).toEqual([['photos/p00.sheet.jpg', 'create']]);
     expect(named.stderr).not.toContain('left out');
   });
+
+  it('results saved beside the photos are left out of a folder or glob even with --out elsewhere; named alone they are inputs', async () => {
+    const dir = tempDir();
+    const configDir = tempDir();
+    mkdirSync(join(dir, 'in'));
+    copyFileSync(join(PHOTOS, 'bridge_1302x953.jpg'), join(dir, 'in', 'p00.jpg'));
+    copyFileSync(join(PHOTOS, 'hubble_1000x872.jpg'), join(dir, 'in', 'p01.jpg'));
+    const sheet = await runCli(['sheet', 'in/p00.jpg', '--style', 'ghibli,marvel', '--offline', '-o', 'in/'], { cwd: dir, configDir });
+    expect(sheet.exitCode).toBe(0);
+    expect(readdirSync(join(dir, 'in')).sort()).toEqual(['p00.ghibli.jpg', 'p00.jpg', 'p00.marvel.jpg', 'p00.sheet.jpg', 'p01.jpg']);
+
+    for (const input of ['in/', 'in/*.jpg']) {
+      const plan = await runCli(['stylize', input, '--style', 'clay', '--offline', '--out', 'elsewhere', '--dry-run', '--json'], { cwd: dir, configDir });
+      expect(plan.exitCode, input).toBe(0);
+      const planned = jsonLines(plan.stdout).filter((line) => 'input' in line).map((line) => [line.input, line.action]);
+      expect(planned, input).toEqual([
+        ['in/p00.jpg', 'create'],
+        ['in/p01.jpg', 'create'],
+      ]);
+      for (const result of ['p00.ghibli.jpg', 'p00.marvel.jpg']) {
+        expect(plan.stderr).toContain(`note: left out in/${result}: a result made by spark-style, not a photo (name the file itself to stylize it)`);
+      }
+    }
+
+    const named = await runCli(['stylize', 'in/p00.ghibli.jpg', '--style', 'clay', '--offline', '--out', 'elsewhere', '--dry-run', '--json'], { cwd: dir, configDir });
+    expect(jsonLines(named.stdout).filter((line) => 'input' in line).map((line) => [line.input, line.action])).toEqual([['in/p00.ghibli.jpg', 'create']]);
+    expect(named.stderr).not.toContain('left out');
+  });
 });
 
 describe('a photo whose name the sheet cannot draw', () => {

@@ -113,6 +113,44 @@ describe('SpendBudget', () => {
     expect(budget.spent).toBe(250_000);
   });
 
+  it('the first task completes with no usable cost: nothing more is started, with the reason', async () => {
+    const budget = new SpendBudget(parseUsd('0.05')!, () => null);
+    const first = await budget.reserve('ghibli');
+    const waiting = [budget.reserve('ghibli'), budget.reserve('clay')];
+    budget.settle(first!, null, true);
+    expect(await Promise.all(waiting)).toEqual([null, null]);
+    expect(await budget.reserve('ghibli')).toBeNull();
+    expect(budget.costUnreported).toBe(true);
+    expect(budget.refusal('ghibli')).toBe('not started: the service reported no cost for the first task, so --budget cannot be kept; run without --budget or with --max-tasks');
+  });
+
+  it('a first task that failed (no cost, not completed) keeps holding the rest: the next one goes alone', async () => {
+    const budget = new SpendBudget(parseUsd('0.05')!, () => null);
+    const first = await budget.reserve('ghibli');
+    const second = budget.reserve('ghibli');
+    let thirdAnswered = false;
+    void budget.reserve('ghibli').then(() => (thirdAnswered = true));
+    budget.settle(first!, null);
+    expect(await second).toEqual({ style: 'ghibli', estimate: null });
+    await Promise.resolve();
+    expect(thirdAnswered).toBe(false);
+    expect(budget.costUnreported).toBe(false);
+  });
+
+  it('a style dearer than estimated: its tasks in flight are re-reserved at the real price', async () => {
+    const budget = new SpendBudget(parseUsd('0.50')!, () => parseUsd('0.03'));
+    const inFlight = [await budget.reserve('ghibli'), await budget.reserve('ghibli'), await budget.reserve('ghibli'), await budget.reserve('ghibli')];
+    budget.settle(inFlight[0]!, parseUsd('0.10'));
+    // 0.10 spent, 3 in flight now held at 0.10 each: one more fits 0.50 exactly, no more.
+    expect(budget.committed).toBe(400_000);
+    const fifth = await budget.reserve('ghibli');
+    expect(fifth).toEqual({ style: 'ghibli', estimate: 100_000 });
+    const sixth = budget.reserve('ghibli');
+    for (const reservation of [...inFlight.slice(1), fifth]) budget.settle(reservation!, parseUsd('0.10'));
+    expect(await sixth).toBeNull();
+    expect(budget.spent).toBe(500_000);
+  });
+
   it('a wait for a price ends with InterruptedError on Ctrl-C', async () => {
     const budget = new SpendBudget(parseUsd('1.00')!, () => null);
     await budget.reserve('anime');

@@ -11,6 +11,7 @@ import { InterruptedError } from '../../src/core/errors.js';
 import type { Faults } from '../../src/emulator/faults.js';
 import { Ledger } from '../../src/ledger/ledger.js';
 import { runItems } from '../../src/runner/batch.js';
+import { parseUsd, SpendBudget } from '../../src/runner/budget.js';
 import type { RunnerEvent } from '../../src/runner/events.js';
 import type { ItemContext } from '../../src/runner/item.js';
 import { planItems } from '../../src/runner/plan.js';
@@ -232,6 +233,26 @@ describe('a service nobody can reach', () => {
     expect(results.slice(1).map((result) => [result.status, result.error?.message])).toEqual(
       Array.from({ length: 4 }, () => ['cancelled', 'not started: the service could not be reached (see the first error)']),
     );
+  });
+});
+
+describe('a service nobody can reach, under --budget', () => {
+  it('items waiting in the budget gate are not started either once the first create gave up', async () => {
+    const { items, context, clock } = await setup(10);
+    const port = await closedPort();
+    const client = new SparkClient({ baseUrl: `http://127.0.0.1:${port}`, apiKey: 'k', clock });
+    // $0.03 a task, $0.20: six fit at once, the other two of the eight in flight wait in the gate.
+    const budget = new SpendBudget(parseUsd('0.20')!, () => parseUsd('0.03'));
+    const results = await runItems(items, context({ client, budget }), { limit: pLimit(8), failFast: false });
+    // Only creates already on their way when the first gave up may fail (at most the six that
+    // fit); none starts after it, from the gate or from the queue.
+    const failed = results.filter((result) => result.status === 'failed');
+    expect(failed.length).toBeGreaterThanOrEqual(1);
+    expect(failed.length).toBeLessThanOrEqual(6);
+    for (const result of failed) expect(result.error?.code).toBe('ECONNREFUSED');
+    const rest = results.filter((result) => result.status !== 'failed');
+    for (const result of rest) expect([result.status, result.error?.message]).toEqual(['cancelled', 'not started: the service could not be reached (see the first error)']);
+    expect(budget.spent).toBe(0);
   });
 });
 

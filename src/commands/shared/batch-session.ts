@@ -10,7 +10,7 @@ import { ledgerPath } from '../../config/paths.js';
 import { Ledger } from '../../ledger/ledger.js';
 import { JOURNAL_NAME } from '../../ledger/migrate-journal.js';
 import { runItems } from '../../runner/batch.js';
-import { formatUsd, SpendBudget } from '../../runner/budget.js';
+import { formatUsd, NO_COST_REASON, SpendBudget } from '../../runner/budget.js';
 import { priceBookFromLedger } from '../../runner/prices.js';
 import type { ItemResult } from '../../runner/events.js';
 import type { PlannedItem } from '../../runner/plan.js';
@@ -163,6 +163,10 @@ function reportBudgetStop(results: readonly ItemResult[], budget: SpendBudget, o
   if (held.length === 0) return;
   const shown = held.slice(0, MAX_NAMED).map((result) => `${result.input} (${result.style})`);
   const more = held.length > MAX_NAMED ? ` and ${held.length - MAX_NAMED} more` : '';
+  if (budget.costUnreported) {
+    reporter.alert(`budget: ${held.length} item${held.length === 1 ? '' : 's'} not started (${shown.join(', ')}${more}): ${NO_COST_REASON}`);
+    return;
+  }
   const prices = held.map((result) => budget.priceOf(result.style));
   const rest = prices.every((price) => price !== null) ? `; ${held.length === 1 ? 'it' : 'they'} would cost about ${formatUsd(prices.reduce((sum, price) => sum! + price!, 0)!)}` : '';
   reporter.alert(
