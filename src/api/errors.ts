@@ -119,12 +119,16 @@ export class RequestTimeoutError extends NetworkError {}
  * A create request was sent and no answer says whether a task exists. It may have been
  * created and charged; we refuse to send it again blindly.
  */
+/** What to do about an unknown outcome: true of every run, since the ledger holds the intent. */
+export const OUTCOME_UNKNOWN_HINT =
+  'check your tasks in the Vtrix console: running the same command again does not send this create again (it reports it as outcome unknown); add --resend-unknown to send it again';
+
 export class OutcomeUnknownError extends SparkError {
   constructor(reason: string, cause?: unknown) {
     super('outcome-unknown', `the create request was sent but its outcome is unknown (${reason}); a task may have been created and charged`, {
       code: 'outcome-unknown',
       cause,
-      hint: 'check your tasks in the Vtrix console before running again: running again creates (and pays for) a new task',
+      hint: OUTCOME_UNKNOWN_HINT,
     });
   }
 }

@@ -1,10 +1,8 @@
-import { TaskFailedError } from '../api/errors.js';
+import { OUTCOME_UNKNOWN_HINT, TaskFailedError } from '../api/errors.js';
 import { findSeedCode } from '../catalog/error-codes.js';
 import type { SparkError } from '../core/errors.js';
 import type { InputSource } from './inputs.js';
 
-export const OUTCOME_UNKNOWN_HINT =
-  'check your tasks in the Vtrix console: running the same command again does not send this create again (it reports it as outcome unknown); add --resend-unknown to send it again';
 
 /**
  * The hint for an item's failure, fitted to its input: a task that failed fetching a URL input
