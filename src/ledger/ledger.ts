@@ -335,7 +335,9 @@ export class Ledger {
    */
   recentCosts(limit: number): { style: string; cost: number }[] {
     const rows = this
-      .statement(`SELECT style, CAST(cost AS REAL) FROM attempts WHERE status = 'saved' AND ${SANE_COST} ORDER BY intent_at DESC LIMIT ?`)
+      // The newest saved tasks first, then those with a sane cost among them: a ledger whose
+      // tasks carry no cost must not be scanned whole (300,000 rows) to find none.
+      .statement(`SELECT style, CAST(cost AS REAL) FROM (SELECT style, cost FROM attempts WHERE status = 'saved' ORDER BY intent_at DESC LIMIT ?) WHERE ${SANE_COST}`)
       .raw(true)
       .all(Math.max(0, Math.floor(limit))) as [string, number][];
     return rows.map(([style, cost]) => ({ style, cost: Number(cost) }));

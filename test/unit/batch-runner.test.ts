@@ -4,55 +4,17 @@ import pLimit from 'p-limit';
 import { describe, expect, it } from 'vitest';
 import { SparkClient } from '../../src/api/client.js';
 import { resolveStyle } from '../../src/catalog/styles.js';
-import { Ledger } from '../../src/ledger/ledger.js';
 import { runItems } from '../../src/runner/batch.js';
-import type { RunnerEvent } from '../../src/runner/events.js';
 import type { ItemContext } from '../../src/runner/item.js';
 import { planItems } from '../../src/runner/plan.js';
 import { PreparedImageCache } from '../../src/runner/prepared-cache.js';
-import type { RunSettings } from '../../src/runner/run-settings.js';
-import { emulator } from '../helpers/emulator.js';
-import { fakeClock } from '../helpers/fake-clock.js';
 import { makeImage } from '../helpers/images.js';
+import { inProcessRun, RUN_SETTINGS } from '../helpers/runner.js';
 import { tempDir } from '../helpers/tmp.js';
-
-const SETTINGS: RunSettings = { overwrite: false, returnUrl: true, logo: null, timeoutMs: 600_000, retryFailed: false, resendUnknown: false, fix: null, saving: { provenance: true, keepGps: false, rescueFolder: null } };
-
-/**
- * The batch runner in-process: real HTTP to the emulator on loopback, the emulator and the
- * runner sharing one fake clock, so tasks of 10 s "finish" without anyone waiting for them.
- */
-async function setup(n: number, faults = {}) {
-  const clock = fakeClock(Date.UTC(2030, 5, 1));
-  // plain: results are ready as soon as the task exists, so fake time racing ahead of a real
-  // render cannot make a poller give up.
-  const server = await emulator({ latencyMs: 10_000, now: clock.now, faults, plain: true });
-  const dir = tempDir();
-  const paths: string[] = [];
-  for (let i = 0; i < n; i++) {
-    paths.push(join(dir, `p${i + 1}.jpg`));
-    writeFileSync(paths[i]!, await makeImage(800 + i * 8, 600));
-  }
-  const out = join(dir, 'out');
-  mkdirSync(out);
-  const items = planItems(paths.map((path) => ({ kind: 'file' as const, path, relativeDir: '' })), [resolveStyle('ink-wash')], out);
-  const ledger = Ledger.inMemory(clock);
-  const events: RunnerEvent[] = [];
-  const context = (settings: RunSettings = SETTINGS): ItemContext => ({
-    client: new SparkClient({ baseUrl: server.url, apiKey: 'k', clock }),
-    ledger,
-    clock,
-    interrupt: new AbortController().signal,
-    settings,
-    emit: (event) => events.push(event),
-    images: new PreparedImageCache(items, null),
-  });
-  return { clock, server, items, ledger, events, context, out };
-}
 
 describe('runItems (in-process)', () => {
   it('creates, waits in fake time, saves, and records every step with the injected clock', async () => {
-    const { clock, server, items, ledger, events, context, out } = await setup(3);
+    const { clock, server, items, ledger, events, context, out } = await inProcessRun(3);
     const started = clock.now();
     const results = await runItems(items, context(), { limit: pLimit(2), failFast: false });
     expect(results.map((result) => [result.status, result.created])).toEqual([
@@ -78,7 +40,7 @@ describe('runItems (in-process)', () => {
   });
 
   it('records a create the client proved never left as never-sent, and sends it again next time', async () => {
-    const { items, ledger, context, server } = await setup(1);
+    const { items, ledger, context, server } = await inProcessRun(1);
     const refused = { ...context(), client: new SparkClient({ baseUrl: 'http://127.0.0.1:9', apiKey: 'k', clock: context().clock }) };
     const [failed] = await runItems(items, refused, { limit: pLimit(1), failFast: false });
     expect(failed).toMatchObject({ status: 'failed', errorKind: 'network', created: false });
@@ -89,21 +51,21 @@ describe('runItems (in-process)', () => {
   });
 
   it('a lost create answer is "outcome unknown" and is not sent again unless asked', async () => {
-    const { items, ledger, context, server } = await setup(1, { dropCreate: { count: 1 } });
+    const { items, ledger, context, server } = await inProcessRun(1, { faults: { dropCreate: { count: 1 } } });
     const [lost] = await runItems(items, context(), { limit: pLimit(1), failFast: false });
     expect(lost).toMatchObject({ status: 'failed', errorKind: 'outcome-unknown' });
     expect(ledger.counts()).toEqual({ open: 0, unknown: 1 });
     const [still] = await runItems(items, context(), { limit: pLimit(1), failFast: false });
     expect(still).toMatchObject({ status: 'failed', errorKind: 'outcome-unknown', error: { code: 'outcome-unknown' } });
     expect(server.stats().creates_received).toBe(1);
-    const [resent] = await runItems(items, context({ ...SETTINGS, resendUnknown: true }), { limit: pLimit(1), failFast: false });
+    const [resent] = await runItems(items, context({ settings: { ...RUN_SETTINGS, resendUnknown: true } }), { limit: pLimit(1), failFast: false });
     expect(resent).toMatchObject({ status: 'saved', created: true });
     expect(server.stats().tasks_created).toBe(2);
     expect(ledger.counts()).toEqual({ open: 0, unknown: 0 });
   });
 
   it('after an interrupt starts nothing new, and the tasks created stay collectable', async () => {
-    const { items, ledger, context, server } = await setup(3);
+    const { items, ledger, context, server } = await inProcessRun(3);
     const controller = new AbortController();
     const base = context();
     const interrupted: ItemContext = {
@@ -133,7 +95,7 @@ describe('runItems (in-process)', () => {
   });
 
   it('two items of one run with the same content take turns: one task, both saved', async () => {
-    const { clock, server, ledger } = await setup(0);
+    const { clock, server, ledger } = await inProcessRun(0);
     const dir = tempDir();
     const bytes = await makeImage(900, 700);
     mkdirSync(join(dir, 'a'));
@@ -150,7 +112,7 @@ describe('runItems (in-process)', () => {
       ledger,
       clock,
       interrupt: new AbortController().signal,
-      settings: SETTINGS,
+      settings: RUN_SETTINGS,
       emit: () => undefined,
       images: new PreparedImageCache(items, null),
     };

@@ -1,62 +1,20 @@
-import { mkdirSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
 import pLimit from 'p-limit';
 import { describe, expect, it } from 'vitest';
-import { SparkClient } from '../../src/api/client.js';
-import { resolveStyle } from '../../src/catalog/styles.js';
-import type { Faults as EmulatorFaults } from '../../src/emulator/faults.js';
 import { Ledger } from '../../src/ledger/ledger.js';
 import { runItems } from '../../src/runner/batch.js';
 import { parseUsd, SpendBudget } from '../../src/runner/budget.js';
-import type { RunnerEvent } from '../../src/runner/events.js';
 import type { ItemContext } from '../../src/runner/item.js';
-import { planItems } from '../../src/runner/plan.js';
-import { PreparedImageCache } from '../../src/runner/prepared-cache.js';
 import { forecastCost, PRICE_SAMPLE, priceBookFromLedger } from '../../src/runner/prices.js';
-import type { RunSettings } from '../../src/runner/run-settings.js';
-import { emulator } from '../helpers/emulator.js';
 import { fakeClock } from '../helpers/fake-clock.js';
-import { makeImage } from '../helpers/images.js';
-import { tempDir } from '../helpers/tmp.js';
-
-const SETTINGS: RunSettings = { overwrite: false, returnUrl: true, logo: null, timeoutMs: 600_000, retryFailed: false, resendUnknown: false, fix: null, saving: { provenance: true, keepGps: false, rescueFolder: null } };
-
-/** The batch runner in-process with a --budget, against the emulator on a shared fake clock. */
-async function setup(n: number, options: { faults?: EmulatorFaults; costPerTask?: string } = {}) {
-  const clock = fakeClock(Date.UTC(2030, 5, 1));
-  const server = await emulator({ latencyMs: 10_000, now: clock.now, faults: options.faults ?? {}, plain: true, costPerTask: options.costPerTask });
-  const dir = tempDir();
-  const paths: string[] = [];
-  for (let i = 0; i < n; i++) {
-    paths.push(join(dir, `p${i + 1}.jpg`));
-    writeFileSync(paths[i]!, await makeImage(800 + i * 8, 600));
-  }
-  const out = join(dir, 'out');
-  mkdirSync(out);
-  const items = planItems(paths.map((path) => ({ kind: 'file' as const, path, relativeDir: '' })), [resolveStyle('ghibli')], out);
-  const ledger = Ledger.inMemory(clock);
-  const events: RunnerEvent[] = [];
-  const context = (budget: SpendBudget, extra: Partial<ItemContext> = {}): ItemContext => ({
-    client: new SparkClient({ baseUrl: server.url, apiKey: 'k', clock }),
-    ledger,
-    clock,
-    interrupt: new AbortController().signal,
-    settings: SETTINGS,
-    emit: (event) => events.push(event),
-    images: new PreparedImageCache(items, null),
-    budget,
-    ...extra,
-  });
-  return { clock, server, items, ledger, events, context };
-}
+import { inProcessRun } from '../helpers/runner.js';
 
 const at = (price: string) => () => parseUsd(price);
 
 describe('--budget in the batch runner (in-process)', () => {
   it('starts only the tasks that fit, and reports the rest as not started (budget)', async () => {
-    const { server, items, context } = await setup(5);
+    const { server, items, context } = await inProcessRun(5, { style: 'ghibli' });
     const budget = new SpendBudget(parseUsd('0.10')!, at('0.03'));
-    const results = await runItems(items, context(budget), { limit: pLimit(2), failFast: false });
+    const results = await runItems(items, context({ budget }), { limit: pLimit(2), failFast: false });
     expect(results.map((result) => result.status)).toEqual(['saved', 'saved', 'saved', 'cancelled', 'cancelled']);
     expect(results[3]).toMatchObject({ created: false, task_id: null, error: { code: 'budget' } });
     expect(results[3]!.error!.message).toContain('--budget $0.10');
@@ -66,9 +24,9 @@ describe('--budget in the batch runner (in-process)', () => {
   });
 
   it('with no price known, the first task goes alone and the others wait for its cost', async () => {
-    const { server, items, context, events } = await setup(4, { costPerTask: '0.0250' });
+    const { server, items, context, events } = await inProcessRun(4, { style: 'ghibli',  costPerTask: '0.0250' });
     const budget = new SpendBudget(parseUsd('0.06')!, () => null);
-    const results = await runItems(items, context(budget), { limit: pLimit(4), failFast: false });
+    const results = await runItems(items, context({ budget }), { limit: pLimit(4), failFast: false });
     const order = events.filter((event) => (event.type === 'task-created' && !event.reused) || event.type === 'item-finished').map((event) => `${event.type} ${event.item.index}`);
     // Whichever item went first finished before any other create was sent.
     expect(order[0]).toMatch(/^task-created /);
@@ -81,18 +39,18 @@ describe('--budget in the batch runner (in-process)', () => {
   });
 
   it('a create proven never sent gives its reservation back', async () => {
-    const { server, items, context } = await setup(2, { faults: { createError: { status: 400, after: 0, count: 1, code: '003008001' } } });
+    const { server, items, context } = await inProcessRun(2, { style: 'ghibli',  faults: { createError: { status: 400, after: 0, count: 1, code: '003008001' } } });
     const budget = new SpendBudget(parseUsd('0.03')!, at('0.03'));
-    const results = await runItems(items, context(budget), { limit: pLimit(1), failFast: false });
+    const results = await runItems(items, context({ budget }), { limit: pLimit(1), failFast: false });
     expect(results.map((result) => result.status)).toEqual(['failed', 'saved']);
     expect(server.stats().tasks_created).toBe(1);
     expect(budget.spent).toBe(30_000);
   });
 
   it('a create whose answer was lost counts at its estimate (it may have been charged)', async () => {
-    const { items, context } = await setup(2, { faults: { dropCreate: { count: 1 } } });
+    const { items, context } = await inProcessRun(2, { style: 'ghibli',  faults: { dropCreate: { count: 1 } } });
     const budget = new SpendBudget(parseUsd('0.05')!, at('0.03'));
-    const results = await runItems(items, context(budget), { limit: pLimit(1), failFast: false });
+    const results = await runItems(items, context({ budget }), { limit: pLimit(1), failFast: false });
     expect(results.map((result) => [result.status, result.error?.code])).toEqual([
       ['failed', 'outcome-unknown'],
       ['cancelled', 'budget'],
@@ -102,10 +60,10 @@ describe('--budget in the batch runner (in-process)', () => {
   });
 
   it('Ctrl-C: a task left running counts at its estimate; one waiting for a price is not started', async () => {
-    const { items, context, server } = await setup(3);
+    const { items, context, server } = await inProcessRun(3, { style: 'ghibli' });
     const controller = new AbortController();
     const budget = new SpendBudget(parseUsd('1.00')!, () => null);
-    const base = context(budget);
+    const base = context({ budget });
     const interrupted: ItemContext = {
       ...base,
       interrupt: controller.signal,
@@ -129,8 +87,8 @@ describe('--budget in the batch runner (in-process)', () => {
   });
 
   it('a style priced by the ledger: its own median, else the median over all styles', async () => {
-    const { items, ledger, context } = await setup(3, { costPerTask: '0.0400' });
-    await runItems(items, context(new SpendBudget(parseUsd('10')!, () => null)), { limit: pLimit(3), failFast: false });
+    const { items, ledger, context } = await inProcessRun(3, { style: 'ghibli',  costPerTask: '0.0400' });
+    await runItems(items, context({ budget: new SpendBudget(parseUsd('10')!, () => null) }), { limit: pLimit(3), failFast: false });
     const book = priceBookFromLedger(ledger);
     expect(book.estimate('ghibli')).toEqual({ micro: 40_000, basis: 'style' });
     expect(book.estimate('clay')).toEqual({ micro: 40_000, basis: 'all-styles' });
@@ -154,13 +112,14 @@ describe('--budget in the batch runner (in-process)', () => {
     save('huge', 'ghibli', '5000');
     save('failed', 'clay', '0.9000', 'failed');
     for (let i = 0; i < 3; i++) save(`new${i}`, 'ghibli', '0.0300');
-    expect(ledger.recentCosts(4)).toEqual([
+    // The newest 6 saved tasks, of which the 4 with a sane cost (not "free", not 5000).
+    expect(ledger.recentCosts(6)).toEqual([
       { style: 'ghibli', cost: 0.03 },
       { style: 'ghibli', cost: 0.03 },
       { style: 'ghibli', cost: 0.03 },
       { style: 'ghibli', cost: 0.05 },
     ]);
-    // Of the newest 2000: 3 at 0.03 and 1997 at 0.05.
+    // Of the newest 2000 saved: 3 at 0.03, 2 insane, 1995 at 0.05.
     expect(priceBookFromLedger(ledger).estimate('ghibli')).toEqual({ micro: 50_000, basis: 'style' });
     for (let i = 0; i < PRICE_SAMPLE / 2; i++) save(`newer${i}`, 'ghibli', '0.0300');
     expect(priceBookFromLedger(ledger).estimate('ghibli')).toEqual({ micro: 30_000, basis: 'style' });

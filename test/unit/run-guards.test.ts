@@ -1,5 +1,5 @@
 import Database from 'libsql';
-import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { existsSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
 import pLimit from 'p-limit';
@@ -8,7 +8,6 @@ import { SparkClient } from '../../src/api/client.js';
 import { resolveStyle } from '../../src/catalog/styles.js';
 import type { Clock } from '../../src/core/clock.js';
 import { InterruptedError } from '../../src/core/errors.js';
-import type { Faults } from '../../src/emulator/faults.js';
 import { Ledger } from '../../src/ledger/ledger.js';
 import { runItems } from '../../src/runner/batch.js';
 import { parseUsd, SpendBudget } from '../../src/runner/budget.js';
@@ -17,48 +16,13 @@ import type { ItemContext } from '../../src/runner/item.js';
 import { planItems } from '../../src/runner/plan.js';
 import { PreparedImageCache } from '../../src/runner/prepared-cache.js';
 import { AdaptiveRateGate } from '../../src/runner/rate-gate.js';
-import type { RunSettings } from '../../src/runner/run-settings.js';
 import { TaskQuota } from '../../src/runner/task-quota.js';
 import { describeSummary, summarize } from '../../src/terminal/summary.js';
 import { emulator } from '../helpers/emulator.js';
 import { fakeClock } from '../helpers/fake-clock.js';
+import { inProcessRun, RUN_SETTINGS } from '../helpers/runner.js';
 import { makeImage } from '../helpers/images.js';
 import { tempDir } from '../helpers/tmp.js';
-
-const SETTINGS: RunSettings = { overwrite: false, returnUrl: true, logo: null, timeoutMs: 600_000, retryFailed: false, resendUnknown: false, fix: null, saving: { provenance: true, keepGps: false, rescueFolder: null } };
-
-/**
- * The guards a run keeps while it creates (Ctrl-C during a retry's wait, --max-tasks, a ledger
- * that cannot record an answer, a service nobody can reach): the runner in-process against the
- * emulator on loopback, on a fake clock. What is counted is what a user pays for: the tasks
- * the emulator created.
- */
-async function setup(n: number, faults: Faults = {}) {
-  const clock = fakeClock(Date.UTC(2030, 5, 1));
-  const server = await emulator({ latencyMs: 10_000, now: clock.now, faults, plain: true });
-  const dir = tempDir();
-  const paths: string[] = [];
-  for (let i = 0; i < n; i++) {
-    paths.push(join(dir, `p${i + 1}.jpg`));
-    writeFileSync(paths[i]!, await makeImage(800 + i * 8, 600));
-  }
-  const out = join(dir, 'out');
-  mkdirSync(out);
-  const items = planItems(paths.map((path) => ({ kind: 'file' as const, path, relativeDir: '' })), [resolveStyle('ink-wash')], out);
-  const ledger = Ledger.inMemory(clock);
-  const events: RunnerEvent[] = [];
-  const context = (extra: Partial<ItemContext> = {}): ItemContext => ({
-    client: new SparkClient({ baseUrl: server.url, apiKey: 'k', clock }),
-    ledger,
-    clock,
-    interrupt: new AbortController().signal,
-    settings: SETTINGS,
-    emit: (event) => events.push(event),
-    images: new PreparedImageCache(items, null),
-    ...extra,
-  });
-  return { clock, server, items, ledger, events, context, out };
-}
 
 /** A port on loopback where nothing listens (bound, then closed). */
 async function closedPort(): Promise<number> {
@@ -71,7 +35,7 @@ async function closedPort(): Promise<number> {
 
 describe('Ctrl-C while a create waits to retry', () => {
   it('a create waiting out a 429 is not sent, is recorded never-sent, and goes normally next run', async () => {
-    const { server, items, ledger, context } = await setup(1, { rateLimit: { after: 0, count: 1, retryAfterSeconds: 5 } });
+    const { server, items, ledger, context } = await inProcessRun(1, { faults: { rateLimit: { after: 0, count: 1, retryAfterSeconds: 5 } } });
     const controller = new AbortController();
     const results = await runItems(
       items,
@@ -95,7 +59,7 @@ describe('Ctrl-C while a create waits to retry', () => {
   });
 
   it('a create waiting out the batch-wide 429 pause is not sent', async () => {
-    const { server, items, ledger, context, clock } = await setup(1);
+    const { server, items, ledger, context, clock } = await inProcessRun(1);
     const controller = new AbortController();
     // The gate's pause waits on a clock that only an abort ends, and Ctrl-C comes as it starts.
     const pauseClock: Clock = {
@@ -118,7 +82,7 @@ describe('Ctrl-C while a create waits to retry', () => {
 
 describe('--max-tasks at create time', () => {
   it('never creates more than n tasks, whatever the plan said; the rest are cancelled (max-tasks)', async () => {
-    const { server, items, context } = await setup(4);
+    const { server, items, context } = await inProcessRun(4);
     const results = await runItems(items, context({ taskQuota: new TaskQuota(2) }), { limit: pLimit(2), failFast: false });
     expect(server.stats().tasks_created).toBe(2);
     expect(results.filter((result) => result.status === 'saved')).toHaveLength(2);
@@ -128,7 +92,7 @@ describe('--max-tasks at create time', () => {
   });
 
   it('a create proven never sent gives its place back', async () => {
-    const { server, items, context } = await setup(2, { createError: { status: 503, after: 0, count: 5 } });
+    const { server, items, context } = await inProcessRun(2, { faults: { createError: { status: 503, after: 0, count: 5 } } });
     const results = await runItems(items, context({ taskQuota: new TaskQuota(1) }), { limit: pLimit(1), failFast: false });
     // The first item's 5 attempts all got 503 (nothing created); the second gets its place.
     expect(results.map((result) => result.status)).toEqual(['failed', 'saved']);
@@ -138,7 +102,7 @@ describe('--max-tasks at create time', () => {
 
 describe('a ledger that cannot record the answer', () => {
   it('keeps the task id in memory: waits, saves the result with a warning naming the id; the next run skips', async () => {
-    const { server, items, ledger, context, events } = await setup(3);
+    const { server, items, ledger, context, events } = await inProcessRun(3);
     const broken = Object.create(ledger) as Ledger;
     broken.recordAnswer = () => {
       throw new Error('database or disk is full');
@@ -167,7 +131,7 @@ describe('a ledger that cannot record the answer', () => {
   });
 
   it('writes the task id again before recording the outcome: a ledger that recovers ends up knowing the task', async () => {
-    const { server, items, ledger, context } = await setup(1);
+    const { server, items, ledger, context } = await inProcessRun(1);
     const flaky = Object.create(ledger) as Ledger;
     let failures = 1;
     flaky.recordAnswer = (attempt, taskId) => {
@@ -181,7 +145,7 @@ describe('a ledger that cannot record the answer', () => {
   });
 
   it('a run that ends before the result is saved fails the item with the task id and the command that collects it', async () => {
-    const { server, items, ledger, context, out } = await setup(1);
+    const { server, items, ledger, context, out } = await inProcessRun(1);
     const broken = Object.create(ledger) as Ledger;
     broken.recordAnswer = () => {
       throw new Error('database or disk is full');
@@ -208,7 +172,7 @@ describe('a ledger that cannot record the answer', () => {
 
 describe('a ledger that cannot record a saved result', () => {
   it('keeps the item saved (the file is what the next run looks at) with a warning note', async () => {
-    const { server, items, ledger, context } = await setup(1);
+    const { server, items, ledger, context } = await inProcessRun(1);
     const broken = Object.create(ledger) as Ledger;
     broken.recordSaved = () => {
       throw new Error('database or disk is full');
@@ -225,7 +189,7 @@ describe('a ledger that cannot record a saved result', () => {
 
 describe('a service nobody can reach', () => {
   it('stops the batch after the first create that could not connect: the rest are cancelled', async () => {
-    const { items, context, clock } = await setup(5);
+    const { items, context, clock } = await inProcessRun(5);
     const port = await closedPort();
     const client = new SparkClient({ baseUrl: `http://127.0.0.1:${port}`, apiKey: 'k', clock });
     const results = await runItems(items, context({ client }), { limit: pLimit(1), failFast: false });
@@ -238,7 +202,7 @@ describe('a service nobody can reach', () => {
 
 describe('a service nobody can reach, under --budget', () => {
   it('items waiting in the budget gate are not started either once the first create gave up', async () => {
-    const { items, context, clock } = await setup(10);
+    const { items, context, clock } = await inProcessRun(10);
     const port = await closedPort();
     const client = new SparkClient({ baseUrl: `http://127.0.0.1:${port}`, apiKey: 'k', clock });
     // $0.03 a task, $0.20: six fit at once, the other two of the eight in flight wait in the gate.
@@ -258,7 +222,7 @@ describe('a service nobody can reach, under --budget', () => {
 
 describe('the summary line', () => {
   it('shows the cost of paid tasks that were not saved as unknown, not as $0', async () => {
-    const { server, items, context } = await setup(2);
+    const { server, items, context } = await inProcessRun(2);
     const controller = new AbortController();
     const results = await runItems(
       items,
@@ -299,7 +263,7 @@ describe('a ledger locked by another process when the answer comes', () => {
       ledger,
       clock,
       interrupt: new AbortController().signal,
-      settings: SETTINGS,
+      settings: RUN_SETTINGS,
       emit: (event) => events.push(event),
       images: new PreparedImageCache(items, null),
     };
@@ -322,7 +286,7 @@ describe('a ledger locked by another process when the answer comes', () => {
 
 describe('a 404 on a task read (a gateway blip, a replica that has not seen the task yet)', () => {
   it('one 404 while waiting is asked again: the paid task is saved, not recorded expired', async () => {
-    const { server, items, ledger, context } = await setup(1, { readError: { status: 404, count: 1 } });
+    const { server, items, ledger, context } = await inProcessRun(1, { faults: { readError: { status: 404, count: 1 } } });
     const [result] = await runItems(items, context(), { limit: pLimit(1), failFast: false });
     expect(result).toMatchObject({ status: 'saved', created: true });
     expect(server.stats().injected_errors).toBe(1);
@@ -333,7 +297,7 @@ describe('a 404 on a task read (a gateway blip, a replica that has not seen the 
   });
 
   it('404s for a task younger than 24 hours fail the item as transient; the task stays open and the next run collects it', async () => {
-    const { server, items, ledger, context } = await setup(1, { readError: { status: 404, count: 1000 } });
+    const { server, items, ledger, context } = await inProcessRun(1, { faults: { readError: { status: 404, count: 1000 } } });
     const [result] = await runItems(items, context(), { limit: pLimit(1), failFast: false });
     expect(result).toMatchObject({ status: 'failed', created: true, errorKind: 'network', error: { code: 'not-found-unconfirmed' } });
     expect(result!.hint).toBe('run the same command again later to collect it (collecting an existing task is free)');
@@ -345,7 +309,7 @@ describe('a 404 on a task read (a gateway blip, a replica that has not seen the 
   });
 
   it('a task past 24 hours by the ledger answered 404 twice is collected, not created again', async () => {
-    const { server, items, context, clock } = await setup(1);
+    const { server, items, context, clock } = await inProcessRun(1);
     // The task was recorded 25 hours ago by the ledger's clock (the server still has it).
     const ledger = Ledger.inMemory(fakeClock(clock.now() - 25 * 3_600_000));
     const controller = new AbortController();
@@ -358,7 +322,7 @@ describe('a 404 on a task read (a gateway blip, a replica that has not seen the 
   });
 
   it('a task past 24 hours that the server keeps answering 404 for is expired, and the same run creates it again', async () => {
-    const { server, items, context, clock } = await setup(1);
+    const { server, items, context, clock } = await inProcessRun(1);
     const ledger = Ledger.inMemory(fakeClock(clock.now() - 25 * 3_600_000));
     const controller = new AbortController();
     await runItems(items, context({ ledger, interrupt: controller.signal, emit: (event) => event.type === 'task-created' && controller.abort() }), { limit: pLimit(1), failFast: false });
