@@ -2,11 +2,12 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { SparkClient } from '../../src/api/client.js';
 import { resolveStyle } from '../../src/catalog/styles.js';
+import type { Clock } from '../../src/core/clock.js';
 import type { Faults } from '../../src/emulator/faults.js';
 import { Ledger } from '../../src/ledger/ledger.js';
 import type { RunnerEvent } from '../../src/runner/events.js';
 import type { ItemContext } from '../../src/runner/item.js';
-import { planItems } from '../../src/runner/plan.js';
+import { planItems, type PlannedItem } from '../../src/runner/plan.js';
 import { PreparedImageCache } from '../../src/runner/prepared-cache.js';
 import type { RunSettings } from '../../src/runner/run-settings.js';
 import { emulator } from './emulator.js';
@@ -46,15 +47,23 @@ export async function inProcessRun(n: number, options: { faults?: Faults; costPe
   const items = planItems(paths.map((path) => ({ kind: 'file' as const, path, relativeDir: '' })), [resolveStyle(options.style ?? 'ink-wash')], out);
   const ledger = Ledger.inMemory(clock);
   const events: RunnerEvent[] = [];
-  const context = (extra: Partial<ItemContext> = {}): ItemContext => ({
-    client: new SparkClient({ baseUrl: server.url, apiKey: 'k', clock }),
-    ledger,
-    clock,
+  const context = (extra: Partial<ItemContext> = {}): ItemContext => runnerContext({ baseUrl: server.url, clock, ledger, items, emit: (event) => events.push(event) }, extra);
+  return { clock, server, items, ledger, events, context, out };
+}
+
+/** An ItemContext for the runner against the server at baseUrl, with the default run settings. */
+export function runnerContext(
+  parts: { baseUrl: string; clock: Clock; ledger: Ledger; items: readonly PlannedItem[]; emit?: ItemContext['emit'] },
+  extra: Partial<ItemContext> = {},
+): ItemContext {
+  return {
+    client: new SparkClient({ baseUrl: parts.baseUrl, apiKey: 'k', clock: parts.clock }),
+    ledger: parts.ledger,
+    clock: parts.clock,
     interrupt: new AbortController().signal,
     settings: RUN_SETTINGS,
-    emit: (event) => events.push(event),
-    images: new PreparedImageCache(items, null),
+    emit: parts.emit ?? (() => undefined),
+    images: new PreparedImageCache(parts.items, null),
     ...extra,
-  });
-  return { clock, server, items, ledger, events, context, out };
+  };
 }

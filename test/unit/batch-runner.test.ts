@@ -7,9 +7,8 @@ import { resolveStyle } from '../../src/catalog/styles.js';
 import { runItems } from '../../src/runner/batch.js';
 import type { ItemContext } from '../../src/runner/item.js';
 import { planItems } from '../../src/runner/plan.js';
-import { PreparedImageCache } from '../../src/runner/prepared-cache.js';
 import { makeImage } from '../helpers/images.js';
-import { inProcessRun, RUN_SETTINGS } from '../helpers/runner.js';
+import { inProcessRun, RUN_SETTINGS, runnerContext } from '../helpers/runner.js';
 import { tempDir } from '../helpers/tmp.js';
 
 describe('runItems (in-process)', () => {
@@ -107,15 +106,7 @@ describe('runItems (in-process)', () => {
       [resolveStyle('clay')],
       undefined,
     );
-    const context: ItemContext = {
-      client: new SparkClient({ baseUrl: server.url, apiKey: 'k', clock }),
-      ledger,
-      clock,
-      interrupt: new AbortController().signal,
-      settings: RUN_SETTINGS,
-      emit: () => undefined,
-      images: new PreparedImageCache(items, null),
-    };
+    const context = runnerContext({ baseUrl: server.url, clock, ledger, items });
     const results = await runItems(items, context, { limit: pLimit(2), failFast: false });
     // Whichever claims the key first creates; the other collects.
     expect(results.map((result) => result.status), JSON.stringify(results.map((result) => result.error))).toEqual(['saved', 'saved']);

@@ -12,15 +12,13 @@ import { Ledger } from '../../src/ledger/ledger.js';
 import { runItems } from '../../src/runner/batch.js';
 import { parseUsd, SpendBudget } from '../../src/runner/budget.js';
 import type { RunnerEvent } from '../../src/runner/events.js';
-import type { ItemContext } from '../../src/runner/item.js';
 import { planItems } from '../../src/runner/plan.js';
-import { PreparedImageCache } from '../../src/runner/prepared-cache.js';
 import { AdaptiveRateGate } from '../../src/runner/rate-gate.js';
 import { TaskQuota } from '../../src/runner/task-quota.js';
 import { describeSummary, summarize } from '../../src/terminal/summary.js';
 import { emulator } from '../helpers/emulator.js';
 import { fakeClock } from '../helpers/fake-clock.js';
-import { inProcessRun, RUN_SETTINGS } from '../helpers/runner.js';
+import { inProcessRun, runnerContext } from '../helpers/runner.js';
 import { makeImage } from '../helpers/images.js';
 import { tempDir } from '../helpers/tmp.js';
 
@@ -258,15 +256,7 @@ describe('a ledger locked by another process when the answer comes', () => {
     writeFileSync(photo, await makeImage(800, 600));
     const items = planItems([{ kind: 'file' as const, path: photo, relativeDir: '' }], [resolveStyle('ink-wash')], dir);
     const events: RunnerEvent[] = [];
-    const context: ItemContext = {
-      client: new SparkClient({ baseUrl: server.url, apiKey: 'k', clock }),
-      ledger,
-      clock,
-      interrupt: new AbortController().signal,
-      settings: RUN_SETTINGS,
-      emit: (event) => events.push(event),
-      images: new PreparedImageCache(items, null),
-    };
+    const context = runnerContext({ baseUrl: server.url, clock, ledger, items, emit: (event) => events.push(event) });
     const [result] = await runItems(items, context, { limit: pLimit(1), failFast: false });
     other.exec('ROLLBACK');
     other.close();
