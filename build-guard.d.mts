@@ -7,10 +7,4 @@ export interface Metafile {
 
 export function sourcesIn(metafile: Metafile): Set<string>;
 
-export function splitProblems(builds: {
-  startup: Metafile;
-  lazy: Metafile;
-  lazyTargets: Set<string>;
-  lazyEntries: string[];
-  allowlist: Set<string>;
-}): string[];
+export function splitProblems(builds: { startup: Metafile; lazy: Metafile; lazyTargets: Set<string>; lazyEntries: string[]; allowlist: Set<string> }): string[];

@@ -17,12 +17,15 @@ export function sourcesIn(metafile) {
 export function splitProblems({ startup, lazy, lazyTargets, lazyEntries, allowlist }) {
   const problems = [];
   for (const target of lazyTargets) {
-    if (!lazyEntries.includes(target)) problems.push(`the startup bundle imports ${target} lazily, but it is not an entry of the lazy build (EXTRA_LAZY_ENTRIES)`);
+    if (!lazyEntries.includes(target))
+      problems.push(`the startup bundle imports ${target} lazily, but it is not an entry of the lazy build (EXTRA_LAZY_ENTRIES)`);
   }
   const inLazy = sourcesIn(lazy);
   for (const source of sourcesIn(startup)) {
     if (inLazy.has(source) && !allowlist.has(source)) {
-      problems.push(`${source} is in both the startup bundle and the lazy build: import it from one side only, or (constants and pure functions only) add it to SHARED_ALLOWLIST`);
+      problems.push(
+        `${source} is in both the startup bundle and the lazy build: import it from one side only, or (constants and pure functions only) add it to SHARED_ALLOWLIST`,
+      );
     }
   }
   return problems;

@@ -90,12 +90,16 @@ async function stylizeBatch(count, concurrency, latencyMs, label, background = f
   writePhotos(join(dir, 'in'), count);
   const emulator = await startEmulator(latencyMs, background);
   try {
-    const result = await runCli(['stylize', join(dir, 'in'), '--style', 'ghibli', '--out', join(dir, 'out'), '--concurrency', String(concurrency), '--quiet'], {
-      SPARK_STYLE_BASE_URL: emulator.url,
-      SPARK_STYLE_API_KEY: 'bench',
-      SPARK_STYLE_CONFIG_DIR: join(dir, 'config'),
-      NO_COLOR: '1',
-    }, background);
+    const result = await runCli(
+      ['stylize', join(dir, 'in'), '--style', 'ghibli', '--out', join(dir, 'out'), '--concurrency', String(concurrency), '--quiet'],
+      {
+        SPARK_STYLE_BASE_URL: emulator.url,
+        SPARK_STYLE_API_KEY: 'bench',
+        SPARK_STYLE_CONFIG_DIR: join(dir, 'config'),
+        NO_COLOR: '1',
+      },
+      background,
+    );
     if (result.code !== 0) throw new Error(`${label}: the CLI exited with ${result.code}\n${result.stderr}`);
     return result;
   } finally {
@@ -190,10 +194,14 @@ async function ledgerRatio() {
   const dryRun = (folder) => {
     const rssFile = join(folder, 'max-rss');
     const started = performance.now();
-    const result = spawnSync(process.execPath, ['--require', preload, cli, 'stylize', photo, '--style', 'ghibli', '--out', join(folder, 'out'), '--dry-run', '--json'], {
-      env: { ...process.env, SPARK_STYLE_CONFIG_DIR: folder, SPARK_STYLE_BASE_URL: 'http://127.0.0.1:9', BENCH_RSS_FILE: rssFile, NO_COLOR: '1' },
-      encoding: 'utf8',
-    });
+    const result = spawnSync(
+      process.execPath,
+      ['--require', preload, cli, 'stylize', photo, '--style', 'ghibli', '--out', join(folder, 'out'), '--dry-run', '--json'],
+      {
+        env: { ...process.env, SPARK_STYLE_CONFIG_DIR: folder, SPARK_STYLE_BASE_URL: 'http://127.0.0.1:9', BENCH_RSS_FILE: rssFile, NO_COLOR: '1' },
+        encoding: 'utf8',
+      },
+    );
     const wallMs = performance.now() - started;
     if (result.status !== 0) throw new Error(`(e) the dry run exited with ${result.status}\n${result.stderr}`);
     return { wallMs, rssMb: Number(readFileSync(rssFile, 'utf8')) / 1024 };
@@ -223,7 +231,13 @@ log(`spark-style benchmark (${quick ? 'quick' : 'full'}) on ${cpus()[0]?.model ?
 const results = {
   date: new Date().toISOString(),
   mode: quick ? 'quick' : 'full',
-  machine: { cpu: cpus()[0]?.model ?? 'unknown', cores: cpus().length, memory_gb: Math.round(totalmem() / 2 ** 30), node: process.version, platform: process.platform },
+  machine: {
+    cpu: cpus()[0]?.model ?? 'unknown',
+    cores: cpus().length,
+    memory_gb: Math.round(totalmem() / 2 ** 30),
+    node: process.version,
+    platform: process.platform,
+  },
   targets: { batch_ratio: TARGETS.batch_ratio, rss_mb: TARGETS.rss_mb, startup_ratio: TARGETS.startup_ratio, ledger_ratio: TARGETS.ledger_ratio },
 };
 const checks = [];
@@ -235,7 +249,12 @@ if (only.has('c')) {
   results.startup_ratio_styles = Number(measured.styles.toFixed(3));
   results.startup_ms = Object.fromEntries(Object.entries(measured.ms).map(([name, value]) => [name, Number(value.toFixed(1))]));
   checks.push(['startup --help / node', results.startup_ratio_help, `<= ${TARGETS.startup_ratio}`, results.startup_ratio_help <= TARGETS.startup_ratio]);
-  checks.push(['startup styles --json / node', results.startup_ratio_styles, `<= ${TARGETS.startup_ratio}`, results.startup_ratio_styles <= TARGETS.startup_ratio]);
+  checks.push([
+    'startup styles --json / node',
+    results.startup_ratio_styles,
+    `<= ${TARGETS.startup_ratio}`,
+    results.startup_ratio_styles <= TARGETS.startup_ratio,
+  ]);
 }
 if (only.has('d')) {
   log('(d) check + encode a 5 MB 4096-pixel JPEG...');
@@ -249,7 +268,12 @@ if (only.has('e')) {
   results.ledger = ledger;
   results.ledger_wall_ratio = ledger.wall_ratio;
   results.ledger_rss_ratio = ledger.rss_ratio;
-  checks.push([`dry run, ${ledger.tasks / 1000}k-task ledger, wall`, ledger.wall_ratio, `<= ${TARGETS.ledger_ratio}`, ledger.wall_ratio <= TARGETS.ledger_ratio]);
+  checks.push([
+    `dry run, ${ledger.tasks / 1000}k-task ledger, wall`,
+    ledger.wall_ratio,
+    `<= ${TARGETS.ledger_ratio}`,
+    ledger.wall_ratio <= TARGETS.ledger_ratio,
+  ]);
   checks.push([`dry run, ${ledger.tasks / 1000}k-task ledger, RSS`, ledger.rss_ratio, `<= ${TARGETS.ledger_ratio}`, ledger.rss_ratio <= TARGETS.ledger_ratio]);
 }
 /** (a): the batch against tasks of 10 s. */
@@ -274,7 +298,12 @@ async function measureMemory(background = false) {
   results.rss_mb_1000 = Number(rss[1000].toFixed(1));
   checks.push(['peak RSS, 100 images (MB)', results.rss_mb_100, `<= ${TARGETS.rss_mb}`, results.rss_mb_100 <= TARGETS.rss_mb]);
   // Flat: ten times the images may not cost more than a quarter more memory.
-  checks.push(['peak RSS, 1000 images (MB)', results.rss_mb_1000, `<= ${TARGETS.rss_mb}, flat`, results.rss_mb_1000 <= TARGETS.rss_mb && results.rss_mb_1000 <= results.rss_mb_100 * 1.25]);
+  checks.push([
+    'peak RSS, 1000 images (MB)',
+    results.rss_mb_1000,
+    `<= ${TARGETS.rss_mb}, flat`,
+    results.rss_mb_1000 <= TARGETS.rss_mb && results.rss_mb_1000 <= results.rss_mb_100 * 1.25,
+  ]);
 }
 
 // The full run measures (a) and (b) one after the other. --quick overlaps them to stay under a
@@ -293,7 +322,11 @@ if (only.size === 5) writeFileSync(join(root, 'bench', 'results.json'), `${JSON.
 console.log(`\n${'measure'.padEnd(32)}${'value'.padStart(10)}  target`);
 for (const [name, value, target, ok] of checks) console.log(`${name.padEnd(32)}${String(value).padStart(10)}  ${target}${ok ? '' : '  MISSED'}`);
 if (results.batch) console.log(`\nbatch: ${results.batch.wall_s} s for ${results.batch.images} images (ideal ${results.batch.ideal_s} s)`);
-if (results.startup_ms) console.log(`startup: node ${results.startup_ms.node} ms, --help ${results.startup_ms.help} ms, styles --json ${results.startup_ms.styles} ms`);
-if (results.ledger) console.log(`ledger: ${results.ledger.tasks} tasks (${results.ledger.ledger_mb} MB, imported in ${results.ledger.import_s} s); dry run ${results.ledger.wall_ms.big} ms / ${results.ledger.rss_mb.big} MB vs empty ${results.ledger.wall_ms.empty} ms / ${results.ledger.rss_mb.empty} MB`);
+if (results.startup_ms)
+  console.log(`startup: node ${results.startup_ms.node} ms, --help ${results.startup_ms.help} ms, styles --json ${results.startup_ms.styles} ms`);
+if (results.ledger)
+  console.log(
+    `ledger: ${results.ledger.tasks} tasks (${results.ledger.ledger_mb} MB, imported in ${results.ledger.import_s} s); dry run ${results.ledger.wall_ms.big} ms / ${results.ledger.rss_mb.big} MB vs empty ${results.ledger.wall_ms.empty} ms / ${results.ledger.rss_mb.empty} MB`,
+  );
 if (only.size === 5) console.log('written to bench/results.json');
 process.exitCode = results.pass ? 0 : 1;

@@ -5,7 +5,7 @@ import { findSeedCode } from '../catalog/error-codes.js';
 import { describeBytes, fetchBounded, MAX_API_ANSWER_BYTES, type AnswerLimit } from './bounded-body.js';
 import {
   AnswerTooLargeError,
-  ApiError,
+  type ApiError,
   apiErrorFor,
   NetworkError,
   OutcomeUnknownError,
@@ -140,7 +140,9 @@ export class SparkClient {
         if (REDIRECT_STATUSES.has(response.status)) {
           // Never followed: the photo and a paid request would go to a host nobody configured.
           const target = describeLocation(response.headers.location);
-          throw new ProtocolError(`the create was answered with a redirect (HTTP ${response.status}${target}); spark-style never re-sends a photo to another address`);
+          throw new ProtocolError(
+            `the create was answered with a redirect (HTTP ${response.status}${target}); spark-style never re-sends a photo to another address`,
+          );
         }
         if (response.status >= 200 && response.status < 300) {
           try {
@@ -189,7 +191,13 @@ export class SparkClient {
   private async readTask(taskId: string, call: CallOptions): Promise<Task> {
     return withRetries(
       async () => {
-        const response = await this.send('GET', `model/v1/generation/task/${encodeURIComponent(taskId)}`, undefined, call.signal, this.options.requestTimeoutMs ?? 30_000);
+        const response = await this.send(
+          'GET',
+          `model/v1/generation/task/${encodeURIComponent(taskId)}`,
+          undefined,
+          call.signal,
+          this.options.requestTimeoutMs ?? 30_000,
+        );
         if (response.status < 200 || response.status >= 300) {
           const error = this.errorFor(response);
           if (error instanceof TaskNotFoundError) {
@@ -231,12 +239,13 @@ export class SparkClient {
       throw new ProtocolError(`the result URL "${result.url.slice(0, 100)}" is not a URL`);
     }
     if (url.protocol !== 'https:' && url.protocol !== 'http:') throw new ProtocolError(`refusing a result URL with scheme ${url.protocol}`);
-    return withRetries(
-      () => this.fetchBytes(url, maxBytes, call.signal, call.deadline),
-      READ_POLICY,
-      isRetryableRead,
-      { clock: this.clock, random: this.random, signal: call.signal, deadline: call.deadline, onRetry: call.onRetry },
-    );
+    return withRetries(() => this.fetchBytes(url, maxBytes, call.signal, call.deadline), READ_POLICY, isRetryableRead, {
+      clock: this.clock,
+      random: this.random,
+      signal: call.signal,
+      deadline: call.deadline,
+      onRetry: call.onRetry,
+    });
   }
 
   private async fetchBytes(url: URL, maxBytes: number, signal: AbortSignal | undefined, deadline: number | undefined): Promise<Buffer> {
@@ -247,13 +256,20 @@ export class SparkClient {
     const timeoutMs = Math.min(this.options.downloadTimeoutMs ?? 120_000, untilDeadline);
     let response;
     try {
-      response = await fetchBounded(this.downloads, url, { signal, agent: proxyAgentsFor(url), timeout: { request: timeoutMs } }, { bytes: maxBytes }, `the result at ${url.host}`);
+      response = await fetchBounded(
+        this.downloads,
+        url,
+        { signal, agent: proxyAgentsFor(url), timeout: { request: timeoutMs } },
+        { bytes: maxBytes },
+        `the result at ${url.host}`,
+      );
     } catch (error) {
       if (error instanceof ProtocolError) throw error;
       throw this.transportError(error, 'GET', url.href, signal);
     }
     this.options.log?.(`GET ${redactQuery(url)} -> ${response.status} (${this.clock.now() - started} ms, ${response.body.length} bytes)`);
-    if (response.status < 200 || response.status >= 300) throw this.errorFor({ status: response.status, headers: response.headers, body: response.body.toString('utf8', 0, 2000) });
+    if (response.status < 200 || response.status >= 300)
+      throw this.errorFor({ status: response.status, headers: response.headers, body: response.body.toString('utf8', 0, 2000) });
     return response.body;
   }
 
@@ -272,7 +288,8 @@ export class SparkClient {
     const url = `${this.options.baseUrl}/${path}`;
     this.options.log?.(`${method} ${url}`);
     try {
-      const body = payload === undefined ? {} : Buffer.isBuffer(payload) ? { body: payload, headers: { 'content-type': 'application/json' } } : { json: payload };
+      const body =
+        payload === undefined ? {} : Buffer.isBuffer(payload) ? { body: payload, headers: { 'content-type': 'application/json' } } : { json: payload };
       // A create never follows a redirect; a read may (the key is dropped off our origin).
       const response = await fetchBounded(
         this.api,
@@ -307,7 +324,9 @@ export class SparkClient {
         transient: !tls,
         code,
         cause: error,
-        hint: tls ? 'the server certificate did not verify; spark-style keeps TLS verification on (check --base-url, or NODE_EXTRA_CA_CERTS for a private CA)' : undefined,
+        hint: tls
+          ? 'the server certificate did not verify; spark-style keeps TLS verification on (check --base-url, or NODE_EXTRA_CA_CERTS for a private CA)'
+          : undefined,
       });
     }
     return error instanceof Error ? error : new Error(String(error));

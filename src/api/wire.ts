@@ -10,10 +10,7 @@ import { ProtocolError } from './errors.js';
 
 const seedCodeSchema = z.union([z.string(), z.number()]).nullish();
 
-const errorSchema = z.union([
-  z.string(),
-  z.looseObject({ code: seedCodeSchema, message: z.string().nullish(), error_message: z.string().nullish() }),
-]);
+const errorSchema = z.union([z.string(), z.looseObject({ code: seedCodeSchema, message: z.string().nullish(), error_message: z.string().nullish() })]);
 
 // Only the image itself must have its shape; a size or job id of an odd type is ignored.
 const contentItemSchema = z.looseObject({
@@ -97,7 +94,9 @@ export function parseTask(body: unknown, requestedId?: string): Task {
   const candidate = isRecord(body) && isRecord(body.data) && !('status' in body) ? body.data : body;
   const parsed = taskSchema.safeParse(candidate);
   if (!parsed.success) {
-    throw new ProtocolError(`the task answer has an unexpected shape (${parsed.error.issues[0]?.path.join('.') || 'body'}: ${parsed.error.issues[0]?.message})`);
+    throw new ProtocolError(
+      `the task answer has an unexpected shape (${parsed.error.issues[0]?.path.join('.') || 'body'}: ${parsed.error.issues[0]?.message})`,
+    );
   }
   const wire = parsed.data;
   const id = requestedId ?? taskIdOf(wire.id ?? wire.task_id);
@@ -121,7 +120,9 @@ function taskIdOf(raw: string | number | null | undefined): string {
   if (raw === null || raw === undefined || String(raw) === '') throw new ProtocolError('the task answer has no id or task_id');
   const id = String(raw);
   if (!isValidTaskId(id)) {
-    throw new ProtocolError(`the task answer has an invalid id (${JSON.stringify(id.slice(0, 40))}${id.length > 40 ? '…' : ''}); ids are 1-128 letters, digits, _ or -`);
+    throw new ProtocolError(
+      `the task answer has an invalid id (${JSON.stringify(id.slice(0, 40))}${id.length > 40 ? '…' : ''}); ids are 1-128 letters, digits, _ or -`,
+    );
   }
   return id;
 }
@@ -145,7 +146,9 @@ function costOf(usage: unknown): string | null {
 /** One line, cut: a server message is shown to people and kept in the ledger. */
 function serverText(text: string): string {
   const line = text.replace(/[\r\n\t\f\v\u2028\u2029]+/g, ' ');
-  return line.length <= MAX_SERVER_MESSAGE_CHARS ? line : `${line.slice(0, MAX_SERVER_MESSAGE_CHARS)}… (${line.length - MAX_SERVER_MESSAGE_CHARS} more characters)`;
+  return line.length <= MAX_SERVER_MESSAGE_CHARS
+    ? line
+    : `${line.slice(0, MAX_SERVER_MESSAGE_CHARS)}… (${line.length - MAX_SERVER_MESSAGE_CHARS} more characters)`;
 }
 
 function resultOf(item: z.infer<typeof contentItemSchema>): ResultImage[] {

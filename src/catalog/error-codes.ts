@@ -17,19 +17,42 @@ interface SeedCode {
   readonly handling: SeedCodeHandling;
 }
 
-const URL_NOT_FETCHED = 'the service could not fetch the image at this URL: check that it opens publicly (no login, cookies or private network), or download it and pass the file';
+const URL_NOT_FETCHED =
+  'the service could not fetch the image at this URL: check that it opens publicly (no login, cookies or private network), or download it and pass the file';
 
 export const SEED_CODES: readonly SeedCode[] = [
   { code: '003008001', message: 'missing req_key', hint: 'this is a bug in spark-style; please report it', handling: 'fail' },
   { code: '003008002', message: 'invalid req_key', hint: 'run `spark-style styles` for the valid styles', handling: 'fail' },
   { code: '003008003', message: 'invalid sub_req_key', hint: 'the sub-style must belong to the style; see `spark-style styles`', handling: 'fail' },
-  { code: '003008004', message: 'missing image', hint: 'the request carried no image; check the input file or URL', urlHint: URL_NOT_FETCHED, handling: 'fail' },
+  {
+    code: '003008004',
+    message: 'missing image',
+    hint: 'the request carried no image; check the input file or URL',
+    urlHint: URL_NOT_FETCHED,
+    handling: 'fail',
+  },
   { code: '003008005', message: 'invalid image count', hint: 'the API takes exactly one image per task', handling: 'fail' },
   { code: '003008095', message: 'internal generation error', hint: 'a new task may succeed: run again with --retry-failed', handling: 'fail-resubmittable' },
   { code: '003008096', message: 'result parsing error', hint: 'a new task may succeed: run again with --retry-failed', handling: 'fail-resubmittable' },
-  { code: '003008097', message: 'HTTP error response', hint: 'a new task may succeed: run again with --retry-failed', urlHint: URL_NOT_FETCHED, handling: 'fail-resubmittable' },
-  { code: '003008098', message: 'status check error', hint: 'the task may still be running; `spark-style status <id> --wait` keeps watching it', handling: 'keep-polling' },
-  { code: '003008099', message: 'task creation error / service unavailable', hint: 'the service is busy; try again in a few minutes, or with --retry-failed', handling: 'retry-create' },
+  {
+    code: '003008097',
+    message: 'HTTP error response',
+    hint: 'a new task may succeed: run again with --retry-failed',
+    urlHint: URL_NOT_FETCHED,
+    handling: 'fail-resubmittable',
+  },
+  {
+    code: '003008098',
+    message: 'status check error',
+    hint: 'the task may still be running; `spark-style status <id> --wait` keeps watching it',
+    handling: 'keep-polling',
+  },
+  {
+    code: '003008099',
+    message: 'task creation error / service unavailable',
+    hint: 'the service is busy; try again in a few minutes, or with --retry-failed',
+    handling: 'retry-create',
+  },
 ];
 
 /** Codes are strings of digits; a number lost its leading zeros on the way, so pad it back. */

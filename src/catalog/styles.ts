@@ -96,7 +96,7 @@ function resolveSubKey(reqKey: string, subStyleArgument: string): string {
   const subKey = viaAlias?.reqKey === reqKey ? viaAlias.subReqKey : typed;
   if (subKey === null || !subKeys.includes(subKey)) {
     throw new UsageError(
-      `--sub-style ${typed} does not belong to ${reqKey}` + (subKeys.length ? `; it takes one of: ${subKeys.join(', ')}` : '; it takes none'),
+      `--sub-style ${typed} does not belong to ${reqKey}${subKeys.length ? `; it takes one of: ${subKeys.join(', ')}` : '; it takes none'}`,
       { code: 'invalid-sub-style' },
     );
   }
@@ -105,7 +105,7 @@ function resolveSubKey(reqKey: string, subStyleArgument: string): string {
 
 function unknownStyle(typed: string): UsageError {
   const suggestion = closestAlias(typed);
-  return new UsageError(`unknown style "${typed}"` + (suggestion ? ` (did you mean "${suggestion}"?)` : ''), {
+  return new UsageError(`unknown style "${typed}"${suggestion ? ` (did you mean "${suggestion}"?)` : ''}`, {
     code: 'unknown-style',
     hint: `Run \`spark-style styles\` to list the ${STYLES.length} styles.`,
   });

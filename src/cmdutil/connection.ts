@@ -38,7 +38,11 @@ export interface ConnectOptions {
  * key is registered with the IO at once, so that nothing printed from here on can show it,
  * even in runs that never connect (--dry-run).
  */
-export function resolveConnection(flags: ConnectionFlags, config: Pick<ConfigFile, 'get'>, io: Pick<IO, 'env' | 'addSecret' | 'info' | 'colorEnabled'>): ConnectionTarget {
+export function resolveConnection(
+  flags: ConnectionFlags,
+  config: Pick<ConfigFile, 'get'>,
+  io: Pick<IO, 'env' | 'addSecret' | 'info' | 'colorEnabled'>,
+): ConnectionTarget {
   if (flags.offline && (flags.baseUrl || flags.apiKey)) throw new UsageError('--offline uses the built-in emulator: drop --base-url and --api-key');
   const apiKey = resolveApiKey(flags.apiKey, io.env, config);
   if (apiKey) io.addSecret(apiKey.key);

@@ -16,7 +16,6 @@ export const CONFIG_KEYS = ['api-key', 'base-url', 'default-style', 'out-dir', '
 export type ConfigKey = (typeof CONFIG_KEYS)[number];
 export type ConfigValues = Partial<Record<ConfigKey, string | number>>;
 
-
 export function isConfigKey(key: string): key is ConfigKey {
   return (CONFIG_KEYS as readonly string[]).includes(key);
 }

@@ -36,11 +36,22 @@ export function assertPrivateStateDir(dir: string): void {
   if (!CHECKED) return;
   const stats = statSync(dir);
   if (!stats.isDirectory()) refuse('the config folder', dir, 'it is not a folder', 'point SPARK_STYLE_CONFIG_DIR at a folder');
-  if (ownedByAnother(stats)) refuse('the config folder', dir, 'it belongs to another user', `use a folder of your own (SPARK_STYLE_CONFIG_DIR), or: sudo chown "$USER" ${shellQuote(dir)}`);
+  if (ownedByAnother(stats))
+    refuse(
+      'the config folder',
+      dir,
+      'it belongs to another user',
+      `use a folder of your own (SPARK_STYLE_CONFIG_DIR), or: sudo chown "$USER" ${shellQuote(dir)}`,
+    );
   if (stats.mode & 0o022) refuse('the config folder', dir, `other users can write to it (mode ${mode(stats)})`, `chmod 700 ${shellQuote(dir)}`);
   const parent = statSync(dirname(dir));
   if (parent.mode & 0o002 && !(parent.mode & STICKY)) {
-    refuse('the config folder', dir, `its parent ${dirname(dir)} is writable by everyone (mode ${mode(parent)})`, 'keep the config folder under your home folder');
+    refuse(
+      'the config folder',
+      dir,
+      `its parent ${dirname(dir)} is writable by everyone (mode ${mode(parent)})`,
+      'keep the config folder under your home folder',
+    );
   }
 }
 
@@ -61,7 +72,8 @@ export function assertPrivateStateFile(path: string): void {
 }
 
 function assertPrivate(stats: Stats, path: string): void {
-  if (stats.isSymbolicLink()) refuse('the state file', path, 'it is a symbolic link', `remove the link (rm ${shellQuote(path)}); spark-style recreates the file`);
+  if (stats.isSymbolicLink())
+    refuse('the state file', path, 'it is a symbolic link', `remove the link (rm ${shellQuote(path)}); spark-style recreates the file`);
   if (!stats.isFile()) refuse('the state file', path, 'it is not a regular file', `move it away (mv ${shellQuote(path)} ${shellQuote(`${path}.old`)})`);
   if (ownedByAnother(stats)) refuse('the state file', path, 'it belongs to another user', `move it away (mv ${shellQuote(path)} ${shellQuote(`${path}.old`)})`);
   if (stats.mode & 0o022) refuse('the state file', path, `other users can write to it (mode ${mode(stats)})`, `chmod 600 ${shellQuote(path)}`);
@@ -77,7 +89,8 @@ export function openPrivateStateFile(path: string, flags: number, createMode = 0
   try {
     fd = openSync(path, flags | (CHECKED ? constants.O_NOFOLLOW : 0), createMode);
   } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ELOOP') refuse('the state file', path, 'it is a symbolic link', `remove the link (rm ${shellQuote(path)}); spark-style recreates the file`);
+    if ((error as NodeJS.ErrnoException).code === 'ELOOP')
+      refuse('the state file', path, 'it is a symbolic link', `remove the link (rm ${shellQuote(path)}); spark-style recreates the file`);
     throw error;
   }
   try {

@@ -197,7 +197,9 @@ async function createTask(service: Service, request: IncomingMessage, response: 
     variant: wire === 'mixed' ? ROTATION[stats.tasks_created % ROTATION.length]! : wire,
   };
   service.tasks.set(task.id, task);
-  const imageSha256 = createHash('sha256').update('base64' in valid.image ? valid.image.base64 : valid.image.url).digest('hex');
+  const imageSha256 = createHash('sha256')
+    .update('base64' in valid.image ? valid.image.base64 : valid.image.url)
+    .digest('hex');
   options.onTaskCreated?.(stats.tasks_created, { id: task.id, alias: task.alias, imageSha256 });
   const rendering = service.render(() => produceResult(task, valid.image, options.plain === true));
   service.pendingRenders.add(rendering);
@@ -238,7 +240,7 @@ function serveResult(service: Service, request: IncomingMessage, response: Serve
   const match = /^\/results\/([^/]+)\/0\.jpg$/.exec(new URL(request.url ?? '/', 'http://cdn').pathname);
   if (request.headers.authorization !== undefined) stats.result_requests_with_authorization++;
   const task = match ? service.tasks.get(match[1]!) : undefined;
-  if (!task || !task.result || service.now() - task.createdAt > service.ttlMs) return sendJson(response, 404, { message: 'Not found' });
+  if (!task?.result || service.now() - task.createdAt > service.ttlMs) return sendJson(response, 404, { message: 'Not found' });
   stats.result_downloads++;
   if (service.faults.answerResult(response, task.result)) return;
   response.writeHead(200, { 'content-type': 'image/jpeg', 'content-length': task.result.length });

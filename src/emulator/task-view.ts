@@ -46,12 +46,21 @@ export function taskView(task: EmulatedTask, now: number, context: ViewContext):
   const rendered = task.result !== null || task.renderError !== null;
   if (elapsed < latencyMs * 0.1 && latencyMs !== 0) return { ...base, status: task.variant === 'task-id' ? 'queued' : 'pending' };
   if (faults.neverFinish || elapsed < latencyMs || (!rendered && task.failCode === null)) {
-    return { ...base, status: task.variant === 'task-id' ? 'processing' : 'in_progress', progress: Math.min(0.99, Math.round((elapsed / Math.max(1, latencyMs)) * 100) / 100) };
+    return {
+      ...base,
+      status: task.variant === 'task-id' ? 'processing' : 'in_progress',
+      progress: Math.min(0.99, Math.round((elapsed / Math.max(1, latencyMs)) * 100) / 100),
+    };
   }
   const failCode = task.failCode ?? (task.renderError !== null ? '003008095' : null);
   if (failCode !== null) {
     const message = faults.hostileMessage ?? findSeedCode(failCode)?.message ?? 'Task failed';
-    const error = task.variant === 'string-error' ? `${failCode}: ${message}` : task.variant === 'task-id' ? { code: failCode, message } : { code: failCode, error_message: message };
+    const error =
+      task.variant === 'string-error'
+        ? `${failCode}: ${message}`
+        : task.variant === 'task-id'
+          ? { code: failCode, message }
+          : { code: failCode, error_message: message };
     return { ...base, status: 'failed', error };
   }
   const content: Record<string, unknown> = { type: 'image', size: task.result!.length, jobId: `job-${task.id}` };

@@ -25,7 +25,7 @@ const EXIF_DATE = /^(\d{4}):(\d{2}):(\d{2}) (\d{2}):(\d{2}):(\d{2})$/;
 function captureInfoFrom(metadata: { exif?: Buffer; xmp?: Buffer }): CaptureInfo | null {
   const parsed = metadata.exif ? parseExif(metadata.exif) : null;
   const gps = parsed ? [...parsed.gps.values()] : [];
-  const fromExif = parsed ? validDate(asciiValue(parsed.exif.get(TAG.DateTimeOriginal))) ?? validDate(asciiValue(parsed.exif.get(TAG.CreateDate))) : null;
+  const fromExif = parsed ? (validDate(asciiValue(parsed.exif.get(TAG.DateTimeOriginal))) ?? validDate(asciiValue(parsed.exif.get(TAG.CreateDate)))) : null;
   if (fromExif && parsed) {
     const offset = asciiValue(parsed.exif.get(TAG.OffsetTimeOriginal));
     const subSeconds = asciiValue(parsed.exif.get(TAG.SubSecTimeOriginal));
@@ -109,7 +109,7 @@ function xmpDate(xmp: string): Omit<CaptureInfo, 'gps'> | null {
     const [, year, month, day, hour, minute = '00', second = '00', fraction, zone] = iso;
     const dateTime = validDate(`${year}:${month}:${day} ${hour ?? '00'}:${minute}:${second}`);
     if (!dateTime) continue;
-    return { dateTime, offset: zone === 'Z' ? '+00:00' : zone ?? null, subSeconds: fraction ?? null, ...(hour === undefined ? { dateOnly: true } : {}) };
+    return { dateTime, offset: zone === 'Z' ? '+00:00' : (zone ?? null), subSeconds: fraction ?? null, ...(hour === undefined ? { dateOnly: true } : {}) };
   }
   return null;
 }

@@ -86,12 +86,12 @@ function swapUnits(value: Buffer, unit: number): void {
 
 /** An ASCII entry's text, without its terminating NUL(s). */
 export function asciiValue(entry: IfdEntry | undefined): string | null {
-  if (!entry || entry.type !== 2) return null;
+  if (entry?.type !== 2) return null;
   return entry.value.toString('latin1').replace(/\0+$/, '').trim() || null;
 }
 
 export function shortValue(entry: IfdEntry | undefined): number | null {
-  if (!entry || entry.type !== 3 || entry.value.length < 2) return null;
+  if (entry?.type !== 3 || entry.value.length < 2) return null;
   return entry.value.readUInt16BE(0);
 }
 
@@ -118,7 +118,8 @@ export function buildExif(ifd0: readonly IfdEntry[], exif: readonly IfdEntry[], 
   const ifds = [main, [...exif], [...gps]].filter((entries) => entries.length > 0).map((entries) => [...entries].sort((a, b) => a.tag - b.tag));
 
   // Layout: header, then each IFD followed by the values that do not fit in its entries.
-  const sizeOf = (entries: IfdEntry[]) => 2 + entries.length * 12 + 4 + entries.reduce((sum, entry) => sum + (entry.value.length > 4 ? even(entry.value.length) : 0), 0);
+  const sizeOf = (entries: IfdEntry[]) =>
+    2 + entries.length * 12 + 4 + entries.reduce((sum, entry) => sum + (entry.value.length > 4 ? even(entry.value.length) : 0), 0);
   const offsets: number[] = [];
   let cursor = 8;
   for (const entries of ifds) {

@@ -51,7 +51,8 @@ async function repair(path: string, options: FixOptions, limits: RepairLimits): 
     const captureDate = report.captureDate;
     if (!report.hasMetadata || options.keepMetadata) return { bytes: original, sha256, changes: [], warnings: [], captureDate };
     const stripped = stripMetadata(original, report.format);
-    if (stripped) return { bytes: stripped, sha256, changes: [`removed metadata (${report.metadataKinds.join(', ')}) without re-encoding`], warnings: [], captureDate };
+    if (stripped)
+      return { bytes: stripped, sha256, changes: [`removed metadata (${report.metadataKinds.join(', ')}) without re-encoding`], warnings: [], captureDate };
   }
   return { ...(await reencode(path, report, options, limits)), sha256, captureDate: report.captureDate };
 }
@@ -84,8 +85,7 @@ async function reencode(path: string, report: ImageReport, options: FixOptions, 
   const timeout = { seconds: limits.timeoutSeconds };
   const heic = report.format === 'heic' ? await decodeHeicForFix(path, options, warnings) : null;
   // An SVG is drawn once at the target size (time-bounded, in a child process); every step below starts from that drawing.
-  const input =
-    report.format === 'svg' ? await rasterizeSvg({ path, declared: { width, height }, target, timeoutSeconds: limits.timeoutSeconds }) : path;
+  const input = report.format === 'svg' ? await rasterizeSvg({ path, declared: { width, height }, target, timeoutSeconds: limits.timeoutSeconds }) : path;
   // sharp cannot read HEVC: a HEIC starts from libheif's pixels, already upright and whole.
   const open = (): Sharp =>
     heic
@@ -109,7 +109,10 @@ async function reencode(path: string, report: ImageReport, options: FixOptions, 
     if (error instanceof InputError) throw error;
     const reason = error instanceof Error ? error.message.split('\n')[0] : String(error);
     if (/timeout/i.test(reason)) {
-      throw new InputError(`cannot fix: repairing it took over ${limits.timeoutSeconds} s; refusing it`, { code: 'repair-timeout', hint: 'convert it to a JPEG of at most 4096 px yourself' });
+      throw new InputError(`cannot fix: repairing it took over ${limits.timeoutSeconds} s; refusing it`, {
+        code: 'repair-timeout',
+        hint: 'convert it to a JPEG of at most 4096 px yourself',
+      });
     }
     throw new InputError(`cannot fix: the image could not be decoded: ${reason}`, { code: 'decodes' });
   }
@@ -121,13 +124,21 @@ async function reencode(path: string, report: ImageReport, options: FixOptions, 
   return { bytes: encoded.bytes, changes, warnings };
 }
 
-async function fittingJpeg(decode: () => Sharp, flatten: boolean, options: FixOptions, timeout: { seconds: number }): Promise<{ bytes: Buffer; note: string | null }> {
+async function fittingJpeg(
+  decode: () => Sharp,
+  flatten: boolean,
+  options: FixOptions,
+  timeout: { seconds: number },
+): Promise<{ bytes: Buffer; note: string | null }> {
   const flattened = () => decode().flatten({ background: '#ffffff' });
   // With no metadata to carry over, decode and resize once; each quality step only encodes again.
   const raw = options.keepMetadata ? null : await flattened().raw().toBuffer({ resolveWithObject: true });
   const encodeAt = (quality: number) =>
     raw
-      ? sharp(raw.data, { raw: { width: raw.info.width, height: raw.info.height, channels: raw.info.channels } }).timeout(timeout).jpeg({ quality }).toBuffer()
+      ? sharp(raw.data, { raw: { width: raw.info.width, height: raw.info.height, channels: raw.info.channels } })
+          .timeout(timeout)
+          .jpeg({ quality })
+          .toBuffer()
       : withMetadata(flattened(), options).jpeg({ quality }).toBuffer();
   for (const quality of JPEG_QUALITIES) {
     const jpeg = await encodeAt(quality);
@@ -137,7 +148,9 @@ async function fittingJpeg(decode: () => Sharp, flatten: boolean, options: FixOp
       return { bytes: jpeg, note: notes.join(', ') };
     }
   }
-  throw new InputError(`cannot fix: even at JPEG quality ${JPEG_QUALITIES.at(-1)} the image is over ${humanBytes(IMAGE_RULES.maxBytes)}`, { code: 'max-bytes' });
+  throw new InputError(`cannot fix: even at JPEG quality ${JPEG_QUALITIES.at(-1)} the image is over ${humanBytes(IMAGE_RULES.maxBytes)}`, {
+    code: 'max-bytes',
+  });
 }
 
 async function decodeHeicForFix(path: string, options: FixOptions, warnings: string[]) {

@@ -46,7 +46,8 @@ function intoJpeg(bytes: Buffer, provenance: Provenance): Buffer | null {
   if (!walked) return null;
   const isExif = (segment: Buffer) => segment.toString('latin1', 4, 10) === 'Exif\0\0';
   const isXmp = (segment: Buffer) =>
-    segment.toString('latin1', 4, 4 + XMP_HEADER.length) === XMP_HEADER || segment.toString('latin1', 4, 4 + XMP_EXTENSION_HEADER.length) === XMP_EXTENSION_HEADER;
+    segment.toString('latin1', 4, 4 + XMP_HEADER.length) === XMP_HEADER ||
+    segment.toString('latin1', 4, 4 + XMP_EXTENSION_HEADER.length) === XMP_EXTENSION_HEADER;
   const theirExif = walked.segments.find((segment) => segment.marker === JPEG_APP1 && isExif(segment.bytes));
   const exif = jpegSegment(JPEG_APP1, exifBlock(provenance, theirExif ? theirExif.bytes.subarray(4) : null));
   const xmp = jpegSegment(JPEG_APP1, Buffer.concat([Buffer.from(XMP_HEADER, 'latin1'), Buffer.from(xmpPacket(provenance), 'utf8')]));
@@ -69,7 +70,8 @@ function intoPng(bytes: Buffer, provenance: Provenance): Buffer | null {
   const chunks = pngChunks(bytes);
   if (!chunks) return null;
   const isXmp = (chunk: { type: string; data: Buffer }) =>
-    (chunk.type === 'iTXt' || chunk.type === 'tEXt' || chunk.type === 'zTXt') && chunk.data.toString('latin1', 0, PNG_XMP_KEYWORD.length + 1) === `${PNG_XMP_KEYWORD}\0`;
+    (chunk.type === 'iTXt' || chunk.type === 'tEXt' || chunk.type === 'zTXt') &&
+    chunk.data.toString('latin1', 0, PNG_XMP_KEYWORD.length + 1) === `${PNG_XMP_KEYWORD}\0`;
   const theirExif = chunks.find((chunk) => chunk.type === 'eXIf');
   const exif = pngChunk('eXIf', exifBlock(provenance, theirExif ? theirExif.data : null).subarray(6));
   const itxt = pngChunk(
@@ -102,7 +104,7 @@ function intoWebp(bytes: Buffer, provenance: Provenance): Buffer | null {
     { fourcc: 'XMP ', data: Buffer.from(xmpPacket(provenance), 'utf8') },
   ];
   const kept = chunks.filter((chunk) => chunk.fourcc !== 'EXIF' && chunk.fourcc !== 'XMP ');
-  let header = kept[0]?.fourcc === 'VP8X' ? Buffer.from(kept[0].data) : simpleWebpHeader(kept[0]);
+  const header = kept[0]?.fourcc === 'VP8X' ? Buffer.from(kept[0].data) : simpleWebpHeader(kept[0]);
   if (!header || header.length < 10) return null;
   header[0] = header[0]! | VP8X_EXIF | VP8X_XMP;
   if (kept.some((chunk) => chunk.fourcc === 'ICCP')) header[0] = header[0]! | VP8X_ICC;
@@ -186,4 +188,3 @@ function escapeXml(text: string): string {
     .replace(/>/g, '&gt;')
     .replace(/"/g, '&quot;');
 }
-

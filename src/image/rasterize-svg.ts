@@ -45,9 +45,13 @@ export function rasterizeSvg(render: SvgRender): Promise<Buffer> {
   const sharpEntry = createRequire(import.meta.url).resolve('sharp');
   const density = svgDensity(Math.max(render.declared.width, render.declared.height), Math.max(render.target.width, render.target.height));
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['-e', CHILD, sharpEntry, render.path, String(density), String(render.target.width), String(render.target.height), String(render.timeoutSeconds)], {
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
+    const child = spawn(
+      process.execPath,
+      ['-e', CHILD, sharpEntry, render.path, String(density), String(render.target.width), String(render.target.height), String(render.timeoutSeconds)],
+      {
+        stdio: ['ignore', 'pipe', 'pipe'],
+      },
+    );
     const chunks: Buffer[] = [];
     let size = 0;
     let problem = '';
@@ -57,7 +61,13 @@ export function rasterizeSvg(render: SvgRender): Promise<Buffer> {
       child.kill('SIGKILL');
     };
     const timer = setTimeout(
-      () => stop(new InputError(`cannot fix: drawing the SVG took over ${render.timeoutSeconds} s; refusing it`, { code: 'repair-timeout', hint: 'export it as a PNG or JPEG of at most 4096 px yourself' })),
+      () =>
+        stop(
+          new InputError(`cannot fix: drawing the SVG took over ${render.timeoutSeconds} s; refusing it`, {
+            code: 'repair-timeout',
+            hint: 'export it as a PNG or JPEG of at most 4096 px yourself',
+          }),
+        ),
       render.timeoutSeconds * 1000,
     );
     child.stdout.on('data', (chunk: Buffer) => {
@@ -72,7 +82,8 @@ export function rasterizeSvg(render: SvgRender): Promise<Buffer> {
     child.on('close', (code) => {
       clearTimeout(timer);
       if (failure) return reject(failure);
-      if (code !== 0 || size === 0) return reject(new InputError(`cannot fix: the SVG could not be drawn${problem ? ` (${problem.trim().slice(0, 200)})` : ''}`, { code: 'decodes' }));
+      if (code !== 0 || size === 0)
+        return reject(new InputError(`cannot fix: the SVG could not be drawn${problem ? ` (${problem.trim().slice(0, 200)})` : ''}`, { code: 'decodes' }));
       resolve(Buffer.concat(chunks));
     });
   });

@@ -15,7 +15,10 @@ const SIGNATURES: { name: string; matches: (head: Buffer) => boolean }[] = [
 const OTHER_FILES: { name: string; matches: (head: Buffer) => boolean }[] = [
   { name: 'a PDF document', matches: (head) => head.toString('latin1', 0, 5) === '%PDF-' },
   { name: 'a ZIP archive (or a document stored as one)', matches: (head) => head.toString('latin1', 0, 4) === 'PK\x03\x04' },
-  { name: 'a video (MP4/QuickTime)', matches: (head) => head.toString('latin1', 4, 8) === 'ftyp' && /^(isom|mp4|qt  |M4V)/.test(head.toString('latin1', 8, 12)) },
+  {
+    name: 'a video (MP4/QuickTime)',
+    matches: (head) => head.toString('latin1', 4, 8) === 'ftyp' && /^(isom|mp4|qt {2}|M4V)/.test(head.toString('latin1', 8, 12)),
+  },
 ];
 
 /**

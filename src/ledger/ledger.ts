@@ -157,9 +157,10 @@ export class Ledger {
    * there charged nothing here.
    */
   lookup(key: string): LedgerEntry | undefined {
-    const row = this.statement(`SELECT ${ENTRY_COLUMNS} FROM attempts WHERE key = ? AND ${this.originFilter()} ORDER BY id DESC LIMIT 1`).get(key, ...this.originParams()) as
-      | AttemptRow
-      | undefined;
+    const row = this.statement(`SELECT ${ENTRY_COLUMNS} FROM attempts WHERE key = ? AND ${this.originFilter()} ORDER BY id DESC LIMIT 1`).get(
+      key,
+      ...this.originParams(),
+    ) as AttemptRow | undefined;
     return row ? toEntry(row) : undefined;
   }
 
@@ -169,8 +170,7 @@ export class Ledger {
    * {date} folder). Expired tasks keep the file they were saved as.
    */
   savedOutputs(key: string, limit = 5): string[] {
-    const rows = this
-      .statement(`SELECT output FROM attempts WHERE key = ? AND output IS NOT NULL AND ${this.originFilter()} ORDER BY id DESC LIMIT ?`)
+    const rows = this.statement(`SELECT output FROM attempts WHERE key = ? AND output IS NOT NULL AND ${this.originFilter()} ORDER BY id DESC LIMIT ?`)
       .raw(true)
       .all(key, ...this.originParams(), limit) as [string][];
     return rows.map(([output]) => output);
@@ -187,23 +187,21 @@ export class Ledger {
    * Returns the attempt's id for the calls that follow.
    */
   recordIntent(intent: Intent): number {
-    const result = this
-      .statement(
-        `INSERT INTO attempts (key, input, input_sha256, style, req_key, sub_req_key, options, output_base, intent_at, origin, status)
+    const result = this.statement(
+      `INSERT INTO attempts (key, input, input_sha256, style, req_key, sub_req_key, options, output_base, intent_at, origin, status)
          VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'unknown')`,
-      )
-      .run(
-        intent.key,
-        intent.input,
-        intent.inputSha256,
-        intent.style,
-        intent.reqKey,
-        intent.subReqKey,
-        JSON.stringify(intent.options),
-        intent.outputBase,
-        this.clock.now(),
-        this.origin,
-      );
+    ).run(
+      intent.key,
+      intent.input,
+      intent.inputSha256,
+      intent.style,
+      intent.reqKey,
+      intent.subReqKey,
+      JSON.stringify(intent.options),
+      intent.outputBase,
+      this.clock.now(),
+      this.origin,
+    );
     return Number(result.lastInsertRowid);
   }
 
@@ -239,11 +237,16 @@ export class Ledger {
     const result = this.inWriteTransaction((): ClaimResult => {
       const holder = this.holderOf(key);
       if (holder && !isSameProcess(holder, this.me) && isAlive(holder)) return { ok: false, heldByPid: holder.pid };
-      this.statement('INSERT OR REPLACE INTO claims (key, pid, marker, claimed_at) VALUES (?, ?, ?, ?)').run(key, this.me.pid, this.me.marker, this.clock.now());
+      this.statement('INSERT OR REPLACE INTO claims (key, pid, marker, claimed_at) VALUES (?, ?, ?, ?)').run(
+        key,
+        this.me.pid,
+        this.me.marker,
+        this.clock.now(),
+      );
       return { ok: true };
     });
     if (result.ok) {
-      let release = () => undefined as void;
+      let release: () => void = () => {};
       const released = new Promise<void>((resolve) => (release = resolve));
       this.heldHere.set(key, { released, release });
     }
@@ -297,12 +300,19 @@ export class Ledger {
       params.push(this.clock.now() - COLLECTABLE_FOR_MS, filter.status);
     }
     const limit = filter.limit !== undefined ? ` LIMIT ${Math.max(0, Math.floor(filter.limit))}` : '';
-    const rows = this
-      .statement(
-        `SELECT intent_at, input, style, task_id, ${status} AS shown, output, cost, error_code FROM attempts
+    const rows = this.statement(
+      `SELECT intent_at, input, style, task_id, ${status} AS shown, output, cost, error_code FROM attempts
          ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY intent_at DESC, id DESC${limit}`,
-      )
-      .all(...params) as { intent_at: number; input: string; style: string; task_id: string | null; shown: string; output: string | null; cost: string | null; error_code: string | null }[];
+    ).all(...params) as {
+      intent_at: number;
+      input: string;
+      style: string;
+      task_id: string | null;
+      shown: string;
+      output: string | null;
+      cost: string | null;
+      error_code: string | null;
+    }[];
     return rows.map((row) => ({
       at: new Date(row.intent_at).toISOString(),
       input: row.input,
@@ -319,10 +329,15 @@ export class Ledger {
   medianCost(style?: string): number | null {
     const filter = `status = 'saved' AND ${SANE_COST}${style !== undefined ? ' AND style = ?' : ''}`;
     const params = style !== undefined ? [style] : [];
-    const count = Number((this.statement(`SELECT COUNT(*) FROM attempts WHERE ${filter}`).raw(true).get(...params) as unknown[])[0]);
+    const count = Number(
+      (
+        this.statement(`SELECT COUNT(*) FROM attempts WHERE ${filter}`)
+          .raw(true)
+          .get(...params) as unknown[]
+      )[0],
+    );
     if (count === 0) return null;
-    const middle = this
-      .statement(`SELECT CAST(cost AS REAL) FROM attempts WHERE ${filter} ORDER BY CAST(cost AS REAL) LIMIT ? OFFSET ?`)
+    const middle = this.statement(`SELECT CAST(cost AS REAL) FROM attempts WHERE ${filter} ORDER BY CAST(cost AS REAL) LIMIT ? OFFSET ?`)
       .raw(true)
       .all(...params, count % 2 === 0 ? 2 : 1, Math.floor((count - 1) / 2)) as unknown[][];
     const values = middle.map((row) => Number(row[0]));
@@ -337,7 +352,9 @@ export class Ledger {
     const rows = this
       // The newest saved tasks first, then those with a sane cost among them: a ledger whose
       // tasks carry no cost must not be scanned whole (300,000 rows) to find none.
-      .statement(`SELECT style, CAST(cost AS REAL) FROM (SELECT style, cost FROM attempts WHERE status = 'saved' ORDER BY intent_at DESC LIMIT ?) WHERE ${SANE_COST}`)
+      .statement(
+        `SELECT style, CAST(cost AS REAL) FROM (SELECT style, cost FROM attempts WHERE status = 'saved' ORDER BY intent_at DESC LIMIT ?) WHERE ${SANE_COST}`,
+      )
       .raw(true)
       .all(Math.max(0, Math.floor(limit))) as [string, number][];
     return rows.map(([style, cost]) => ({ style, cost: Number(cost) }));
@@ -345,9 +362,12 @@ export class Ledger {
 
   /** Tasks still collectable, and items whose latest create has an unknown outcome. */
   counts(): { open: number; unknown: number } {
-    const open = this.statement("SELECT COUNT(*) FROM attempts WHERE status = 'open' AND intent_at >= ?").raw(true).get(this.clock.now() - COLLECTABLE_FOR_MS) as unknown[];
-    const unknown = this
-      .statement("SELECT COUNT(*) FROM attempts AS a WHERE status = 'unknown' AND id = (SELECT MAX(id) FROM attempts AS b WHERE b.key = a.key)")
+    const open = this.statement("SELECT COUNT(*) FROM attempts WHERE status = 'open' AND intent_at >= ?")
+      .raw(true)
+      .get(this.clock.now() - COLLECTABLE_FOR_MS) as unknown[];
+    const unknown = this.statement(
+      "SELECT COUNT(*) FROM attempts AS a WHERE status = 'unknown' AND id = (SELECT MAX(id) FROM attempts AS b WHERE b.key = a.key)",
+    )
       .raw(true)
       .get() as unknown[];
     return { open: Number(open[0]), unknown: Number(unknown[0]) };
@@ -378,9 +398,14 @@ export class Ledger {
   }
 
   private finish(taskId: string, status: LedgerStatus, outcome: { output: string | null; cost: string | null; errorCode: string | null }): void {
-    this
-      .statement('UPDATE attempts SET status = ?, output = ?, cost = COALESCE(?, cost), error_code = ?, finished_at = ? WHERE task_id = ?')
-      .run(status, outcome.output, outcome.cost, outcome.errorCode, this.clock.now(), taskId);
+    this.statement('UPDATE attempts SET status = ?, output = ?, cost = COALESCE(?, cost), error_code = ?, finished_at = ? WHERE task_id = ?').run(
+      status,
+      outcome.output,
+      outcome.cost,
+      outcome.errorCode,
+      this.clock.now(),
+      taskId,
+    );
   }
 
   private inWriteTransaction<T>(work: () => T): T {

@@ -84,7 +84,13 @@ function userVersion(db: Database.Database): number {
  */
 function upgradeToVersion2(db: Database.Database): void {
   db.exec('ALTER TABLE attempts ADD COLUMN origin TEXT');
-  const rows = db.prepare('SELECT id, input_sha256, req_key, sub_req_key, options FROM attempts').raw(true).all() as [number, string, string, string | null, string][];
+  const rows = db.prepare('SELECT id, input_sha256, req_key, sub_req_key, options FROM attempts').raw(true).all() as [
+    number,
+    string,
+    string,
+    string | null,
+    string,
+  ][];
   const update = db.prepare('UPDATE attempts SET key = ? WHERE id = ?');
   for (const [id, inputSha256, reqKey, subReqKey, options] of rows) {
     if (!inputSha256) continue;

@@ -14,7 +14,10 @@ import { resultPath, type PlannedOutput } from './output-path.js';
  * id means done. (The id of a task not yet created cannot be known, so this is the only
  * answer that lets a second run skip what the first saved.)
  */
-type Destination = { readonly state: 'free' } | { readonly state: 'done'; readonly path: string } | { readonly state: 'blocked'; readonly path: string; readonly reason: string };
+type Destination =
+  | { readonly state: 'free' }
+  | { readonly state: 'done'; readonly path: string }
+  | { readonly state: 'blocked'; readonly path: string; readonly reason: string };
 
 export async function inspectDestination(output: PlannedOutput): Promise<Destination> {
   if (output.hasTask) return inspectWithTask(output);

@@ -67,5 +67,5 @@ export function outputInFolder(folder: string, name: string | null): PlannedOutp
   const before = name.slice(0, at);
   const after = name.slice(at + '{task}'.length);
   if (byteLength(before + after) + TASK_ID_MAX_BYTES <= budget) return { root: folder, folder, before, after, hasTask: true };
-  return { root: folder, folder, before: shortenStem(before + after, budget - TASK_ID_MAX_BYTES - 1) + '.', after: '', hasTask: true };
+  return { root: folder, folder, before: `${shortenStem(before + after, budget - TASK_ID_MAX_BYTES - 1)}.`, after: '', hasTask: true };
 }

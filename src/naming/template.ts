@@ -12,8 +12,7 @@ export const DEFAULT_NAME_TEMPLATE = '{dir}/{stem}.{style}.{ext}';
 const NAME_FIELDS = ['stem', 'style', 'ext', 'dir', 'date', 'task'] as const;
 type NameField = (typeof NAME_FIELDS)[number];
 
-const FIELDS_HELP =
-  'fields: {stem} {style} {ext} {dir} {date} {task}; for example --name "{style}/{stem}.{ext}" or "{date}/{stem}.{style}.{ext}"';
+const FIELDS_HELP = 'fields: {stem} {style} {ext} {dir} {date} {task}; for example --name "{style}/{stem}.{ext}" or "{date}/{stem}.{style}.{ext}"';
 
 type Part = { readonly text: string } | { readonly field: NameField };
 
@@ -114,7 +113,8 @@ export function expandName(template: NameTemplate, values: PlanValues): Expanded
     const stem = fittedStem(template.source, parts, values, NAME_MAX_BYTES);
     const folder = render(parts, values, stem);
     // A value can make a folder that means something else (an empty {style}, say): never.
-    if (folder === '.' || folder === '..' || folder.trim() === '') throw new UsageError(`--name '${template.source}' makes a folder named "${folder}"`, { code: 'name-template' });
+    if (folder === '.' || folder === '..' || folder.trim() === '')
+      throw new UsageError(`--name '${template.source}' makes a folder named "${folder}"`, { code: 'name-template' });
     folders.push(folder);
   }
   // The file name: everything before ".{ext}" (the "." included while fitting, dropped after).

@@ -28,5 +28,8 @@ function render(value: unknown): string {
 
 /** A path relative to the report's folder as a URL reference: each segment percent-encoded. */
 export function relativeHref(relativePath: string): string {
-  return relativePath.split(/[\\/]/).map((segment) => encodeURIComponent(segment)).join('/');
+  return relativePath
+    .split(/[\\/]/)
+    .map((segment) => encodeURIComponent(segment))
+    .join('/');
 }

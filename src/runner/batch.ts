@@ -1,4 +1,4 @@
-import pLimit from 'p-limit';
+import type pLimit from 'p-limit';
 import { isSparkError, SparkError } from '../core/errors.js';
 import type { ItemResult } from './events.js';
 import { runItem, type ItemContext } from './item.js';

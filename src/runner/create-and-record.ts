@@ -32,7 +32,10 @@ export class AnswerNotRecordedError extends SparkError {
     cause: unknown,
   ) {
     const reason = cause instanceof Error ? cause.message : String(cause);
-    super('api', `task ${taskId} was created but could not be recorded in the ledger (${reason}); collect it with: ${command}`, { code: 'not-recorded', cause });
+    super('api', `task ${taskId} was created but could not be recorded in the ledger (${reason}); collect it with: ${command}`, {
+      code: 'not-recorded',
+      cause,
+    });
   }
 }
 
@@ -98,7 +101,13 @@ export interface Created {
  * Ctrl-C while it waited to retry. An answer that cannot be recorded comes back with its task
  * id kept in memory (UnrecordedAnswer), never silently dropped.
  */
-export async function createAndRecord(item: PlannedItem, key: string, inputSha256: string, prepared: PreparedImage | null, context: CreateContext): Promise<Created> {
+export async function createAndRecord(
+  item: PlannedItem,
+  key: string,
+  inputSha256: string,
+  prepared: PreparedImage | null,
+  context: CreateContext,
+): Promise<Created> {
   const { client, ledger, settings } = context;
   const body = encodeCreateBody({
     style: item.style,

@@ -49,7 +49,11 @@ export function decide(item: PlannedItem, facts: ItemFacts, settings: DecisionSe
   }
   if (facts.problem !== null) return { action: 'refuse', reason: facts.problem.message, code: facts.problem.code, taskId: null, hint: facts.problem.hint };
   if (facts.heldByPid !== null) {
-    return { action: 'skip', reason: `another spark-style run (pid ${facts.heldByPid}) is working on it; run again after it ends to collect anything left`, output: null };
+    return {
+      action: 'skip',
+      reason: `another spark-style run (pid ${facts.heldByPid}) is working on it; run again after it ends to collect anything left`,
+      output: null,
+    };
   }
   const decision = decideFromLedger(facts.entry, facts.savedAs, settings, now);
   // The picture this request makes is on disk already, under another name: not paid again.
@@ -69,7 +73,8 @@ function decideFromLedger(entry: LedgerEntry | null, savedAs: string | null, set
   const askFirst = `task ${entry.taskId} is older than 24 hours by this computer's clock; the server is asked first (free), and a new task is created only if it no longer has it`;
   switch (entry.status) {
     case 'unknown':
-      if (settings.resendUnknown) return { action: 'create', reason: 'sent again on purpose (--resend-unknown); the earlier create may also have been charged' };
+      if (settings.resendUnknown)
+        return { action: 'create', reason: 'sent again on purpose (--resend-unknown); the earlier create may also have been charged' };
       return {
         action: 'unknown',
         reason:

@@ -3,7 +3,6 @@ import { findSeedCode } from '../catalog/error-codes.js';
 import type { SparkError } from '../core/errors.js';
 import type { InputSource } from './inputs.js';
 
-
 /**
  * The hint for an item's failure, fitted to its input: a task that failed fetching a URL input
  * will fail the same way again until the URL opens for the service, so "run again" is wrong advice.

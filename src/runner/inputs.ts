@@ -32,7 +32,10 @@ export async function expandInputs(args: readonly string[], options: ExpandOptio
   const sources: InputSource[] = [];
   for (const arg of args) {
     if (arg === '-') {
-      const lines = (await options.readStdin()).split(/\r?\n/).map((line) => line.trim()).filter(Boolean);
+      const lines = (await options.readStdin())
+        .split(/\r?\n/)
+        .map((line) => line.trim())
+        .filter(Boolean);
       // Lines from stdin are names, never patterns: a file called "a[1].jpg" must stay itself.
       for (const line of lines) sources.push(...(await expandOne(line, options, false)));
     } else {
@@ -92,7 +95,10 @@ async function expandOne(arg: string, options: ExpandOptions, allowGlob: boolean
     // Matches are shown the way the pattern was written: absolute for an absolute pattern.
     const matches = (await glob(arg, { onlyFiles: true, dot: false, expandDirectories: false, absolute: isAbsolute(arg) })).sort();
     if (matches.length === 0) return [{ kind: 'unusable', label: arg, problem: 'no files match this pattern' }];
-    const found = await withoutOwnFiles(matches.map((path) => ({ kind: 'file', path, relativeDir: '' })), options);
+    const found = await withoutOwnFiles(
+      matches.map((path) => ({ kind: 'file', path, relativeDir: '' })),
+      options,
+    );
     return found.length ? found : [{ kind: 'unusable', label: arg, problem: 'only contact sheets and results made by spark-style match this pattern' }];
   }
   // Missing, unreadable or odd files are reported by the image check, one line each.

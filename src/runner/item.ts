@@ -47,7 +47,15 @@ export async function runItem(item: PlannedItem, context: ItemContext): Promise<
   const { ledger, clock, interrupt, settings, images } = context;
   const notes: string[] = [];
   const state = { taskId: null as string | null, cost: null as string | null, created: false };
-  const finish = (outcome: Outcome): ItemResult => ({ input: item.input, style: item.style.alias, task_id: state.taskId, cost: state.cost, created: state.created, notes, ...outcome });
+  const finish = (outcome: Outcome): ItemResult => ({
+    input: item.input,
+    style: item.style.alias,
+    task_id: state.taskId,
+    cost: state.cost,
+    created: state.created,
+    notes,
+    ...outcome,
+  });
 
   let holding = item.source.kind === 'file' ? item.source.path : null;
   const letGo = () => {
@@ -129,11 +137,22 @@ export async function runItem(item: PlannedItem, context: ItemContext): Promise<
     // command that collects it are all that is left, so they are the item's error.
     if (unrecorded && !unrecorded.retry()) {
       if (!(error instanceof InterruptedError)) notes.push(`while waiting: ${error instanceof Error ? error.message : String(error)}`);
-      return finish({ status: 'failed', output: null, error: { code: unrecorded.error.code, message: unrecorded.error.message }, errorKind: unrecorded.error.kind });
+      return finish({
+        status: 'failed',
+        output: null,
+        error: { code: unrecorded.error.code, message: unrecorded.error.message },
+        errorKind: unrecorded.error.kind,
+      });
     }
     if (error instanceof InterruptedError) return finish(state.taskId ? stillRunningResult() : notStartedResult());
     if (isSparkError(error)) {
-      return finish({ status: 'failed', output: null, error: { code: error.code, message: error.message }, errorKind: error.kind, hint: failureHint(error, item.source) });
+      return finish({
+        status: 'failed',
+        output: null,
+        error: { code: error.code, message: error.message },
+        errorKind: error.kind,
+        hint: failureHint(error, item.source),
+      });
     }
     const message = error instanceof Error ? error.message : String(error);
     return finish({ status: 'failed', output: null, error: { code: 'internal', message }, errorKind: 'api' });
@@ -185,7 +204,12 @@ function overBudgetResult(budget: SpendBudget, style: string): Outcome {
 
 /** Not started: --max-tasks, counted at create time (the plan that checked it may be out of date). */
 function overQuotaResult(limit: number): Outcome {
-  return { status: 'cancelled', output: null, error: { code: 'max-tasks', message: `not started: the run already created --max-tasks ${limit} task${limit === 1 ? '' : 's'}` }, errorKind: null };
+  return {
+    status: 'cancelled',
+    output: null,
+    error: { code: 'max-tasks', message: `not started: the run already created --max-tasks ${limit} task${limit === 1 ? '' : 's'}` },
+    errorKind: null,
+  };
 }
 
 /** Ctrl-C before any task existed: cancelled, like any item the run stopped before it began. */

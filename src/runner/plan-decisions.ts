@@ -45,7 +45,20 @@ export async function previewItems(items: readonly PlannedItem[], context: Previ
     }
     const planned: ItemFacts = {
       ...facts,
-      entry: { attempt: 0, key: facts.key, input: earlier.input, style: earlier.style.alias, outputBase: earlier.outputBase, intentAt: context.now, origin: null, taskId: `(the task for ${earlier.input})`, status: 'open', output: null, cost: null, errorCode: null },
+      entry: {
+        attempt: 0,
+        key: facts.key,
+        input: earlier.input,
+        style: earlier.style.alias,
+        outputBase: earlier.outputBase,
+        intentAt: context.now,
+        origin: null,
+        taskId: `(the task for ${earlier.input})`,
+        status: 'open',
+        output: null,
+        cost: null,
+        errorCode: null,
+      },
     };
     return { ...preview, decision: decide(preview.item, planned, context.settings, context.now), body: null };
   });

@@ -29,7 +29,13 @@ export interface NamingPlan {
 
 /** The naming plan for these inputs: reads capture dates only when the template has {date}. */
 export async function namingFor(sources: readonly InputSource[], template: NameTemplate): Promise<NamingPlan> {
-  return { template, dates: await datesForNames(sources.flatMap((source) => (source.kind === 'file' ? [source.path] : [])), template) };
+  return {
+    template,
+    dates: await datesForNames(
+      sources.flatMap((source) => (source.kind === 'file' ? [source.path] : [])),
+      template,
+    ),
+  };
 }
 
 const DEFAULT_NAMING: NamingPlan = { template: parseNameTemplate(DEFAULT_NAME_TEMPLATE), dates: new Map() };
@@ -39,7 +45,12 @@ const DEFAULT_NAMING: NamingPlan = { template: parseNameTemplate(DEFAULT_NAME_TE
  * is sent: each fits the file system's byte limit, none leaves its output folder, and two
  * different items that would write the same file are a usage error.
  */
-export function planItems(sources: readonly InputSource[], styles: readonly Style[], outDir: string | undefined, naming: NamingPlan = DEFAULT_NAMING): PlannedItem[] {
+export function planItems(
+  sources: readonly InputSource[],
+  styles: readonly Style[],
+  outDir: string | undefined,
+  naming: NamingPlan = DEFAULT_NAMING,
+): PlannedItem[] {
   const items: PlannedItem[] = [];
   const claimedBy = new Map<string, string>();
   const seen = new Set<string>();
@@ -59,7 +70,10 @@ export function planItems(sources: readonly InputSource[], styles: readonly Styl
       if (output !== null) {
         const key = resolve(describeOutput(output));
         if (source.kind === 'file' && !output.hasTask && resultBase(source.path) === key) {
-          throw new UsageError(`${input}: the result would be saved over the photo itself`, { code: 'output-collision', hint: 'use a --name with {style} in it, or another --out' });
+          throw new UsageError(`${input}: the result would be saved over the photo itself`, {
+            code: 'output-collision',
+            hint: 'use a --name with {style} in it, or another --out',
+          });
         }
         const other = claimedBy.get(key);
         if (other !== undefined && other !== `${input}\0${style.alias}`) {

@@ -12,7 +12,6 @@ import { taskIdForName } from '../naming/stems.js';
 import type { InputSource } from './inputs.js';
 import { makeFolder } from '../core/make-folder.js';
 
-
 /**
  * Writes a file so that it is either absent or complete: a temp file in the same folder,
  * flushed, then moved into place. Without `overwrite` an existing file is never replaced:
@@ -51,7 +50,6 @@ export async function writeAtomically(target: string, bytes: Buffer, overwrite: 
     await unlink(temp).catch(() => undefined);
   }
 }
-
 
 /** How results are saved: the run's choices, the same for every item. */
 export interface SavingSettings {
@@ -116,10 +114,15 @@ export async function saveResult(request: SaveRequest): Promise<SavedResult> {
       // the next place
     }
   }
-  throw new InputError(`the result of task ${request.taskId ?? '(unknown)'} could not be saved as ${planned}, nor in ${places.join(' or ')}: ${firstError.message}`, {
-    code: 'save-failed',
-    hint: request.taskId ? `free some space, then collect it (within 24 hours): spark-style status ${taskIdForName(request.taskId)} --save <folder>` : undefined,
-  });
+  throw new InputError(
+    `the result of task ${request.taskId ?? '(unknown)'} could not be saved as ${planned}, nor in ${places.join(' or ')}: ${firstError.message}`,
+    {
+      code: 'save-failed',
+      hint: request.taskId
+        ? `free some space, then collect it (within 24 hours): spark-style status ${taskIdForName(request.taskId)} --save <folder>`
+        : undefined,
+    },
+  );
 }
 
 function safely<T>(make: () => T | null): T | null {

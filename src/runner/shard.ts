@@ -27,7 +27,13 @@ export function parseShard(text: string): Shard {
 export function shardKey(item: Pick<PlannedItem, 'source' | 'style'>): string {
   const { source } = item;
   const input =
-    source.kind === 'file' ? (source.relativeDir ? `${source.relativeDir}/${basename(source.path)}` : basename(source.path)) : source.kind === 'url' ? source.url : source.label;
+    source.kind === 'file'
+      ? source.relativeDir
+        ? `${source.relativeDir}/${basename(source.path)}`
+        : basename(source.path)
+      : source.kind === 'url'
+        ? source.url
+        : source.label;
   return `${input}\n${item.style.alias}`;
 }
 

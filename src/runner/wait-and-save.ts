@@ -46,7 +46,13 @@ export const RESULT_ATTEMPTS = 3;
  * the outcome in the ledger (saved, failed, expired). A result that is not an image leaves
  * the task open, so the next run collects it without paying.
  */
-export async function waitAndSave(item: PlannedItem, taskId: string, answered: Task | null, createdAt: number | undefined, context: WaitContext): Promise<Saved> {
+export async function waitAndSave(
+  item: PlannedItem,
+  taskId: string,
+  answered: Task | null,
+  createdAt: number | undefined,
+  context: WaitContext,
+): Promise<Saved> {
   const { client, ledger, clock, interrupt, settings } = context;
   // One deadline for waiting and downloading: a trickling result host cannot hold the run past --timeout.
   const deadline = clock.now() + settings.timeoutMs;
@@ -109,10 +115,14 @@ export function recoveryCommand(item: PlannedItem, taskId: string, statusFlags: 
 
 /** A timeout in an --offline run: `status --wait` cannot reach an emulator that ended with the run; the same command can. */
 function offlineTimeout(taskId: string, timeoutMs: number): SparkError {
-  return new SparkError('timeout', `gave up waiting for task ${taskId} after ${Math.round(timeoutMs / 1000)} s (--timeout); the offline emulator stops with this run`, {
-    code: 'timeout',
-    hint: 'running the same command again redoes it (free, as every --offline task is)',
-  });
+  return new SparkError(
+    'timeout',
+    `gave up waiting for task ${taskId} after ${Math.round(timeoutMs / 1000)} s (--timeout); the offline emulator stops with this run`,
+    {
+      code: 'timeout',
+      hint: 'running the same command again redoes it (free, as every --offline task is)',
+    },
+  );
 }
 
 /** A result's bytes once they decode as an image: anything else is retried as a transient fault. */

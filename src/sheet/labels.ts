@@ -43,11 +43,22 @@ function labelSvg(label: LabelBox): string {
   const top = label.y + Math.max(0, (label.height - textHeight) / 2);
   const titleBaseline = top + label.titleSize * 0.95;
   const parts = [
-    textPath(fitText(label.title, label.titleSize, maxWidth, 'bold'), x, titleBaseline, { size: label.titleSize, face: 'bold', fill: SHEET_COLORS.title, anchor: label.align }),
+    textPath(fitText(label.title, label.titleSize, maxWidth, 'bold'), x, titleBaseline, {
+      size: label.titleSize,
+      face: 'bold',
+      fill: SHEET_COLORS.title,
+      anchor: label.align,
+    }),
   ];
   if (label.subtitle) {
     const baseline = titleBaseline + label.subtitleSize * 1.25;
-    parts.push(textPath(fitText(label.subtitle, label.subtitleSize, maxWidth), x, baseline, { size: label.subtitleSize, fill: SHEET_COLORS.subtitle, anchor: label.align }));
+    parts.push(
+      textPath(fitText(label.subtitle, label.subtitleSize, maxWidth), x, baseline, {
+        size: label.subtitleSize,
+        fill: SHEET_COLORS.subtitle,
+        anchor: label.align,
+      }),
+    );
   }
   return parts.join('');
 }

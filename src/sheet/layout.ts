@@ -92,7 +92,17 @@ function gridLayout(request: LayoutRequest, aspect: number): SheetLayout {
     tiles.push({ x, y, width: tileWidth, height: imageHeight, photo: 0, style });
     const title = style === null ? 'original' : request.styles[style]!.alias;
     const subtitle = style === null ? request.photos[0]!.label : request.styles[style]!.name;
-    labels.push({ x, y: y + imageHeight, width: tileWidth, height: bandHeight, title, subtitle, titleSize: sizes.title, subtitleSize: sizes.subtitle, align: 'middle' });
+    labels.push({
+      x,
+      y: y + imageHeight,
+      width: tileWidth,
+      height: bandHeight,
+      title,
+      subtitle,
+      titleSize: sizes.title,
+      subtitleSize: sizes.subtitle,
+      align: 'middle',
+    });
   }
   return { width: request.width, height: 2 * gap + rows * cellHeight + (rows - 1) * gap, tiles, labels };
 }
@@ -150,7 +160,17 @@ function tableLayout(request: LayoutRequest, aspect: number): SheetLayout {
     });
     y += headerHeight;
     request.photos.forEach((photo, index) => {
-      labels.push({ x: left, y, width: rowWidth, height: rowCaptionHeight, title: photo.label, subtitle: '', titleSize: rowSize, subtitleSize: rowSize, align: 'start' });
+      labels.push({
+        x: left,
+        y,
+        width: rowWidth,
+        height: rowCaptionHeight,
+        title: photo.label,
+        subtitle: '',
+        titleSize: rowSize,
+        subtitleSize: rowSize,
+        align: 'start',
+      });
       y += rowCaptionHeight;
       slots.forEach((style, column) => tiles.push({ x: left + column * (tileWidth + inner), y, width: tileWidth, height: imageHeight, photo: index, style }));
       y += imageHeight + inner;

@@ -14,5 +14,12 @@ export function markAsSheet(jpeg: Buffer): Buffer {
 
 /** The comment sits right after the start-of-image marker, so the first bytes tell. */
 export function isMarkedSheet(bytes: Buffer): boolean {
-  return bytes.length > 6 + MARK.length && bytes[0] === 0xff && bytes[1] === 0xd8 && bytes[2] === 0xff && bytes[3] === COM && bytes.subarray(6, 6 + MARK.length).equals(MARK);
+  return (
+    bytes.length > 6 + MARK.length &&
+    bytes[0] === 0xff &&
+    bytes[1] === 0xd8 &&
+    bytes[2] === 0xff &&
+    bytes[3] === COM &&
+    bytes.subarray(6, 6 + MARK.length).equals(MARK)
+  );
 }

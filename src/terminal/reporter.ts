@@ -115,7 +115,8 @@ export class RunReporter {
       else if (result.status === 'saved') this.io.print(result.output!);
       else if (this.options.quiet && result.status === 'skipped' && result.output) this.io.print(result.output);
       if (!this.options.quiet) for (const note of result.notes) this.io.info(this.paint.dim(`${what}: ${note}`));
-      if (result.status === 'skipped' && !this.options.quiet) this.io.info(this.paint.dim(`skipped ${what}: ${result.hint ?? `${result.output} exists (--overwrite replaces it)`}`));
+      if (result.status === 'skipped' && !this.options.quiet)
+        this.io.info(this.paint.dim(`skipped ${what}: ${result.hint ?? `${result.output} exists (--overwrite replaces it)`}`));
       // Items never started are counted in the summary; a line each would bury the error that stopped them.
       if (result.status === 'failed') {
         const hint = result.hint && !this.options.quiet && !this.hintsShown.has(result.hint) ? result.hint : null;

@@ -17,7 +17,8 @@ const UNSAFE_IN_LINE = new RegExp(`[\\u0000-\\u001f\\u007f-\\u009f${BIDI}\\u2028
  * with them: CSI, OSC/DCS/APC/PM/SOS strings up to their terminator, and two-byte escapes.
  * Both the 7-bit (ESC [) and the 8-bit (U+009B) introducers.
  */
-const ESCAPE_SEQUENCE = /(?:\u001b\[|\u009b)[\u0020-\u003f]*[\u0040-\u007e]?|(?:\u001b[\]P^_X]|[\u0090\u009d\u009e\u009f\u0098])[^\u0007\u001b\u009c]*(?:\u0007|\u001b\\|\u009c)?|\u001b[\u0020-\u002f]*[\u0030-\u007e]?/g;
+const ESCAPE_SEQUENCE =
+  /(?:\u001b\[|\u009b)[\u0020-\u003f]*[\u0040-\u007e]?|(?:\u001b[\]P^_X]|[\u0090\u009d\u009e\u009f\u0098])[^\u0007\u001b\u009c]*(?:\u0007|\u001b\\|\u009c)?|\u001b[\u0020-\u002f]*[\u0030-\u007e]?/g;
 /** One pass over both, so that a kept colour sequence is not taken apart afterwards. */
 const SEQUENCE_OR_UNSAFE = new RegExp(`${ESCAPE_SEQUENCE.source}|${UNSAFE.source}`, 'g');
 /** Select Graphic Rendition (colour, bold, dim): the only sequence our own output uses. */

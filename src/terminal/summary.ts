@@ -78,8 +78,14 @@ export function describeSummary(summary: Summary, run: { readonly offline: boole
   if (summary.not_started_budget) parts.push(`not started ${summary.not_started_budget} (budget)`);
   const tasks = `${summary.tasks_created} task${summary.tasks_created === 1 ? '' : 's'} created`;
   const unknown = summary.cost_unknown ? ` (+ ${summary.cost_unknown} of unknown cost)` : '';
-  const estimated = summary.spent_estimated_tasks ? ` (${summary.spent_estimated_tasks} task${summary.spent_estimated_tasks === 1 ? '' : 's'} at the estimated price)` : '';
+  const estimated = summary.spent_estimated_tasks
+    ? ` (${summary.spent_estimated_tasks} task${summary.spent_estimated_tasks === 1 ? '' : 's'} at the estimated price)`
+    : '';
   const budget =
-    summary.budget_usd === null ? '' : summary.spent_usd === summary.cost_usd ? ` of the $${summary.budget_usd} budget` : `; $${summary.spent_usd}${estimated} counted against the $${summary.budget_usd} budget`;
+    summary.budget_usd === null
+      ? ''
+      : summary.spent_usd === summary.cost_usd
+        ? ` of the $${summary.budget_usd} budget`
+        : `; $${summary.spent_usd}${estimated} counted against the $${summary.budget_usd} budget`;
   return `${parts.join(', ')} · ${tasks} · $${summary.cost_usd}${unknown}${budget} · ${formatDuration(summary.wall_ms)}`;
 }

@@ -75,7 +75,12 @@ describe('batches', () => {
     const inputs = await writePhotos(dir, 4);
     const configDir = tempDir();
     const env = { ...against(server.url), SPARK_STYLE_CONFIG_DIR: configDir, NO_COLOR: '1', PATH: process.env.PATH };
-    const run = execa(process.execPath, [CLI, 'stylize', ...inputs, '--style', 'doll', '--concurrency', '3'], { env, extendEnv: false, reject: false, timeout: 20_000 });
+    const run = execa(process.execPath, [CLI, 'stylize', ...inputs, '--style', 'doll', '--concurrency', '3'], {
+      env,
+      extendEnv: false,
+      reject: false,
+      timeout: 20_000,
+    });
     await new Promise<void>((resolve) => received.push((count) => count >= 3 && resolve()));
     const stopping = new Promise<void>((resolve) => {
       let seen = '';
@@ -134,15 +139,31 @@ describe('batches', () => {
     copyFileSync(join(PHOTOS, 'hubble_1000x872.jpg'), join(dir, 'album', '2024', 'hubble.jpg'));
     const out = join(dir, 'art');
 
-    const dry = await runCli(['stylize', join(dir, 'album'), '--recursive', '--style', 'all', '--out', out, '--dry-run', '--json'], { env: against(server.url) });
+    const dry = await runCli(['stylize', join(dir, 'album'), '--recursive', '--style', 'all', '--out', out, '--dry-run', '--json'], {
+      env: against(server.url),
+    });
     expect(dry.exitCode).toBe(0);
     const plan = jsonLines(dry.stdout);
     expect(plan.pop()).toEqual({
-      summary: { dry_run: true, tasks_to_create: 44, to_collect: 0, to_skip: 0, refused: 0, unknown: 0, expected_cost_usd: null, price_basis: null, prices_usd: expect.any(Object), budget_usd: null, tasks_within_budget: null },
+      summary: {
+        dry_run: true,
+        tasks_to_create: 44,
+        to_collect: 0,
+        to_skip: 0,
+        refused: 0,
+        unknown: 0,
+        expected_cost_usd: null,
+        price_basis: null,
+        prices_usd: expect.any(Object),
+        budget_usd: null,
+        tasks_within_budget: null,
+      },
     });
     expect(plan.map((line) => line.output)).toContain(join(out, '2024', 'hubble.doll.*'));
 
-    const refused = await runCli(['stylize', join(dir, 'album'), '--recursive', '--style', 'all', '--out', out, '--max-tasks', '40'], { env: against(server.url) });
+    const refused = await runCli(['stylize', join(dir, 'album'), '--recursive', '--style', 'all', '--out', out, '--max-tasks', '40'], {
+      env: against(server.url),
+    });
     expect(refused.exitCode).toBe(2);
     expect(refused.stderr).toContain('would create 44 tasks, more than --max-tasks 40');
     expect(server.stats().creates_received).toBe(0);

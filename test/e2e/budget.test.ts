@@ -64,7 +64,9 @@ describe('--budget', () => {
     });
     const dir = tempDir();
     const inputs = await writePhotos(dir, 4);
-    const result = await runCli(['stylize', ...inputs, '--style', 'clay', '--out', join(dir, 'out'), '--budget', '0.05', '--concurrency', '4', '--json'], { env: against(server.url) });
+    const result = await runCli(['stylize', ...inputs, '--style', 'clay', '--out', join(dir, 'out'), '--budget', '0.05', '--concurrency', '4', '--json'], {
+      env: against(server.url),
+    });
     // The first task's result was downloaded (its cost known) before the second create left.
     expect(downloadsAtSecondCreate).toBe(1);
     // 0.02 learned: two more fit 0.05 (0.06 would not).
@@ -77,12 +79,17 @@ describe('--budget', () => {
     const server = await emulator({ costPerTask: '0.0300', faults: { oddCost: null } });
     const dir = tempDir();
     const inputs = await writePhotos(dir, 8);
-    const result = await runCli(['stylize', ...inputs, '--style', 'ghibli', '--out', join(dir, 'out'), '--budget', '0.05', '--concurrency', '4', '--json'], { env: against(server.url) });
+    const result = await runCli(['stylize', ...inputs, '--style', 'ghibli', '--out', join(dir, 'out'), '--budget', '0.05', '--concurrency', '4', '--json'], {
+      env: against(server.url),
+    });
     expect(server.stats().tasks_created).toBe(1);
     expect(result.exitCode).toBe(5);
     const held = jsonLines(result.stdout).filter((line) => line.status === 'cancelled');
     expect(held).toHaveLength(7);
-    for (const line of held) expect(line).toMatchObject({ error: { code: 'budget', message: expect.stringContaining('the service reported no cost for the first task, so --budget cannot be kept') } });
+    for (const line of held)
+      expect(line).toMatchObject({
+        error: { code: 'budget', message: expect.stringContaining('the service reported no cost for the first task, so --budget cannot be kept') },
+      });
     expect(result.stderr).toContain('run without --budget or with --max-tasks');
     expect(result.stderr).not.toContain('could take the run over');
   });
@@ -91,7 +98,10 @@ describe('--budget', () => {
     const server = await emulator({ costPerTask: '0.0300' });
     const dir = tempDir();
     const [input] = await writePhotos(dir, 1);
-    const result = await runCli(['stylize', input!, '--style', 'ghibli,clay,marvel,anime', '--out', join(dir, 'out'), '--budget', '0.07', '--concurrency', '4', '--json'], { env: against(server.url) });
+    const result = await runCli(
+      ['stylize', input!, '--style', 'ghibli,clay,marvel,anime', '--out', join(dir, 'out'), '--budget', '0.07', '--concurrency', '4', '--json'],
+      { env: against(server.url) },
+    );
     expect(result.exitCode).toBe(5);
     expect(server.stats().tasks_created).toBe(2);
     expect(summaryOf(result.stdout)).toMatchObject({ saved: 2, not_started_budget: 2, cost_usd: '0.0600', spent_usd: '0.0600' });
@@ -111,7 +121,14 @@ describe('--budget', () => {
     run.kill('SIGINT');
     const interrupted = await run;
     expect(interrupted.exitCode).toBe(130);
-    expect(summaryOf(interrupted.stdout)).toMatchObject({ still_running: 2, tasks_created: 2, cost_usd: '0.0000', spent_usd: '0.0600', spent_estimated_tasks: 2, budget_usd: '1.0000' });
+    expect(summaryOf(interrupted.stdout)).toMatchObject({
+      still_running: 2,
+      tasks_created: 2,
+      cost_usd: '0.0000',
+      spent_usd: '0.0600',
+      spent_estimated_tasks: 2,
+      budget_usd: '1.0000',
+    });
     expect(interrupted.stderr).toContain('$0.0600 (2 tasks at the estimated price) counted against the $1.0000 budget');
     expect(server.stats().tasks_created).toBe(2);
   });
@@ -138,7 +155,13 @@ describe('--budget', () => {
     expect(human.stderr).toContain("expected cost: about $0.04, $0.04 a task (the median usage.cost of each style's recent tasks in the task ledger)");
 
     const unknown = await runCli(['stylize', ...inputs, '--style', 'ghibli', '--budget', '5', '--dry-run', '--json']);
-    expect(summaryOf(unknown.stdout)).toMatchObject({ tasks_to_create: 2, expected_cost_usd: null, price_basis: null, prices_usd: { ghibli: null }, tasks_within_budget: null });
+    expect(summaryOf(unknown.stdout)).toMatchObject({
+      tasks_to_create: 2,
+      expected_cost_usd: null,
+      price_basis: null,
+      prices_usd: { ghibli: null },
+      tasks_within_budget: null,
+    });
     expect(unknown.stderr).toContain('expected cost: price not known yet');
     expect(unknown.stderr).toContain('the run creates one task first and waits for its cost');
   });
@@ -168,7 +191,15 @@ describe('sheet takes every run option of stylize', () => {
     const differ = stylize.filter((line) => !sheet.has(line));
     // Only --out differs: its default is beside the sheet, and -o is the sheet's own file.
     expect(differ).toEqual([expect.stringMatching(/^-o, --out <dir>/)]);
-    for (const flag of ['--budget <usd>', '--shard <K/N>', '--name <template>', '--no-provenance', '--keep-gps', '--resend-unknown', '--watermark-text <text>']) {
+    for (const flag of [
+      '--budget <usd>',
+      '--shard <K/N>',
+      '--name <template>',
+      '--no-provenance',
+      '--keep-gps',
+      '--resend-unknown',
+      '--watermark-text <text>',
+    ]) {
       expect([...sheet].some((line) => line.startsWith(flag))).toBe(true);
     }
   });
@@ -190,7 +221,10 @@ describe('sheet takes every run option of stylize', () => {
 
     const sheetPath = join(dir, 'shard-1.jpg');
     const report = join(dir, 'report.html');
-    const run = await runCli(['sheet', ...common, '-o', sheetPath, '--width', '640', '--budget', '0.06', '--json', '--report', report], { env: against(server.url), configDir });
+    const run = await runCli(['sheet', ...common, '-o', sheetPath, '--width', '640', '--budget', '0.06', '--json', '--report', report], {
+      env: against(server.url),
+      configDir,
+    });
     expect(run.exitCode).toBe(5);
     expect(server.stats().tasks_created).toBe(2);
     const lines = jsonLines(run.stdout);

@@ -38,14 +38,16 @@ printf '%s\\n' "\${COMPREPLY[@]}"`;
 
 describe('bash completion', () => {
   it('completes commands, including help', async () => {
-    expect(await complete('spark-style ')).toEqual(['check', 'completion', 'config', 'doctor', 'emulator', 'help', 'history', 'sheet', 'status', 'styles', 'stylize'].sort());
+    expect(await complete('spark-style ')).toEqual(
+      ['check', 'completion', 'config', 'doctor', 'emulator', 'help', 'history', 'sheet', 'status', 'styles', 'stylize'].sort(),
+    );
     expect(await complete('spark-style st')).toEqual(['status', 'styles', 'stylize']);
     expect(await complete('spark-style config ')).toEqual(['get', 'list', 'path', 'set', 'unset']);
     expect(await complete('spark-style help sty')).toEqual(['styles', 'stylize']);
   });
 
   it("completes each command's own options, read from the command table", async () => {
-    const options = await complete('spark-style stylize photo.jpg --')
+    const options = await complete('spark-style stylize photo.jpg --');
     expect(options).toContain('--style');
     expect(options).toContain('--shard');
     expect(options).toContain('--watermark-position');
@@ -59,7 +61,14 @@ describe('bash completion', () => {
     expect(all).toHaveLength(23);
     expect(await complete('spark-style stylize photo.jpg -s wat')).toEqual(['watercolor']);
     expect(await complete('spark-style stylize photo.jpg --style ghibli,wat')).toEqual(['ghibli,watercolor']);
-    expect(await complete('spark-style stylize photo.jpg --style ghibli,c')).toEqual(['ghibli,ceramic', 'ghibli,chinese-ink', 'ghibli,chinese-red', 'ghibli,clay', 'ghibli,cute-doll', 'ghibli,cyber']);
+    expect(await complete('spark-style stylize photo.jpg --style ghibli,c')).toEqual([
+      'ghibli,ceramic',
+      'ghibli,chinese-ink',
+      'ghibli,chinese-red',
+      'ghibli,clay',
+      'ghibli,cute-doll',
+      'ghibli,cyber',
+    ]);
     expect(await complete('spark-style stylize photo.jpg --style = ink')).toEqual(['ink-wash']);
   });
 
@@ -110,8 +119,12 @@ describe('zsh and fish scripts', () => {
     expect(result.stdout).toContain("complete -c spark-style -n '__fish_use_subcommand' -f -a 'stylize'");
     expect(result.stdout).toContain("complete -c spark-style -n '__fish_seen_subcommand_from stylize' -s s -l style -x -a '(_spark_style_styles)'");
     expect(result.stdout).toMatch(/for style in ghibli realistic .* doll all\n/);
-    expect(result.stdout).toContain("complete -c spark-style -n '__fish_seen_subcommand_from config; and __fish_seen_subcommand_from set; and not __fish_seen_subcommand_from api-key base-url default-style out-dir concurrency name-template' -x -a 'api-key base-url default-style out-dir concurrency name-template'");
-    expect(result.stdout).toContain("complete -c spark-style -n '__fish_seen_subcommand_from config; and __fish_seen_subcommand_from set; and __fish_seen_subcommand_from default-style' -x -a 'ghibli realistic");
+    expect(result.stdout).toContain(
+      "complete -c spark-style -n '__fish_seen_subcommand_from config; and __fish_seen_subcommand_from set; and not __fish_seen_subcommand_from api-key base-url default-style out-dir concurrency name-template' -x -a 'api-key base-url default-style out-dir concurrency name-template'",
+    );
+    expect(result.stdout).toContain(
+      "complete -c spark-style -n '__fish_seen_subcommand_from config; and __fish_seen_subcommand_from set; and __fish_seen_subcommand_from default-style' -x -a 'ghibli realistic",
+    );
   });
 
   it('loads nothing heavy (sharp, got, conf, ora, chalk, libsql)', async () => {

@@ -32,7 +32,11 @@ describe('config shows the values in effect', () => {
     expect(baseUrl.exitCode).toBe(0);
     expect(baseUrl.stdout).toBe('https://cloud.vtrix.ai');
     expect(baseUrl.stderr).toContain('base-url is not set in the config file; this is the value in effect (default)');
-    expect(JSON.parse((await runCli(['config', 'get', 'concurrency', '--json'], { configDir })).stdout)).toEqual({ key: 'concurrency', value: '4', source: 'default' });
+    expect(JSON.parse((await runCli(['config', 'get', 'concurrency', '--json'], { configDir })).stdout)).toEqual({
+      key: 'concurrency',
+      value: '4',
+      source: 'default',
+    });
     const style = await runCli(['config', 'get', 'default-style'], { configDir });
     expect(style.exitCode).toBe(1);
     expect(style.stderr).toContain('default-style is not set (no default: stylize needs --style)');

@@ -44,7 +44,9 @@ describe('doctor', () => {
     expect(result.exitCode).toBe(3);
     const lines = result.stdout.trimEnd().split('\n');
     expect(lines).toContain('✖ key accepted  no: refused with 401 (the key is wrong or revoked)');
-    expect(lines[lines.indexOf('✖ key accepted  no: refused with 401 (the key is wrong or revoked)') + 1]).toMatch(/^\s+fix: check the key: spark-style config list/);
+    expect(lines[lines.indexOf('✖ key accepted  no: refused with 401 (the key is wrong or revoked)') + 1]).toMatch(
+      /^\s+fix: check the key: spark-style config list/,
+    );
     expect(server.stats().unauthorized).toBe(1);
     expect(result.stdout).not.toContain('sk-wrong-key-99999999');
   });

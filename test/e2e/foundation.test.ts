@@ -111,7 +111,16 @@ describe('check', () => {
     const result = await runCli(['check', '--json', join(PHOTOS, 'bridge_1302x953.jpg'), join(dir, 'album'), join(dir, 'missing.png'), join(dir, 'fake.jpg')]);
     expect(result.exitCode).toBe(1);
     const [bridge, album, missing, fake] = jsonLines(result.stdout);
-    expect(bridge).toEqual({ file: join(PHOTOS, 'bridge_1302x953.jpg'), ok: true, format: 'jpeg', width: 1302, height: 953, bytes: 191674, errors: [], fixable: false });
+    expect(bridge).toEqual({
+      file: join(PHOTOS, 'bridge_1302x953.jpg'),
+      ok: true,
+      format: 'jpeg',
+      width: 1302,
+      height: 953,
+      bytes: 191674,
+      errors: [],
+      fixable: false,
+    });
     expect(fake).toMatchObject({ fixable: true });
     expect(album).toMatchObject({ ok: false, errors: [{ rule: 'regular-file' }] });
     expect(missing).toMatchObject({ ok: false, errors: [{ rule: 'readable', message: 'no such file' }] });

@@ -96,7 +96,9 @@ describe('HEIC (iPhone photos), decoded by libheif', () => {
     const loads = async (file: string) => {
       writeFileSync(trace, '');
       await execa(process.execPath, ['--require', preload, CLI, 'check', file], { env: { TRACE_LOADS_FILE: trace }, reject: false });
-      return readFileSync(trace, 'utf8').split('\n').filter((path) => /node_modules\/(heic-decode|libheif-js)\//.test(path));
+      return readFileSync(trace, 'utf8')
+        .split('\n')
+        .filter((path) => /node_modules\/(heic-decode|libheif-js)\//.test(path));
     };
     expect(await loads(join(PHOTOS, 'bridge_1302x953.jpg'))).toEqual([]);
     expect((await loads(heic)).length).toBeGreaterThan(0);
@@ -116,7 +118,7 @@ describe('hostile and odd inputs in a batch', () => {
   it('gives each bad input one line naming it, and saves the good one', async () => {
     const server = await emulator();
     const dir = tempDir();
-    const good = join(dir, "it's a \"good\" photo.jpg");
+    const good = join(dir, 'it\'s a "good" photo.jpg');
     copyFileSync(join(PHOTOS, 'bridge_1302x953.jpg'), good);
     writeFileSync(join(dir, 'empty.jpg'), '');
     mkdirSync(join(dir, 'folder.jpg'));
@@ -129,7 +131,7 @@ describe('hostile and odd inputs in a batch', () => {
     const bad = ['empty.jpg', 'folder.jpg', 'link-to-fifo.jpg', 'device.jpg', 'bomb.png', 'cut.jpg', 'missing.jpg'].map((name) => join(dir, name));
     const result = await runCli(['stylize', good, ...bad, '--style', 'ghibli', '--out', join(dir, 'out')], { env: against(server.url), timeout: 30_000 });
     expect(result.exitCode).toBe(1);
-    expect(result.stdout).toBe(join(dir, 'out', "it's a \"good\" photo.ghibli.jpg"));
+    expect(result.stdout).toBe(join(dir, 'out', 'it\'s a "good" photo.ghibli.jpg'));
     const lines = result.stderr.split('\n').filter((line) => line.startsWith('✖'));
     expect(lines, result.stderr).toHaveLength(bad.length);
     for (const path of bad) expect(lines.some((line) => line.startsWith(`✖ ${path} (ghibli): `))).toBe(true);
@@ -177,7 +179,11 @@ describe('security', () => {
 
   it('keeps TLS verification on: a self-signed server on loopback is refused', async () => {
     const dir = tempDir();
-    execFileSync('openssl', ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', join(dir, 'key.pem'), '-out', join(dir, 'cert.pem'), '-days', '1', '-subj', '/CN=127.0.0.1'], { stdio: 'ignore' });
+    execFileSync(
+      'openssl',
+      ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', join(dir, 'key.pem'), '-out', join(dir, 'cert.pem'), '-days', '1', '-subj', '/CN=127.0.0.1'],
+      { stdio: 'ignore' },
+    );
     let requests = 0;
     const server = createServer({ key: readFileSync(join(dir, 'key.pem')), cert: readFileSync(join(dir, 'cert.pem')) }, (_request, response) => {
       requests++;

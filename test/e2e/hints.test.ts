@@ -17,7 +17,10 @@ async function mixedFolder(): Promise<string> {
 
 /** The words of a printed command (plain words only: these tests use plain names). */
 function wordsOf(hintLine: string): string[] {
-  return hintLine.replace(/^.*?: spark-style /, '').trim().split(/\s+/);
+  return hintLine
+    .replace(/^.*?: spark-style /, '')
+    .trim()
+    .split(/\s+/);
 }
 
 describe('hints a person scanning the output can act on', () => {

@@ -61,7 +61,8 @@ describe('history', () => {
     const yesterday = new Date(today);
     yesterday.setDate(yesterday.getDate() - 1);
     const ages = [1, 5, 30, 100];
-    const since = (from: Date) => ['photos/owl.jpg', 'photos/dog.jpg', 'photos/cat.jpg', 'old/beach.jpg'].filter((_, index) => Date.now() - ages[index]! * 3_600_000 >= from.getTime());
+    const since = (from: Date) =>
+      ['photos/owl.jpg', 'photos/dog.jpg', 'photos/cat.jpg', 'old/beach.jpg'].filter((_, index) => Date.now() - ages[index]! * 3_600_000 >= from.getTime());
     expect(await inputs('today')).toEqual(since(today));
     expect(await inputs('Yesterday')).toEqual(since(yesterday));
     expect(since(yesterday)).toContain('photos/dog.jpg');
@@ -69,8 +70,13 @@ describe('history', () => {
 
   it('no matching tasks: "no tasks match" on stderr, nothing on stdout, no "total over 0 rows"', async () => {
     const configDir = tempDir();
-    fillLedger(ledgerIn(configDir), [row({ at: hoursAgo(1), input: 'photos/dog.jpg', style: 'ghibli', task_id: 'd2dog', output: 'art/dog.ghibli.jpg', cost: '0.0300' })]);
-    for (const args of [['--status', 'unknown'], ['--status', 'unknown', '--json']]) {
+    fillLedger(ledgerIn(configDir), [
+      row({ at: hoursAgo(1), input: 'photos/dog.jpg', style: 'ghibli', task_id: 'd2dog', output: 'art/dog.ghibli.jpg', cost: '0.0300' }),
+    ]);
+    for (const args of [
+      ['--status', 'unknown'],
+      ['--status', 'unknown', '--json'],
+    ]) {
       const result = await runCli(['history', ...args], { configDir });
       expect(result.exitCode).toBe(0);
       expect(result.stdout).toBe('');
@@ -91,8 +97,24 @@ describe('history', () => {
     const configDir = ledgerWithTasks();
     const stdout = new PassThrough();
     const stderr = new PassThrough();
-    const io = createIO({ stdout, stderr, stdin: new PassThrough(), stdoutIsTTY: true, stderrIsTTY: true, stdinIsTTY: false, env: { NO_COLOR: '1', SPARK_STYLE_CONFIG_DIR: configDir } });
-    const context: CommandContext = { io, exitCode: 0, verbose: false, clock: systemClock, argv: [], env: io.env, connect: () => Promise.reject(new Error('history never connects')) };
+    const io = createIO({
+      stdout,
+      stderr,
+      stdin: new PassThrough(),
+      stdoutIsTTY: true,
+      stderrIsTTY: true,
+      stdinIsTTY: false,
+      env: { NO_COLOR: '1', SPARK_STYLE_CONFIG_DIR: configDir },
+    });
+    const context: CommandContext = {
+      io,
+      exitCode: 0,
+      verbose: false,
+      clock: systemClock,
+      argv: [],
+      env: io.env,
+      connect: () => Promise.reject(new Error('history never connects')),
+    };
     const code = await runHistory({ since: '2d' }, context);
     expect(code).toBe(0);
     const lines = String(stdout.read()).trimEnd().split('\n');

@@ -27,7 +27,10 @@ function noStackTrace(stderr: string): void {
 }
 
 /** Runs the CLI under GNU time and returns its result and peak resident memory in MB. */
-async function runMeasured(args: string[], env: Record<string, string>): Promise<{ exitCode: number | undefined; stderr: string; stdout: string; peakMb: number }> {
+async function runMeasured(
+  args: string[],
+  env: Record<string, string>,
+): Promise<{ exitCode: number | undefined; stderr: string; stdout: string; peakMb: number }> {
   const result = await execa('/usr/bin/time', ['-f', 'peak-kb=%M', process.execPath, CLI, ...args], {
     reject: false,
     extendEnv: false,
@@ -44,7 +47,9 @@ describe('a hostile gateway', () => {
     const dir = tempDir();
     const result = await runMeasured(['stylize', await photo(dir), '--style', 'ghibli'], against(server.url));
     expect(result.exitCode).toBe(1);
-    expect(result.stderr).toMatch(/✖ .*photo\.jpg \(ghibli\): the answer to GET \/model\/v1\/generation\/task\/\w+ is larger than the 1 MB limit; refusing it \(not retried\)/);
+    expect(result.stderr).toMatch(
+      /✖ .*photo\.jpg \(ghibli\): the answer to GET \/model\/v1\/generation\/task\/\w+ is larger than the 1 MB limit; refusing it \(not retried\)/,
+    );
     noStackTrace(result.stderr);
     expect(result.peakMb).toBeLessThan(400);
     expect(server.stats().task_reads).toBe(1);
@@ -55,7 +60,9 @@ describe('a hostile gateway', () => {
     const server = await emulator({ faults: { redirectCreate: { status: 307, location: `${elsewhere.url}/model/v1/generation` } } });
     const result = await runCli(['stylize', await photo(tempDir()), '--style', 'ghibli'], { env: against(server.url) });
     expect(result.exitCode).toBe(1);
-    expect(result.stderr).toMatch(/the create was answered with a redirect \(HTTP 307 to 127\.0\.0\.1:\d+\); spark-style never re-sends a photo to another address/);
+    expect(result.stderr).toMatch(
+      /the create was answered with a redirect \(HTTP 307 to 127\.0\.0\.1:\d+\); spark-style never re-sends a photo to another address/,
+    );
     expect(elsewhere.requests).toHaveLength(0);
     expect(server.stats().creates_received).toBe(1);
     noStackTrace(result.stderr);
@@ -119,7 +126,9 @@ describe('a hostile gateway', () => {
     expect(result.stderr).not.toMatch(TERMINAL_ACTS_ON);
     expect(server.stats().creates_received).toBe(1);
     // The hint tells what running again does: it pays for nothing, it reports the item as unknown.
-    expect(result.stderr).toContain('running the same command again does not send this create again (it reports it as outcome unknown); add --resend-unknown to send it again');
+    expect(result.stderr).toContain(
+      'running the same command again does not send this create again (it reports it as outcome unknown); add --resend-unknown to send it again',
+    );
     expect(result.stderr).not.toContain('creates (and pays for) a new task');
     const again = await runCli(args, { env: against(server.url), configDir });
     expect(again.exitCode).toBe(4);
@@ -175,7 +184,10 @@ describe('hostile local state', () => {
     mkdirSync(configDir);
     writeFileSync(join(configDir, 'config.json'), JSON.stringify({ 'base-url': planted.url }));
     chmodSync(configDir, 0o777);
-    const result = await runCli(['stylize', await photo(tempDir()), '--style', 'ghibli'], { env: { SPARK_STYLE_API_KEY: KEY, SPARK_STYLE_BASE_URL: undefined }, configDir });
+    const result = await runCli(['stylize', await photo(tempDir()), '--style', 'ghibli'], {
+      env: { SPARK_STYLE_API_KEY: KEY, SPARK_STYLE_BASE_URL: undefined },
+      configDir,
+    });
     expect(result.exitCode).toBe(2);
     expect(result.stderr.trim().split('\n')).toEqual([
       `error: refusing the config folder ${configDir}: other users can write to it (mode 0777); nothing was read from it`,
@@ -216,7 +228,7 @@ describe('the key is never printed (issue 12 #12)', () => {
     expect(result.stderr).toContain('Run the same command again');
     expect(result.stderr).toMatch(/spark-style stylize \S+photo\.jpg --style ghibli\n/);
     expect(result.stderr).toContain('(with the key in SPARK_STYLE_API_KEY, or --api-key as before)');
-    for (const piece of ['quoted', "it'", 'it\'\\\'\'']) expect(result.stderr + result.stdout).not.toContain(piece);
+    for (const piece of ['quoted', "it'", "it'\\''"]) expect(result.stderr + result.stdout).not.toContain(piece);
   });
 
   it('a key shorter than 8 characters is redacted too', async () => {

@@ -35,7 +35,10 @@ function run(args: string[], configDir: string, url: string) {
 
 async function countingEmulator(options: EmulatorOptions = {}) {
   const perPair = new Map<string, number>();
-  const server = await emulator({ ...options, onTaskCreated: (_count, task) => perPair.set(`${task.imageSha256}/${task.alias}`, (perPair.get(`${task.imageSha256}/${task.alias}`) ?? 0) + 1) });
+  const server = await emulator({
+    ...options,
+    onTaskCreated: (_count, task) => perPair.set(`${task.imageSha256}/${task.alias}`, (perPair.get(`${task.imageSha256}/${task.alias}`) ?? 0) + 1),
+  });
   return { server, perPair };
 }
 
@@ -80,7 +83,11 @@ describe('the item key is the photo, the style and the watermark', () => {
     expect(result.exitCode, result.stderr).toBe(0);
     expect(result.stderr).not.toContain('is working on it');
     expect(result.stderr).toContain('saved 4, failed 0 · 1 task created');
-    expect(readdirSync(folder).filter((name) => name.includes('.ghibli.')).sort()).toEqual(['a.ghibli.jpg', 'b.ghibli.jpg', 'c.ghibli.jpg', 'd.ghibli.jpg']);
+    expect(
+      readdirSync(folder)
+        .filter((name) => name.includes('.ghibli.'))
+        .sort(),
+    ).toEqual(['a.ghibli.jpg', 'b.ghibli.jpg', 'c.ghibli.jpg', 'd.ghibli.jpg']);
   });
 });
 
@@ -158,7 +165,7 @@ describe('a day later, or a clock a day off', () => {
 describe('a ledger shared by two services', () => {
   it('tasks recorded against one base URL are not collected from another: the other service gets its own tasks, and the plan says so', async () => {
     // Interrupted once both tasks exist on the first service and are recorded (a task is read only after that).
-    let onRead = () => undefined as void;
+    let onRead = () => undefined as undefined;
     const first = await countingEmulator({ latencyMs: 3000, onTaskRead: () => onRead() });
     const second = await countingEmulator();
     const dir = tempDir();
@@ -178,7 +185,11 @@ describe('a ledger shared by two services', () => {
     expect((await interrupted).exitCode).toBe(130);
 
     const dry = await run([...args, '--dry-run', '--json'], configDir, second.server.url);
-    expect(jsonLines(dry.stdout).slice(0, 2).map((line) => line.action)).toEqual(['create', 'create']);
+    expect(
+      jsonLines(dry.stdout)
+        .slice(0, 2)
+        .map((line) => line.action),
+    ).toEqual(['create', 'create']);
     const other = await run(args, configDir, second.server.url);
     expect(other.exitCode, other.stderr).toBe(0);
     expect(other.stderr).not.toContain('unknown to the server');

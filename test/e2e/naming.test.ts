@@ -50,7 +50,11 @@ describe('--name', () => {
     }
     const again = await runCli(args, { env: against(server.url), configDir });
     expect(again.exitCode).toBe(0);
-    expect(jsonLines(again.stdout).filter((line) => line.style).map((line) => line.status)).toEqual(['skipped', 'skipped']);
+    expect(
+      jsonLines(again.stdout)
+        .filter((line) => line.style)
+        .map((line) => line.status),
+    ).toEqual(['skipped', 'skipped']);
     expect(server.stats().tasks_created).toBe(2);
   });
 
@@ -60,13 +64,17 @@ describe('--name', () => {
     photoIn(join(dir, 'in'), 'a.jpg', '2023');
     photoIn(join(dir, 'in'), 'a.jpg', '2024');
     const art = join(dir, 'art');
-    const merged = await runCli(['stylize', join(dir, 'in'), '-r', '--style', 'clay', '--out', art, '--name', '{style}/{stem}.{ext}'], { env: against(server.url) });
+    const merged = await runCli(['stylize', join(dir, 'in'), '-r', '--style', 'clay', '--out', art, '--name', '{style}/{stem}.{ext}'], {
+      env: against(server.url),
+    });
     expect(merged.exitCode).toBe(2);
     expect(merged.stderr).toMatch(/2023\/a\.jpg as clay and .*2024\/a\.jpg as clay would both be saved as .*art\/clay\/a\.\*/);
     expect(merged.stderr).toMatch(/add \{dir\}/);
     expect(merged.stderr).not.toMatch(/\n\s+at /);
     expect(server.stats().creates_received).toBe(0);
-    const kept = await runCli(['stylize', join(dir, 'in'), '-r', '--style', 'clay', '--out', art, '--name', '{style}/{dir}/{stem}.{ext}', '--quiet'], { env: against(server.url) });
+    const kept = await runCli(['stylize', join(dir, 'in'), '-r', '--style', 'clay', '--out', art, '--name', '{style}/{dir}/{stem}.{ext}', '--quiet'], {
+      env: against(server.url),
+    });
     expect(kept.exitCode).toBe(0);
     expect(kept.stdout.split('\n').sort()).toEqual([join(art, 'clay', '2023', 'a.jpg'), join(art, 'clay', '2024', 'a.jpg')]);
   });

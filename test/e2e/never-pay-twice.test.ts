@@ -26,7 +26,16 @@ const NO_PRICE = { expected_cost_usd: null, price_basis: null, prices_usd: expec
  * emulator created per (photo, style) pair.
  */
 const KEY = 'sk-ledger-0123456789abcdef';
-const DEFAULTS: RunSettings = { overwrite: false, returnUrl: true, logo: null, timeoutMs: 600_000, retryFailed: false, resendUnknown: false, fix: null, saving: { provenance: true, keepGps: false, rescueFolder: null } };
+const DEFAULTS: RunSettings = {
+  overwrite: false,
+  returnUrl: true,
+  logo: null,
+  timeoutMs: 600_000,
+  retryFailed: false,
+  resendUnknown: false,
+  fix: null,
+  saving: { provenance: true, keepGps: false, rescueFolder: null },
+};
 
 /** An emulator whose hooks a test can change between runs, and which counts tasks per (image, style). */
 async function countingEmulator(options: EmulatorOptions = {}) {
@@ -230,7 +239,9 @@ describe('never paying twice', () => {
     const args = ['stylize', photo!, '--style', 'watercolor', '--out', out];
     const first = await start(args, configDir, server.url);
     expect(first.exitCode).toBe(1);
-    expect(first.stderr.split('\n').filter((line) => line.startsWith('✖'))).toEqual([`✖ ${photo} (watercolor): the result host answered text/html, not an image`]);
+    expect(first.stderr.split('\n').filter((line) => line.startsWith('✖'))).toEqual([
+      `✖ ${photo} (watercolor): the result host answered text/html, not an image`,
+    ]);
     expect(existsSync(out) ? readdirSync(out) : []).toEqual([]);
     expect(ledgerRows(configDir).map((row) => row.status)).toEqual(['open']);
 

@@ -46,7 +46,10 @@ describe('a folder that cannot be made', () => {
   it('sheet -o /proc/nope3/s.jpg: refused before paying, not after', async () => {
     const server = await emulator();
     const dir = tempDir();
-    const result = await runCli(['sheet', photo(dir), '--style', 'anime', '--out', join(dir, 'art'), '-o', '/proc/nope3/s.jpg'], { env: against(server.url), ...QUICK });
+    const result = await runCli(['sheet', photo(dir), '--style', 'anime', '--out', join(dir, 'art'), '-o', '/proc/nope3/s.jpg'], {
+      env: against(server.url),
+      ...QUICK,
+    });
     expect(result.timedOut).toBe(false);
     expect(result.exitCode).toBe(2);
     oneLineError(result.stderr, 'error: cannot create /proc/nope3: /proc does not take new folders; nothing was sent');
@@ -118,6 +121,9 @@ describe('a write that fails (a full disk)', () => {
     const result = await execa('bash', ['-c', script], { reject: false, env: { ...process.env, NO_COLOR: '1', SPARK_STYLE_CONFIG_DIR: tempDir() } });
     expect(result.exitCode).toBe(1);
     expect(readdirSync(out)).toEqual([]);
-    expect(result.stdout.split('\n')).toEqual([`${inputs[0]}: cannot write ${join(out, 'a.jpg')}: the file is too large for this file system or its limits (EFBIG)`, `${inputs[1]}: cannot write ${join(out, 'b.jpg')}: the file is too large for this file system or its limits (EFBIG)`]);
+    expect(result.stdout.split('\n')).toEqual([
+      `${inputs[0]}: cannot write ${join(out, 'a.jpg')}: the file is too large for this file system or its limits (EFBIG)`,
+      `${inputs[1]}: cannot write ${join(out, 'b.jpg')}: the file is too large for this file system or its limits (EFBIG)`,
+    ]);
   });
 });

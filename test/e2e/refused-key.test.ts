@@ -18,9 +18,27 @@ describe('a refused key (401)', () => {
     const configDir = tempDir();
     expect((await runCli(['config', 'set', 'api-key', '-'], { configDir, input: `${WRONG}\n` })).exitCode).toBe(0);
     const cases: [string, string[], Record<string, string>, string | undefined, string][] = [
-      ['--api-key', ['--api-key', WRONG], base, undefined, 'hint: the key given with --api-key was refused: check it, or make a new key in the Vtrix console if it was revoked'],
-      ['env', [], { ...base, SPARK_STYLE_API_KEY: WRONG }, undefined, 'hint: the key in $SPARK_STYLE_API_KEY was refused (it takes precedence over the saved one): check it, or unset it to use the saved key'],
-      ['config', [], base, configDir, 'hint: the saved key was refused: see it with spark-style config list; set a new one with spark-style config set api-key -'],
+      [
+        '--api-key',
+        ['--api-key', WRONG],
+        base,
+        undefined,
+        'hint: the key given with --api-key was refused: check it, or make a new key in the Vtrix console if it was revoked',
+      ],
+      [
+        'env',
+        [],
+        { ...base, SPARK_STYLE_API_KEY: WRONG },
+        undefined,
+        'hint: the key in $SPARK_STYLE_API_KEY was refused (it takes precedence over the saved one): check it, or unset it to use the saved key',
+      ],
+      [
+        'config',
+        [],
+        base,
+        configDir,
+        'hint: the saved key was refused: see it with spark-style config list; set a new one with spark-style config set api-key -',
+      ],
     ];
     for (const [label, flags, env, config, hint] of cases) {
       const result = await runCli(['stylize', photo, '--style', 'anime', ...flags], { env, configDir: config });

@@ -13,7 +13,15 @@ import { tempDir } from '../helpers/tmp.js';
 const KEY = 'sk-e2e-report-0123456789abcdef';
 /** Debian's chromium; .ci/run installs it when missing. */
 const CHROMIUM = '/usr/bin/chromium';
-const CHROMIUM_ARGS = ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run', '--disable-quic'];
+const CHROMIUM_ARGS = [
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+  '--no-first-run',
+  '--disable-quic',
+];
 
 describe('--report, opened in a real browser', () => {
   it('shows every item from file:// with no network: images load, the style filter works, the page is not blank', async () => {
@@ -24,9 +32,12 @@ describe('--report, opened in a real browser', () => {
     const small = join(dir, 'small.jpg');
     writeFileSync(small, await makeImage(500, 400));
     const report = join(dir, 'out', 'report.html');
-    const result = await runCli(['stylize', bridge, small, '--style', 'ghibli,marvel,clay', '--out', join(dir, 'out', 'art'), '--concurrency', '1', '--report', report], {
-      env: { SPARK_STYLE_BASE_URL: server.url, SPARK_STYLE_API_KEY: KEY },
-    });
+    const result = await runCli(
+      ['stylize', bridge, small, '--style', 'ghibli,marvel,clay', '--out', join(dir, 'out', 'art'), '--concurrency', '1', '--report', report],
+      {
+        env: { SPARK_STYLE_BASE_URL: server.url, SPARK_STYLE_API_KEY: KEY },
+      },
+    );
     expect(result.exitCode).toBe(1);
     expect(result.stderr).toContain(`report: ${report}`);
     const text = readFileSync(report, 'utf8');
@@ -34,7 +45,12 @@ describe('--report, opened in a real browser', () => {
     const root = parse(text);
     expect(root.querySelectorAll('article.item')).toHaveLength(6);
     expect(root.querySelectorAll('article.item[data-failed="true"]')).toHaveLength(4); // one failed task, three refused inputs
-    expect(root.querySelectorAll('article.item .error code').map((code) => code.text).sort()).toEqual(['003008096', 'min-size', 'min-size', 'min-size']);
+    expect(
+      root
+        .querySelectorAll('article.item .error code')
+        .map((code) => code.text)
+        .sort(),
+    ).toEqual(['003008096', 'min-size', 'min-size', 'min-size']);
     for (const link of root.querySelectorAll('a')) expect(existsSync(join(dir, 'out', decodeURIComponent(link.getAttribute('href')!)))).toBe(true);
 
     const browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
@@ -47,7 +63,9 @@ describe('--report, opened in a real browser', () => {
       page.on('pageerror', (error) => problems.push(error.message));
       await page.goto(pathToFileURL(report).href);
 
-      const sizes = await page.$$eval('img', (images) => images.map((image) => (image as HTMLImageElement).complete && (image as HTMLImageElement).naturalWidth));
+      const sizes = await page.$$eval('img', (images) =>
+        images.map((image) => (image as HTMLImageElement).complete && (image as HTMLImageElement).naturalWidth),
+      );
       expect(sizes).toHaveLength(4); // two originals, two saved results
       for (const width of sizes) expect(width).toBeGreaterThan(0);
       expect(requests.filter((url) => !url.startsWith('file:') && !url.startsWith('data:'))).toEqual([]);
@@ -57,7 +75,10 @@ describe('--report, opened in a real browser', () => {
       expect(await visible()).toBe(6);
       await page.selectOption('#style-filter', 'marvel');
       expect(await visible()).toBe(2);
-      expect(await page.locator('article.item:visible').evaluateAll((items) => items.map((item) => item.getAttribute('data-style')))).toEqual(['marvel', 'marvel']);
+      expect(await page.locator('article.item:visible').evaluateAll((items) => items.map((item) => item.getAttribute('data-style')))).toEqual([
+        'marvel',
+        'marvel',
+      ]);
       expect(await page.locator('#shown').textContent()).toBe('showing 2 of 6 items');
       await page.selectOption('#style-filter', '');
       await page.check('#failures-only');

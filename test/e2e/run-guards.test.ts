@@ -42,7 +42,9 @@ describe('Ctrl-C while creates wait to retry', () => {
       expect(server.stats().tasks_created).toBe(0);
       const lines = jsonLines(stopped.stdout);
       const summary = lines.pop()!.summary as Record<string, number>;
-      expect(lines.map((line) => [line.status, line.error])).toEqual(inputs.map(() => ['cancelled', { code: 'interrupted', message: 'not started: interrupted' }]));
+      expect(lines.map((line) => [line.status, line.error])).toEqual(
+        inputs.map(() => ['cancelled', { code: 'interrupted', message: 'not started: interrupted' }]),
+      );
       expect(summary).toMatchObject({ tasks_created: 0, still_running: 0, cancelled: 3, interrupted: 0 });
       expect(stopped.stderr).toContain('interrupted: no task is left running on the server. Run the same command again to do the rest:');
 
@@ -51,7 +53,11 @@ describe('Ctrl-C while creates wait to retry', () => {
       const again = await execa(process.execPath, args, { env, extendEnv: false, reject: false });
       expect(again.exitCode).toBe(0);
       // Sent normally (no "outcome unknown", no --resend-unknown needed), once each.
-      expect(jsonLines(again.stdout).slice(0, -1).map((line) => line.status)).toEqual(['saved', 'saved', 'saved']);
+      expect(
+        jsonLines(again.stdout)
+          .slice(0, -1)
+          .map((line) => line.status),
+      ).toEqual(['saved', 'saved', 'saved']);
       expect(server.stats().tasks_created).toBe(3);
       expect(server.stats().creates_received - received).toBe(3);
     });
@@ -122,7 +128,9 @@ describe('recovery commands', () => {
     run.kill('SIGINT');
     const stopped = await run;
     expect(stopped.exitCode).toBe(130);
-    expect(stopped.stderr).toMatch(/interrupted: [12] tasks? (was|were) running in the offline emulator \(free\), which stopped with this run\. Running the same command again redoes what was not saved:/);
+    expect(stopped.stderr).toMatch(
+      /interrupted: [12] tasks? (was|were) running in the offline emulator \(free\), which stopped with this run\. Running the same command again redoes what was not saved:/,
+    );
     expect(stopped.stderr).not.toContain('without paying again');
     // The summary line too: the emulator's tasks stopped with it, none is "still running on the server".
     expect(stopped.stderr).toMatch(/interrupted [12] \(stopped with the offline emulator\)/);

@@ -17,13 +17,23 @@ describe('a contact sheet is never a paid input', () => {
     for (const input of ['photos/', 'photos/*.jpg']) {
       const plan = await runCli(['stylize', input, '--style', 'all', '--offline', '--dry-run', '--json'], { cwd: dir, configDir });
       expect(plan.exitCode, input).toBe(0);
-      const inputs = new Set(jsonLines(plan.stdout).filter((line) => 'input' in line).map((line) => line.input));
+      const inputs = new Set(
+        jsonLines(plan.stdout)
+          .filter((line) => 'input' in line)
+          .map((line) => line.input),
+      );
       expect([...inputs], input).toEqual(['photos/p00.jpg']);
-      expect(plan.stderr).toContain('note: left out photos/p00.sheet.jpg: a contact sheet made by spark-style, not a photo (name the file itself to stylize it)');
+      expect(plan.stderr).toContain(
+        'note: left out photos/p00.sheet.jpg: a contact sheet made by spark-style, not a photo (name the file itself to stylize it)',
+      );
     }
 
     const named = await runCli(['stylize', 'photos/p00.sheet.jpg', '--style', 'anime', '--offline', '--dry-run', '--json'], { cwd: dir, configDir });
-    expect(jsonLines(named.stdout).filter((line) => 'input' in line).map((line) => [line.input, line.action])).toEqual([['photos/p00.sheet.jpg', 'create']]);
+    expect(
+      jsonLines(named.stdout)
+        .filter((line) => 'input' in line)
+        .map((line) => [line.input, line.action]),
+    ).toEqual([['photos/p00.sheet.jpg', 'create']]);
     expect(named.stderr).not.toContain('left out');
   });
 
@@ -40,7 +50,9 @@ describe('a contact sheet is never a paid input', () => {
     for (const input of ['in/', 'in/*.jpg']) {
       const plan = await runCli(['stylize', input, '--style', 'clay', '--offline', '--out', 'elsewhere', '--dry-run', '--json'], { cwd: dir, configDir });
       expect(plan.exitCode, input).toBe(0);
-      const planned = jsonLines(plan.stdout).filter((line) => 'input' in line).map((line) => [line.input, line.action]);
+      const planned = jsonLines(plan.stdout)
+        .filter((line) => 'input' in line)
+        .map((line) => [line.input, line.action]);
       expect(planned, input).toEqual([
         ['in/p00.jpg', 'create'],
         ['in/p01.jpg', 'create'],
@@ -50,8 +62,15 @@ describe('a contact sheet is never a paid input', () => {
       }
     }
 
-    const named = await runCli(['stylize', 'in/p00.ghibli.jpg', '--style', 'clay', '--offline', '--out', 'elsewhere', '--dry-run', '--json'], { cwd: dir, configDir });
-    expect(jsonLines(named.stdout).filter((line) => 'input' in line).map((line) => [line.input, line.action])).toEqual([['in/p00.ghibli.jpg', 'create']]);
+    const named = await runCli(['stylize', 'in/p00.ghibli.jpg', '--style', 'clay', '--offline', '--out', 'elsewhere', '--dry-run', '--json'], {
+      cwd: dir,
+      configDir,
+    });
+    expect(
+      jsonLines(named.stdout)
+        .filter((line) => 'input' in line)
+        .map((line) => [line.input, line.action]),
+    ).toEqual([['in/p00.ghibli.jpg', 'create']]);
     expect(named.stderr).not.toContain('left out');
   });
 });

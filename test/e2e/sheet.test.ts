@@ -60,7 +60,23 @@ describe('spark-style sheet', () => {
     const dir = tempDir();
     const inputs = [photo(dir, 'a.jpg'), photo(dir, 'b.jpg', 'hubble_1000x872.jpg')];
     const out = join(dir, 'compare');
-    const result = await runCli(['sheet', ...inputs, '--style', 'ghibli,watercolor,clay', '-o', join(out, 'compare.jpg'), '--concurrency', '1', '--width', '1000', '--report', join(out, 'report.html')], { env: against(server.url) });
+    const result = await runCli(
+      [
+        'sheet',
+        ...inputs,
+        '--style',
+        'ghibli,watercolor,clay',
+        '-o',
+        join(out, 'compare.jpg'),
+        '--concurrency',
+        '1',
+        '--width',
+        '1000',
+        '--report',
+        join(out, 'report.html'),
+      ],
+      { env: against(server.url) },
+    );
     expect(result.exitCode).toBe(1);
     const lines = result.stdout.split('\n');
     expect(lines.at(-1)).toBe(join(out, 'compare.jpg'));
@@ -115,18 +131,25 @@ describe('spark-style sheet', () => {
     const input = photo(dir);
     // A fontconfig setup that knows no font folder: what a bare container looks like.
     const fontsConf = join(dir, 'fonts.conf');
-    writeFileSync(fontsConf, '<?xml version="1.0"?><!DOCTYPE fontconfig SYSTEM "fonts.dtd"><fontconfig><cachedir>' + join(dir, 'fc-cache') + '</cachedir></fontconfig>');
+    writeFileSync(
+      fontsConf,
+      `<?xml version="1.0"?><!DOCTYPE fontconfig SYSTEM "fonts.dtd"><fontconfig><cachedir>${join(dir, 'fc-cache')}</cachedir></fontconfig>`,
+    );
     const noFonts = { FONTCONFIG_FILE: fontsConf, FONTCONFIG_PATH: dir };
 
     // First show that this environment really has no fonts: SVG <text> changes there (to "tofu" boxes).
-    const probe = "require('sharp')(Buffer.from('<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"300\" height=\"60\"><rect width=\"300\" height=\"60\" fill=\"#fff\"/><text x=\"5\" y=\"45\" font-size=\"40\">Hello</text></svg>')).greyscale().raw().toBuffer().then((b) => console.log(b.toString('base64')))";
-    const svgText = async (env: Record<string, string>) => (await execa(process.execPath, ['-e', probe], { cwd: ROOT, env: { PATH: process.env.PATH!, HOME: process.env.HOME!, ...env }, extendEnv: false })).stdout;
+    const probe =
+      'require(\'sharp\')(Buffer.from(\'<svg xmlns="http://www.w3.org/2000/svg" width="300" height="60"><rect width="300" height="60" fill="#fff"/><text x="5" y="45" font-size="40">Hello</text></svg>\')).greyscale().raw().toBuffer().then((b) => console.log(b.toString(\'base64\')))';
+    const svgText = async (env: Record<string, string>) =>
+      (await execa(process.execPath, ['-e', probe], { cwd: ROOT, env: { PATH: process.env.PATH!, HOME: process.env.HOME!, ...env }, extendEnv: false })).stdout;
     expect(await svgText(noFonts)).not.toBe(await svgText({}));
 
     const sheets = [];
     for (const env of [{}, noFonts]) {
       const out = join(dir, Object.keys(env).length ? 'bare' : 'fonts');
-      const result = await runCli(['sheet', input, '--style', 'ghibli,ink-wash', '--offline', '--out', out, '--width', '900', '--columns', '3', '--quiet'], { env });
+      const result = await runCli(['sheet', input, '--style', 'ghibli,ink-wash', '--offline', '--out', out, '--width', '900', '--columns', '3', '--quiet'], {
+        env,
+      });
       expect(result.exitCode).toBe(0);
       sheets.push(join(out, 'bridge.sheet.jpg'));
     }
@@ -135,7 +158,7 @@ describe('spark-style sheet', () => {
     expect(without!.equals(withFonts!)).toBe(true);
     // ... and the label band under each tile holds text.
     const { height } = await sharp(sheets[1]!).metadata();
-    const tileHeight = Math.round(((900 - 4 * 9) / 3) / (1302 / 953));
+    const tileHeight = Math.round((900 - 4 * 9) / 3 / (1302 / 953));
     const ink = await labelInk(sheets[1]!, [{ top: 9 + tileHeight + 2, height: Math.min(40, height! - tileHeight - 12) }]);
     expect(ink[0]).toBeGreaterThan(0.01);
   });

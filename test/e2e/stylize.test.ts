@@ -25,7 +25,10 @@ describe('stylize against the emulator', () => {
     const server = await emulator();
     const { dir, photo } = workspace();
     const configDir = tempDir();
-    const result = await runCli(['stylize', photo, '--style', 'ink-wash,marvel,chinese-red', '--out', join(dir, 'art'), '--json', '--no-provenance'], { env: against(server.url), configDir });
+    const result = await runCli(['stylize', photo, '--style', 'ink-wash,marvel,chinese-red', '--out', join(dir, 'art'), '--json', '--no-provenance'], {
+      env: against(server.url),
+      configDir,
+    });
     expect(result.exitCode).toBe(0);
     const lines = jsonLines(result.stdout);
     const summary = lines.pop();
@@ -51,7 +54,13 @@ describe('stylize against the emulator', () => {
     expect(result.stdout).toBe(join(dir, 'bridge.ghibli.jpg'));
     expect(statSync(join(configDir, 'ledger.db')).mode & 0o777).toBe(0o600);
     const [attempt] = ledgerRows(configDir);
-    expect(attempt).toMatchObject({ style: 'ghibli', req_key: 'img2img_ghibli_style_usage', status: 'saved', output: join(dir, 'bridge.ghibli.jpg'), cost: '0.0300' });
+    expect(attempt).toMatchObject({
+      style: 'ghibli',
+      req_key: 'img2img_ghibli_style_usage',
+      status: 'saved',
+      output: join(dir, 'bridge.ghibli.jpg'),
+      cost: '0.0300',
+    });
     expect(JSON.parse(attempt!.options)).toMatchObject({ return_url: true, logo_info: null });
     expect(ledgerBytes(configDir)).not.toContain(KEY);
   });
@@ -171,7 +180,11 @@ describe('stylize against the emulator', () => {
     const { dir, photo } = workspace();
     const result = await runCli(['stylize', photo, '--style', 'cyber,angel,3d-game', '--no-return-url', '--json'], { env: against(server.url) });
     expect(result.exitCode).toBe(0);
-    expect(jsonLines(result.stdout).slice(0, 3).map((item) => item.status)).toEqual(['saved', 'saved', 'saved']);
+    expect(
+      jsonLines(result.stdout)
+        .slice(0, 3)
+        .map((item) => item.status),
+    ).toEqual(['saved', 'saved', 'saved']);
     expect(existsSync(join(dir, 'bridge.3d-game.jpg'))).toBe(true);
     expect(server.stats().result_downloads).toBe(0);
   });
@@ -222,7 +235,9 @@ describe('status', () => {
 describe('offline', () => {
   it('stylizes the bundled photo with no key and no network', async () => {
     const out = tempDir();
-    const result = await runCli(['stylize', join(PHOTOS, 'bridge_1302x953.jpg'), '--style', 'marvel', '--offline', '--out', out], { env: { SPARK_STYLE_BASE_URL: undefined } });
+    const result = await runCli(['stylize', join(PHOTOS, 'bridge_1302x953.jpg'), '--style', 'marvel', '--offline', '--out', out], {
+      env: { SPARK_STYLE_BASE_URL: undefined },
+    });
     expect(result.exitCode).toBe(0);
     expect(result.stdout).toBe(join(out, 'bridge_1302x953.marvel.jpg'));
     expect(readFileSync(result.stdout).subarray(0, 3)).toEqual(Buffer.from([0xff, 0xd8, 0xff]));

@@ -9,7 +9,10 @@ export const PHOTOS = fileURLToPath(new URL('../../fixtures/photos/', import.met
  * Runs the built CLI. Every run gets its own config folder and, unless the test says
  * otherwise, a base URL on loopback where nothing listens: no test can reach the real service.
  */
-export async function runCli(args: string[], options: { env?: Record<string, string | undefined>; input?: string; cwd?: string; configDir?: string } & Pick<Options, 'timeout'> = {}) {
+export async function runCli(
+  args: string[],
+  options: { env?: Record<string, string | undefined>; input?: string; cwd?: string; configDir?: string } & Pick<Options, 'timeout'> = {},
+) {
   return execa(process.execPath, [CLI, ...args], {
     reject: false,
     cwd: options.cwd,

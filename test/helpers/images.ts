@@ -18,8 +18,15 @@ export async function makeImage(
   );
   let image = sharp(svg);
   if (options.noise) {
-    const noise = await sharp({ create: { width, height, channels: 3, background: 'black', noise: { type: 'gaussian', mean: 128, sigma: 60 } } }).png().toBuffer();
-    image = sharp(await image.composite([{ input: noise, blend: 'overlay' }]).png().toBuffer());
+    const noise = await sharp({ create: { width, height, channels: 3, background: 'black', noise: { type: 'gaussian', mean: 128, sigma: 60 } } })
+      .png()
+      .toBuffer();
+    image = sharp(
+      await image
+        .composite([{ input: noise, blend: 'overlay' }])
+        .png()
+        .toBuffer(),
+    );
   }
   if (options.orientation) image = image.withMetadata({ orientation: options.orientation });
   return image.toFormat(format, format === 'jpeg' ? { quality: 90 } : {}).toBuffer();

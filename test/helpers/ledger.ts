@@ -21,9 +21,20 @@ export function ledgerRows(configDir: string): AttemptRow[] {
   if (!existsSync(path)) return [];
   const db = new Database(path, { readonly: true });
   try {
-    return (db.prepare('SELECT key, input, style, req_key, options, task_id, status, output, cost, error_code FROM attempts ORDER BY id').all() as AttemptRow[]).map(
-      ({ key, input, style, req_key, options, task_id, status, output, cost, error_code }) => ({ key, input, style, req_key, options, task_id, status, output, cost, error_code }),
-    );
+    return (
+      db.prepare('SELECT key, input, style, req_key, options, task_id, status, output, cost, error_code FROM attempts ORDER BY id').all() as AttemptRow[]
+    ).map(({ key, input, style, req_key, options, task_id, status, output, cost, error_code }) => ({
+      key,
+      input,
+      style,
+      req_key,
+      options,
+      task_id,
+      status,
+      output,
+      cost,
+      error_code,
+    }));
   } finally {
     db.close();
   }

@@ -44,10 +44,15 @@ export async function inProcessRun(n: number, options: { faults?: Faults; costPe
   }
   const out = join(dir, 'out');
   mkdirSync(out);
-  const items = planItems(paths.map((path) => ({ kind: 'file' as const, path, relativeDir: '' })), [resolveStyle(options.style ?? 'ink-wash')], out);
+  const items = planItems(
+    paths.map((path) => ({ kind: 'file' as const, path, relativeDir: '' })),
+    [resolveStyle(options.style ?? 'ink-wash')],
+    out,
+  );
   const ledger = Ledger.inMemory(clock);
   const events: RunnerEvent[] = [];
-  const context = (extra: Partial<ItemContext> = {}): ItemContext => runnerContext({ baseUrl: server.url, clock, ledger, items, emit: (event) => events.push(event) }, extra);
+  const context = (extra: Partial<ItemContext> = {}): ItemContext =>
+    runnerContext({ baseUrl: server.url, clock, ledger, items, emit: (event) => events.push(event) }, extra);
   return { clock, server, items, ledger, events, context, out };
 }
 

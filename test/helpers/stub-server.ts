@@ -33,7 +33,12 @@ export async function stubServer(replies: Reply[]): Promise<{ url: string; reque
     });
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  servers.push({ close: () => { server.closeAllConnections(); server.close(); } });
+  servers.push({
+    close: () => {
+      server.closeAllConnections();
+      server.close();
+    },
+  });
   return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, requests };
 }
 

@@ -109,7 +109,10 @@ describe('runItems (in-process)', () => {
     const context = runnerContext({ baseUrl: server.url, clock, ledger, items });
     const results = await runItems(items, context, { limit: pLimit(2), failFast: false });
     // Whichever claims the key first creates; the other collects.
-    expect(results.map((result) => result.status), JSON.stringify(results.map((result) => result.error))).toEqual(['saved', 'saved']);
+    expect(
+      results.map((result) => result.status),
+      JSON.stringify(results.map((result) => result.error)),
+    ).toEqual(['saved', 'saved']);
     expect(results.filter((result) => result.created)).toHaveLength(1);
     expect(results[0]!.task_id).toBe(results[1]!.task_id);
     expect(existsSync(join(dir, 'a', 'same.clay.jpg')) && existsSync(join(dir, 'b', 'copy.clay.jpg'))).toBe(true);

@@ -24,10 +24,12 @@ describe('--budget in the batch runner (in-process)', () => {
   });
 
   it('with no price known, the first task goes alone and the others wait for its cost', async () => {
-    const { server, items, context, events } = await inProcessRun(4, { style: 'ghibli',  costPerTask: '0.0250' });
+    const { server, items, context, events } = await inProcessRun(4, { style: 'ghibli', costPerTask: '0.0250' });
     const budget = new SpendBudget(parseUsd('0.06')!, () => null);
     const results = await runItems(items, context({ budget }), { limit: pLimit(4), failFast: false });
-    const order = events.filter((event) => (event.type === 'task-created' && !event.reused) || event.type === 'item-finished').map((event) => `${event.type} ${event.item.index}`);
+    const order = events
+      .filter((event) => (event.type === 'task-created' && !event.reused) || event.type === 'item-finished')
+      .map((event) => `${event.type} ${event.item.index}`);
     // Whichever item went first finished before any other create was sent.
     expect(order[0]).toMatch(/^task-created /);
     expect(order[1]).toBe(order[0]!.replace('task-created', 'item-finished'));
@@ -39,7 +41,10 @@ describe('--budget in the batch runner (in-process)', () => {
   });
 
   it('a create proven never sent gives its reservation back', async () => {
-    const { server, items, context } = await inProcessRun(2, { style: 'ghibli',  faults: { createError: { status: 400, after: 0, count: 1, code: '003008001' } } });
+    const { server, items, context } = await inProcessRun(2, {
+      style: 'ghibli',
+      faults: { createError: { status: 400, after: 0, count: 1, code: '003008001' } },
+    });
     const budget = new SpendBudget(parseUsd('0.03')!, at('0.03'));
     const results = await runItems(items, context({ budget }), { limit: pLimit(1), failFast: false });
     expect(results.map((result) => result.status)).toEqual(['failed', 'saved']);
@@ -48,7 +53,7 @@ describe('--budget in the batch runner (in-process)', () => {
   });
 
   it('a create whose answer was lost counts at its estimate (it may have been charged)', async () => {
-    const { items, context } = await inProcessRun(2, { style: 'ghibli',  faults: { dropCreate: { count: 1 } } });
+    const { items, context } = await inProcessRun(2, { style: 'ghibli', faults: { dropCreate: { count: 1 } } });
     const budget = new SpendBudget(parseUsd('0.05')!, at('0.03'));
     const results = await runItems(items, context({ budget }), { limit: pLimit(1), failFast: false });
     expect(results.map((result) => [result.status, result.error?.code])).toEqual([
@@ -87,14 +92,18 @@ describe('--budget in the batch runner (in-process)', () => {
   });
 
   it('a style priced by the ledger: its own median, else the median over all styles', async () => {
-    const { items, ledger, context } = await inProcessRun(3, { style: 'ghibli',  costPerTask: '0.0400' });
+    const { items, ledger, context } = await inProcessRun(3, { style: 'ghibli', costPerTask: '0.0400' });
     await runItems(items, context({ budget: new SpendBudget(parseUsd('10')!, () => null) }), { limit: pLimit(3), failFast: false });
     const book = priceBookFromLedger(ledger);
     expect(book.estimate('ghibli')).toEqual({ micro: 40_000, basis: 'style' });
     expect(book.estimate('clay')).toEqual({ micro: 40_000, basis: 'all-styles' });
     const forecast = forecastCost(['ghibli', 'ghibli', 'clay'], book, parseUsd('0.10'));
     expect(forecast).toMatchObject({ expectedMicro: 120_000, basis: 'all-styles', fitting: 2 });
-    expect(forecastCost(['ghibli'], priceBookFromLedger(Ledger.inMemory(fakeClock())), null)).toMatchObject({ expectedMicro: null, basis: null, fitting: null });
+    expect(forecastCost(['ghibli'], priceBookFromLedger(Ledger.inMemory(fakeClock())), null)).toMatchObject({
+      expectedMicro: null,
+      basis: null,
+      fitting: null,
+    });
   });
 
   it('prices come from the newest saved tasks with a sane cost, so a price change shows', () => {
@@ -102,7 +111,16 @@ describe('--budget in the batch runner (in-process)', () => {
     const ledger = Ledger.inMemory({ now: () => now, sleep: async () => undefined });
     const save = (key: string, style: string, cost: string | null, status: 'saved' | 'failed' = 'saved') => {
       now += 1000;
-      const attempt = ledger.recordIntent({ key, input: `/in/${key}.jpg`, inputSha256: key, style, reqKey: 'r', subReqKey: null, options: {}, outputBase: null });
+      const attempt = ledger.recordIntent({
+        key,
+        input: `/in/${key}.jpg`,
+        inputSha256: key,
+        style,
+        reqKey: 'r',
+        subReqKey: null,
+        options: {},
+        outputBase: null,
+      });
       ledger.recordAnswer(attempt, `t-${key}`);
       if (status === 'saved') ledger.recordSaved(`t-${key}`, `/out/${key}.jpg`, cost);
       else ledger.recordFailed(`t-${key}`, '003008095', cost);

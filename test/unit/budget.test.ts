@@ -121,7 +121,9 @@ describe('SpendBudget', () => {
     expect(await Promise.all(waiting)).toEqual([null, null]);
     expect(await budget.reserve('ghibli')).toBeNull();
     expect(budget.costUnreported).toBe(true);
-    expect(budget.refusal('ghibli')).toBe('not started: the service reported no cost for the first task, so --budget cannot be kept; run without --budget or with --max-tasks');
+    expect(budget.refusal('ghibli')).toBe(
+      'not started: the service reported no cost for the first task, so --budget cannot be kept; run without --budget or with --max-tasks',
+    );
   });
 
   it('a first task that failed (no cost, not completed) keeps holding the rest: the next one goes alone', async () => {

@@ -4,11 +4,16 @@ import { sourcesIn, splitProblems } from '../../build-guard.mjs';
 /** A metafile as esbuild writes it, reduced to what the guard reads: bytes per input per output. */
 const metafile = (outputs: Record<string, Record<string, number>>) => ({
   outputs: Object.fromEntries(
-    Object.entries(outputs).map(([output, inputs]) => [output, { inputs: Object.fromEntries(Object.entries(inputs).map(([input, bytes]) => [input, { bytesInOutput: bytes }])) }]),
+    Object.entries(outputs).map(([output, inputs]) => [
+      output,
+      { inputs: Object.fromEntries(Object.entries(inputs).map(([input, bytes]) => [input, { bytesInOutput: bytes }])) },
+    ]),
   ),
 });
 
-const startup = metafile({ 'dist/cli/main.cjs': { 'src/cli/main.ts': 900, 'src/cmdutil/exit-codes.ts': 300, 'src/core/errors.ts': 0, 'node_modules/commander/index.js': 5000 } });
+const startup = metafile({
+  'dist/cli/main.cjs': { 'src/cli/main.ts': 900, 'src/cmdutil/exit-codes.ts': 300, 'src/core/errors.ts': 0, 'node_modules/commander/index.js': 5000 },
+});
 const lazy = metafile({
   'dist/commands/check/run.js': { 'src/commands/check/run.ts': 700 },
   'dist/chunks/chunk-1.js': { 'src/cmdutil/exit-codes.ts': 300, 'src/core/errors.ts': 800 },
@@ -31,7 +36,11 @@ describe('the build guard', () => {
   });
 
   it('names a lazy import that the lazy build does not make', () => {
-    const problems = splitProblems({ ...base, lazyTargets: new Set(['src/commands/check/run.ts', 'src/commands/sheet/run.ts']), allowlist: new Set(['src/cmdutil/exit-codes.ts']) });
+    const problems = splitProblems({
+      ...base,
+      lazyTargets: new Set(['src/commands/check/run.ts', 'src/commands/sheet/run.ts']),
+      allowlist: new Set(['src/cmdutil/exit-codes.ts']),
+    });
     expect(problems).toEqual(['the startup bundle imports src/commands/sheet/run.ts lazily, but it is not an entry of the lazy build (EXTRA_LAZY_ENTRIES)']);
   });
 });

@@ -40,9 +40,28 @@ describe('style catalog', () => {
 
   it('offers exactly the 22 aliases, in the seed order', () => {
     expect(STYLES.map((style) => style.alias)).toEqual([
-      'ghibli', 'realistic', 'angel', 'anime', 'princess', 'dreamy', 'ink-wash', 'new-monet', 'watercolor', 'monet', 'marvel',
-      'cyber', 'korean-comic', 'chinese-ink', 'romantic-light', 'ceramic', 'chinese-red', 'clay', 'cute-doll', '3d-game',
-      'animation-movie', 'doll',
+      'ghibli',
+      'realistic',
+      'angel',
+      'anime',
+      'princess',
+      'dreamy',
+      'ink-wash',
+      'new-monet',
+      'watercolor',
+      'monet',
+      'marvel',
+      'cyber',
+      'korean-comic',
+      'chinese-ink',
+      'romantic-light',
+      'ceramic',
+      'chinese-red',
+      'clay',
+      'cute-doll',
+      '3d-game',
+      'animation-movie',
+      'doll',
     ]);
   });
 

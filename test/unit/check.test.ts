@@ -128,7 +128,9 @@ describe('checkImage: format and content', () => {
 describe('checkImage: paths that are not image files', () => {
   it('reports an empty file', async () => {
     const report = await checkBytes(Buffer.alloc(0));
-    expect(report.errors).toEqual([{ rule: 'decodes', message: 'the file is empty (0 bytes); the API takes JPEG or PNG; --fix also converts WebP, HEIC, AVIF, GIF, TIFF and SVG' }]);
+    expect(report.errors).toEqual([
+      { rule: 'decodes', message: 'the file is empty (0 bytes); the API takes JPEG or PNG; --fix also converts WebP, HEIC, AVIF, GIF, TIFF and SVG' },
+    ]);
   });
 
   it('reports a missing file, a directory, a dangling link and a FIFO per file', async () => {

@@ -143,13 +143,17 @@ describe('SparkClient.downloadResult', () => {
   });
 
   it('decodes inline base64 results', async () => {
-    expect(await client('http://127.0.0.1:1').downloadResult({ kind: 'base64', base64: Buffer.from('image').toString('base64') })).toEqual(Buffer.from('image'));
+    expect(await client('http://127.0.0.1:1').downloadResult({ kind: 'base64', base64: Buffer.from('image').toString('base64') })).toEqual(
+      Buffer.from('image'),
+    );
   });
 
   it('refuses other schemes and oversize results', async () => {
     await expect(client('http://127.0.0.1:1').downloadResult({ kind: 'url', url: 'file:///etc/passwd', size: null })).rejects.toThrow(/scheme file:/);
     const cdn = await stubServer([(_request, response) => response.end(Buffer.alloc(5000))]);
-    await expect(client('http://127.0.0.1:1', fakeClock(), { maxDownloadBytes: 1000 }).downloadResult({ kind: 'url', url: `${cdn.url}/big`, size: null })).rejects.toThrow(/larger than the .* limit/);
+    await expect(
+      client('http://127.0.0.1:1', fakeClock(), { maxDownloadBytes: 1000 }).downloadResult({ kind: 'url', url: `${cdn.url}/big`, size: null }),
+    ).rejects.toThrow(/larger than the .* limit/);
   });
 
   it('drops the key when the API redirects to another origin', async () => {
@@ -173,7 +177,6 @@ async function freePort(): Promise<number> {
   await new Promise((resolve) => server.close(resolve));
   return port;
 }
-
 
 describe('encodeCreateBody', () => {
   it('sends exactly the JSON of buildCreateBody, built without one big base64 string', async () => {

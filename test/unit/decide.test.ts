@@ -6,9 +6,24 @@ import type { PlannedItem } from '../../src/runner/plan.js';
 
 const NOW = Date.UTC(2026, 0, 2);
 const HOUR = 60 * 60 * 1000;
-const item: PlannedItem = { index: 0, source: { kind: 'file', path: 'a.jpg', relativeDir: '' }, input: 'a.jpg', style: resolveStyle('ghibli'), output: null, outputBase: 'a.ghibli' };
+const item: PlannedItem = {
+  index: 0,
+  source: { kind: 'file', path: 'a.jpg', relativeDir: '' },
+  input: 'a.jpg',
+  style: resolveStyle('ghibli'),
+  output: null,
+  outputBase: 'a.ghibli',
+};
 const plain = { overwrite: false, retryFailed: false, resendUnknown: false };
-const facts = (extra: Partial<ItemFacts> = {}): ItemFacts => ({ problem: null, key: 'k', entry: null, existingOutput: null, savedAs: null, heldByPid: null, ...extra });
+const facts = (extra: Partial<ItemFacts> = {}): ItemFacts => ({
+  problem: null,
+  key: 'k',
+  entry: null,
+  existingOutput: null,
+  savedAs: null,
+  heldByPid: null,
+  ...extra,
+});
 const entry = (status: LedgerStatus, ageMs = HOUR, extra: Partial<LedgerEntry> = {}): LedgerEntry => ({
   attempt: 1,
   key: 'k',
@@ -37,12 +52,24 @@ describe('decide', () => {
 
   it('refuses an unusable input or one that fails the image check', () => {
     const unusable: PlannedItem = { ...item, source: { kind: 'unusable', label: 'x/', problem: 'no image files in this folder' } };
-    expect(decide(unusable, facts({ key: null }), plain, NOW)).toMatchObject({ action: 'refuse', reason: 'no image files in this folder', code: 'unusable-input' });
-    expect(decide(item, facts({ key: null, problem: { code: 'min-size', message: 'too small', hint: 'use --fix' } }), plain, NOW)).toMatchObject({ action: 'refuse', code: 'min-size', hint: 'use --fix' });
+    expect(decide(unusable, facts({ key: null }), plain, NOW)).toMatchObject({
+      action: 'refuse',
+      reason: 'no image files in this folder',
+      code: 'unusable-input',
+    });
+    expect(decide(item, facts({ key: null, problem: { code: 'min-size', message: 'too small', hint: 'use --fix' } }), plain, NOW)).toMatchObject({
+      action: 'refuse',
+      code: 'min-size',
+      hint: 'use --fix',
+    });
   });
 
   it('skips an item another live run is working on, naming its pid', () => {
-    expect(decide(item, facts({ heldByPid: 4242, entry: entry('unknown') }), plain, NOW)).toMatchObject({ action: 'skip', output: null, reason: expect.stringContaining('pid 4242') });
+    expect(decide(item, facts({ heldByPid: 4242, entry: entry('unknown') }), plain, NOW)).toMatchObject({
+      action: 'skip',
+      output: null,
+      reason: expect.stringContaining('pid 4242'),
+    });
   });
 
   it('collects an open task, or a saved one whose file is gone, within 24 hours', () => {
@@ -52,7 +79,11 @@ describe('decide', () => {
   });
 
   it("collects an open task past 24 hours too: this computer's clock may be wrong, the run asks the server first", () => {
-    expect(decide(item, facts({ entry: entry('open', 25 * HOUR) }), plain, NOW)).toMatchObject({ action: 'collect', taskId: 't1', reason: expect.stringContaining('older than 24 hours by this computer') });
+    expect(decide(item, facts({ entry: entry('open', 25 * HOUR) }), plain, NOW)).toMatchObject({
+      action: 'collect',
+      taskId: 't1',
+      reason: expect.stringContaining('older than 24 hours by this computer'),
+    });
     expect(decide(item, facts({ entry: entry('saved', 25 * HOUR) }), plain, NOW)).toMatchObject({ action: 'collect', taskId: 't1' });
     // Once the server said 404, the run records it expired and creates.
     expect(decide(item, facts({ entry: entry('expired', 25 * HOUR) }), plain, NOW)).toEqual({ action: 'create', reason: null });
@@ -62,7 +93,11 @@ describe('decide', () => {
     const rescued = '/state/rescued/t1.jpg';
     for (const age of [25 * HOUR, 30 * 24 * HOUR]) {
       for (const status of ['saved', 'expired', 'never-sent', 'failed'] as const) {
-        expect(decide(item, facts({ entry: entry(status, age), savedAs: rescued }), plain, NOW), status).toMatchObject({ action: 'skip', output: rescued, reason: expect.stringContaining(`saved as ${rescued}`) });
+        expect(decide(item, facts({ entry: entry(status, age), savedAs: rescued }), plain, NOW), status).toMatchObject({
+          action: 'skip',
+          output: rescued,
+          reason: expect.stringContaining(`saved as ${rescued}`),
+        });
       }
     }
     expect(decide(item, facts({ entry: entry('saved'), savedAs: rescued }), plain, NOW)).toMatchObject({ action: 'collect', taskId: 't1' });
@@ -70,7 +105,12 @@ describe('decide', () => {
   });
 
   it('refuses a task that failed in an earlier run unless --retry-failed', () => {
-    expect(decide(item, facts({ entry: entry('failed') }), plain, NOW)).toMatchObject({ action: 'refuse', code: '003008095', taskId: 't1', reason: expect.stringContaining('--retry-failed') });
+    expect(decide(item, facts({ entry: entry('failed') }), plain, NOW)).toMatchObject({
+      action: 'refuse',
+      code: '003008095',
+      taskId: 't1',
+      reason: expect.stringContaining('--retry-failed'),
+    });
     expect(decide(item, facts({ entry: entry('failed') }), { ...plain, retryFailed: true }, NOW)).toMatchObject({ action: 'create' });
     expect(decide(item, facts({ entry: entry('failed', 30 * HOUR) }), plain, NOW)).toMatchObject({ action: 'create' });
   });
@@ -81,7 +121,10 @@ describe('decide', () => {
       expect(decision.action).toBe('unknown');
       expect(decision.reason).toContain('--resend-unknown');
     }
-    expect(decide(item, facts({ entry: entry('unknown') }), { ...plain, resendUnknown: true }, NOW)).toMatchObject({ action: 'create', reason: expect.stringContaining('--resend-unknown') });
+    expect(decide(item, facts({ entry: entry('unknown') }), { ...plain, resendUnknown: true }, NOW)).toMatchObject({
+      action: 'create',
+      reason: expect.stringContaining('--resend-unknown'),
+    });
   });
 
   it('sends again what provably never left, and what expired', () => {

@@ -45,8 +45,16 @@ describe('repairImage: formats', () => {
   });
 
   it('keeps the first frame of an animated GIF', async () => {
-    const frames = await Promise.all(['#c0392b', '#2980b9', '#27ae60'].map((background) => sharp({ create: { width: 900, height: 700, channels: 3, background } }).png().toBuffer()));
-    const gif = await sharp(frames, { join: { animated: true } }).gif().toBuffer();
+    const frames = await Promise.all(
+      ['#c0392b', '#2980b9', '#27ae60'].map((background) =>
+        sharp({ create: { width: 900, height: 700, channels: 3, background } })
+          .png()
+          .toBuffer(),
+      ),
+    );
+    const gif = await sharp(frames, { join: { animated: true } })
+      .gif()
+      .toBuffer();
     expect((await sharp(gif).metadata()).pages).toBe(3);
     const { prepared, meta } = await fixBytes(gif, 'anim.gif');
     accepted(meta, prepared.bytes);
@@ -56,7 +64,10 @@ describe('repairImage: formats', () => {
   });
 
   it('converts CMYK to sRGB', async () => {
-    const cmyk = await sharp(await makeImage(1000, 800, 'png')).toColourspace('cmyk').jpeg().toBuffer();
+    const cmyk = await sharp(await makeImage(1000, 800, 'png'))
+      .toColourspace('cmyk')
+      .jpeg()
+      .toBuffer();
     expect((await sharp(cmyk).metadata()).space).toBe('cmyk');
     const { prepared, meta } = await fixBytes(cmyk, 'print.jpg');
     accepted(meta, prepared.bytes);
@@ -64,7 +75,10 @@ describe('repairImage: formats', () => {
   });
 
   it('converts a 16-bit PNG to 8 bits', async () => {
-    const deep = await sharp(await makeImage(1000, 800, 'png')).toColourspace('rgb16').png().toBuffer();
+    const deep = await sharp(await makeImage(1000, 800, 'png'))
+      .toColourspace('rgb16')
+      .png()
+      .toBuffer();
     expect((await sharp(deep).metadata()).depth).toBe('ushort');
     const { prepared, meta } = await fixBytes(deep, 'deep.png');
     accepted(meta, prepared.bytes);
@@ -72,7 +86,9 @@ describe('repairImage: formats', () => {
   });
 
   it('keeps a palette PNG with transparency as PNG, with full colour', async () => {
-    const palette = await sharp({ create: { width: 1000, height: 800, channels: 4, background: { r: 200, g: 40, b: 40, alpha: 0.5 } } }).png({ palette: true }).toBuffer();
+    const palette = await sharp({ create: { width: 1000, height: 800, channels: 4, background: { r: 200, g: 40, b: 40, alpha: 0.5 } } })
+      .png({ palette: true })
+      .toBuffer();
     const { prepared, meta } = await fixBytes(palette, 'logo.png');
     accepted(meta, prepared.bytes);
     expect(meta.format).toBe('png');
@@ -81,10 +97,14 @@ describe('repairImage: formats', () => {
   });
 
   it('keeps transparency as PNG, and treats an all-opaque alpha channel as none', async () => {
-    const webp = await sharp({ create: { width: 1000, height: 800, channels: 4, background: { r: 0, g: 0, b: 0, alpha: 0 } } }).webp().toBuffer();
+    const webp = await sharp({ create: { width: 1000, height: 800, channels: 4, background: { r: 0, g: 0, b: 0, alpha: 0 } } })
+      .webp()
+      .toBuffer();
     const { prepared, meta } = await fixBytes(webp, 'clear.webp');
     expect(meta.format).toBe('png'); // transparency matters: PNG fits in 5 MB
-    const opaque = await sharp({ create: { width: 1000, height: 800, channels: 4, background: { r: 0, g: 0, b: 0, alpha: 1 } } }).webp().toBuffer();
+    const opaque = await sharp({ create: { width: 1000, height: 800, channels: 4, background: { r: 0, g: 0, b: 0, alpha: 1 } } })
+      .webp()
+      .toBuffer();
     const flat = await fixBytes(opaque, 'opaque.webp');
     expect(flat.meta.format).toBe('jpeg'); // an alpha channel that is all opaque does not matter
     expect(prepared.changes).toContain('saved as PNG to keep the transparency');
@@ -133,7 +153,9 @@ describe('repairImage: geometry and size', () => {
   });
 
   it('re-encodes with decreasing quality until it fits 5 MB', async () => {
-    const noisy = await sharp({ create: { width: 4000, height: 3000, channels: 3, background: 'black', noise: { type: 'gaussian', mean: 128, sigma: 70 } } }).png().toBuffer();
+    const noisy = await sharp({ create: { width: 4000, height: 3000, channels: 3, background: 'black', noise: { type: 'gaussian', mean: 128, sigma: 70 } } })
+      .png()
+      .toBuffer();
     expect(noisy.length).toBeGreaterThan(5 * 1024 * 1024);
     const { prepared, meta } = await fixBytes(noisy, 'noise.png');
     accepted(meta, prepared.bytes);
@@ -168,7 +190,10 @@ describe('repairImage: metadata', () => {
   });
 
   it('keeps metadata through a conversion with keepMetadata, and drops it without', async () => {
-    const webp = await sharp(await makeImage(1000, 800, 'png')).withExif({ IFD0: { Make: 'PhoneCo' } }).webp().toBuffer();
+    const webp = await sharp(await makeImage(1000, 800, 'png'))
+      .withExif({ IFD0: { Make: 'PhoneCo' } })
+      .webp()
+      .toBuffer();
     expect((await fixBytes(webp, 'a.webp', true)).meta.exif).toBeDefined();
     expect((await fixBytes(webp, 'b.webp', false)).meta.exif).toBeUndefined();
   });

@@ -40,12 +40,19 @@ describe('decodeHeic', () => {
   it('returns a tiled, rotated HEIC whole and upright, without applying EXIF orientation again', async () => {
     const decoded = await decodeHeic(readFileSync(GRID));
     expect([decoded.width, decoded.height, decoded.channels]).toEqual([400, 480, 4]);
-    const png = await sharp(decoded.data, { raw: { width: 400, height: 480, channels: 4 } }).png().toBuffer();
+    const png = await sharp(decoded.data, { raw: { width: 400, height: 480, channels: 4 } })
+      .png()
+      .toBuffer();
     expect(isRed(await pixelAt(png, 20, 20))).toBe(true); // the red block, top left
     expect(isBlue(await pixelAt(png, 380, 10))).toBe(true); // sky along the top
     expect(isGreen(await pixelAt(png, 200, 470))).toBe(true); // ground along the bottom
     // All four tiles are there and the crop is right: no black padding at the far edges.
-    for (const [x, y] of [[399, 240], [200, 479], [399, 479], [0, 479]] as const) {
+    for (const [x, y] of [
+      [399, 240],
+      [200, 479],
+      [399, 479],
+      [0, 479],
+    ] as const) {
       expect(Math.max(...(await pixelAt(png, x, y))), `${x},${y}`).toBeGreaterThan(60);
     }
   });
@@ -126,20 +133,32 @@ describe('capture date of every input', () => {
     expect(fixed.changes).toEqual(['removed metadata (EXIF) without re-encoding']);
     expect(fixed.captureDate).toBe('2021-12-24T20:15:00-05:00'); // read before it was stripped
 
-    const digitised = await sharp(await makeImage(1000, 800, 'png')).withExif({ IFD2: { DateTimeDigitized: '2020:01:02 03:04:05' } }).webp().toBuffer();
+    const digitised = await sharp(await makeImage(1000, 800, 'png'))
+      .withExif({ IFD2: { DateTimeDigitized: '2020:01:02 03:04:05' } })
+      .webp()
+      .toBuffer();
     expect((await prepareFile(file(digitised, 'scan.webp'), { keepMetadata: false })).captureDate).toBe('2020-01-02T03:04:05');
   });
 
   it('falls back to XMP, and is null when nothing usable is there', async () => {
-    const xmp = (body: string) => Buffer.from(`<x:xmpmeta xmlns:x="adobe:ns:meta/"><rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#"><rdf:Description ${body}/></rdf:RDF></x:xmpmeta>`);
+    const xmp = (body: string) =>
+      Buffer.from(
+        `<x:xmpmeta xmlns:x="adobe:ns:meta/"><rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#"><rdf:Description ${body}/></rdf:RDF></x:xmpmeta>`,
+      );
     expect(captureDateOf({ xmp: xmp('photoshop:DateCreated="2019-06-01T09:30:00.120+01:00"') })).toBe('2019-06-01T09:30:00+01:00');
     expect(captureDateOf({ xmp: xmp('xmp:CreateDate="2019-06-01"') })).toBe('2019-06-01');
-    const withXmp = await sharp(await makeImage(1000, 800, 'png')).withXmp(xmp('xmlns:xmp="http://ns.adobe.com/xap/1.0/" xmp:CreateDate="2018-02-03T04:05:06Z"').toString()).png().toBuffer();
+    const withXmp = await sharp(await makeImage(1000, 800, 'png'))
+      .withXmp(xmp('xmlns:xmp="http://ns.adobe.com/xap/1.0/" xmp:CreateDate="2018-02-03T04:05:06Z"').toString())
+      .png()
+      .toBuffer();
     expect((await prepareFile(file(withXmp, 'x.png'), null)).captureDate).toBe('2018-02-03T04:05:06+00:00');
 
     expect(captureDateOf({})).toBeNull();
     expect((await prepareFile(file(await makeImage(1000, 800, 'jpeg'), 'plain.jpg'), null)).captureDate).toBeNull();
-    const zeros = await sharp(await makeImage(1000, 800, 'png')).withExif({ IFD2: { DateTimeOriginal: '0000:00:00 00:00:00' } }).jpeg().toBuffer();
+    const zeros = await sharp(await makeImage(1000, 800, 'png'))
+      .withExif({ IFD2: { DateTimeOriginal: '0000:00:00 00:00:00' } })
+      .jpeg()
+      .toBuffer();
     expect((await prepareFile(file(zeros, 'zeros.jpg'), null)).captureDate).toBeNull();
     expect(captureDateOf({ exif: Buffer.from('Exif\0\0garbage that is not TIFF') })).toBeNull();
   });

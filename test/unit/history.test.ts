@@ -20,12 +20,18 @@ describe('history filters', () => {
     expect(parseSince('today', NOW)).toBe(midnight.getTime());
     midnight.setDate(midnight.getDate() - 1);
     expect(parseSince('yesterday', NOW)).toBe(midnight.getTime());
-    expect(() => parseSince('last week', NOW)).toThrow('--since "last week" is not an age or a date; use an age (90m, 12h, 2d, 1w), a date (2026-11-01), today or yesterday');
+    expect(() => parseSince('last week', NOW)).toThrow(
+      '--since "last week" is not an age or a date; use an age (90m, 12h, 2d, 1w), a date (2026-11-01), today or yesterday',
+    );
     expect(() => parseSince('2026-13-45', NOW)).toThrow(/is not a date/);
   });
 
   it('matches a style by alias however it was typed, and refuses unknown statuses and styles', () => {
-    expect(historyFilter({ style: 'img2img_water_paint_style_usage', status: 'Unknown', limit: 5 }, NOW)).toEqual({ style: 'watercolor', status: 'unknown', limit: 5 });
+    expect(historyFilter({ style: 'img2img_water_paint_style_usage', status: 'Unknown', limit: 5 }, NOW)).toEqual({
+      style: 'watercolor',
+      status: 'unknown',
+      limit: 5,
+    });
     expect(() => historyFilter({ status: 'done' }, NOW)).toThrow(/use one of saved, failed, open, unknown, expired, never-sent/);
     expect(() => historyFilter({ style: 'watercolour' }, NOW)).toThrow(/did you mean "watercolor"/);
   });

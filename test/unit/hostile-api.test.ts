@@ -78,32 +78,46 @@ describe('answers are bounded (issue 12 #1)', () => {
     [200, 200 * 1024 * 1024],
     [500, 2 * 1024 * 1024],
   ])('refuses an HTTP %i answer that declares %i bytes in Content-Length, before reading it', async (status, length) => {
-    const server = await stubServer([(_request, response) => {
-      response.writeHead(status, { 'content-type': 'application/json', 'content-length': String(length) });
-      response.write('{"id":"x",');
-    }]);
+    const server = await stubServer([
+      (_request, response) => {
+        response.writeHead(status, { 'content-type': 'application/json', 'content-length': String(length) });
+        response.write('{"id":"x",');
+      },
+    ]);
     await expect(clientFor(server.url).getTask('abc')).rejects.toThrow(AnswerTooLargeError);
     expect(server.requests).toHaveLength(1);
   });
 
   it('takes a task answer carrying an inline result of several MB: a paid result is never refused for its size', async () => {
     const image = Buffer.alloc(3 * 1024 * 1024, 7);
-    const server = await stubServer([json(200, { id: 'abc', status: 'completed', output: [{ content: [{ type: 'image', b64_json: image.toString('base64') }] }] })]);
+    const server = await stubServer([
+      json(200, { id: 'abc', status: 'completed', output: [{ content: [{ type: 'image', b64_json: image.toString('base64') }] }] }),
+    ]);
     const client = clientFor(server.url);
     const task = await client.getTask('abc');
     expect((await client.downloadResult(task.results[0]!)).equals(image)).toBe(true);
   });
 
   it('bounds an answer that only pretends to carry an inline image, and does not retry it', async () => {
-    const server = await stubServer([(_request, response) => {
-      response.writeHead(200, { 'content-type': 'application/json' });
-      response.write('{"id":"abc","status":"completed","output":[{"content":[{"type":"image","b64_json":"');
-      const chunk = Buffer.alloc(64 * 1024, 'A');
-      const source = new Readable({ read() { this.push(chunk); } });
-      response.on('close', () => source.destroy());
-      source.pipe(response);
-    }]);
-    const error = await withinMemory(400, () => clientFor(server.url, { maxDownloadBytes: 50 * 1024 * 1024 }).getTask('abc').catch((caught: unknown) => caught));
+    const server = await stubServer([
+      (_request, response) => {
+        response.writeHead(200, { 'content-type': 'application/json' });
+        response.write('{"id":"abc","status":"completed","output":[{"content":[{"type":"image","b64_json":"');
+        const chunk = Buffer.alloc(64 * 1024, 'A');
+        const source = new Readable({
+          read() {
+            this.push(chunk);
+          },
+        });
+        response.on('close', () => source.destroy());
+        source.pipe(response);
+      },
+    ]);
+    const error = await withinMemory(400, () =>
+      clientFor(server.url, { maxDownloadBytes: 50 * 1024 * 1024 })
+        .getTask('abc')
+        .catch((caught: unknown) => caught),
+    );
     expect(error).toBeInstanceOf(AnswerTooLargeError);
     expect(server.requests).toHaveLength(1);
   });
@@ -134,7 +148,9 @@ describe('creates never follow redirects (issue 12 #8)', () => {
   it.each([301, 302, 307, 308])('a %i on create is a protocol error, and the photo goes nowhere else', async (status) => {
     const elsewhere = await stubServer([json(200, { id: 'stolen', status: 'pending' })]);
     const server = await emulator({ latencyMs: 0, plain: true, faults: { redirectCreate: { status, location: `${elsewhere.url}/model/v1/generation` } } });
-    const error = await clientFor(server.url).createTask(await createBody()).catch((caught: unknown) => caught);
+    const error = await clientFor(server.url)
+      .createTask(await createBody())
+      .catch((caught: unknown) => caught);
     expect(error).toBeInstanceOf(ProtocolError);
     expect((error as Error).message).toMatch(new RegExp(`redirect \\(HTTP ${status} to 127\\.0\\.0\\.1:\\d+\\)`));
     expect(elsewhere.requests).toHaveLength(0);
@@ -143,10 +159,12 @@ describe('creates never follow redirects (issue 12 #8)', () => {
 
   it('still follows a redirect on a read, without the key off our origin', async () => {
     const other = await stubServer([json(200, { id: 'abc', status: 'in_progress' })]);
-    const server = await stubServer([(_request, response) => {
-      response.writeHead(302, { location: `${other.url}/model/v1/generation/task/abc` });
-      response.end();
-    }]);
+    const server = await stubServer([
+      (_request, response) => {
+        response.writeHead(302, { location: `${other.url}/model/v1/generation/task/abc` });
+        response.end();
+      },
+    ]);
     const task = await clientFor(server.url).getTask('abc');
     expect(task.state).toBe('running');
     expect(other.requests[0]!.headers.authorization).toBeUndefined();
@@ -166,7 +184,15 @@ describe('usage.cost is informative (issue 12 #7)', () => {
   });
 
   it('an odd size or job id on the result does not hide it either', async () => {
-    const server = await stubServer([json(200, { id: 'abc', status: 'completed', progress: 'done', output: [{ content: [{ type: 'image', url: 'http://127.0.0.1:1/r.jpg', size: '12 KB', jobId: { x: 1 } }] }], usage: 'free' })]);
+    const server = await stubServer([
+      json(200, {
+        id: 'abc',
+        status: 'completed',
+        progress: 'done',
+        output: [{ content: [{ type: 'image', url: 'http://127.0.0.1:1/r.jpg', size: '12 KB', jobId: { x: 1 } }] }],
+        usage: 'free',
+      }),
+    ]);
     const task = await clientFor(server.url).getTask('abc');
     expect(task.results).toEqual([{ kind: 'url', url: 'http://127.0.0.1:1/r.jpg', size: null }]);
     expect([task.progress, task.cost]).toEqual([null, null]);
@@ -194,7 +220,9 @@ describe('task ids and messages from the server (issue 12 #4, #11)', () => {
     'refuses the id %j in a create answer: outcome unknown, not sent again',
     async (id) => {
       const server = await emulator({ latencyMs: 0, plain: true, faults: { hostileTaskId: id } });
-      const error = await clientFor(server.url).createTask(await createBody()).catch((caught: unknown) => caught);
+      const error = await clientFor(server.url)
+        .createTask(await createBody())
+        .catch((caught: unknown) => caught);
       expect(error).toBeInstanceOf(OutcomeUnknownError);
       expect((error as Error).message).toMatch(/invalid id/);
       expect((error as Error).message).not.toMatch(/[\n\u001b\u0007]/);
@@ -220,7 +248,9 @@ describe('task ids and messages from the server (issue 12 #4, #11)', () => {
     const server = await emulator({ latencyMs: 0, plain: true, faults: { failEvery: 1, hostileMessage: hostile } });
     const client = clientFor(server.url);
     const task = await client.createTask(await createBody());
-    const error = await pollTask(client, task.id, { clock: fakeClock(), deadline: Number.MAX_SAFE_INTEGER, recoveryCommand: 'x' }).catch((caught: unknown) => caught);
+    const error = await pollTask(client, task.id, { clock: fakeClock(), deadline: Number.MAX_SAFE_INTEGER, recoveryCommand: 'x' }).catch(
+      (caught: unknown) => caught,
+    );
     expect(error).toBeInstanceOf(TaskFailedError);
     const message = (error as Error).message;
     expect(message).not.toMatch(/[\r\n]/);

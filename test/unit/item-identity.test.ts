@@ -24,13 +24,28 @@ import { tempDir } from '../helpers/tmp.js';
  * which may send other bytes (EXIF stripped, re-encoded), never makes an item new. Counted:
  * the tasks the emulator created.
  */
-const PLAIN: RunSettings = { overwrite: false, returnUrl: true, logo: null, timeoutMs: 600_000, retryFailed: false, resendUnknown: false, fix: null, saving: { provenance: true, keepGps: false, rescueFolder: null } };
+const PLAIN: RunSettings = {
+  overwrite: false,
+  returnUrl: true,
+  logo: null,
+  timeoutMs: 600_000,
+  retryFailed: false,
+  resendUnknown: false,
+  fix: null,
+  saving: { provenance: true, keepGps: false, rescueFolder: null },
+};
 const FIX: RunSettings = { ...PLAIN, fix: { keepMetadata: false } };
 
 async function cameraPhoto(dir: string): Promise<string> {
   const path = join(dir, 'cam.jpg');
   const exif = { IFD0: { Make: 'Camera Maker', Model: 'Model 7' }, IFD2: { DateTimeOriginal: '2025:07:14 18:30:05' } };
-  writeFileSync(path, await sharp(await makeImage(800, 600)).withExif(exif).jpeg({ quality: 90 }).toBuffer());
+  writeFileSync(
+    path,
+    await sharp(await makeImage(800, 600))
+      .withExif(exif)
+      .jpeg({ quality: 90 })
+      .toBuffer(),
+  );
   return path;
 }
 
@@ -64,7 +79,11 @@ describe('the item key is the original photo, not the bytes sent', () => {
 
     const ledger = Ledger.inMemory(clock);
     const controller = new AbortController();
-    const first = await runItems(items, context(ledger, PLAIN, { interrupt: controller.signal, emit: (event) => event.type === 'task-created' && controller.abort() }), { limit: pLimit(1), failFast: false });
+    const first = await runItems(
+      items,
+      context(ledger, PLAIN, { interrupt: controller.signal, emit: (event) => event.type === 'task-created' && controller.abort() }),
+      { limit: pLimit(1), failFast: false },
+    );
     expect(first[0]!.status).toBe('interrupted');
     const [result] = await runItems(items, context(ledger, FIX), { limit: pLimit(1), failFast: false });
     expect(result).toMatchObject({ status: 'saved', created: false, task_id: first[0]!.task_id });
@@ -88,7 +107,14 @@ describe('the item key is the original photo, not the bytes sent', () => {
       PRAGMA user_version = 1;`);
     v1.prepare(
       `INSERT INTO attempts (key, input, input_sha256, style, req_key, sub_req_key, options, intent_at, task_id, status) VALUES ('v1-key', ?, ?, 'ghibli', ?, NULL, ?, ?, ?, 'open')`,
-    ).run(photo, sha256(readFileSync(photo)), ghibli.reqKey, JSON.stringify({ return_url: true, logo_info: null, fix: { keepMetadata: false } }), clock.now() - 60_000, task.id);
+    ).run(
+      photo,
+      sha256(readFileSync(photo)),
+      ghibli.reqKey,
+      JSON.stringify({ return_url: true, logo_info: null, fix: { keepMetadata: false } }),
+      clock.now() - 60_000,
+      task.id,
+    );
     v1.close();
 
     const ledger = Ledger.open(path, clock, { baseUrl: server.url });

@@ -73,7 +73,16 @@ describe('Ledger', () => {
     ]);
     expect(ledger.history({ style: 'clay' })).toHaveLength(1);
     expect(ledger.history({ sinceMs: Date.UTC(2026, 0, 1, 13) }).map((row) => row.input)).toEqual(['c.jpg', 'b.jpg']);
-    expect(ledger.history({ limit: 1 })[0]).toEqual({ at: '2026-01-01T14:00:00.000Z', input: 'c.jpg', style: 'ghibli', task_id: null, status: 'unknown', output: null, cost: null, error_code: null });
+    expect(ledger.history({ limit: 1 })[0]).toEqual({
+      at: '2026-01-01T14:00:00.000Z',
+      input: 'c.jpg',
+      style: 'ghibli',
+      task_id: null,
+      status: 'unknown',
+      output: null,
+      cost: null,
+      error_code: null,
+    });
     expect(ledger.counts()).toEqual({ open: 1, unknown: 1 });
     clock.advance(COLLECTABLE_FOR_MS);
     expect(ledger.history({ status: 'expired' }).map((row) => row.input)).toEqual(['a.jpg']);
@@ -178,9 +187,22 @@ describe('Ledger', () => {
 describe('journal.jsonl migration', () => {
   // Old journals keyed items with return_url (and --fix) hashed in: the import keys them as this version does.
   const created = (taskId: string, name: string, at: string) =>
-    JSON.stringify({ event: 'created', at, task_id: taskId, key: `old-key-${name}`, input: `${name}.jpg`, input_sha256: `sha-${name}`, style: 'ghibli', req_key: 'img2img_ghibli_style_usage', sub_req_key: null, options: { return_url: true, logo_info: null, fix: { keepMetadata: false } }, output_base: `/out/${name}.ghibli` });
+    JSON.stringify({
+      event: 'created',
+      at,
+      task_id: taskId,
+      key: `old-key-${name}`,
+      input: `${name}.jpg`,
+      input_sha256: `sha-${name}`,
+      style: 'ghibli',
+      req_key: 'img2img_ghibli_style_usage',
+      sub_req_key: null,
+      options: { return_url: true, logo_info: null, fix: { keepMetadata: false } },
+      output_base: `/out/${name}.ghibli`,
+    });
   const keyOf = (name: string) => itemKey({ inputSha256: `sha-${name}`, reqKey: 'img2img_ghibli_style_usage', subReqKey: null, options: { logo_info: null } });
-  const finished = (taskId: string, key: string, outcome: string, extra: Record<string, unknown> = {}) => JSON.stringify({ event: 'finished', at: '2026-01-02T00:00:00.000Z', task_id: taskId, key, outcome, ...extra });
+  const finished = (taskId: string, key: string, outcome: string, extra: Record<string, unknown> = {}) =>
+    JSON.stringify({ event: 'finished', at: '2026-01-02T00:00:00.000Z', task_id: taskId, key, outcome, ...extra });
 
   it('imports once: recent open tasks stay collectable, old ones expire, outcomes carry over; the file is kept as a backup', () => {
     const dir = tempDir();
@@ -196,7 +218,12 @@ describe('journal.jsonl migration', () => {
     ];
     writeFileSync(join(dir, 'journal.jsonl'), `${lines.join('\n')}\n`);
     const ledger = Ledger.open(join(dir, 'ledger.db'), clock);
-    expect(ledger.lookup(keyOf('open'))).toMatchObject({ status: 'open', taskId: 't-open', outputBase: '/out/open.ghibli', intentAt: Date.parse('2026-01-02T06:00:00.000Z') });
+    expect(ledger.lookup(keyOf('open'))).toMatchObject({
+      status: 'open',
+      taskId: 't-open',
+      outputBase: '/out/open.ghibli',
+      intentAt: Date.parse('2026-01-02T06:00:00.000Z'),
+    });
     expect(ledger.lookup(keyOf('old'))).toMatchObject({ status: 'expired', taskId: 't-old' });
     expect(ledger.lookup(keyOf('saved'))).toMatchObject({ status: 'saved', output: '/out/saved.ghibli.jpg' });
     expect(ledger.lookup(keyOf('failed'))).toMatchObject({ status: 'failed', errorCode: '003008095' });
@@ -214,7 +241,12 @@ describe('journal.jsonl migration', () => {
 });
 
 describe('itemKey', () => {
-  const base = { inputSha256: 'abc', reqKey: 'img2img_comic_style_usage', subReqKey: 'img2img_comic_style_marvel', options: { return_url: true, logo_info: null } };
+  const base = {
+    inputSha256: 'abc',
+    reqKey: 'img2img_comic_style_usage',
+    subReqKey: 'img2img_comic_style_marvel',
+    options: { return_url: true, logo_info: null },
+  };
   it('is stable and ignores option order', () => {
     expect(itemKey(base)).toBe(itemKey({ ...base, options: { logo_info: null, return_url: true } }));
   });
@@ -241,8 +273,15 @@ describe('schema version 2', () => {
       CREATE TABLE claims (key TEXT PRIMARY KEY, pid INTEGER NOT NULL, marker TEXT NOT NULL, claimed_at INTEGER NOT NULL);
       CREATE TABLE meta (name TEXT PRIMARY KEY, value TEXT NOT NULL);
       PRAGMA user_version = 1;`);
-    const insert = v1.prepare(`INSERT INTO attempts (key, input, input_sha256, style, req_key, sub_req_key, options, intent_at, task_id, status) VALUES (?, 'a.jpg', 'sha-a', 'ghibli', 'img2img_ghibli_style_usage', NULL, ?, ?, ?, 'open')`);
-    insert.run('v1-key-with-fix', JSON.stringify({ return_url: true, logo_info: null, fix: { keepMetadata: false } }), Date.parse('2026-01-02T06:00:00.000Z'), 't-1');
+    const insert = v1.prepare(
+      `INSERT INTO attempts (key, input, input_sha256, style, req_key, sub_req_key, options, intent_at, task_id, status) VALUES (?, 'a.jpg', 'sha-a', 'ghibli', 'img2img_ghibli_style_usage', NULL, ?, ?, ?, 'open')`,
+    );
+    insert.run(
+      'v1-key-with-fix',
+      JSON.stringify({ return_url: true, logo_info: null, fix: { keepMetadata: false } }),
+      Date.parse('2026-01-02T06:00:00.000Z'),
+      't-1',
+    );
     insert.run('v1-key-no-url', JSON.stringify({ return_url: false, logo_info: { add_logo: true } }), Date.parse('2026-01-02T07:00:00.000Z'), 't-2');
     v1.close();
 

@@ -61,7 +61,9 @@ describe('emulator looks', () => {
   it('applies EXIF orientation and copes with tiny, grey and transparent inputs', async () => {
     const sideways = await sharp(PHOTO).resize(400, 300).withMetadata({ orientation: 6 }).jpeg().toBuffer();
     const grey = await sharp(PHOTO).resize(64, 48).greyscale().png().toBuffer();
-    const clear = await sharp({ create: { width: 20, height: 10, channels: 4, background: { r: 0, g: 0, b: 0, alpha: 0 } } }).png().toBuffer();
+    const clear = await sharp({ create: { width: 20, height: 10, channels: 4, background: { r: 0, g: 0, b: 0, alpha: 0 } } })
+      .png()
+      .toBuffer();
     for (const look of new Set(Object.values(LOOK_OF_ALIAS))) {
       expect(await sharp(await renderLook(sideways, look)).metadata(), look).toMatchObject({ width: 300, height: 400 });
       expect(await sharp(await renderLook(grey, look)).metadata(), look).toMatchObject({ width: 64, height: 48, channels: 3 });

@@ -22,8 +22,11 @@ const plan = (template: string, sources: Parameters<typeof planItems>[0], out: s
 const file = (path: string, relativeDir = '') => ({ kind: 'file' as const, path, relativeDir });
 
 describe('name templates', () => {
-  it('the default is today\'s naming: <stem>.<alias>.<ext> beside the input or under --out, subfolders kept', () => {
-    const items = planItems([file('shots/a.jpg'), file('shots/2024/b.jpg', '2024')], [ghibli], undefined, { template: parseNameTemplate(DEFAULT_NAME_TEMPLATE), dates: new Map() });
+  it("the default is today's naming: <stem>.<alias>.<ext> beside the input or under --out, subfolders kept", () => {
+    const items = planItems([file('shots/a.jpg'), file('shots/2024/b.jpg', '2024')], [ghibli], undefined, {
+      template: parseNameTemplate(DEFAULT_NAME_TEMPLATE),
+      dates: new Map(),
+    });
     expect(items.map((item) => item.outputBase)).toEqual(['shots/a.ghibli', 'shots/2024/b.ghibli']);
     expect(planItems([file('shots/2024/b.jpg', '2024')], [ghibli], 'out')[0]!.outputBase).toBe('out/2024/b.ghibli');
     expect(resultPath(items[0]!.output!, { extension: 'png', taskId: 't1', index: 1 })).toBe('shots/a.ghibli-2.png');
@@ -80,15 +83,29 @@ describe('name templates', () => {
 });
 
 describe('results of earlier runs among the inputs', () => {
-  it('a file where another input\'s result goes is that result, not a photo to stylize again', () => {
-    const items = planItems([file('p/a.jpg'), file('p/a.ghibli.jpg'), file('p/a.marvel.bin'), file('p/a.clay.png'), file('p/b.ghibli.jpg')], [ghibli, marvel], undefined);
-    expect(items.map((item) => `${item.input} ${item.style.alias}`)).toEqual(['p/a.jpg ghibli', 'p/a.jpg marvel', 'p/b.ghibli.jpg ghibli', 'p/b.ghibli.jpg marvel']);
-    const foldered = planItems([file('p/a.jpg'), file('p/ghibli/a.jpg', 'ghibli')], [ghibli], undefined, { template: parseNameTemplate('{style}/{stem}.{ext}'), dates: new Map() });
+  it("a file where another input's result goes is that result, not a photo to stylize again", () => {
+    const items = planItems(
+      [file('p/a.jpg'), file('p/a.ghibli.jpg'), file('p/a.marvel.bin'), file('p/a.clay.png'), file('p/b.ghibli.jpg')],
+      [ghibli, marvel],
+      undefined,
+    );
+    expect(items.map((item) => `${item.input} ${item.style.alias}`)).toEqual([
+      'p/a.jpg ghibli',
+      'p/a.jpg marvel',
+      'p/b.ghibli.jpg ghibli',
+      'p/b.ghibli.jpg marvel',
+    ]);
+    const foldered = planItems([file('p/a.jpg'), file('p/ghibli/a.jpg', 'ghibli')], [ghibli], undefined, {
+      template: parseNameTemplate('{style}/{stem}.{ext}'),
+      dates: new Map(),
+    });
     expect(foldered.map((item) => item.input)).toEqual(['p/a.jpg']);
   });
 
   it('a template that would save a result over its own photo is refused', () => {
-    expect(() => planItems([file('p/a.jpg')], [ghibli], undefined, { template: parseNameTemplate('{stem}.{ext}'), dates: new Map() })).toThrow(/over the photo itself/);
+    expect(() => planItems([file('p/a.jpg')], [ghibli], undefined, { template: parseNameTemplate('{stem}.{ext}'), dates: new Map() })).toThrow(
+      /over the photo itself/,
+    );
     // p/clay/a.jpg would be its own clay result, but this run asks for ghibli only.
     const styled = planItems([file('p/clay/a.jpg', 'clay')], [ghibli], undefined, { template: parseNameTemplate('{style}/{stem}.{ext}'), dates: new Map() });
     expect(styled.map((item) => item.outputBase)).toEqual(['p/ghibli/a']);
@@ -122,7 +139,11 @@ describe('names are limited in bytes', () => {
     const [item] = planItems([file(`${cjk}.jpg`)], [ghibli], 'out', { template: parseNameTemplate('{stem}.{task}.{ext}'), dates: new Map() });
     const name = resultPath(item!.output!, { extension: 'webp', taskId: 'x'.repeat(64), index: 1 });
     expect(bytes(name.slice(4))).toBeLessThanOrEqual(NAME_MAX_BYTES - 3);
-    expect(() => parseNameTemplate(`${'x'.repeat(250)}{stem}.{ext}`) && expandName(parseNameTemplate(`${'x'.repeat(250)}{stem}.{ext}`), { stem: 'a', style: 'ghibli', dir: '', date: null })).toThrow(/longer than 255 bytes/);
+    expect(
+      () =>
+        parseNameTemplate(`${'x'.repeat(250)}{stem}.{ext}`) &&
+        expandName(parseNameTemplate(`${'x'.repeat(250)}{stem}.{ext}`), { stem: 'a', style: 'ghibli', dir: '', date: null }),
+    ).toThrow(/longer than 255 bytes/);
   });
 
   it('check --fix and status --save names fit too', () => {
@@ -156,7 +177,11 @@ describe('is this item done?', () => {
   it('a folder where the result would go blocks the item', async () => {
     const dir = tempDir();
     mkdirSync(join(dir, 'a.ghibli.jpg'));
-    expect(await inspectDestination(outputInFolder(dir, 'a.ghibli'))).toMatchObject({ state: 'blocked', path: join(dir, 'a.ghibli.jpg'), reason: expect.stringMatching(/folder/) });
+    expect(await inspectDestination(outputInFolder(dir, 'a.ghibli'))).toMatchObject({
+      state: 'blocked',
+      path: join(dir, 'a.ghibli.jpg'),
+      reason: expect.stringMatching(/folder/),
+    });
     writeFileSync(join(dir, 'plain-file'), '');
     expect(await inspectDestination(outputInFolder(join(dir, 'plain-file'), 'a'))).toMatchObject({ state: 'blocked' });
   });
@@ -178,7 +203,15 @@ describe('saveResult never drops a paid result', () => {
     const dir = tempDir();
     mkdirSync(join(dir, 'a.ghibli.jpg'));
     writeFileSync(join(dir, 'a.ghibli.jpg', 'keep.txt'), 'mine');
-    const saved = await saveResult({ output: outputInFolder(dir, 'a.ghibli'), bytes: JPEG, taskId: 't7', index: 0, overwrite: true, provenance: null, rescueFolder: null });
+    const saved = await saveResult({
+      output: outputInFolder(dir, 'a.ghibli'),
+      bytes: JPEG,
+      taskId: 't7',
+      index: 0,
+      overwrite: true,
+      provenance: null,
+      rescueFolder: null,
+    });
     expect(saved.path).toBe(join(dir, 't7.jpg'));
     expect(readFileSync(join(dir, 'a.ghibli.jpg', 'keep.txt'), 'utf8')).toBe('mine');
   });
@@ -197,7 +230,9 @@ describe('saveResult never drops a paid result', () => {
     const dir = tempDir();
     writeFileSync(join(dir, 'not-a-folder'), '');
     const output = outputInFolder(join(dir, 'not-a-folder', 'art'), 'a.ghibli');
-    await expect(saveResult({ output, bytes: JPEG, taskId: 't9', index: 0, overwrite: false, provenance: null, rescueFolder: join(dir, 'not-a-folder', 'r') })).rejects.toMatchObject({
+    await expect(
+      saveResult({ output, bytes: JPEG, taskId: 't9', index: 0, overwrite: false, provenance: null, rescueFolder: join(dir, 'not-a-folder', 'r') }),
+    ).rejects.toMatchObject({
       code: 'save-failed',
       hint: expect.stringContaining('spark-style status t9 --save'),
     });
@@ -205,7 +240,15 @@ describe('saveResult never drops a paid result', () => {
 
   it('without provenance, the bytes are saved exactly as received', async () => {
     const dir = tempDir();
-    const saved = await saveResult({ output: outputInFolder(dir, 'a'), bytes: JPEG, taskId: 't', index: 0, overwrite: false, provenance: null, rescueFolder: null });
+    const saved = await saveResult({
+      output: outputInFolder(dir, 'a'),
+      bytes: JPEG,
+      taskId: 't',
+      index: 0,
+      overwrite: false,
+      provenance: null,
+      rescueFolder: null,
+    });
     expect(readFileSync(saved.path).equals(JPEG)).toBe(true);
     expect(saved.notes).toEqual([]);
   });

@@ -51,7 +51,11 @@ describe('pollTask', () => {
 
   it('returns the completed task', async () => {
     const clock = fakeClock(0);
-    const client = scriptedClient([{ state: 'waiting', status: 'pending' }, { state: 'running', progress: 0.5 }, { state: 'completed', status: 'completed' }]);
+    const client = scriptedClient([
+      { state: 'waiting', status: 'pending' },
+      { state: 'running', progress: 0.5 },
+      { state: 'completed', status: 'completed' },
+    ]);
     const task = await pollTask(client, 't1', { clock, deadline: 60_000, recoveryCommand });
     expect(task.state).toBe('completed');
     expect(client.reads).toHaveLength(3);
@@ -85,8 +89,8 @@ describe('pollTask', () => {
   it('stops at once when interrupted', async () => {
     const controller = new AbortController();
     controller.abort();
-    await expect(pollTask(scriptedClient([{}]), 't1', { clock: fakeClock(0), deadline: 60_000, signal: controller.signal, recoveryCommand })).rejects.toBeInstanceOf(
-      InterruptedError,
-    );
+    await expect(
+      pollTask(scriptedClient([{}]), 't1', { clock: fakeClock(0), deadline: 60_000, signal: controller.signal, recoveryCommand }),
+    ).rejects.toBeInstanceOf(InterruptedError);
   });
 });

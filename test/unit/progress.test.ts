@@ -11,7 +11,15 @@ import { fakeTerminal } from '../helpers/terminal.js';
 const sizelessTerminal = (columns: number | undefined) => fakeTerminal({ columns });
 
 function ioOn(stderr: NodeJS.WritableStream) {
-  return createIO({ stdout: new PassThrough(), stderr, stdin: new PassThrough(), stdoutIsTTY: false, stderrIsTTY: true, stdinIsTTY: false, env: { NO_COLOR: '1' } });
+  return createIO({
+    stdout: new PassThrough(),
+    stderr,
+    stdin: new PassThrough(),
+    stdoutIsTTY: false,
+    stderrIsTTY: true,
+    stdinIsTTY: false,
+    env: { NO_COLOR: '1' },
+  });
 }
 
 const item = (index: number): PlannedItem => ({
@@ -47,7 +55,18 @@ describe('a terminal that reports no width', () => {
         reporter.handle({ type: 'task-progress', item: item(index), task: { status: 'in_progress', progress: step / 20 } as never });
         reporter.note(`note ${index}.${step}`);
       }
-      const result = { input: item(index).input, style: 'ghibli', status: 'saved' as const, output: `p${index}.ghibli.jpg`, task_id: `t${index}`, cost: '0', error: null, errorKind: null, created: true, notes: [] };
+      const result = {
+        input: item(index).input,
+        style: 'ghibli',
+        status: 'saved' as const,
+        output: `p${index}.ghibli.jpg`,
+        task_id: `t${index}`,
+        cost: '0',
+        error: null,
+        errorKind: null,
+        created: true,
+        notes: [],
+      };
       results.push(result);
       reporter.handle({ type: 'item-finished', item: item(index), result });
     }

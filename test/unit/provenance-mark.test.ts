@@ -48,7 +48,9 @@ describe('results spark-style made are not inputs of a folder or pattern', () =>
     for (const arg of [folder, join(folder, '*')]) {
       const leftOut: Array<[string, string]> = [];
       const sources = await expandInputs([arg], { recursive: false, readStdin: async () => '', onLeftOut: (path, why) => leftOut.push([path, why]) });
-      expect(sources.map((source) => (source.kind === 'file' ? source.path : source.kind)).sort(), arg).toEqual(['a.jpg', 'b.png', 'c.jpg'].map((name) => join(folder, name)));
+      expect(sources.map((source) => (source.kind === 'file' ? source.path : source.kind)).sort(), arg).toEqual(
+        ['a.jpg', 'b.png', 'c.jpg'].map((name) => join(folder, name)),
+      );
       expect(leftOut.map(([path]) => path).sort()).toEqual(['a.ghibli.jpg', 'b.ghibli.png', 'c.ghibli.webp'].map((name) => join(folder, name)));
       for (const [, why] of leftOut) expect(why).toBe('a result made by spark-style, not a photo (name the file itself to stylize it)');
     }
@@ -62,6 +64,8 @@ describe('results spark-style made are not inputs of a folder or pattern', () =>
     const { jpg } = await pictures();
     writeFileSync(join(dir, 'x.ghibli.jpg'), addProvenance(jpg, OURS)!);
     const sources = await expandInputs([join(dir, '*.ghibli.jpg')], { recursive: false, readStdin: async () => '' });
-    expect(sources).toEqual([{ kind: 'unusable', label: join(dir, '*.ghibli.jpg'), problem: 'only contact sheets and results made by spark-style match this pattern' }]);
+    expect(sources).toEqual([
+      { kind: 'unusable', label: join(dir, '*.ghibli.jpg'), problem: 'only contact sheets and results made by spark-style match this pattern' },
+    ]);
   });
 });

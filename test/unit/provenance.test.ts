@@ -35,9 +35,23 @@ function cameraExif(): Buffer {
     [0x927c, 7, 16, Buffer.from('MAKERNOTE-SECRET', 'latin1')],
     ascii(0xa431, 'SN-998877'),
   ];
-  const gps: Entry[] = [ascii(0x0001, 'N'), rationals(0x0002, [[51, 1], [30, 1], [1234, 100]]), ascii(0x0003, 'W'), rationals(0x0004, [[0, 1], [7, 1], [3900, 100]])];
+  const gps: Entry[] = [
+    ascii(0x0001, 'N'),
+    rationals(0x0002, [
+      [51, 1],
+      [30, 1],
+      [1234, 100],
+    ]),
+    ascii(0x0003, 'W'),
+    rationals(0x0004, [
+      [0, 1],
+      [7, 1],
+      [3900, 100],
+    ]),
+  ];
   const ifds = [ifd0, exif, gps];
-  const size = (entries: Entry[]) => 2 + entries.length * 12 + 4 + entries.reduce((sum, [, , , value]) => sum + (value.length > 4 ? value.length + (value.length % 2) : 0), 0);
+  const size = (entries: Entry[]) =>
+    2 + entries.length * 12 + 4 + entries.reduce((sum, [, , , value]) => sum + (value.length > 4 ? value.length + (value.length % 2) : 0), 0);
   const at = [8, 8 + size(ifd0), 8 + size(ifd0) + size(exif)];
   const tiff = Buffer.alloc(at[2]! + size(gps));
   tiff.write('II', 0, 'latin1');
@@ -83,7 +97,12 @@ const write = (bytes: Buffer, name: string) => {
 };
 
 async function provenanceOf(original: string, keepGps = false): Promise<Provenance> {
-  return { capture: await readCaptureInfo(original), keepGps, creatorTool: 'spark-style 9.9.9', description: 'style marvel; req_key img2img_comic_style_usage; task T123' };
+  return {
+    capture: await readCaptureInfo(original),
+    keepGps,
+    creatorTool: 'spark-style 9.9.9',
+    description: 'style marvel; req_key img2img_comic_style_usage; task T123',
+  };
 }
 
 async function metadataOf(bytes: Buffer) {
@@ -110,13 +129,20 @@ describe('reading the original capture date', () => {
   });
 
   it.each(['png', 'webp'] as const)('from a %s whose EXIF sharp wrote', async (format) => {
-    const bytes = await sharp(await makeImage(900, 700, 'png')).withExif({ IFD2: { DateTimeOriginal: '2019:03:04 05:06:07' } }).toFormat(format).toBuffer();
+    const bytes = await sharp(await makeImage(900, 700, 'png'))
+      .withExif({ IFD2: { DateTimeOriginal: '2019:03:04 05:06:07' } })
+      .toFormat(format)
+      .toBuffer();
     expect(await readCaptureInfo(write(bytes, `photo.${format}`))).toMatchObject({ dateTime: '2019:03:04 05:06:07' });
   });
 
   it('from XMP when there is no EXIF date, and null when the original says nothing', async () => {
-    const xmp = '<x:xmpmeta xmlns:x="adobe:ns:meta/"><rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#"><rdf:Description rdf:about="" xmlns:photoshop="http://ns.adobe.com/photoshop/1.0/" photoshop:DateCreated="2018-12-24T20:15:00Z"/></rdf:RDF></x:xmpmeta>';
-    const withXmp = await sharp(await makeImage(900, 700, 'png')).withXmp(xmp).png().toBuffer();
+    const xmp =
+      '<x:xmpmeta xmlns:x="adobe:ns:meta/"><rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#"><rdf:Description rdf:about="" xmlns:photoshop="http://ns.adobe.com/photoshop/1.0/" photoshop:DateCreated="2018-12-24T20:15:00Z"/></rdf:RDF></x:xmpmeta>';
+    const withXmp = await sharp(await makeImage(900, 700, 'png'))
+      .withXmp(xmp)
+      .png()
+      .toBuffer();
     expect(await readCaptureInfo(write(withXmp, 'x.png'))).toMatchObject({ dateTime: '2018:12:24 20:15:00', offset: '+00:00' });
     expect(await readCaptureInfo(write(await makeImage(900, 700), 'plain.jpg'))).toBeNull();
     expect(await readCaptureInfo(write(Buffer.from('not an image'), 'x.jpg'))).toBeNull();
@@ -155,7 +181,12 @@ describe('provenance in a result, without re-encoding', () => {
   });
 
   it("keeps the result's own orientation, replaces its EXIF and XMP, keeps its ICC profile", async () => {
-    const received = await sharp(await makeImage(1024, 768)).withMetadata({ orientation: 6 }).withXmp('<x:xmpmeta xmlns:x="adobe:ns:meta/">service-note</x:xmpmeta>').withIccProfile('p3').jpeg().toBuffer();
+    const received = await sharp(await makeImage(1024, 768))
+      .withMetadata({ orientation: 6 })
+      .withXmp('<x:xmpmeta xmlns:x="adobe:ns:meta/">service-note</x:xmpmeta>')
+      .withIccProfile('p3')
+      .jpeg()
+      .toBuffer();
     const marked = addProvenance(received, { capture: null, keepGps: false, creatorTool: 't', description: 'd' })!;
     const { meta, xmp } = await metadataOf(marked);
     expect(meta.orientation).toBe(6);
@@ -166,8 +197,23 @@ describe('provenance in a result, without re-encoding', () => {
 
   it.each([
     ['lossy', () => makeImage(800, 600, 'webp')],
-    ['lossless with alpha', async () => sharp(await makeImage(800, 600, 'png')).ensureAlpha(0.5).webp({ lossless: true }).toBuffer()],
-    ['extended, with an ICC profile and its own EXIF', async () => sharp(await makeImage(800, 600)).withIccProfile('p3').withExif({ IFD0: { Make: 'ServiceCam' } }).webp().toBuffer()],
+    [
+      'lossless with alpha',
+      async () =>
+        sharp(await makeImage(800, 600, 'png'))
+          .ensureAlpha(0.5)
+          .webp({ lossless: true })
+          .toBuffer(),
+    ],
+    [
+      'extended, with an ICC profile and its own EXIF',
+      async () =>
+        sharp(await makeImage(800, 600))
+          .withIccProfile('p3')
+          .withExif({ IFD0: { Make: 'ServiceCam' } })
+          .webp()
+          .toBuffer(),
+    ],
   ])('WebP (%s): identical pixels, and the metadata is there', async (_, make) => {
     const received = await make();
     const marked = addProvenance(received, await provenanceOf(write(await cameraJpeg(), 'photo.jpg')))!;
@@ -183,7 +229,15 @@ describe('provenance in a result, without re-encoding', () => {
   it('a GIF result is saved as received, and the note says why', async () => {
     const gif = await makeImage(800, 600, 'gif');
     expect(addProvenance(gif, { capture: null, keepGps: false, creatorTool: 't', description: 'd' })).toBeNull();
-    const saved = await saveResult({ output: outputInFolder(tempDir(), 'a'), bytes: gif, taskId: 't', index: 0, overwrite: false, provenance: { capture: null, keepGps: false, creatorTool: 't', description: 'd' }, rescueFolder: null });
+    const saved = await saveResult({
+      output: outputInFolder(tempDir(), 'a'),
+      bytes: gif,
+      taskId: 't',
+      index: 0,
+      overwrite: false,
+      provenance: { capture: null, keepGps: false, creatorTool: 't', description: 'd' },
+      rescueFolder: null,
+    });
     expect(readFileSync(saved.path).equals(gif)).toBe(true);
     expect(saved.notes.join()).toMatch(/without provenance/);
   });
@@ -191,12 +245,26 @@ describe('provenance in a result, without re-encoding', () => {
   it('saveItemResult reads the original and marks the saved file; --no-provenance keeps it byte for byte', async () => {
     const original = write(await cameraJpeg(), 'photo.jpg');
     const received = await serviceJpeg();
-    const item = { source: { kind: 'file' as const, path: original, relativeDir: '' }, style: resolveStyle('marvel'), output: outputInFolder(tempDir(), 'photo.marvel') };
-    const marked = await saveItemResult(item, received, { taskId: 'd758n65e', index: 0, overwrite: false, saving: { provenance: true, keepGps: false, rescueFolder: null } });
+    const item = {
+      source: { kind: 'file' as const, path: original, relativeDir: '' },
+      style: resolveStyle('marvel'),
+      output: outputInFolder(tempDir(), 'photo.marvel'),
+    };
+    const marked = await saveItemResult(item, received, {
+      taskId: 'd758n65e',
+      index: 0,
+      overwrite: false,
+      saving: { provenance: true, keepGps: false, rescueFolder: null },
+    });
     const { exif, xmp } = await metadataOf(readFileSync(marked.path));
     expect(exif.exif.get(TAG.DateTimeOriginal)!.value.toString('latin1')).toBe('2021:07:14 18:30:05\0');
     expect(xmp).toContain('req_key img2img_comic_style_usage; sub_req_key img2img_comic_style_marvel; task d758n65e');
-    const plain = await saveItemResult(item, received, { taskId: 'd758n65e', index: 0, overwrite: true, saving: { provenance: false, keepGps: false, rescueFolder: null } });
+    const plain = await saveItemResult(item, received, {
+      taskId: 'd758n65e',
+      index: 0,
+      overwrite: true,
+      saving: { provenance: false, keepGps: false, rescueFolder: null },
+    });
     expect(readFileSync(plain.path).equals(received)).toBe(true);
   });
 });

@@ -18,7 +18,19 @@ const HOSTILE = `<img src=x onerror="alert('${KEY}')"><script>alert(1)</script>&
 const style = (alias: string): Style => findStyleByAlias(alias)!;
 
 function result(item: PlannedItem, fields: Partial<ItemResult>): ItemResult {
-  return { input: item.input, style: item.style.alias, status: 'saved', output: null, task_id: null, cost: null, error: null, errorKind: null, created: true, notes: [], ...fields };
+  return {
+    input: item.input,
+    style: item.style.alias,
+    status: 'saved',
+    output: null,
+    task_id: null,
+    cost: null,
+    error: null,
+    errorKind: null,
+    created: true,
+    notes: [],
+    ...fields,
+  };
 }
 
 /** A finished run over real files: two photos (one with a hostile name), saved, skipped, failed and missing results. */
@@ -36,18 +48,64 @@ async function finishedRun(dir: string): Promise<FinishedRun> {
   const skipped = join(art, 'bridge #1.clay.png');
   writeFileSync(skipped, await makeImage(1200, 900, 'png'));
   const items: PlannedItem[] = [
-    { index: 0, source: { kind: 'file', path: first, relativeDir: '' }, input: first, style: style('ghibli'), output: null, outputBase: join(art, 'bridge #1.ghibli') },
-    { index: 1, source: { kind: 'file', path: first, relativeDir: '' }, input: first, style: style('clay'), output: null, outputBase: join(art, 'bridge #1.clay') },
-    { index: 2, source: { kind: 'file', path: second, relativeDir: '' }, input: second, style: style('ghibli'), output: null, outputBase: join(art, 'odd.ghibli') },
+    {
+      index: 0,
+      source: { kind: 'file', path: first, relativeDir: '' },
+      input: first,
+      style: style('ghibli'),
+      output: null,
+      outputBase: join(art, 'bridge #1.ghibli'),
+    },
+    {
+      index: 1,
+      source: { kind: 'file', path: first, relativeDir: '' },
+      input: first,
+      style: style('clay'),
+      output: null,
+      outputBase: join(art, 'bridge #1.clay'),
+    },
+    {
+      index: 2,
+      source: { kind: 'file', path: second, relativeDir: '' },
+      input: second,
+      style: style('ghibli'),
+      output: null,
+      outputBase: join(art, 'odd.ghibli'),
+    },
     { index: 3, source: { kind: 'file', path: second, relativeDir: '' }, input: second, style: style('clay'), output: null, outputBase: join(art, 'odd.clay') },
-    { index: 4, source: { kind: 'url', url: 'https://example.com/cat.jpg' }, input: 'https://example.com/cat.jpg', style: style('ghibli'), output: null, outputBase: join(art, 'cat.ghibli') },
+    {
+      index: 4,
+      source: { kind: 'url', url: 'https://example.com/cat.jpg' },
+      input: 'https://example.com/cat.jpg',
+      style: style('ghibli'),
+      output: null,
+      outputBase: join(art, 'cat.ghibli'),
+    },
   ];
   const results: ItemResult[] = [
     result(items[0]!, { output: saved, task_id: 'task-saved-1', cost: '0.0300' }),
     result(items[1]!, { status: 'skipped', output: skipped, created: false, hint: 'it exists; --overwrite replaces it' }),
-    result(items[2]!, { status: 'failed', task_id: 'task-failed-2', cost: '0.0000', error: { code: '003008096', message: `server said ${HOSTILE}` }, errorKind: 'task-failed', hint: 'try another photo' }),
-    result(items[3]!, { status: 'failed', error: { code: 'min-size', message: 'the short side is 500 px, under 600' }, errorKind: 'input', created: false, hint: 'use --fix to upscale it' }),
-    result(items[4]!, { status: 'interrupted', task_id: 'task-running-5', error: { code: 'interrupted', message: 'stopped waiting' }, errorKind: 'interrupted' }),
+    result(items[2]!, {
+      status: 'failed',
+      task_id: 'task-failed-2',
+      cost: '0.0000',
+      error: { code: '003008096', message: `server said ${HOSTILE}` },
+      errorKind: 'task-failed',
+      hint: 'try another photo',
+    }),
+    result(items[3]!, {
+      status: 'failed',
+      error: { code: 'min-size', message: 'the short side is 500 px, under 600' },
+      errorKind: 'input',
+      created: false,
+      hint: 'use --fix to upscale it',
+    }),
+    result(items[4]!, {
+      status: 'interrupted',
+      task_id: 'task-running-5',
+      error: { code: 'interrupted', message: 'stopped waiting' },
+      errorKind: 'interrupted',
+    }),
   ];
   return { items, results, summary: summarize(results, 12_345), interrupted: true, offline: false, secrets: [KEY] };
 }
@@ -86,7 +144,9 @@ describe('the HTML report', () => {
 
     // Grouped by photo, every item there with its style, status, task id, cost and failure.
     const sections = root.querySelectorAll('section.photo');
-    expect(sections.map((section) => section.querySelector('h2')!.text)).toEqual(run.items.filter((item, index) => run.items.findIndex((other) => other.input === item.input) === index).map((item) => item.input));
+    expect(sections.map((section) => section.querySelector('h2')!.text)).toEqual(
+      run.items.filter((item, index) => run.items.findIndex((other) => other.input === item.input) === index).map((item) => item.input),
+    );
     const items = root.querySelectorAll('article.item');
     expect(items.map((item) => [item.getAttribute('data-style'), item.getAttribute('data-status')])).toEqual(run.results.map((r) => [r.style, r.status]));
     expect(items[0]!.text).toContain('task-saved-1');
@@ -119,6 +179,10 @@ describe('the HTML report', () => {
     writeFileSync(other, '<p>my notes</p>');
     expect(await writeReport(other, run)).toBe(join(dir, 'notes-2.html'));
     expect(readFileSync(other, 'utf8')).toBe('<p>my notes</p>');
-    expect(readdirSync(dir).filter((name) => name.endsWith('.html')).sort()).toEqual(['notes-2.html', 'notes.html', 'report.html']);
+    expect(
+      readdirSync(dir)
+        .filter((name) => name.endsWith('.html'))
+        .sort(),
+    ).toEqual(['notes-2.html', 'notes.html', 'report.html']);
   });
 });

@@ -18,7 +18,14 @@ function capture(tty: boolean) {
   return { io, out: () => out.join(''), err: () => err.join('') };
 }
 
-const item = (index: number, input: string): PlannedItem => ({ index, input, style: resolveStyle('ghibli'), source: { kind: 'file', path: input, relativeDir: '' }, output: null, outputBase: `${input}.ghibli` });
+const item = (index: number, input: string): PlannedItem => ({
+  index,
+  input,
+  style: resolveStyle('ghibli'),
+  source: { kind: 'file', path: input, relativeDir: '' },
+  output: null,
+  outputBase: `${input}.ghibli`,
+});
 const saved = (input: string): ItemResult => ({
   input,
   style: 'ghibli',
@@ -65,7 +72,10 @@ describe('RunReporter', () => {
     const reporter = new RunReporter(io, { json: true, quiet: true, total: 1 });
     reporter.handle({ type: 'item-finished', item: item(0, 'a.jpg'), result: saved('a.jpg') });
     reporter.finish(summarize([saved('a.jpg')], 1000));
-    const lines = out().trim().split('\n').map((line) => JSON.parse(line));
+    const lines = out()
+      .trim()
+      .split('\n')
+      .map((line) => JSON.parse(line));
     expect(lines[0]).toEqual({ input: 'a.jpg', style: 'ghibli', status: 'saved', output: 'a.jpg.ghibli.jpg', task_id: 't-a.jpg', cost: '0.0300', error: null });
     expect(lines[1]).toMatchObject({ summary: { total: 1, saved: 1, tasks_created: 1, cost_usd: '0.0300' } });
   });
@@ -88,7 +98,8 @@ describe('RunReporter warnings', () => {
   it('prints the same warning from many items once, even with --quiet', () => {
     const { io, err } = capture(false);
     const reporter = new RunReporter(io, { json: false, quiet: true, total: 3 });
-    for (const index of [0, 1, 2]) reporter.handle({ type: 'warning', item: item(index, `p${index}.jpg`), message: 'the ledger could not let a claim go (database or disk is full)' });
+    for (const index of [0, 1, 2])
+      reporter.handle({ type: 'warning', item: item(index, `p${index}.jpg`), message: 'the ledger could not let a claim go (database or disk is full)' });
     reporter.handle({ type: 'warning', item: item(0, 'p0.jpg'), message: 'something else' });
     expect(err()).toBe('warning: the ledger could not let a claim go (database or disk is full)\nwarning: something else\n');
   });

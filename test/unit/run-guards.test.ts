@@ -46,7 +46,12 @@ describe('Ctrl-C while a create waits to retry', () => {
       }),
       { limit: pLimit(1), failFast: false },
     );
-    expect(results[0]).toMatchObject({ status: 'cancelled', task_id: null, created: false, error: { code: 'interrupted', message: 'not started: interrupted' } });
+    expect(results[0]).toMatchObject({
+      status: 'cancelled',
+      task_id: null,
+      created: false,
+      error: { code: 'interrupted', message: 'not started: interrupted' },
+    });
     expect(server.stats().creates_received).toBe(1);
     expect(server.stats().tasks_created).toBe(0);
     // Not "outcome unknown": nothing was created, so the next run sends it without --resend-unknown.
@@ -213,7 +218,8 @@ describe('a service nobody can reach, under --budget', () => {
     expect(failed.length).toBeLessThanOrEqual(6);
     for (const result of failed) expect(result.error?.code).toBe('ECONNREFUSED');
     const rest = results.filter((result) => result.status !== 'failed');
-    for (const result of rest) expect([result.status, result.error?.message]).toEqual(['cancelled', 'not started: the service could not be reached (see the first error)']);
+    for (const result of rest)
+      expect([result.status, result.error?.message]).toEqual(['cancelled', 'not started: the service could not be reached (see the first error)']);
     expect(budget.spent).toBe(0);
   });
 });
@@ -265,7 +271,9 @@ describe('a ledger locked by another process when the answer comes', () => {
     expect(existsSync(result!.output!)).toBe(true);
     expect(result!.notes.join('\n')).toMatch(/warning: saved, but the ledger could not record it \(.*locked.*\)/);
     const warning = events.find((event) => event.type === 'warning' && event.message.includes(result!.task_id!));
-    expect(warning).toMatchObject({ message: expect.stringMatching(new RegExp(`^the ledger could not record task ${result!.task_id} \\(.*locked.*\\); waiting for it and saving it anyway$`)) });
+    expect(warning).toMatchObject({
+      message: expect.stringMatching(new RegExp(`^the ledger could not record task ${result!.task_id} \\(.*locked.*\\); waiting for it and saving it anyway$`)),
+    });
     // The lock is gone: the next run sees the file and pays nothing.
     const [again] = await runItems(items, context, { limit: pLimit(1), failFast: false });
     expect(again!.status).toBe('skipped');
@@ -303,7 +311,10 @@ describe('a 404 on a task read (a gateway blip, a replica that has not seen the 
     // The task was recorded 25 hours ago by the ledger's clock (the server still has it).
     const ledger = Ledger.inMemory(fakeClock(clock.now() - 25 * 3_600_000));
     const controller = new AbortController();
-    await runItems(items, context({ ledger, interrupt: controller.signal, emit: (event) => event.type === 'task-created' && controller.abort() }), { limit: pLimit(1), failFast: false });
+    await runItems(items, context({ ledger, interrupt: controller.signal, emit: (event) => event.type === 'task-created' && controller.abort() }), {
+      limit: pLimit(1),
+      failFast: false,
+    });
     expect(ledger.counts()).toEqual({ open: 1, unknown: 0 });
     server.setFaults({ readError: { status: 404, count: 2 } });
     const [result] = await runItems(items, context({ ledger }), { limit: pLimit(1), failFast: false });
@@ -315,7 +326,10 @@ describe('a 404 on a task read (a gateway blip, a replica that has not seen the 
     const { server, items, context, clock } = await inProcessRun(1);
     const ledger = Ledger.inMemory(fakeClock(clock.now() - 25 * 3_600_000));
     const controller = new AbortController();
-    await runItems(items, context({ ledger, interrupt: controller.signal, emit: (event) => event.type === 'task-created' && controller.abort() }), { limit: pLimit(1), failFast: false });
+    await runItems(items, context({ ledger, interrupt: controller.signal, emit: (event) => event.type === 'task-created' && controller.abort() }), {
+      limit: pLimit(1),
+      failFast: false,
+    });
     server.setFaults({ readError: { status: 404, count: 3 } });
     const [result] = await runItems(items, context({ ledger }), { limit: pLimit(1), failFast: false });
     expect(result).toMatchObject({ status: 'saved', created: true });

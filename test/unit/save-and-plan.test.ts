@@ -56,7 +56,14 @@ describe('planItems', () => {
   const ink = resolveStyle('ink-wash');
 
   it('makes one item per input and style, named <stem>.<alias>', () => {
-    const items = planItems([{ kind: 'file', path: 'shots/a.jpg', relativeDir: '' }, { kind: 'url', url: 'https://x.test/b.png' }], [ghibli, ink], 'out');
+    const items = planItems(
+      [
+        { kind: 'file', path: 'shots/a.jpg', relativeDir: '' },
+        { kind: 'url', url: 'https://x.test/b.png' },
+      ],
+      [ghibli, ink],
+      'out',
+    );
     expect(items.map((item) => item.outputBase)).toEqual(['out/a.ghibli', 'out/a.ink-wash', 'out/b.ghibli', 'out/b.ink-wash']);
   });
 
@@ -67,12 +74,28 @@ describe('planItems', () => {
 
   it('refuses two inputs that would write the same file, before anything is sent', () => {
     expect(() =>
-      planItems([{ kind: 'file', path: 'one/a.jpg', relativeDir: '' }, { kind: 'file', path: 'two/a.png', relativeDir: '' }], [ghibli], 'out'),
+      planItems(
+        [
+          { kind: 'file', path: 'one/a.jpg', relativeDir: '' },
+          { kind: 'file', path: 'two/a.png', relativeDir: '' },
+        ],
+        [ghibli],
+        'out',
+      ),
     ).toThrow(UsageError);
   });
 
   it('treats the same file named twice as one input', () => {
-    expect(planItems([{ kind: 'file', path: 'a.jpg', relativeDir: '' }, { kind: 'file', path: './a.jpg', relativeDir: '' }], [ghibli], 'out')).toHaveLength(1);
+    expect(
+      planItems(
+        [
+          { kind: 'file', path: 'a.jpg', relativeDir: '' },
+          { kind: 'file', path: './a.jpg', relativeDir: '' },
+        ],
+        [ghibli],
+        'out',
+      ),
+    ).toHaveLength(1);
   });
 });
 

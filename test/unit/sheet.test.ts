@@ -42,7 +42,9 @@ describe('sheet layout', () => {
     }
     const rows = new Set(layout.tiles.map((tile) => tile.y)).size;
     expect(rows).toBe(5);
-    expect(layoutSheet({ width: 2400, aspect: 1, photos: [{ label: 'x' }], styles: STYLES, columns: 8 }).tiles.filter((tile) => tile.y === layout.tiles[0]!.y)).toHaveLength(8);
+    expect(
+      layoutSheet({ width: 2400, aspect: 1, photos: [{ label: 'x' }], styles: STYLES, columns: 8 }).tiles.filter((tile) => tile.y === layout.tiles[0]!.y),
+    ).toHaveLength(8);
   });
 
   it('makes one row per photo and one column per style, with the styles as column headers', () => {
@@ -125,7 +127,12 @@ describe('composeSheet', () => {
     const portrait = join(dir, 'photo.anime.jpg');
     writeFileSync(portrait, await makeImage(600, 900));
     const withAlpha = join(dir, 'photo.ghibli.png');
-    writeFileSync(withAlpha, await sharp({ create: { width: 800, height: 600, channels: 4, background: { r: 20, g: 120, b: 200, alpha: 0.3 } } }).png().toBuffer());
+    writeFileSync(
+      withAlpha,
+      await sharp({ create: { width: 800, height: 600, channels: 4, background: { r: 20, g: 120, b: 200, alpha: 0.3 } } })
+        .png()
+        .toBuffer(),
+    );
     const broken = join(dir, 'photo.marvel.jpg');
     writeFileSync(broken, Buffer.from([0xff, 0xd8, 0xff, 0xe0, 0, 16, 1, 2, 3]));
     return { photo, cells: [{ file: withAlpha }, { file: portrait }, { file: broken }, { missing: '003008096 task failed' }] };
@@ -147,7 +154,9 @@ describe('composeSheet', () => {
       expect(pixels.filter((value) => value > 200).length / pixels.length).toBeGreaterThan(0.5);
     }
     // The original's tile shows the photo (its red circle), not the background.
-    const original = await sharp(sheet.jpeg).extract({ left: sheet.layout.tiles[0]!.x, top: sheet.layout.tiles[0]!.y, width: sheet.layout.tiles[0]!.width, height: sheet.layout.tiles[0]!.height }).stats();
+    const original = await sharp(sheet.jpeg)
+      .extract({ left: sheet.layout.tiles[0]!.x, top: sheet.layout.tiles[0]!.y, width: sheet.layout.tiles[0]!.width, height: sheet.layout.tiles[0]!.height })
+      .stats();
     expect(original.channels[0]!.stdev).toBeGreaterThan(20);
     // The missing tiles are grey boxes with dark red text in them.
     for (const index of [3, 4]) {
@@ -199,7 +208,14 @@ describe('sheetGrid', () => {
       { index: 1, source: file('/p/a.jpg'), input: '/p/a.jpg', style: clay, output: null, outputBase: '/p/a.clay' },
       { index: 2, source: file('/p/b.png'), input: '/p/b.png', style: ghibli, output: null, outputBase: '/p/b.ghibli' },
       { index: 3, source: file('/p/b.png'), input: '/p/b.png', style: clay, output: null, outputBase: '/p/b.clay' },
-      { index: 4, source: { kind: 'url', url: 'https://example.com/c.jpg' }, input: 'https://example.com/c.jpg', style: ghibli, output: null, outputBase: 'c.ghibli' },
+      {
+        index: 4,
+        source: { kind: 'url', url: 'https://example.com/c.jpg' },
+        input: 'https://example.com/c.jpg',
+        style: ghibli,
+        output: null,
+        outputBase: 'c.ghibli',
+      },
     ];
     const base = { output: null, task_id: null, cost: null, error: null, errorKind: null, created: false, notes: [] };
     const results: ItemResult[] = [

@@ -28,7 +28,9 @@ describe('taskView: a task as the API answers it at a moment (PROTOCOL.md)', () 
     expect(taskView(task(), CREATED + 4_000, context())).toMatchObject({ status: 'in_progress', progress: 0.4 });
     const done = taskView(task(), CREATED + 10_000, context());
     expect(done).toMatchObject({ status: 'completed', progress: 1, usage: { cost: '0.0300', discount: 0 } });
-    expect(done.output).toEqual([{ content: [{ type: 'image', size: picture.length, jobId: 'job-d758n65e878c73cmdg20', b64_json: picture.toString('base64') }] }]);
+    expect(done.output).toEqual([
+      { content: [{ type: 'image', size: picture.length, jobId: 'job-d758n65e878c73cmdg20', b64_json: picture.toString('base64') }] },
+    ]);
   });
 
   it('keeps running past the latency while the picture is not rendered yet', () => {
@@ -57,7 +59,10 @@ describe('taskView: a task as the API answers it at a moment (PROTOCOL.md)', () 
 
   it('fails with the seed code in each error shape the protocol allows', () => {
     const at = CREATED + 10_000;
-    expect(taskView(task({ failCode: '003008095' }), at, context())).toMatchObject({ status: 'failed', error: { code: '003008095', error_message: expect.any(String) } });
+    expect(taskView(task({ failCode: '003008095' }), at, context())).toMatchObject({
+      status: 'failed',
+      error: { code: '003008095', error_message: expect.any(String) },
+    });
     expect(taskView(task({ failCode: '003008095', variant: 'task-id' }), at, context()).error).toEqual({ code: '003008095', message: expect.any(String) });
     expect(taskView(task({ failCode: '003008095', variant: 'string-error' }), at, context()).error).toMatch(/^003008095: /);
     // A picture that could not be rendered is a generation error.
@@ -67,7 +72,9 @@ describe('taskView: a task as the API answers it at a moment (PROTOCOL.md)', () 
   it('follows the faults in force: never finishing, a hostile message, an odd cost, several results', () => {
     const at = CREATED + 60_000;
     expect(taskView(task(), at, context({ faults: { neverFinish: true } }))).toMatchObject({ status: 'in_progress' });
-    expect(taskView(task({ failCode: '003008095' }), at, context({ faults: { hostileMessage: '\u001b[2Jgotcha' } })).error).toMatchObject({ error_message: '\u001b[2Jgotcha' });
+    expect(taskView(task({ failCode: '003008095' }), at, context({ faults: { hostileMessage: '\u001b[2Jgotcha' } })).error).toMatchObject({
+      error_message: '\u001b[2Jgotcha',
+    });
     expect(taskView(task(), at, context({ faults: { oddCost: '1e308' } })).usage).toEqual({ cost: '1e308', discount: 0 });
     expect((taskView(task(), at, context({ faults: { resultsPerTask: 3 } })).output as { content: unknown[] }[])[0]!.content).toHaveLength(3);
   });

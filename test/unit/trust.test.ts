@@ -30,7 +30,9 @@ describe('config folder trust (issue 12 #5)', () => {
     chmodSync(dir, mode);
     const error = await openConfigFile({ SPARK_STYLE_CONFIG_DIR: dir }).catch((caught: unknown) => caught);
     expect(error).toBeInstanceOf(UsageError);
-    expect((error as UsageError).message).toBe(`refusing the config folder ${dir}: other users can write to it (mode 0${mode.toString(8)}); nothing was read from it`);
+    expect((error as UsageError).message).toBe(
+      `refusing the config folder ${dir}: other users can write to it (mode 0${mode.toString(8)}); nothing was read from it`,
+    );
     expect((error as UsageError).hint).toBe(`chmod 700 ${dir}`);
   });
 

@@ -11,7 +11,9 @@ describe('verifyImage', () => {
   });
 
   it('refuses an HTML page, JSON, an empty body and a truncated JPEG, saying what came instead', async () => {
-    await expect(verifyImage(Buffer.from('<!DOCTYPE html><html><body>Sign in</body></html>'))).rejects.toThrow('the result host answered text/html, not an image');
+    await expect(verifyImage(Buffer.from('<!DOCTYPE html><html><body>Sign in</body></html>'))).rejects.toThrow(
+      'the result host answered text/html, not an image',
+    );
     await expect(verifyImage(Buffer.from('{"error":"expired"}'))).rejects.toThrow('answered JSON, not an image');
     await expect(verifyImage(Buffer.alloc(0))).rejects.toThrow('answered an empty body, not an image');
     const jpeg = await makeImage(400, 300, 'jpeg', { noise: true });

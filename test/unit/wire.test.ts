@@ -29,7 +29,10 @@ describe('parseTask', () => {
 
   it('reads the three error shapes, codes as strings', () => {
     expect(parseTask({ id: 'x', status: 'failed', error: 'Internal generation error' }).error).toEqual({ code: null, message: 'Internal generation error' });
-    expect(parseTask({ id: 'x', status: 'failed', error: '003008096: Result parsing error' }).error).toEqual({ code: '003008096', message: '003008096: Result parsing error' });
+    expect(parseTask({ id: 'x', status: 'failed', error: '003008096: Result parsing error' }).error).toEqual({
+      code: '003008096',
+      message: '003008096: Result parsing error',
+    });
     expect(parseTask({ id: 'x', status: 'failed', error: { code: '003008095', message: 'boom' } }).error).toEqual({ code: '003008095', message: 'boom' });
     expect(parseTask({ id: 'x', status: 'failed', error: { code: '003008097', error_message: 'HTTP error response' } }).error).toEqual({
       code: '003008097',

@@ -29,7 +29,10 @@ interface FixReport {
  */
 export async function runCheckFix(files: string[], options: CheckOptions, { io }: CommandContext): Promise<number> {
   if (!options.out) {
-    throw new UsageError('check --fix needs --out <dir> for the repaired copies (the originals are never changed)', { code: 'fix-needs-out', hint: fixCommand(files) });
+    throw new UsageError('check --fix needs --out <dir> for the repaired copies (the originals are never changed)', {
+      code: 'fix-needs-out',
+      hint: fixCommand(files),
+    });
   }
   const outDir = options.out;
   await ensureFolderOrUsageError(outDir, { hint: 'choose another folder with --out', beforePaying: false });
@@ -79,7 +82,8 @@ async function fixOne(file: string, outDir: string, options: CheckOptions): Prom
     if (isSparkError(error)) return { ...base, ok: false, errors: [{ rule: error.code, message: error.message }] };
     const code = (error as NodeJS.ErrnoException).code;
     // A copy that cannot be written (a full disk, a file-size limit) fails this file, not the run.
-    if (target !== null && code) return { ...base, ok: false, errors: [{ rule: 'write', message: `cannot write ${target}: ${writeProblem(error as NodeJS.ErrnoException)}` }] };
+    if (target !== null && code)
+      return { ...base, ok: false, errors: [{ rule: 'write', message: `cannot write ${target}: ${writeProblem(error as NodeJS.ErrnoException)}` }] };
     throw error;
   }
 }

@@ -30,11 +30,14 @@ export async function runCheck(files: string[], options: CheckOptions, context: 
   }
   if (repairable.length > 0 && !options.json && !options.quiet) {
     const paint = palette(context.io.colorEnabled);
-    context.io.info(paint.dim(`hint: --fix can repair ${repairable.length === 1 ? 'it' : `${repairable.length} of these files`}: ${fixCommand(repairable.length <= 5 ? repairable : files)}`));
+    context.io.info(
+      paint.dim(
+        `hint: --fix can repair ${repairable.length === 1 ? 'it' : `${repairable.length} of these files`}: ${fixCommand(repairable.length <= 5 ? repairable : files)}`,
+      ),
+    );
   }
   return failures === 0 ? ExitCode.OK : ExitCode.ITEM_FAILED;
 }
-
 
 function printReport(report: ImageReport, options: CheckOptions, { io }: CommandContext): void {
   if (options.json) {

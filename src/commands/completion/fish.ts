@@ -59,7 +59,12 @@ export function fishScript(spec: CompletionSpec): string {
     const firstWhen = firsts.length ? quote(`${condition(spec, command)}; and not __fish_seen_subcommand_from ${firsts.join(' ')}`) : when;
     if (command.args.kind !== 'none' && command.args.kind !== 'files') lines.push(`complete -c ${program} -n ${firstWhen} ${valueArgs(command.args, styles)}`);
     for (const [first, value] of Object.entries(command.secondArg)) {
-      if (value.kind !== 'none') lines.push(`complete -c ${program} -n ${quote(`${condition(spec, command)}; and __fish_seen_subcommand_from ${first}`)} ${valueArgs(value, styles)}`.replace(/ {2,}/g, ' ').trimEnd());
+      if (value.kind !== 'none')
+        lines.push(
+          `complete -c ${program} -n ${quote(`${condition(spec, command)}; and __fish_seen_subcommand_from ${first}`)} ${valueArgs(value, styles)}`
+            .replace(/ {2,}/g, ' ')
+            .trimEnd(),
+        );
     }
     for (const option of command.options) {
       const flags = [option.short ? `-s ${option.short.slice(1)}` : '', option.long ? `-l ${option.long.slice(2)}` : ''].filter(Boolean).join(' ');

@@ -62,7 +62,15 @@ export function completionSpec(program: Command): CompletionSpec {
   // commander's implicit `help [command]` is not in program.commands.
   const root = commands[0]!;
   commands[0] = { ...root, subcommands: [...root.subcommands, { name: 'help', description: 'display help for command' }] };
-  commands.push({ path: 'help', description: 'display help for command', subcommands: [], options: [], args: { kind: 'words', words: root.subcommands.map((sub) => sub.name) }, variadic: false, secondArg: {} });
+  commands.push({
+    path: 'help',
+    description: 'display help for command',
+    subcommands: [],
+    options: [],
+    args: { kind: 'words', words: root.subcommands.map((sub) => sub.name) },
+    variadic: false,
+    secondArg: {},
+  });
   return { program: program.name(), commands, styles: [...STYLES.map((style) => style.alias), 'all'] };
 }
 

@@ -36,7 +36,11 @@ export function defineConfig(program: Command, context: CommandContext): void {
       .argument('<key>')
       .argument('<value>')
       .action((key: string, value: string) => run('set', [key, value])),
-    ['spark-style config set concurrency 8', 'printf %s "$KEY" | spark-style config set api-key -', "spark-style config set name-template '{style}/{stem}.{ext}'"],
+    [
+      'spark-style config set concurrency 8',
+      'printf %s "$KEY" | spark-style config set api-key -',
+      "spark-style config set name-template '{style}/{stem}.{ext}'",
+    ],
   );
   describeCommand(
     config
@@ -48,7 +52,11 @@ export function defineConfig(program: Command, context: CommandContext): void {
     ['spark-style config get base-url'],
   );
   describeCommand(
-    config.command('unset').description('remove a setting').argument('<key>').action((key: string) => run('unset', [key])),
+    config
+      .command('unset')
+      .description('remove a setting')
+      .argument('<key>')
+      .action((key: string) => run('unset', [key])),
     ['spark-style config unset default-style'],
   );
   describeCommand(
@@ -60,7 +68,10 @@ export function defineConfig(program: Command, context: CommandContext): void {
     ['spark-style config list', 'spark-style config list --json'],
   );
   describeCommand(
-    config.command('path').description('print the config file path').action(() => run('path', [])),
+    config
+      .command('path')
+      .description('print the config file path')
+      .action(() => run('path', [])),
     ['spark-style config path'],
   );
 }

@@ -27,7 +27,7 @@ export async function runConfig(action: string, args: string[], options: { json?
       let raw = args[1]!;
       if (raw === '-') raw = (await readAllStdin(io.stdin)).trim();
       config.set(key, normalizeConfigValue(key, raw));
-      io.info(`${key} saved to ${config.path}` + (key === 'api-key' ? ` (${displayConfigValue(key, raw.trim())})` : ''));
+      io.info(`${key} saved to ${config.path}${key === 'api-key' ? ` (${displayConfigValue(key, raw.trim())})` : ''}`);
       return ExitCode.OK;
     }
     case 'get': {
@@ -55,14 +55,17 @@ export async function runConfig(action: string, args: string[], options: { json?
       const keySource = resolveApiKey(undefined, env, config)?.source ?? null;
       if (options.json) {
         const shown = Object.fromEntries(CONFIG_KEYS.map((key) => [key, displayConfigValue(key, values[key]) ?? null]));
-        const effective = Object.fromEntries(CONFIG_KEYS.map((key) => [key, (({ shown: value, source }) => ({ value, source }))(effectiveConfigValue(key, config, env))]));
+        const effective = Object.fromEntries(
+          CONFIG_KEYS.map((key) => [key, (({ shown: value, source }) => ({ value, source }))(effectiveConfigValue(key, config, env))]),
+        );
         io.print(JSON.stringify({ path: config.path, values: shown, effective, api_key_source: keySource }));
       } else {
         // The value each key has for a run, and where it comes from: "concurrency  4  (default)".
         const rows = CONFIG_KEYS.map((key) => ({ key, value: effectiveConfigValue(key, config, env) }));
         const width = Math.max(...rows.map((row) => (row.value.shown ?? '').length));
-        for (const { key, value } of rows) io.print(`${key.padEnd(14)} ${value.shown === null ? describeSource(value) : `${value.shown.padEnd(width)}  ${describeSource(value)}`}`);
-        io.info(`file: ${config.path}` + (keySource ? `; the API key in use comes from ${keySource}` : '; no API key found'));
+        for (const { key, value } of rows)
+          io.print(`${key.padEnd(14)} ${value.shown === null ? describeSource(value) : `${value.shown.padEnd(width)}  ${describeSource(value)}`}`);
+        io.info(`file: ${config.path}${keySource ? `; the API key in use comes from ${keySource}` : '; no API key found'}`);
       }
       return ExitCode.OK;
     }

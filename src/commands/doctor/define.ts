@@ -15,9 +15,9 @@ export function defineDoctor(program: Command, context: CommandContext): void {
     .option('--json', 'one JSON object: {ok, exit_code, checks: [{check, status, detail, fix}]}')
     .option('--timeout <duration>', 'how long to wait for the service: 10, 10s, 1m', '10s');
   addConnectionOptions(command).action(async (options: DoctorOptions) => {
-      const { runDoctor } = await import('./run.js');
-      context.exitCode = await runDoctor(options, context);
-    });
+    const { runDoctor } = await import('./run.js');
+    context.exitCode = await runDoctor(options, context);
+  });
   describeCommand(
     command,
     ['spark-style doctor', 'spark-style doctor --json | jq \'.checks[] | select(.status != "pass")\'', 'HTTPS_PROXY=http://proxy.corp:3128 spark-style doctor'],

@@ -25,7 +25,11 @@ export async function checkSharp(): Promise<CheckResult> {
       .sort();
     return pass('sharp', `${sharp.versions.sharp} (libvips ${sharp.versions.vips}); reads ${reads.join(', ')}`);
   } catch (error) {
-    return fail('sharp', `cannot load: ${(error as Error).message.split('\n')[0]}`, 'reinstall: npm install -g spark-style (sharp needs its prebuilt binary for this platform)');
+    return fail(
+      'sharp',
+      `cannot load: ${(error as Error).message.split('\n')[0]}`,
+      'reinstall: npm install -g spark-style (sharp needs its prebuilt binary for this platform)',
+    );
   }
 }
 
@@ -44,7 +48,11 @@ function checkPrivateFile(check: string, path: string, read: () => string): Chec
   try {
     summary = read();
   } catch (error) {
-    return fail(check, `${path} cannot be read: ${(error as Error).message.split('\n')[0]}`, `check the file, or move it aside: ${shellCommand(['mv', path, `${path}.broken`])}`);
+    return fail(
+      check,
+      `${path} cannot be read: ${(error as Error).message.split('\n')[0]}`,
+      `check the file, or move it aside: ${shellCommand(['mv', path, `${path}.broken`])}`,
+    );
   }
   const mode = modeOf(path);
   if (mode !== null && mode !== 0o600) {
@@ -81,11 +89,21 @@ export function checkLedger(path: string, clock: Clock): CheckResult[] {
   if (!found) return [file];
   const tasks: CheckResult[] = [];
   if (found.open > 0) {
-    tasks.push(warn('open tasks', `${found.open} task${found.open === 1 ? '' : 's'} created but not collected`, 'run the same stylize command again to collect them without paying again (spark-style history --status open)'));
+    tasks.push(
+      warn(
+        'open tasks',
+        `${found.open} task${found.open === 1 ? '' : 's'} created but not collected`,
+        'run the same stylize command again to collect them without paying again (spark-style history --status open)',
+      ),
+    );
   } else tasks.push(pass('open tasks', 'none'));
   if (found.unknown > 0) {
     tasks.push(
-      warn('unknown tasks', `${found.unknown} create${found.unknown === 1 ? '' : 's'} whose answer was lost`, 'check them in the Vtrix console before running again (spark-style history --status unknown)'),
+      warn(
+        'unknown tasks',
+        `${found.unknown} create${found.unknown === 1 ? '' : 's'} whose answer was lost`,
+        'check them in the Vtrix console before running again (spark-style history --status unknown)',
+      ),
     );
   } else tasks.push(pass('unknown tasks', 'none'));
   return [file, ...tasks];
@@ -97,4 +115,3 @@ export function checkApiKey(found: { key: string; source: KeySource } | undefine
   }
   return pass('api key', `${maskSecret(found.key)} from ${found.source}`);
 }
-

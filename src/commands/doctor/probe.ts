@@ -62,9 +62,22 @@ export async function probeService(options: ProbeOptions): Promise<CheckResult[]
 function keyVerdict(status: number, haveKey: boolean): CheckResult {
   if (!haveKey) return fail('key accepted', 'not tried: no key', 'set a key first (see "api key" above)', ExitCode.AUTH);
   if (status === 404) return pass('key accepted', 'yes (a read of a task that cannot exist answered 404; no task was created)');
-  if (status === 401) return fail('key accepted', 'no: refused with 401 (the key is wrong or revoked)', 'check the key: spark-style config list; make a new one in the Vtrix console', ExitCode.AUTH);
-  if (status === 403) return fail('key accepted', 'no: refused with 403 (no permission, or the balance is too low)', 'check your balance and permissions in the Vtrix console', ExitCode.AUTH);
+  if (status === 401)
+    return fail(
+      'key accepted',
+      'no: refused with 401 (the key is wrong or revoked)',
+      'check the key: spark-style config list; make a new one in the Vtrix console',
+      ExitCode.AUTH,
+    );
+  if (status === 403)
+    return fail(
+      'key accepted',
+      'no: refused with 403 (no permission, or the balance is too low)',
+      'check your balance and permissions in the Vtrix console',
+      ExitCode.AUTH,
+    );
   if (status === 429) return warn('key accepted', 'not known: rate limited (429)', 'wait a minute and run doctor again');
-  if (status >= 500) return fail('key accepted', `not known: the service answered ${status}`, 'the service is having trouble; try again later', ExitCode.NETWORK);
+  if (status >= 500)
+    return fail('key accepted', `not known: the service answered ${status}`, 'the service is having trouble; try again later', ExitCode.NETWORK);
   return warn('key accepted', `not known: unexpected answer ${status}`, 'check --base-url: it should be the API root, e.g. https://cloud.vtrix.ai');
 }

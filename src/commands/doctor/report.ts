@@ -29,7 +29,10 @@ export function doctorExitCode(results: readonly CheckResult[]): number {
 
 const MARK = { pass: '✔', warn: '!', fail: '✖' } as const;
 
-export function doctorLines(results: readonly CheckResult[], paint: { ok(t: string): string; warn(t: string): string; error(t: string): string; dim(t: string): string }): string[] {
+export function doctorLines(
+  results: readonly CheckResult[],
+  paint: { ok(t: string): string; warn(t: string): string; error(t: string): string; dim(t: string): string },
+): string[] {
   const width = Math.max(...results.map((result) => result.check.length));
   const colour = { pass: paint.ok, warn: paint.warn, fail: paint.error } as const;
   return results.flatMap((result) => [

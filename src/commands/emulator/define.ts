@@ -38,7 +38,12 @@ export function defineEmulator(program: Command, context: CommandContext): void 
     .option('--never-finish', 'tasks stay in_progress forever')
     .option('--answer-delay <ms>', 'create each task at once but answer its create only after ms (a slow gateway or uplink)', integerOption(0, 3_600_000))
     .option('--plain', 'return the input image unchanged (fast; for benchmarks)')
-    .option('--wire <variant>', 'answer shape: standard, task-id, string-error, or mixed', choiceOption(['standard', 'task-id', 'string-error', 'mixed'] as const), 'standard')
+    .option(
+      '--wire <variant>',
+      'answer shape: standard, task-id, string-error, or mixed',
+      choiceOption(['standard', 'task-id', 'string-error', 'mixed'] as const),
+      'standard',
+    )
     .action(async (options: EmulatorCommandOptions) => {
       const { runEmulator } = await import('./run.js');
       context.exitCode = await runEmulator(options, context);

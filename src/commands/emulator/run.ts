@@ -9,7 +9,9 @@ export async function runEmulator(options: EmulatorCommandOptions, { io }: Comma
   const faults: Faults = {
     neverFinish: options.neverFinish,
     ...(options.failEvery ? { failEvery: options.failEvery, failCode: options.failCode } : {}),
-    ...(options.rateLimitCount ? { rateLimit: { after: options.rateLimitAfter ?? 0, count: options.rateLimitCount, retryAfterSeconds: options.retryAfter } } : {}),
+    ...(options.rateLimitCount
+      ? { rateLimit: { after: options.rateLimitAfter ?? 0, count: options.rateLimitCount, retryAfterSeconds: options.retryAfter } }
+      : {}),
     ...(options.answerDelay ? { delayAnswer: { after: 0, delayMs: options.answerDelay } } : {}),
     ...(options.createError ? { createError: { status: options.createError, after: 0, count: options.createErrorCount } } : {}),
   };

@@ -29,8 +29,8 @@ export function defineHistory(program: Command, context: CommandContext): void {
       'spark-style history',
       'spark-style history --since 2d --style ghibli',
       'spark-style history --status unknown          # tasks to check in the Vtrix console',
-      "spark-style history --json | jq -r 'select(.status == \"saved\") | .output'",
-      "spark-style history --since 1w --json | jq -s 'map(.cost // \"0\" | tonumber) | add'",
+      'spark-style history --json | jq -r \'select(.status == "saved") | .output\'',
+      'spark-style history --since 1w --json | jq -s \'map(.cost // "0" | tonumber) | add\'',
     ],
     `
 On a terminal: a table, newest first, then the total cost. Otherwise (or with --json): one

@@ -57,24 +57,37 @@ export interface BatchSessionOptions {
   readonly maxTasks?: number;
 }
 
-
 /**
  * A whole batch run for any command that turns planned items into results (stylize; a
  * contact sheet...): the ledger, the connection, the shared 429 pause, the reporter, Ctrl-C
  * / SIGTERM / SIGHUP, the summary. Returns the exit code and every item's result.
  */
-export async function runBatchSession(items: readonly PlannedItem[], options: BatchSessionOptions, context: CommandContext): Promise<{ exitCode: number; results: ItemResult[]; spend: SpendSummary | null }> {
+export async function runBatchSession(
+  items: readonly PlannedItem[],
+  options: BatchSessionOptions,
+  context: CommandContext,
+): Promise<{ exitCode: number; results: ItemResult[]; spend: SpendSummary | null }> {
   const { io, clock } = context;
   const paint = palette(io.colorEnabled);
-  const ledger = openLedger(io.env, clock, { offline: options.target.offline, lookOnly: false, baseUrl: options.target.offline ? undefined : options.target.baseUrl() });
+  const ledger = openLedger(io.env, clock, {
+    offline: options.target.offline,
+    lookOnly: false,
+    baseUrl: options.target.offline ? undefined : options.target.baseUrl(),
+  });
   const limit = pLimit(options.concurrency);
   const reporter = new RunReporter(io, { json: options.json, quiet: options.quiet, total: items.length, offline: options.target.offline });
   const gate = new AdaptiveRateGate(limit, clock, {
     maxConcurrency: options.concurrency,
     onChange: (now, reason) =>
-      reporter.note(paint.warn(reason === 'rate-limited' ? `rate limited (429): slowing down to ${now} at a time` : `no more 429s: back up to ${now} at a time`)),
+      reporter.note(
+        paint.warn(reason === 'rate-limited' ? `rate limited (429): slowing down to ${now} at a time` : `no more 429s: back up to ${now} at a time`),
+      ),
     onRetryAfterCut: (askedMs, pauseMs) =>
-      reporter.note(paint.warn(`the service asked to wait ${Math.round(askedMs / 1000)} s (Retry-After); pausing ${Math.round(pauseMs / 1000)} s, the most spark-style waits at once`)),
+      reporter.note(
+        paint.warn(
+          `the service asked to wait ${Math.round(askedMs / 1000)} s (Retry-After); pausing ${Math.round(pauseMs / 1000)} s, the most spark-style waits at once`,
+        ),
+      ),
   });
   let connection;
   try {
@@ -168,7 +181,9 @@ function reportBudgetStop(results: readonly ItemResult[], budget: SpendBudget, o
     return;
   }
   const prices = held.map((result) => budget.priceOf(result.style));
-  const rest = prices.every((price) => price !== null) ? `; ${held.length === 1 ? 'it' : 'they'} would cost about ${formatUsd(prices.reduce((sum, price) => sum! + price!, 0)!)}` : '';
+  const rest = prices.every((price) => price !== null)
+    ? `; ${held.length === 1 ? 'it' : 'they'} would cost about ${formatUsd(prices.reduce((sum, price) => sum! + price!, 0)!)}`
+    : '';
   reporter.alert(
     `budget: ${held.length} item${held.length === 1 ? '' : 's'} not started, as ${held.length === 1 ? 'it' : 'they'} could take the run over --budget ${formatUsd(budget.limit)}: ${shown.join(', ')}${more}${rest}.\n` +
       `To continue, run the same command again: it skips what is done and spends up to --budget again (raise --budget to do more in one run):\n  ${shellCommand(options.resumeCommand)}` +

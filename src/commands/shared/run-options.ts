@@ -67,7 +67,11 @@ export function addRunOptions(command: Command, out: OutOption): Command {
     .option('--timeout <duration>', 'how long to wait for each task: 90, 90s, 5m', DEFAULT_TIMEOUT)
     .option('-c, --concurrency <n>', `tasks in flight at once (default: config concurrency, else ${DEFAULT_CONCURRENCY})`, integerOption(1, MAX_CONCURRENCY))
     .option('-r, --recursive', 'descend into subfolders (their layout is kept under --out)')
-    .option('--max-tasks <n>', 'refuse to run if more than n tasks would be created; also enforced while running (creates beyond n are not started)', integerOption(0, 1_000_000))
+    .option(
+      '--max-tasks <n>',
+      'refuse to run if more than n tasks would be created; also enforced while running (creates beyond n are not started)',
+      integerOption(0, 1_000_000),
+    )
     .option('--budget <usd>', "never start a task that could take this run's spend over <usd> dollars (tasks in flight count at the expected price)", usdOption)
     .option('--retry-failed', 'create new tasks for items whose task failed in an earlier run')
     .option('--resend-unknown', 'send again the items whose earlier create has an unknown outcome (it may have been charged: check the console first)')
@@ -76,7 +80,10 @@ export function addRunOptions(command: Command, out: OutOption): Command {
     .option('--keep-metadata', 'with --fix: keep EXIF/GPS metadata instead of stripping it')
     // Parsed when the command runs (runner/shard.ts), so the startup bundle stays without it.
     .option('--shard <K/N>', 'keep only shard K of N (a stable split by relative path and style; run 1/N..N/N on N machines)')
-    .option('--name <template>', 'where results go, relative to --out (else the input folder): {stem} {style} {ext} {dir} {date} {task} (default: config name-template, else "{dir}/{stem}.{style}.{ext}")')
+    .option(
+      '--name <template>',
+      'where results go, relative to --out (else the input folder): {stem} {style} {ext} {dir} {date} {task} (default: config name-template, else "{dir}/{stem}.{style}.{ext}")',
+    )
     .option('--no-provenance', 'save results exactly as received (no capture date, no AI-made mark)')
     .option('--keep-gps', "also copy the original's GPS position into each result (never its serials or maker notes)")
     .option('--json', 'one JSON object per item on stdout, then {"summary": ...}')

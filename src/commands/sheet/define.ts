@@ -21,7 +21,11 @@ export function defineSheet(program: Command, context: CommandContext): void {
     .optionsGroup('Sheet options:')
     .option('-o, --output <file>', 'the sheet, a .jpg/.jpeg file, or a folder for it (default name: <photo>.sheet.jpg for one photo, sheet.jpg for several)')
     .option('--width <px>', 'sheet width in pixels', integerOption(320, 10_000), DEFAULT_SHEET_WIDTH)
-    .option('--columns <n>', 'grid columns for one photo (default close to square; several photos get one column per style, wrapped into bands)', integerOption(1, 64))
+    .option(
+      '--columns <n>',
+      'grid columns for one photo (default close to square; several photos get one column per style, wrapped into bands)',
+      integerOption(1, 64),
+    )
     .optionsGroup('Run options (as for stylize):');
   const out = { flags: '--out <dir>', description: 'save the individual results here (default: beside the sheet given with -o, else beside each input)' };
   addRunOptions(command, out).action(async (inputs: string[], options: SheetOptions) => {

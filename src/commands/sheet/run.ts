@@ -48,15 +48,29 @@ interface SheetTarget {
 async function sheetTargetOf(output: string | undefined): Promise<SheetTarget | null> {
   if (output === undefined) return null;
   if (output === '') throw new UsageError('-o needs a file name for the sheet, such as -o sheet.jpg');
-  const isFolder = /[\\/]$/.test(output) || (await stat(output).then((info) => info.isDirectory(), () => false));
+  const isFolder =
+    /[\\/]$/.test(output) ||
+    (await stat(output).then(
+      (info) => info.isDirectory(),
+      () => false,
+    ));
   if (isFolder) return { folder: output, file: null };
   if (!/^\.jpe?g$/i.test(extname(output))) {
-    throw new UsageError(`-o ${output}: the sheet is a JPEG, so its name must end in .jpg or .jpeg`, { code: 'sheet-extension', hint: `for example -o ${join(dirname(output), 'sheet.jpg')}` });
+    throw new UsageError(`-o ${output}: the sheet is a JPEG, so its name must end in .jpg or .jpeg`, {
+      code: 'sheet-extension',
+      hint: `for example -o ${join(dirname(output), 'sheet.jpg')}`,
+    });
   }
   return { folder: dirname(output), file: output };
 }
 
-async function composeFromRun(run: FinishedRun, options: SheetOptions, sheetTarget: SheetTarget | null, out: string | undefined, context: CommandContext): Promise<number> {
+async function composeFromRun(
+  run: FinishedRun,
+  options: SheetOptions,
+  sheetTarget: SheetTarget | null,
+  out: string | undefined,
+  context: CommandContext,
+): Promise<number> {
   const { io } = context;
   const paint = palette(io.colorEnabled);
   if (run.interrupted) {
@@ -68,7 +82,8 @@ async function composeFromRun(run: FinishedRun, options: SheetOptions, sheetTarg
     io.info(paint.error('error: no sheet: none of the inputs is a local image file'));
     return ExitCode.ITEM_FAILED;
   }
-  if (grid.photos.length > 1 && options.columns !== undefined && !options.quiet) io.info(paint.warn('--columns applies to one photo; several photos get one column per style'));
+  if (grid.photos.length > 1 && options.columns !== undefined && !options.quiet)
+    io.info(paint.warn('--columns applies to one photo; several photos get one column per style'));
   if (grid.skipped.length > 0 && !options.quiet) io.info(paint.warn(`not on the sheet (not a local image file): ${grid.skipped.join(', ')}`));
 
   const target = sheetTarget?.file ?? defaultSheetPath(grid.photos, sheetTarget?.folder ?? out);
@@ -77,7 +92,11 @@ async function composeFromRun(run: FinishedRun, options: SheetOptions, sheetTarg
   const saved = await saveRebuildable(target, sheet.jpeg, async (existing) => isMarkedSheet((await readFile(existing)).subarray(0, 64)));
   const { width, height } = sheet.layout;
   if (options.json) {
-    io.print(JSON.stringify({ sheet: { path: saved, width, height, bytes: sheet.jpeg.length, photos: grid.photos.length, styles: grid.styles.length, missing: sheet.missing } }));
+    io.print(
+      JSON.stringify({
+        sheet: { path: saved, width, height, bytes: sheet.jpeg.length, photos: grid.photos.length, styles: grid.styles.length, missing: sheet.missing },
+      }),
+    );
   } else {
     io.print(saved);
     if (!options.quiet) {

@@ -112,7 +112,15 @@ async function statusOf(
       const bytes = await connection.client.downloadResult(result, { signal, deadline });
       // Saved only when the bytes decode as an image: never a .bin of somebody's error page.
       await verifyImage(bytes);
-      const savedAs = await saveResult({ output, bytes, taskId, index, overwrite: options.overwrite === true, provenance, rescueFolder: rescuedResultsDir(io.env) });
+      const savedAs = await saveResult({
+        output,
+        bytes,
+        taskId,
+        index,
+        overwrite: options.overwrite === true,
+        provenance,
+        rescueFolder: rescuedResultsDir(io.env),
+      });
       saved.push(savedAs.path);
       for (const note of savedAs.notes) io.info(`${taskId}: ${note}`);
     }
@@ -143,7 +151,8 @@ function print(report: StatusReport, json: boolean, { io }: CommandContext): voi
   io.print(`${report.task_id}: ${colour(report.status)}${progress}${cost}`);
   if (report.error) io.print(`  error: ${report.error.code ? `${report.error.code} ` : ''}${report.error.message}`);
   for (const url of report.results) io.print(`  result: ${url}`);
-  if (report.results_left_out) io.print(`  note: the task claimed ${report.results.length + report.results_left_out} images; kept the first ${report.results.length}`);
+  if (report.results_left_out)
+    io.print(`  note: the task claimed ${report.results.length + report.results_left_out} images; kept the first ${report.results.length}`);
   for (const path of report.saved) io.print(`  saved: ${path}`);
 }
 

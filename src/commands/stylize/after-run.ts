@@ -27,7 +27,12 @@ export type AfterRun = (run: FinishedRun) => Promise<number>;
  * (the sheet). Whatever fails here fails after the results are safely saved, so it is told
  * in one line and counted as exit 1, never thrown over the run's own summary.
  */
-export async function afterBatch(run: FinishedRun, options: { report?: string; json?: boolean; quiet?: boolean }, context: CommandContext, after?: AfterRun): Promise<number> {
+export async function afterBatch(
+  run: FinishedRun,
+  options: { report?: string; json?: boolean; quiet?: boolean },
+  context: CommandContext,
+  after?: AfterRun,
+): Promise<number> {
   const { io } = context;
   const paint = palette(io.colorEnabled);
   let code: number = ExitCode.OK;

@@ -27,7 +27,14 @@ export async function dryRunReports(items: readonly PlannedItem[], settings: Run
   });
 }
 
-export function printDryRun(reports: readonly DryRunReport[], endpoint: string, io: IO, json: boolean, forecast: CostForecast, budgetMicro: number | null): void {
+export function printDryRun(
+  reports: readonly DryRunReport[],
+  endpoint: string,
+  io: IO,
+  json: boolean,
+  forecast: CostForecast,
+  budgetMicro: number | null,
+): void {
   for (const report of reports) {
     if (json) {
       io.print(JSON.stringify(report));
@@ -72,7 +79,8 @@ const BASIS_TEXT: Record<PriceBasis, string> = {
 
 function describeForecast(forecast: CostForecast, tasks: number, budgetMicro: number | null): string {
   if (forecast.expectedMicro === null || forecast.basis === null) {
-    const budget = budgetMicro === null ? '' : `; with --budget ${formatUsd(budgetMicro)} the run creates one task first and waits for its cost before creating more`;
+    const budget =
+      budgetMicro === null ? '' : `; with --budget ${formatUsd(budgetMicro)} the run creates one task first and waits for its cost before creating more`;
     return `expected cost: price not known yet (no task with a cost in the ledger)${budget}`;
   }
   const prices = [...new Set(forecast.prices.values())];
@@ -81,7 +89,9 @@ function describeForecast(forecast: CostForecast, tasks: number, budgetMicro: nu
   if (budgetMicro === null || forecast.fitting === null) return line;
   const fit =
     forecast.fitting >= tasks
-      ? tasks === 1 ? 'the task fits' : `all ${tasks} tasks fit`
+      ? tasks === 1
+        ? 'the task fits'
+        : `all ${tasks} tasks fit`
       : `${forecast.fitting} of the ${tasks} tasks fit; the other ${tasks - forecast.fitting} would not be started`;
   return `${line}\n--budget ${formatUsd(budgetMicro)}: ${fit}`;
 }

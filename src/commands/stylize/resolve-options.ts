@@ -22,7 +22,10 @@ export function resolveStyles(options: Pick<StylizeOptions, 'style' | 'subStyle'
     if (options.subStyle) throw new UsageError('--sub-style does not go with --style all');
     return [...STYLES];
   }
-  const names = typed.split(',').map((name) => name.trim()).filter(Boolean);
+  const names = typed
+    .split(',')
+    .map((name) => name.trim())
+    .filter(Boolean);
   if (names.length > 1 && options.subStyle) throw new UsageError('--sub-style goes with a single --style');
   const styles = names.map((name) => resolveStyle(name, options.subStyle));
   return styles.filter((style, index) => styles.findIndex((other) => other.alias === style.alias) === index);
@@ -48,7 +51,8 @@ function resolveLogo(options: StylizeOptions): LogoInfo | null {
 /** `rescueFolder`: where a paid result goes when neither its name nor its output folder can take it. */
 export function resolveRunSettings(options: StylizeOptions, rescueFolder: string | null = null): RunSettings {
   if (options.keepMetadata && !options.fix) throw new UsageError('--keep-metadata goes with --fix');
-  if (options.keepGps && options.provenance === false) throw new UsageError('--keep-gps copies GPS into the provenance that --no-provenance leaves out: use one of them');
+  if (options.keepGps && options.provenance === false)
+    throw new UsageError('--keep-gps copies GPS into the provenance that --no-provenance leaves out: use one of them');
   return {
     overwrite: options.overwrite === true,
     returnUrl: options.returnUrl,

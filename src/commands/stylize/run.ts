@@ -44,7 +44,10 @@ export async function runStylize(inputs: string[], options: StylizeOptions, cont
     onLeftOut: (path, why) => options.quiet || io.info(`note: left out ${path}: ${why}`),
   });
   if (sources.length === 0) throw new UsageError('no input images (stdin gave no paths)');
-  const items = selectShard(planItems(sources, styles, outDir, await namingFor(sources, nameTemplate)), options.shard === undefined ? undefined : parseShard(options.shard));
+  const items = selectShard(
+    planItems(sources, styles, outDir, await namingFor(sources, nameTemplate)),
+    options.shard === undefined ? undefined : parseShard(options.shard),
+  );
 
   if (options.dryRun || options.maxTasks !== undefined) {
     const ledger = openLedger(io.env, clock, { offline: options.offline === true, lookOnly: true, baseUrl: options.offline ? undefined : target.baseUrl() });
@@ -106,7 +109,10 @@ async function ensureWritableFolders(items: readonly PlannedItem[]): Promise<voi
     try {
       await access(folder, constants.W_OK);
     } catch {
-      throw new UsageError(`cannot save results in ${folder}: permission denied; nothing was sent`, { code: 'output-folder', hint: 'choose another folder with --out' });
+      throw new UsageError(`cannot save results in ${folder}: permission denied; nothing was sent`, {
+        code: 'output-folder',
+        hint: 'choose another folder with --out',
+      });
     }
   }
 }
@@ -117,16 +123,31 @@ async function ensureWritableFolders(items: readonly PlannedItem[]): Promise<voi
  * the estimate lets the budget through more tasks than a forecast can promise, and --max-tasks
  * is a promise about the count.
  */
-async function enforceMaxTasks(items: readonly PlannedItem[], maxTasks: number, runSettings: RunSettings, ledger: Ledger, clock: Clock, budgetMicro: number | null): Promise<void> {
+async function enforceMaxTasks(
+  items: readonly PlannedItem[],
+  maxTasks: number,
+  runSettings: RunSettings,
+  ledger: Ledger,
+  clock: Clock,
+  budgetMicro: number | null,
+): Promise<void> {
   const previews = await previewItems(items, { ledger, settings: runSettings, now: clock.now(), withBody: false });
   const creates = previews.filter((preview) => preview.decision.action === 'create').map((preview) => preview.item.style.alias);
   const needed = creates.length;
   if (needed > maxTasks) {
     const fitting = budgetMicro === null ? null : forecastCost(creates, priceBookFromLedger(ledger), budgetMicro).fitting;
-    const budgetNote = budgetMicro === null ? '' : fitting === null ? ` (--budget ${formatUsd(budgetMicro)}: the price is not known yet)` : ` (--budget ${formatUsd(budgetMicro)} would let about ${fitting} through)`;
+    const budgetNote =
+      budgetMicro === null
+        ? ''
+        : fitting === null
+          ? ` (--budget ${formatUsd(budgetMicro)}: the price is not known yet)`
+          : ` (--budget ${formatUsd(budgetMicro)} would let about ${fitting} through)`;
     throw new UsageError(`this run would create ${needed} task${needed === 1 ? '' : 's'}, more than --max-tasks ${maxTasks}${budgetNote}; nothing was sent`, {
       code: 'max-tasks',
-      hint: budgetMicro === null ? 'check the plan with --dry-run, or raise --max-tasks' : 'check the plan with --dry-run; raise --max-tasks to let --budget alone decide where the run stops',
+      hint:
+        budgetMicro === null
+          ? 'check the plan with --dry-run, or raise --max-tasks'
+          : 'check the plan with --dry-run; raise --max-tasks to let --budget alone decide where the run stops',
     });
   }
 }

@@ -61,7 +61,13 @@ export async function chineseInk(image: Raw): Promise<Raw> {
 /** The picture's light and shade in Chinese red and gold, like a paper cut on lacquer. */
 export async function chineseRed(image: Raw): Promise<Raw> {
   const grey = luminance(await atScale(image, 0.5, (pipeline) => pipeline.normalise()));
-  const stops: Rgb[] = [[70, 0, 8], [168, 12, 24], [214, 40, 34], [238, 168, 72], [255, 228, 170]];
+  const stops: Rgb[] = [
+    [70, 0, 8],
+    [168, 12, 24],
+    [214, 40, 34],
+    [238, 168, 72],
+    [255, 228, 170],
+  ];
   return gradientMap(grey, image, stops);
 }
 
@@ -75,7 +81,8 @@ function stampSeal(image: Raw): Raw {
   const border = Math.max(1, Math.round(size * 0.1));
   for (let y = top; y < top + size; y++) {
     for (let x = left; x < left + size; x++) {
-      const u = x - left, v = y - top;
+      const u = x - left,
+        v = y - top;
       // The carved mark: a frame and a cross, left white as in a relief seal.
       const inFrame = u >= border && v >= border && u < size - border && v < size - border;
       const inner = u >= 2 * border && v >= 2 * border && u < size - 2 * border && v < size - 2 * border;

@@ -1,16 +1,4 @@
-import {
-  atScale,
-  edgeMap,
-  lineMask,
-  liftToMean,
-  mapPixels,
-  multiplyMask,
-  pipeGrey,
-  toGrey,
-  saturate,
-  type Grey,
-  type Raw,
-} from './pixels.js';
+import { atScale, edgeMap, lineMask, liftToMean, mapPixels, multiplyMask, pipeGrey, toGrey, saturate, type Grey, type Raw } from './pixels.js';
 
 /** The drawn family: comic book, cel anime, soft anime, Korean webtoon, and neon cyber lines. */
 
@@ -30,7 +18,8 @@ export async function marvel(image: Raw): Promise<Raw> {
     out[1] = ink(out[1]!);
     out[2] = ink(out[2]!);
     // Halftone: dots on a 45-degree screen, larger where the picture is darker.
-    const x = pixel % width, y = (pixel - x) / width;
+    const x = pixel % width,
+      y = (pixel - x) / width;
     const u = ((x + y) % period) / period - 0.5;
     const v = ((x - y + height * 4) % period) / period - 0.5;
     const radius = value < 0.7 ? (0.7 - value) * 0.7 : 0;
@@ -105,7 +94,8 @@ export async function cyber(image: Raw): Promise<Raw> {
     r = out[0]!;
     g = out[1]!;
     b = out[2]!;
-    const x = pixel % width, y = (pixel - x) / width;
+    const x = pixel % width,
+      y = (pixel - x) / width;
     // Cyan on the left and top of the frame, magenta on the right and bottom, mixed between.
     const t = Math.min(1, Math.max(0, (x / width) * 0.7 + (y / height) * 0.5 - 0.1));
     const line = Math.min(1, strength[pixel]! / 150);

@@ -1,19 +1,4 @@
-import {
-  atScale,
-  edgeMap,
-  hash,
-  lineMask,
-  luminance,
-  mapPixels,
-  multiplyMask,
-  pipe,
-  saturate,
-  screen,
-  toRaw,
-  vignette,
-  type Raw,
-  type Rgb,
-} from './pixels.js';
+import { atScale, edgeMap, hash, lineMask, luminance, mapPixels, multiplyMask, pipe, saturate, screen, toRaw, vignette, type Raw, type Rgb } from './pixels.js';
 
 /** The light family: a faithful grade, and looks made of glow, haze, sparkle and bokeh. */
 
@@ -39,9 +24,11 @@ export async function angel(image: Raw): Promise<Raw> {
   const { width, height } = image;
   const bloom = await atScale(image, 0.1, (pipeline) => pipeline.blur(3).modulate({ brightness: 1.4, saturation: 0.6 }));
   const lifted = mapPixels(screen(image, bloom, 0.85), (r, g, b, pixel, out) => {
-    const x = pixel % width, y = (pixel - x) / width;
+    const x = pixel % width,
+      y = (pixel - x) / width;
     // A broad shaft of light falling from the top centre.
-    const hx = (x - width / 2) / (width * 0.55), hy = y / (height * 0.9);
+    const hx = (x - width / 2) / (width * 0.55),
+      hy = y / (height * 0.9);
     const halo = Math.max(0, 1 - Math.sqrt(hx * hx + hy * hy)) * 90;
     out[0] = 70 + r * 0.75 + halo;
     out[1] = 62 + g * 0.75 + halo * 0.95;
@@ -69,8 +56,10 @@ export async function romanticLight(image: Raw): Promise<Raw> {
   const soft = await atScale(image, 0.5, (pipeline) => pipeline.blur(0.8));
   const flareReach = Math.hypot(width, height) * 0.75;
   const amber = mapPixels(soft, (r, g, b, pixel, out) => {
-    const x = pixel % width, y = (pixel - x) / width;
-    const fx = x - width * 0.12, fy = y - height * 0.08;
+    const x = pixel % width,
+      y = (pixel - x) / width;
+    const fx = x - width * 0.12,
+      fy = y - height * 0.08;
     const near = Math.max(0, 1 - Math.sqrt(fx * fx + fy * fy) / flareReach);
     const flare = near * near;
     out[0] = 20 + r * 0.95 + flare * 160;

@@ -1,19 +1,4 @@
-import {
-  atScale,
-  clamp,
-  edgeMap,
-  edges,
-  grain,
-  hash,
-  lineMask,
-  liftToMean,
-  luminance,
-  mapPixels,
-  pipe,
-  saturate,
-  toRaw,
-  type Raw,
-} from './pixels.js';
+import { atScale, clamp, edgeMap, edges, grain, hash, lineMask, liftToMean, luminance, mapPixels, pipe, saturate, toRaw, type Raw } from './pixels.js';
 
 /** The painted family: watercolour, Monet's strokes, and the pastel dots of the new Monet garden. */
 
@@ -28,7 +13,8 @@ export async function watercolor(image: Raw): Promise<Raw> {
   const pencil = lineMask(await edgeMap(image, 1.2), 30, 30);
   const margin = Math.max(4, Math.min(width, height) * 0.05);
   return mapPixels(bled, (r, g, b, pixel, out) => {
-    const x = pixel % width, y = (pixel - x) / width;
+    const x = pixel % width,
+      y = (pixel - x) / width;
     const pool = 1 - Math.min(0.35, rims[pixel]! / 255);
     const fibre = 1 + paperGrain[pixel]! * 0.0012;
     const lead = 0.78 + 0.22 * (pencil[pixel]! / 255);
@@ -118,7 +104,8 @@ function paintDabs(canvas: Raw, palette: Raw, options: DabOptions): Raw {
       const gradX = grey[centre + 1]! - grey[centre - 1]!;
       const gradY = grey[centre + width]! - grey[centre - width]!;
       const angle = Math.atan2(gradX, -gradY) + (hash(gx, gy, options.seed + 3) - 0.5) * 0.9;
-      const cos = Math.cos(angle), sin = Math.sin(angle);
+      const cos = Math.cos(angle),
+        sin = Math.sin(angle);
       const shift = (hash(gx, gy, options.seed + 5) - 0.5) * 2 * options.jitter;
       paint[0] = colours[centre * 3]!;
       paint[1] = colours[centre * 3 + 1]!;

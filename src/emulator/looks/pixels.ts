@@ -83,13 +83,18 @@ export function edges(grey: Grey, width: number, height: number, gain = 1): Grey
     const row = y * width;
     for (let x = 1; x < width - 1; x++) {
       const i = row + x;
-      const a = grey[i - width - 1]!, b = grey[i - width]!, c = grey[i - width + 1]!;
-      const d = grey[i - 1]!, f = grey[i + 1]!;
-      const g = grey[i + width - 1]!, h = grey[i + width]!, k = grey[i + width + 1]!;
+      const a = grey[i - width - 1]!,
+        b = grey[i - width]!,
+        c = grey[i - width + 1]!;
+      const d = grey[i - 1]!,
+        f = grey[i + 1]!;
+      const g = grey[i + width - 1]!,
+        h = grey[i + width]!,
+        k = grey[i + width + 1]!;
       const gx = c + 2 * f + k - a - 2 * d - g;
       const gy = g + 2 * h + k - a - 2 * b - c;
       const magnitude = (Math.abs(gx) + Math.abs(gy)) * 0.25 * gain;
-      out[i] = magnitude > 255 ? 255 : magnitude;
+      out[i] = Math.min(magnitude, 255);
     }
   }
   return out;
@@ -166,7 +171,7 @@ export function liftToMean(image: Raw, target: number): Raw {
   return withData(image, out);
 }
 
-export const clamp = (value: number): number => (value < 0 ? 0 : value > 255 ? 255 : value);
+export const clamp = (value: number): number => (value < 0 ? 0 : Math.min(value, 255));
 
 /** Runs `colour` on every pixel; it writes the result into `out` (r, g, b). */
 export function mapPixels(image: Raw, colour: (r: number, g: number, b: number, pixel: number, out: number[]) => void): Raw {

@@ -14,8 +14,12 @@ export function lightSurface(
   const diffuse = new Float32Array(width * rows).fill(1);
   const specular = new Float32Array(width * rows);
   // Light from the upper left, a little towards the viewer; the viewer straight on.
-  const lx = -0.5, ly = -0.6, lz = 0.62;
-  const hx = lx, hy = ly, hz = lz + 1;
+  const lx = -0.5,
+    ly = -0.6,
+    lz = 0.62;
+  const hx = lx,
+    hy = ly,
+    hz = lz + 1;
   const hLength = Math.sqrt(hx * hx + hy * hy + hz * hz);
   // facing ** shininess, looked up: a power per pixel is the slow part of this loop.
   const power = new Float32Array(1025);
@@ -26,9 +30,11 @@ export function lightSurface(
       const dx = (height[i + 1]! - height[i - 1]!) * relief;
       const dy = (height[i + width]! - height[i - width]!) * relief;
       const inverse = 1 / Math.sqrt(dx * dx + dy * dy + 1);
-      const nx = -dx * inverse, ny = -dy * inverse, nz = inverse;
+      const nx = -dx * inverse,
+        ny = -dy * inverse,
+        nz = inverse;
       const lambert = nx * lx + ny * ly + nz * lz;
-      diffuse[i] = 0.45 + 0.9 * (lambert > 0 ? lambert : 0);
+      diffuse[i] = 0.45 + 0.9 * Math.max(lambert, 0);
       const facing = (nx * hx + ny * hy + nz * hz) / hLength;
       specular[i] = facing > 0 ? power[(facing * 1024) | 0]! : 0;
     }

@@ -1,18 +1,4 @@
-import {
-  atScale,
-  clamp,
-  grain,
-  hash,
-  luminance,
-  mapPixels,
-  pipe,
-  pipeGrey,
-  toGrey,
-  saturate,
-  toRaw,
-  vignette,
-  type Raw,
-} from './pixels.js';
+import { atScale, clamp, grain, hash, luminance, mapPixels, pipe, pipeGrey, toGrey, saturate, toRaw, vignette, type Raw } from './pixels.js';
 import { lightSurface } from './shading.js';
 
 /** The modelled family: clay, bubble dolls, porcelain, dolls, a pixel-block game and an animated film. */
@@ -153,10 +139,13 @@ export async function game3d(image: Raw): Promise<Raw> {
   const levels = 5;
   const step = 255 / (levels - 1);
   return mapPixels(image, (_r, _g, _b, pixel, out) => {
-    const x = pixel % width, y = (pixel - x) / width;
-    const bx = Math.floor(x / block), by = Math.floor(y / block);
+    const x = pixel % width,
+      y = (pixel - x) / width;
+    const bx = Math.floor(x / block),
+      by = Math.floor(y / block);
     const i = (by * columns + bx) * 3;
-    const u = x - bx * block, v = y - by * block;
+    const u = x - bx * block,
+      v = y - by * block;
     // Bevel: a lit top-left rim, a shaded bottom-right rim, a dark seam between blocks.
     const rim = Math.max(1, Math.round(block / 8));
     const light = u === 0 || v === 0 ? 0.55 : u < rim || v < rim ? 1.25 : u >= block - rim || v >= block - rim ? 0.72 : 1;
@@ -186,7 +175,8 @@ export async function animationMovie(image: Raw): Promise<Raw> {
     saturate(r, g, b, 1.7, out);
     const scale = (curved / max) * diffuse[pixel]!;
     const shine = specular[pixel]! * 90;
-    const x = pixel % width, y = (pixel - x) / width;
+    const x = pixel % width,
+      y = (pixel - x) / width;
     const key = 1 - (x / width + y / height) / 2;
     out[0] = out[0]! * scale + shine + key * 30 - 8;
     out[1] = out[1]! * scale + shine + key * 12;
@@ -201,10 +191,14 @@ export async function animationMovie(image: Raw): Promise<Raw> {
  * costs less than either full resolution or a resize of the line image.
  */
 function crackle(width: number, height: number, cell: number, seed: number): (x: number, y: number) => number {
-  const w = Math.ceil(width / 3) + 1, h = Math.ceil(height / 3) + 1, c = cell / 3;
+  const w = Math.ceil(width / 3) + 1,
+    h = Math.ceil(height / 3) + 1,
+    c = cell / 3;
   // One jittered point per cell, with a ring of cells around the picture.
-  const columns = Math.ceil(w / c) + 2, rows = Math.ceil(h / c) + 2;
-  const pointX = new Float32Array(columns * rows), pointY = new Float32Array(columns * rows);
+  const columns = Math.ceil(w / c) + 2,
+    rows = Math.ceil(h / c) + 2;
+  const pointX = new Float32Array(columns * rows),
+    pointY = new Float32Array(columns * rows);
   for (let row = 0; row < rows; row++) {
     for (let column = 0; column < columns; column++) {
       pointX[row * columns + column] = (column - 1 + hash(column, row, seed)) * c;
@@ -216,7 +210,8 @@ function crackle(width: number, height: number, cell: number, seed: number): (x:
     const cy = Math.floor(y / c) + 1;
     for (let x = 0; x < w; x++) {
       const cx = Math.floor(x / c) + 1;
-      let first = Infinity, second = Infinity;
+      let first = Infinity,
+        second = Infinity;
       for (let dy = -1; dy <= 1; dy++) {
         for (let dx = -1; dx <= 1; dx++) {
           const k = (cy + dy) * columns + cx + dx;
@@ -232,8 +227,12 @@ function crackle(width: number, height: number, cell: number, seed: number): (x:
     }
   }
   return (x, y) => {
-    const sx = x / 3, sy = y / 3;
-    const x0 = Math.floor(sx), y0 = Math.floor(sy), fx = sx - x0, fy = sy - y0;
+    const sx = x / 3,
+      sy = y / 3;
+    const x0 = Math.floor(sx),
+      y0 = Math.floor(sy),
+      fx = sx - x0,
+      fy = sy - y0;
     const i = y0 * w + x0;
     const top = lines[i]! + (lines[i + 1]! - lines[i]!) * fx;
     const bottom = lines[i + w]! + (lines[i + w + 1]! - lines[i + w]!) * fx;
