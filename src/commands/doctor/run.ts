@@ -28,7 +28,7 @@ export async function runDoctor(options: DoctorOptions, context: CommandContext)
     config = {};
   }
   const configFile = { get: (key: keyof typeof config) => config[key] };
-  results.push(...checkLedger(ledgerPath(io.env), context.clock));
+  results.push(...(await checkLedger(ledgerPath(io.env), context.clock)));
 
   const key = resolveApiKey(options.apiKey, io.env, configFile);
   if (key) io.addSecret(key.key);
