@@ -1,5 +1,5 @@
 // The exit codes live in core/exit-codes.ts (errors carry theirs); here is the help text that prints them.
-export { ExitCode, type ExitCodeValue, exitCodeForKind, worstExitCode } from '../core/exit-codes.js';
+export { ExitCode, exitCodeForKind, worstExitCode } from '../core/exit-codes.js';
 
 export const EXIT_CODE_HELP = `Exit codes:
   0    all done (every item saved or skipped)

@@ -27,7 +27,7 @@ import type {
 } from './types.js';
 
 /** What the CLI adds to the public options: its own way to connect (CommandContext.connect), its config already read. */
-export interface EngineInternals {
+interface EngineInternals {
   readonly connect?: ConnectFunction;
   readonly defaults?: RunDefaults;
   /** Where the key came from (--api-key, SPARK_STYLE_API_KEY, ...): a 401's hint says where to look. */
@@ -45,7 +45,7 @@ export function createSparkStyle(options: SparkStyleOptions = {}): SparkStyle {
 }
 
 /** The client with the CLI's internals (cmdutil/engine.ts); programs use createSparkStyle. */
-export function createEngine(options: SparkStyleOptions, internals: EngineInternals = {}): SparkStyle {
+function createEngine(options: SparkStyleOptions, internals: EngineInternals = {}): SparkStyle {
   let state: Promise<EngineState> | null = null;
   const ready = (): Promise<EngineState> => {
     state ??= resolveState(options, internals);
@@ -63,7 +63,7 @@ export function createEngine(options: SparkStyleOptions, internals: EngineIntern
     close: async () => {
       if (!state) return;
       const engine = await state.catch(() => null);
-      engine?.memoryLedger?.close();
+      await engine?.memoryLedger?.close();
       if (engine) engine.memoryLedger = null;
     },
   };
@@ -144,9 +144,9 @@ async function plan(state: EngineState, inputs: readonly string[], options: Styl
   try {
     const planned = await planItemsOf(items, run, handle.ledger, state.clock.now());
     const endpoint = `${state.target.offline ? 'http://127.0.0.1:<emulator port>' : state.target.baseUrl()}/model/v1/generation`;
-    return { items: planned, summary: planSummary(planned, run, handle.ledger), endpoint, leftOut };
+    return { items: planned, summary: await planSummary(planned, run, handle.ledger), endpoint, leftOut };
   } finally {
-    handle.close();
+    await handle.close();
   }
 }
 
@@ -163,7 +163,7 @@ async function stylize(
     try {
       await enforceMaxTasks(items, run, handle.ledger, state.clock.now());
     } finally {
-      handle.close();
+      await handle.close();
     }
   }
   await ensureWritableFolders(items);
@@ -177,8 +177,8 @@ async function history(state: EngineState, filter: HistoryFilter = {}): Promise<
   const handle = openLedger(state, { lookOnly: true });
   try {
     const since = filter.since instanceof Date ? filter.since.getTime() : filter.since;
-    return handle.ledger.history({ sinceMs: since, style: filter.style, status: filter.status, limit: filter.limit });
+    return await handle.ledger.history({ sinceMs: since, style: filter.style, status: filter.status, limit: filter.limit });
   } finally {
-    handle.close();
+    await handle.close();
   }
 }

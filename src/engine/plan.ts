@@ -19,10 +19,10 @@ export async function planItemsOf(items: readonly PlannedItem[], run: ResolvedRu
 }
 
 /** The counts and the expected cost of a plan, as `--dry-run --json` prints them. */
-export function planSummary(items: readonly PlanItem[], run: ResolvedRun, ledger: Ledger): PlanSummary {
+export async function planSummary(items: readonly PlanItem[], run: ResolvedRun, ledger: Ledger): Promise<PlanSummary> {
   const count = (action: DecisionAction) => items.filter((item) => item.action === action).length;
   const creates = items.filter((item) => item.action === 'create').map((item) => item.style);
-  const forecast: CostForecast = forecastCost(creates, priceBookFromLedger(ledger), run.budgetMicro);
+  const forecast: CostForecast = forecastCost(creates, await priceBookFromLedger(ledger), run.budgetMicro);
   return {
     dry_run: true,
     tasks_to_create: count('create'),

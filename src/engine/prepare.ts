@@ -59,7 +59,7 @@ export async function enforceMaxTasks(items: readonly PlannedItem[], run: Resolv
   const needed = creates.length;
   if (needed <= maxTasks) return;
   const { budgetMicro } = run;
-  const fitting = budgetMicro === null ? null : forecastCost(creates, priceBookFromLedger(ledger), budgetMicro).fitting;
+  const fitting = budgetMicro === null ? null : forecastCost(creates, await priceBookFromLedger(ledger), budgetMicro).fitting;
   const budgetNote =
     budgetMicro === null
       ? ''

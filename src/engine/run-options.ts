@@ -52,7 +52,7 @@ export function resolveRun(options: StylizeOptions, defaults: RunDefaults, rescu
 }
 
 /** One alias or req_key, a comma list or an array, or "all". */
-export function resolveStyles(typed: string | readonly string[] | undefined, subStyle: string | undefined): Style[] {
+function resolveStyles(typed: string | readonly string[] | undefined, subStyle: string | undefined): Style[] {
   const names = (typeof typed === 'string' ? typed.split(',') : (typed ?? [])).map((name) => name.trim()).filter(Boolean);
   if (names.length === 0) {
     throw new UsageError('no style given: pass --style <alias>, or set a default with `spark-style config set default-style <alias>`', {
@@ -92,7 +92,7 @@ function resolveLogo(watermark: StylizeOptions['watermark']): LogoInfo | null {
 }
 
 /** `rescueFolder`: where a paid result goes when neither its name nor its output folder can take it. */
-export function resolveRunSettings(options: StylizeOptions, rescueFolder: string | null): RunSettings {
+function resolveRunSettings(options: StylizeOptions, rescueFolder: string | null): RunSettings {
   const fix = options.fix ? { keepMetadata: options.fix !== true && options.fix.keepMetadata === true } : null;
   if (options.keepGps && options.provenance === false)
     throw new UsageError('--keep-gps copies GPS into the provenance that --no-provenance leaves out: use one of them');
@@ -109,7 +109,7 @@ export function resolveRunSettings(options: StylizeOptions, rescueFolder: string
 }
 
 /** ms, or a duration as typed ("90", "90s", "5m"). */
-export function resolveTimeout(timeout: number | string | undefined, optionName = '--timeout'): number {
+function resolveTimeout(timeout: number | string | undefined, optionName = '--timeout'): number {
   if (timeout === undefined) return parseDuration(DEFAULT_TIMEOUT, optionName);
   if (typeof timeout === 'string') return parseDuration(timeout, optionName);
   if (!(Number.isFinite(timeout) && timeout > 0)) throw new UsageError(`${optionName} must be more than zero`, { code: 'invalid-duration' });

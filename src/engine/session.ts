@@ -35,13 +35,13 @@ export async function runSession(
   try {
     connection = await state.connect(state.target, { log: state.log, gate, clock });
   } catch (error) {
-    closeLedger(handle, emit);
+    await closeLedger(handle, emit);
     throw error;
   }
   // Recovery commands name the service when it is not the default one (never the key).
   const baseUrl = offline ? null : state.target.baseUrl();
   const statusFlags = baseUrl !== null && baseUrl !== DEFAULT_BASE_URL ? ['--base-url', baseUrl] : [];
-  const budget = run.budgetMicro === null ? undefined : new SpendBudget(run.budgetMicro, priceBookFromLedger(handle.ledger).lookup);
+  const budget = run.budgetMicro === null ? undefined : new SpendBudget(run.budgetMicro, (await priceBookFromLedger(handle.ledger)).lookup);
   const onAbort = () => emit({ type: 'notice', code: 'stopping', message: 'stopping: no new tasks; creates on their way finish and are recorded' });
   signal.addEventListener('abort', onAbort, { once: true });
   const started = clock.now();
@@ -67,7 +67,7 @@ export async function runSession(
     );
   } finally {
     signal.removeEventListener('abort', onAbort);
-    closeLedger(handle, emit);
+    await closeLedger(handle, emit);
     await connection.close();
   }
   const spend: SpendSummary | null = budget ? { limitMicro: budget.limit, spentMicro: budget.spent, estimatedTasks: budget.estimatedTasks } : null;
@@ -103,15 +103,15 @@ function rateGate(state: EngineState, limit: ReturnType<typeof pLimit>, concurre
 }
 
 /** Closing is the ledger's last write: when it fails (a full disk), one warning, and the result still comes. */
-function closeLedger(handle: LedgerHandle, emit: (event: RunEvent) => void): void {
+async function closeLedger(handle: LedgerHandle, emit: (event: RunEvent) => void): Promise<void> {
   try {
-    handle.close();
+    await handle.close();
   } catch (error) {
     emit({ type: 'warning', item: null, message: `the ledger could not be closed cleanly (${(error as Error).message}); the results stand` });
   }
 }
 
-export function itemRef(item: PlannedItem): ItemRef {
+function itemRef(item: PlannedItem): ItemRef {
   return { index: item.index, input: item.input, style: item.style.alias };
 }
 

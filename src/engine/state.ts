@@ -1,7 +1,8 @@
 import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import type { Clock } from '../core/clock.js';
-import { Ledger } from '../ledger/ledger.js';
+import type { Ledger } from '../ledger/ledger.js';
+import { SqliteLedger } from '../ledger/sqlite-ledger.js';
 import { JOURNAL_NAME } from '../ledger/migrate-journal.js';
 import type { ConnectFunction, ConnectionTarget } from './connection.js';
 import type { RunDefaults } from './run-options.js';
@@ -30,7 +31,7 @@ export function rescueFolder(state: Pick<EngineState, 'stateDir'>): string {
 /** A ledger for one operation, and how to let it go. */
 export interface LedgerHandle {
   readonly ledger: Ledger;
-  close(): void;
+  close(): Promise<void>;
 }
 
 /**
@@ -41,15 +42,15 @@ export interface LedgerHandle {
  */
 export function openLedger(state: EngineState, options: { lookOnly: boolean }): LedgerHandle {
   if (state.target.offline) {
-    state.memoryLedger ??= Ledger.inMemory(state.clock);
-    return { ledger: state.memoryLedger, close: () => undefined };
+    state.memoryLedger ??= SqliteLedger.inMemory(state.clock);
+    return { ledger: state.memoryLedger, close: async () => undefined };
   }
   const path = ledgerFile(state);
   if (options.lookOnly && !existsSync(path) && !existsSync(join(dirname(path), JOURNAL_NAME))) {
-    const ledger = Ledger.inMemory(state.clock);
+    const ledger = SqliteLedger.inMemory(state.clock);
     return { ledger, close: () => ledger.close() };
   }
-  const ledger = Ledger.open(path, state.clock, { baseUrl: originOf(state) });
+  const ledger = SqliteLedger.open(path, state.clock, { baseUrl: originOf(state) });
   return { ledger, close: () => ledger.close() };
 }
 
