@@ -270,6 +270,8 @@ export interface ItemResult {
 
 /** An ItemResult with what people and exit codes need besides (not printed by --json). */
 export interface ItemOutcome extends ItemResult {
+  /** What the input is: a local file (`input` is its path), a URL, or a name that cannot be used. */
+  readonly source: 'file' | 'url' | 'unusable';
   /** What to do about the error. */
   readonly hint?: string;
   /** The error's kind (maps to an exit code). */
