@@ -166,7 +166,7 @@ export class RunReporter {
 }
 
 /** The object --json prints per item: the public ItemResult, nothing more. */
-export function jsonResult(result: ItemOutcome): ItemResult {
+function jsonResult(result: ItemOutcome): ItemResult {
   const { input, style, status, output, task_id, cost, error } = result;
   return { input, style, status, output, task_id, cost, error };
 }
