@@ -1,7 +1,8 @@
 import { watch, type FSWatcher } from 'chokidar';
 import type { Clock } from '../core/clock.js';
 import type { SessionAllowance, Turn } from '../session/allowance.js';
-import { isOwnFile, whyNotAnInputByName, type NeverInputs } from './never-inputs.js';
+import { isOwnFile } from '../session/own-files.js';
+import { whyNotAnInputByName, type NeverInputs } from './never-inputs.js';
 import { waitUntilWritten, type ReadShape } from './stability.js';
 
 /** What one batch of written photos came to, for the session's --budget and --max-tasks. */
