@@ -152,7 +152,7 @@ export async function createAndRecord(
 }
 
 /** Ctrl-C stopped a create before it was sent (or between attempts that created nothing). */
-export class CreateNotSentError extends InterruptedError {
+class CreateNotSentError extends InterruptedError {
   constructor() {
     super('interrupted before the task was sent');
   }

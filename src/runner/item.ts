@@ -213,7 +213,7 @@ function overQuotaResult(limit: number): Outcome {
 }
 
 /** Ctrl-C before any task existed: cancelled, like any item the run stopped before it began. */
-export function notStartedResult(): Outcome {
+function notStartedResult(): Outcome {
   return { status: 'cancelled', output: null, error: { code: 'interrupted', message: 'not started: interrupted' }, errorKind: null };
 }
 

@@ -8,7 +8,7 @@ import type { Ledger } from '../ledger/ledger.js';
  * the 404 was not confirmed, or the task is younger than the 24 hours the server keeps it.
  * The task stays open and the next run asks again (free); nothing new is paid for.
  */
-export class TaskNotFoundYetError extends SparkError {
+class TaskNotFoundYetError extends SparkError {
   constructor(
     readonly taskId: string,
     reason: string,

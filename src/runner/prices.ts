@@ -8,7 +8,7 @@ import { median, type MicroUsd, type PriceLookup } from './budget.js';
  */
 export type PriceBasis = 'style' | 'all-styles';
 
-export interface PriceEstimate {
+interface PriceEstimate {
   readonly micro: MicroUsd | null;
   readonly basis: PriceBasis | null;
 }

@@ -39,7 +39,7 @@ export interface Saved {
 }
 
 /** Downloads that are not an image are tried this many times before the item fails. */
-export const RESULT_ATTEMPTS = 3;
+const RESULT_ATTEMPTS = 3;
 
 /**
  * Waits for a task, downloads its results, checks they are images and saves them; records
