@@ -61,11 +61,7 @@ function commonFolder(folders: readonly string[]): string {
  * --open for one run: decides once, opens at most once. Returns the line to tell the person
  * (what was opened, or why nothing was), or null when there is nothing to show.
  */
-export async function openOnce(
-  target: string | null,
-  facts: DesktopFacts,
-  opener: Opener = systemOpener,
-): Promise<{ opened: boolean; note: string } | null> {
+export async function openOnce(target: string | null, facts: DesktopFacts, opener: Opener = systemOpener): Promise<{ opened: boolean; note: string } | null> {
   if (target === null) return null;
   const reason = whyNotOpen(facts);
   if (reason !== null) return { opened: false, note: `--open: nothing opened: ${reason}` };

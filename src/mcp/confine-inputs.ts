@@ -28,7 +28,9 @@ export async function confineInputs(inputs: readonly string[], roots: Roots, all
       continue;
     }
     const entries = await readdir(real, { withFileTypes: true });
-    const names = entries.filter((entry) => !entry.name.startsWith('.') && (entry.isFile() || entry.isSymbolicLink()) && hasImageExtension(entry.name)).map((entry) => entry.name);
+    const names = entries
+      .filter((entry) => !entry.name.startsWith('.') && (entry.isFile() || entry.isSymbolicLink()) && hasImageExtension(entry.name))
+      .map((entry) => entry.name);
     for (const name of names.sort()) {
       const file = await roots.input(join(real, name));
       // Results saved beside the photos would otherwise be stylized again on the next call.

@@ -55,7 +55,9 @@ export function refuseOverCap(plan: Plan, budgetMicro: number | null, tasksLeft:
   const creates = plan.summary.tasks_to_create;
   if (creates === 0) return;
   if (tasksLeft !== null && creates > tasksLeft) {
-    throw new ToolRefusal(`this call would create ${creates} task${creates === 1 ? '' : 's'}, more than the ${tasksLeft} left under --max-tasks; nothing was sent`);
+    throw new ToolRefusal(
+      `this call would create ${creates} task${creates === 1 ? '' : 's'}, more than the ${tasksLeft} left under --max-tasks; nothing was sent`,
+    );
   }
   if (budgetMicro === null) return;
   const expected = usdToMicro(plan.summary.expected_cost_usd);

@@ -3,7 +3,9 @@ import { z } from 'zod';
 /** The arguments estimate and stylize share, as the JSON Schema the client sees. */
 export const callShape = {
   inputs: z.array(z.string().min(1)).min(1).max(10_000).describe('image files or folders under the allowed roots (http(s) URLs only with --allow-urls)'),
-  styles: z.union([z.string().min(1), z.array(z.string().min(1)).min(1)]).describe('style aliases from list_styles, e.g. "ghibli" or ["ghibli", "ink-wash"], or "all"'),
+  styles: z
+    .union([z.string().min(1), z.array(z.string().min(1)).min(1)])
+    .describe('style aliases from list_styles, e.g. "ghibli" or ["ghibli", "ink-wash"], or "all"'),
   out_dir: z.string().min(1).optional().describe('where results go (must be under --out, or the roots); default: beside each input, or --out'),
   name: z.string().min(1).optional().describe('output names: {stem} {style} {ext} {dir} {date} {task}'),
   watermark: z.boolean().optional().describe('add the "AI generated" watermark'),

@@ -52,7 +52,10 @@ export interface FolderWatchOptions {
 export class FolderWatch {
   readonly #options: FolderWatchOptions;
   readonly #stop = new AbortController();
-  readonly #settling = new Set<string>();
+  /** Files waiting to stop growing, with the wait that ends when they have. */
+  readonly #settling = new Map<string, Promise<void>>();
+  /** The photos already there go in one first batch: no batch starts before they have settled. */
+  #initialScanDone = false;
   #queued = new Set<string>();
   #watcher: FSWatcher | null = null;
   #running: Promise<void> | null = null;
@@ -76,6 +79,10 @@ export class FolderWatch {
     watcher.on('change', (path) => this.#seen(path));
     watcher.on('error', (error) => this.#options.notes.watcherError(error as Error));
     await new Promise<void>((resolve) => watcher.once('ready', () => resolve()));
+    void Promise.all(this.#settling.values()).then(() => {
+      this.#initialScanDone = true;
+      this.#pump();
+    });
   }
 
   /** True while photos are settling, queued or in a batch. */
@@ -89,7 +96,7 @@ export class FolderWatch {
 
   /** Resolves the next time nothing is settling, queued or running (tests and --once wait on it). */
   idle(): Promise<void> {
-    if (!this.busy) return Promise.resolve();
+    if (!this.busy && this.#initialScanDone) return Promise.resolve();
     return new Promise((resolve) => this.#idle.push(resolve));
   }
 
@@ -105,11 +112,11 @@ export class FolderWatch {
 
   #seen(path: string): void {
     if (this.#stop.signal.aborted || this.#settling.has(path)) return;
-    this.#settling.add(path);
-    void this.#settle(path).finally(() => {
+    const settled = this.#settle(path).finally(() => {
       this.#settling.delete(path);
       this.#pump();
     });
+    this.#settling.set(path, settled);
   }
 
   async #settle(path: string): Promise<void> {
@@ -124,7 +131,7 @@ export class FolderWatch {
   }
 
   #pump(): void {
-    if (this.#running !== null || this.#stop.signal.aborted) return this.#maybeIdle();
+    if (this.#running !== null || this.#stop.signal.aborted || !this.#initialScanDone) return this.#maybeIdle();
     if (this.#queued.size === 0) return this.#maybeIdle();
     const batch = [...this.#queued].sort();
     this.#queued = new Set();
@@ -149,7 +156,7 @@ export class FolderWatch {
   }
 
   #maybeIdle(): void {
-    if (this.busy) return;
+    if (this.busy || !this.#initialScanDone) return;
     for (const resolve of this.#idle.splice(0)) resolve();
   }
 }

@@ -18,7 +18,8 @@ import type { McpCommandOptions } from './define.js';
 export async function runMcp(options: McpCommandOptions, context: CommandContext): Promise<number> {
   const { io } = context;
   const budgetMicro = options.budget === undefined ? null : usdToMicro(options.budget);
-  if (options.budget !== undefined && budgetMicro === null) throw new UsageError(`--budget ${options.budget}: expected an amount in US dollars, such as 5 or 2.50`);
+  if (options.budget !== undefined && budgetMicro === null)
+    throw new UsageError(`--budget ${options.budget}: expected an amount in US dollars, such as 5 or 2.50`);
   const cwd = process.cwd();
   const roots = await Roots.of(options.root, cwd).catch((error: unknown) => {
     throw error instanceof RootError ? new UsageError(error.message) : error;

@@ -47,7 +47,11 @@ export function defineWatch(program: Command, context: CommandContext): void {
   });
   describeCommand(
     command,
-    ['spark-style watch inbox/ --style ghibli', 'spark-style watch inbox/ --style watercolor --out inbox/art --budget 5', 'spark-style watch /srv/drop --style clay --json'],
+    [
+      'spark-style watch inbox/ --style ghibli',
+      'spark-style watch inbox/ --style watercolor --out inbox/art --budget 5',
+      'spark-style watch /srv/drop --style clay --json',
+    ],
     `
 Stop it at any moment (Ctrl-C, SIGTERM, even a kill) and start it again: tasks in flight are
 collected, what is done is skipped. The key comes from SPARK_STYLE_API_KEY or the config file.

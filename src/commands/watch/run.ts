@@ -26,7 +26,8 @@ export async function runWatch(folderArgs: string[], options: WatchOptions, cont
   const { io, clock } = context;
   const paint = palette(io.colorEnabled);
   const budgetMicro = options.budget === undefined ? null : usdToMicro(options.budget);
-  if (options.budget !== undefined && budgetMicro === null) throw new UsageError(`--budget ${options.budget}: expected an amount in US dollars, such as 5 or 2.50`);
+  if (options.budget !== undefined && budgetMicro === null)
+    throw new UsageError(`--budget ${options.budget}: expected an amount in US dollars, such as 5 or 2.50`);
   const quietMs = parseDuration(options.settle, '--settle');
   const folders = await Promise.all(folderArgs.map(watchedFolder));
   const outDir = options.out === undefined ? null : await outputFolder(options.out);
@@ -52,7 +53,15 @@ export async function runWatch(folderArgs: string[], options: WatchOptions, cont
     usePolling: options.polling === true,
     runBatch: engineBatch(
       client,
-      { styles, outDir: outDir ?? undefined, name: options.name, fix: options.fix === true, watermark: options.watermark === true, concurrency: options.concurrency, timeout: options.timeout },
+      {
+        styles,
+        outDir: outDir ?? undefined,
+        name: options.name,
+        fix: options.fix === true,
+        watermark: options.watermark === true,
+        concurrency: options.concurrency,
+        timeout: options.timeout,
+      },
       itemRenderer(io, options.json === true, tally),
     ),
     notes: {
@@ -104,7 +113,9 @@ async function untilAborted(signal: AbortSignal, beat: (() => void) | null, cloc
 }
 
 function heartbeat(io: CommandContext['io'], tally: WatchTally, watch: FolderWatch, allowance: SessionAllowance): void {
-  io.info(`watch: ${tally.saved} saved, ${tally.skipped} skipped, ${tally.failed} failed, ${watch.waiting} waiting; spent $${microToUsd(allowance.spentMicro)}`);
+  io.info(
+    `watch: ${tally.saved} saved, ${tally.skipped} skipped, ${tally.failed} failed, ${watch.waiting} waiting; spent $${microToUsd(allowance.spentMicro)}`,
+  );
 }
 
 function capText(allowance: SessionAllowance): string {

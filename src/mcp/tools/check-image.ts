@@ -26,7 +26,10 @@ export function registerCheckImage(server: McpServer, context: Pick<McpContext, 
         bytes: z.number().nullable(),
         errors: z.array(ruleBroken),
         fixable: z.boolean(),
-        fixed: z.object({ output: z.string(), changes: z.array(z.string()), warnings: z.array(z.string()) }).nullable().optional(),
+        fixed: z
+          .object({ output: z.string(), changes: z.array(z.string()), warnings: z.array(z.string()) })
+          .nullable()
+          .optional(),
       },
       annotations: { readOnlyHint: false, openWorldHint: false },
     },

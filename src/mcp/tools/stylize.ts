@@ -32,7 +32,11 @@ export function registerStylize(server: McpServer, context: McpContext): void {
       },
       annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: true, openWorldHint: true },
     },
-    (args, extra) => tracked(context, answer(() => stylizeCall(args, context, extra))),
+    (args, extra) =>
+      tracked(
+        context,
+        answer(() => stylizeCall(args, context, extra)),
+      ),
   );
 }
 

@@ -8,7 +8,8 @@ export function registerTaskStatus(server: McpServer, context: Pick<McpContext, 
     'task_status',
     {
       title: 'Task status',
-      description: 'Reads tasks by id (status, progress, cost, error); with save, downloads completed results into that folder (under --out, or the roots). Costs nothing.',
+      description:
+        'Reads tasks by id (status, progress, cost, error); with save, downloads completed results into that folder (under --out, or the roots). Costs nothing.',
       inputSchema: {
         task_ids: z.array(z.string().min(1).max(200)).min(1).max(100),
         save: z.string().min(1).optional().describe('a folder for completed results'),
