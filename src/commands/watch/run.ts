@@ -4,11 +4,11 @@ import { ExitCode } from '../../cmdutil/exit-codes.js';
 import { handleInterrupts } from '../../cmdutil/interrupt.js';
 import { parseDuration } from '../../core/duration.js';
 import { UsageError } from '../../core/errors.js';
-import { createSparkStyle } from '../../index.js';
+import { createSparkStyle, type StylizeOptions } from '../../index.js';
 import { SessionAllowance } from '../../session/allowance.js';
 import { microToUsd, usdToMicro } from '../../session/usd.js';
 import { palette } from '../../terminal/colors.js';
-import { FolderWatch } from '../../watch/folder-watch.js';
+import { FolderWatch, type WatchNotes } from '../../watch/folder-watch.js';
 import { engineBatch } from '../../watch/stylize-batch.js';
 import type { WatchOptions } from './define.js';
 import { itemRenderer, type WatchTally } from './render.js';
@@ -42,7 +42,6 @@ export async function runWatch(folderArgs: string[], options: WatchOptions, cont
   });
   const tally: WatchTally = { saved: 0, skipped: 0, failed: 0 };
   const allowance = new SessionAllowance({ budgetMicro, maxTasks: options.maxTasks ?? null });
-  const styles = options.style?.split(',').map((style) => style.trim());
   const watch = new FolderWatch({
     folders,
     neverInputs: { outputFolders: outDir ? [outDir] : [], aliases: client.styles().map((style) => style.alias) },
@@ -51,27 +50,8 @@ export async function runWatch(folderArgs: string[], options: WatchOptions, cont
     quietMs,
     pollMs: Math.min(POLL_MS, quietMs),
     usePolling: options.polling === true,
-    runBatch: engineBatch(
-      client,
-      {
-        styles,
-        outDir: outDir ?? undefined,
-        name: options.name,
-        fix: options.fix === true,
-        watermark: options.watermark === true,
-        concurrency: options.concurrency,
-        timeout: options.timeout,
-      },
-      itemRenderer(io, options.json === true, tally),
-    ),
-    notes: {
-      leftOut: (path, why) => context.verbose && io.info(paint.dim(`left out ${path}: ${why}`)),
-      vanished: (path) => context.verbose && io.info(paint.dim(`${path}: gone before it was whole (not an error)`)),
-      empty: (path) => context.verbose && io.info(paint.dim(`${path}: empty; waiting for its bytes`)),
-      capReached: () =>
-        io.info(paint.warn(`budget: the watch's cap is reached (${capText(allowance)}); no new tasks are created, tasks in flight are still collected`)),
-      watcherError: (error) => io.info(paint.warn(`watch: ${error.message}`)),
-    },
+    runBatch: engineBatch(client, stylizeOptionsOf(options, outDir), itemRenderer(io, options.json === true, tally)),
+    notes: watchNotes(context, allowance),
   });
   const interrupt = handleInterrupts(() => io.info(paint.warn('stopping: no new photos; the batch in flight ends and is recorded (again to quit at once)')));
   try {
@@ -84,6 +64,32 @@ export async function runWatch(folderArgs: string[], options: WatchOptions, cont
     await client.close();
   }
   return ExitCode.INTERRUPTED;
+}
+
+function stylizeOptionsOf(options: WatchOptions, outDir: string | null): StylizeOptions {
+  return {
+    styles: options.style?.split(',').map((style) => style.trim()),
+    outDir: outDir ?? undefined,
+    name: options.name,
+    fix: options.fix === true,
+    watermark: options.watermark === true,
+    concurrency: options.concurrency,
+    timeout: options.timeout,
+  };
+}
+
+/** What the watch says besides items: notes only with --verbose, the cap and watcher trouble always. */
+function watchNotes({ io, verbose }: Pick<CommandContext, 'io' | 'verbose'>, allowance: SessionAllowance): WatchNotes {
+  const paint = palette(io.colorEnabled);
+  const note = (line: string) => verbose && io.info(paint.dim(line));
+  return {
+    leftOut: (path, why) => note(`left out ${path}: ${why}`),
+    vanished: (path) => note(`${path}: gone before it was whole (not an error)`),
+    empty: (path) => note(`${path}: empty; waiting for its bytes`),
+    capReached: () =>
+      io.info(paint.warn(`budget: the watch's cap is reached (${capText(allowance)}); no new tasks are created, tasks in flight are still collected`)),
+    watcherError: (error) => io.info(paint.warn(`watch: ${error.message}`)),
+  };
 }
 
 async function watchedFolder(folder: string): Promise<string> {
