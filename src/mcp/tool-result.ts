@@ -3,7 +3,7 @@ import { ToolRefusal } from './context.js';
 import { RootError } from './roots.js';
 
 /** A structured result, with the same JSON as text for clients that only read text. */
-export function structured(value: Record<string, unknown>): CallToolResult {
+function structured(value: Record<string, unknown>): CallToolResult {
   return { structuredContent: value, content: [{ type: 'text', text: JSON.stringify(value) }] };
 }
 
@@ -11,7 +11,7 @@ export function structured(value: Record<string, unknown>): CallToolResult {
  * A tool error: one line, never a stack. Errors the engine raises carry a stable `code`,
  * refusals of this server name the rule. Anything else is reported by its message only.
  */
-export function toolError(error: unknown): CallToolResult {
+function toolError(error: unknown): CallToolResult {
   const message = error instanceof Error ? error.message : String(error);
   const code = error instanceof RootError ? error.code : error instanceof ToolRefusal ? 'refused' : ((error as { code?: unknown })?.code ?? 'error');
   const hint = (error as { hint?: unknown })?.hint;

@@ -2,7 +2,7 @@ import { stat } from 'node:fs/promises';
 import type { Clock } from '../core/clock.js';
 
 /** What tells a file still being written from a finished one. */
-export interface FileShape {
+interface FileShape {
   readonly size: number;
   readonly mtimeMs: number;
 }
@@ -10,7 +10,7 @@ export interface FileShape {
 /** The file's size and time, or null when it is gone (deleted, or renamed away). */
 export type ReadShape = (path: string) => Promise<FileShape | null>;
 
-export const readShape: ReadShape = async (path) => {
+const readShape: ReadShape = async (path) => {
   try {
     const info = await stat(path);
     return info.isFile() ? { size: info.size, mtimeMs: info.mtimeMs } : null;
