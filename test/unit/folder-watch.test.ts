@@ -1,6 +1,7 @@
-import { copyFileSync, mkdirSync, realpathSync, writeFileSync } from 'node:fs';
+import { appendFileSync, copyFileSync, mkdirSync, readFileSync, realpathSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
+import type { Clock } from '../../src/core/clock.js';
 import { SessionAllowance, type Turn } from '../../src/session/allowance.js';
 import { type BatchOutcome, FolderWatch } from '../../src/watch/folder-watch.js';
 import { PHOTOS } from '../helpers/cli.js';
@@ -13,19 +14,19 @@ afterEach(async () => {
 });
 
 /** A watch whose batches are recorded (and answered with `outcome`) instead of stylized. */
-function recordingWatch(folder: string, options: { out?: string; allowance?: SessionAllowance; outcome?: BatchOutcome } = {}) {
-  const batches: { paths: readonly string[]; turn: Turn }[] = [];
+function recordingWatch(folder: string, options: { out?: string; allowance?: SessionAllowance; outcome?: BatchOutcome; clock?: Clock } = {}) {
+  const batches: { paths: readonly string[]; turn: Turn; sizes: number[] }[] = [];
   const waiters: (() => void)[] = [];
   const notes: string[] = [];
   const watch = new FolderWatch({
     folders: [folder],
     neverInputs: { outputFolders: options.out ? [options.out] : [], aliases: ['ghibli', 'ink-wash'] },
     allowance: options.allowance ?? new SessionAllowance({ budgetMicro: null, maxTasks: null }),
-    clock: fakeClock(),
+    clock: options.clock ?? fakeClock(),
     quietMs: 2000,
     pollMs: 500,
     runBatch: async (paths, turn) => {
-      batches.push({ paths, turn });
+      batches.push({ paths, turn, sizes: paths.map((path) => statSync(path).size) });
       for (const wake of waiters.splice(0)) wake();
       return options.outcome ?? { spentMicro: 0, tasksCreated: paths.length, heldBack: 0 };
     },
@@ -87,5 +88,26 @@ describe('FolderWatch', () => {
     await watch.idle();
     expect(batches.map((batch) => batch.turn.budgetMicro)).toEqual([30_000, 0]);
     expect(notes.filter((note) => note === 'cap reached')).toHaveLength(1);
+  });
+
+  it('never takes a photo still being written: a slow copy is sent once, whole', async () => {
+    const folder = realpathSync(tempDir('spark-watch-'));
+    const whole = readFileSync(join(PHOTOS, 'bridge_1302x953.jpg'));
+    const pieces = [whole.subarray(0, 40_000), whole.subarray(40_000, 90_000), whole.subarray(90_000)];
+    const clock = fakeClock();
+    const sleep = clock.sleep;
+    // The copy goes on while the watch polls: a piece every three polls (1.5 s, under the 2 s quiet period).
+    let polls = 0;
+    clock.sleep = async (ms, signal) => {
+      await sleep(ms, signal);
+      polls += 1;
+      if (polls % 3 === 0 && pieces.length) appendFileSync(join(folder, 'slow.jpg'), pieces.shift()!);
+    };
+    const { watch, batches, batchWith } = recordingWatch(folder, { clock });
+    await watch.start();
+    writeFileSync(join(folder, 'slow.jpg'), '');
+    await batchWith('slow.jpg');
+    await watch.idle();
+    expect(batches.map((batch) => batch.sizes)).toEqual([[whole.length]]);
   });
 });
