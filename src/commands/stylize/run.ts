@@ -5,6 +5,7 @@ import type { CommandContext } from '../../cmdutil/context.js';
 import { ExitCode, worstExitCode } from '../../cmdutil/exit-codes.js';
 import type { Clock } from '../../core/clock.js';
 import { withoutApiKey } from '../../core/secrets.js';
+import { checkRebuildableTarget } from '../../sheet/save-rebuildable.js';
 import { UsageError } from '../../core/errors.js';
 import { rescuedResultsDir } from '../../config/paths.js';
 import { openConfigFile } from '../../config/config-file.js';
@@ -26,9 +27,19 @@ import type { StylizeOptions } from './define.js';
 import { dryRunReports, printDryRun } from './dry-run.js';
 import { resolveConcurrency, resolveNameTemplate, resolveRunSettings, resolveStyles } from './resolve-options.js';
 
-/** `afterRun`: what a command built on stylize (sheet) does with the finished batch. */
-export async function runStylize(inputs: string[], options: StylizeOptions, context: CommandContext, afterRun?: AfterRun): Promise<number> {
+/**
+ * `afterRun`: what a command built on stylize (sheet) does with the finished batch;
+ * `checkPlan`: what it must refuse before anything is sent (and in --dry-run).
+ */
+export async function runStylize(
+  inputs: string[],
+  options: StylizeOptions,
+  context: CommandContext,
+  afterRun?: AfterRun,
+  checkPlan?: (items: readonly PlannedItem[]) => Promise<void>,
+): Promise<number> {
   const { io, clock } = context;
+  if (options.report) await checkRebuildableTarget(options.report, '--report', 'report');
   const config = await openConfigFile(io.env);
   const target = resolveConnection(options, config, io);
   const styles = resolveStyles(options, config);
@@ -48,6 +59,7 @@ export async function runStylize(inputs: string[], options: StylizeOptions, cont
     planItems(sources, styles, outDir, await namingFor(sources, nameTemplate)),
     options.shard === undefined ? undefined : parseShard(options.shard),
   );
+  await checkPlan?.(items);
 
   if (options.dryRun || options.maxTasks !== undefined) {
     const ledger = openLedger(io.env, clock, { offline: options.offline === true, lookOnly: true, baseUrl: options.offline ? undefined : target.baseUrl() });
