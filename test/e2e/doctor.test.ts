@@ -28,7 +28,17 @@ describe('doctor', () => {
     const { result, report, check } = await doctor({ SPARK_STYLE_BASE_URL: server.url, SPARK_STYLE_API_KEY: KEY });
     expect(result.exitCode).toBe(0);
     expect(report.ok).toBe(true);
-    expect(report.checks.map((item) => item.check)).toEqual(['node', 'sharp', 'config folder', 'config', 'ledger', 'api key', 'proxy', 'service', 'key accepted']);
+    expect(report.checks.map((item) => item.check)).toEqual([
+      'node',
+      'sharp',
+      'config folder',
+      'config',
+      'ledger',
+      'api key',
+      'proxy',
+      'service',
+      'key accepted',
+    ]);
     expect(report.checks.every((item) => item.status === 'pass')).toBe(true);
     expect(check('sharp')?.detail).toMatch(/^\d+\.\d+\.\d+ \(libvips [\d.]+\); reads .*jpeg.*png/);
     expect(check('api key')?.detail).toBe('sk-****cdef from SPARK_STYLE_API_KEY');
