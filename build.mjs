@@ -1,6 +1,6 @@
 // Builds dist/ with esbuild. Type checking is `npm run typecheck` (tsc), which `npm test` runs
-// first; the build itself needs only esbuild, a regular dependency, so that `npm install -g .`
-// on a fresh clone (which installs no devDependencies) can still build the CLI in `prepare`.
+// first; the build itself needs only esbuild (a devDependency: the published package ships dist/,
+// built by `prepack`, and has no install script). In a git checkout `npm ci` builds in `prepare`.
 //
 // Why a bundler, and why two builds: every module Node loads at startup costs time, and so
 // does starting Node's ESM loader at all. The startup path (commander, the command table,

@@ -83,7 +83,7 @@ const UNSET_MEANS: Partial<Record<ConfigKey, string>> = {
 };
 
 /** Where the value a run would use comes from. */
-export type ValueSource = 'config' | 'default' | 'SPARK_STYLE_BASE_URL' | Exclude<KeySource, '--api-key' | 'config'>;
+type ValueSource = 'config' | 'default' | 'SPARK_STYLE_BASE_URL' | Exclude<KeySource, '--api-key' | 'config'>;
 
 export interface EffectiveValue {
   /** As shown (the key masked); null when nothing sets it. */

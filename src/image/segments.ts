@@ -21,7 +21,7 @@ const JPEG_SOS = 0xda;
  */
 export const MAX_JPEG_SEGMENTS = 4096;
 /** The same for PNG and WebP chunks: a large PNG legitimately splits its pixels into thousands of IDATs. */
-export const MAX_CHUNKS = 100_000;
+const MAX_CHUNKS = 100_000;
 
 /** A file with more segments or chunks than any real image: not walked further. */
 export class TooManySegmentsError extends Error {

@@ -2,13 +2,13 @@ import { UsageError } from '../core/errors.js';
 import type { SheetLayout } from './layout.js';
 
 /** JPEG stores each side in 16 bits. */
-export const JPEG_MAX_SIDE = 65_535;
+const JPEG_MAX_SIDE = 65_535;
 /**
  * Composing holds the sheet's canvas and every tile as raw RGB at once (about 6 bytes a pixel):
  * a 10000 x 20860 sheet took 2.0 GB. 64 megapixels keeps a sheet under half a gigabyte and is
  * more than any screen or print of a contact sheet needs.
  */
-export const MAX_SHEET_MEGAPIXELS = 64;
+const MAX_SHEET_MEGAPIXELS = 64;
 
 const HINT = 'use a smaller --width, more --columns, or fewer photos or styles per sheet (--shard splits the photos over several runs)';
 

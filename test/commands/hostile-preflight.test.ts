@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { SparkClient } from '../../src/api/client.js';
 import type { CommandContext } from '../../src/cmdutil/context.js';
 import { ExitCode, exitCodeForKind } from '../../src/cmdutil/exit-codes.js';
-import { DEFAULT_SHEET_WIDTH, type SheetOptions } from '../../src/commands/sheet/define.js';
+import type { SheetOptions } from '../../src/commands/sheet/define.js';
 import { runSheet } from '../../src/commands/sheet/run.js';
 import type { StylizeOptions } from '../../src/commands/stylize/define.js';
 import { runStylize } from '../../src/commands/stylize/run.js';
@@ -62,7 +62,7 @@ async function portraitPhoto(): Promise<string> {
   return path;
 }
 
-const sheetOptions = (extra: Partial<SheetOptions>): SheetOptions => ({ returnUrl: true, width: DEFAULT_SHEET_WIDTH, style: 'all', out: tempDir(), ...extra });
+const sheetOptions = (extra: Partial<SheetOptions>): SheetOptions => ({ returnUrl: true, width: 2400, style: 'all', out: tempDir(), ...extra });
 
 describe('a sheet that JPEG cannot hold is refused before paying', () => {
   it.each([

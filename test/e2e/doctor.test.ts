@@ -85,7 +85,7 @@ describe('doctor', () => {
     const config = join(configDir, 'config.json');
     writeFileSync(config, JSON.stringify({ 'api-key': KEY }));
     chmodSync(config, 0o644);
-    fillLedger(ledgerIn(configDir), [
+    await fillLedger(ledgerIn(configDir), [
       row({ at: new Date().toISOString(), input: 'a.jpg', task_id: 't1', status: 'open' }),
       row({ at: new Date().toISOString(), input: 'b.jpg', status: 'unknown' }),
       row({ at: new Date().toISOString(), input: 'c.jpg', status: 'unknown' }),

@@ -6,7 +6,7 @@ import type { Clock } from '../../core/clock.js';
 import { shellCommand } from '../../core/shell-quote.js';
 import { maskSecret } from '../../core/secrets.js';
 import type { ConfigValues, KeySource } from '../../config/config-file.js';
-import { Ledger } from '../../ledger/ledger.js';
+import { SqliteLedger } from '../../ledger/sqlite-ledger.js';
 import { fail, pass, warn, type CheckResult } from './report.js';
 
 const MIN_NODE = [20, 9] as const;
@@ -91,18 +91,25 @@ export function checkConfigFolder(dir: string): CheckResult {
 }
 
 /** The ledger file, and the tasks in it that need a person: open ones to collect, unknown ones to check. */
-export function checkLedger(path: string, clock: Clock): CheckResult[] {
-  let counts: { open: number; unknown: number } | null = null;
-  const file = checkPrivateFile('ledger', path, () => {
-    const ledger = Ledger.open(path, clock);
+export async function checkLedger(path: string, clock: Clock): Promise<CheckResult[]> {
+  let found: { open: number; unknown: number } | null = null;
+  let unreadable: unknown = null;
+  if (existsSync(path)) {
     try {
-      counts = ledger.counts();
-    } finally {
-      ledger.close();
+      const ledger = SqliteLedger.open(path, clock);
+      try {
+        found = await ledger.counts();
+      } finally {
+        await ledger.close();
+      }
+    } catch (error) {
+      unreadable = error;
     }
+  }
+  const file = checkPrivateFile('ledger', path, () => {
+    if (unreadable !== null) throw unreadable;
     return '';
   });
-  const found = counts as { open: number; unknown: number } | null;
   if (!found) return [file];
   const tasks: CheckResult[] = [];
   if (found.open > 0) {

@@ -30,7 +30,7 @@ export async function runDoctor(options: DoctorOptions, context: CommandContext)
     config = {};
   }
   const configFile = { get: (key: keyof typeof config) => config[key] };
-  if (trusted) results.push(...checkLedger(ledgerPath(io.env), context.clock));
+  if (trusted) results.push(...(await checkLedger(ledgerPath(io.env), context.clock)));
 
   const key = resolveApiKey(options.apiKey, io.env, configFile);
   if (key) io.addSecret(key.key);

@@ -62,18 +62,22 @@ export async function runStylize(
   await checkPlan?.(items);
 
   if (options.dryRun || options.maxTasks !== undefined) {
-    const ledger = openLedger(io.env, clock, { offline: options.offline === true, lookOnly: true, baseUrl: options.offline ? undefined : target.baseUrl() });
+    const ledger = await openLedger(io.env, clock, {
+      offline: options.offline === true,
+      lookOnly: true,
+      baseUrl: options.offline ? undefined : target.baseUrl(),
+    });
     try {
       if (options.dryRun) {
         const endpoint = `${options.offline ? 'http://127.0.0.1:<emulator port>' : target.baseUrl()}/model/v1/generation`;
         const reports = await dryRunReports(items, runSettings, ledger, clock.now());
         const creates = reports.filter((report) => report.action === 'create').map((report) => report.style);
-        printDryRun(reports, endpoint, io, options.json === true, forecastCost(creates, priceBookFromLedger(ledger), budgetMicro), budgetMicro);
+        printDryRun(reports, endpoint, io, options.json === true, forecastCost(creates, await priceBookFromLedger(ledger), budgetMicro), budgetMicro);
         return ExitCode.OK;
       }
       await enforceMaxTasks(items, options.maxTasks!, runSettings, ledger, clock, budgetMicro);
     } finally {
-      ledger.close();
+      await ledger.close();
     }
   }
   await ensureWritableFolders(items);
@@ -147,7 +151,7 @@ async function enforceMaxTasks(
   const creates = previews.filter((preview) => preview.decision.action === 'create').map((preview) => preview.item.style.alias);
   const needed = creates.length;
   if (needed > maxTasks) {
-    const fitting = budgetMicro === null ? null : forecastCost(creates, priceBookFromLedger(ledger), budgetMicro).fitting;
+    const fitting = budgetMicro === null ? null : forecastCost(creates, await priceBookFromLedger(ledger), budgetMicro).fitting;
     const budgetNote =
       budgetMicro === null
         ? ''
