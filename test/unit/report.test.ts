@@ -8,7 +8,7 @@ import type { FinishedRun } from '../../src/commands/stylize/after-run.js';
 import { writeReport } from '../../src/report/write.js';
 import type { ItemResult } from '../../src/runner/events.js';
 import type { PlannedItem } from '../../src/runner/plan.js';
-import { summarize } from '../../src/terminal/summary.js';
+import { summarize } from '../../src/engine/summary.js';
 import { makeImage } from '../helpers/images.js';
 import { tempDir } from '../helpers/tmp.js';
 

@@ -19,7 +19,7 @@ import { forecastCost, priceBookFromLedger } from '../../runner/prices.js';
 import type { RunSettings } from '../../runner/run-settings.js';
 import { parseShard, selectShard } from '../../runner/shard.js';
 import { readAllStdin } from '../../terminal/stdin.js';
-import { summarize } from '../../terminal/summary.js';
+import { summarize } from '../../engine/summary.js';
 import { openLedger, runBatchSession } from '../shared/batch-session.js';
 import { resolveConnection } from '../../cmdutil/connection.js';
 import { afterBatch, type AfterRun } from './after-run.js';
