@@ -28,7 +28,7 @@ function isSet(value: string | undefined): boolean {
 /** Opens a path in the system viewer; the `open` package in a real run, a recorder in tests. */
 export type Opener = (path: string) => Promise<void>;
 
-export const systemOpener: Opener = async (path) => {
+const systemOpener: Opener = async (path) => {
   const { default: open } = await import('open');
   // Not waiting for the viewer to close: the command's work is done.
   await open(path, { wait: false });

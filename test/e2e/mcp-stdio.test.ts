@@ -37,7 +37,7 @@ const call = async (client: Client, name: string, args: Record<string, unknown>)
 describe('spark-style mcp over stdio (built CLI)', () => {
   it('--offline: lists the tools and styles, stylizes a photo and saves it beside the input', async () => {
     const root = realpathSync(tempDir('spark-mcp-root-'));
-    copyFileSync(join(PHOTOS, 'rocket_640x427.jpg'), join(root, 'rocket.jpg'));
+    copyFileSync(join(PHOTOS, 'hubble_1000x872.jpg'), join(root, 'rocket.jpg'));
     const { client, stderr } = await connect(['--offline', '--root', root], {});
     const { tools } = await client.listTools();
     expect(tools.map((tool) => tool.name).sort()).toEqual(['check_image', 'estimate', 'history', 'list_styles', 'stylize', 'task_status']);

@@ -1,14 +1,14 @@
-import { copyFileSync, existsSync, mkdirSync, symlinkSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { PHOTOS } from '../helpers/cli.js';
+import { makeImage } from '../helpers/images.js';
 import { errorText, mcpInProcess, photoFolder, structuredOf } from '../helpers/mcp.js';
 import { tempDir } from '../helpers/tmp.js';
 
-function withPhotos(names: string[]): string {
+/** Real, distinct photos (800x600, 808x604, ...) in a fresh root. */
+async function withPhotos(names: string[]): Promise<string> {
   const root = photoFolder();
-  const sources = ['rocket_640x427.jpg', 'hubble_1000x872.jpg', 'bridge_1302x953.jpg'];
-  names.forEach((name, index) => copyFileSync(join(PHOTOS, sources[index % sources.length]!), join(root, name)));
+  for (const [index, name] of names.entries()) writeFileSync(join(root, name), await makeImage(800 + index * 8, 600 + index * 4));
   return root;
 }
 
@@ -34,11 +34,11 @@ describe('spark-style mcp, in-process with the SDK client: the tools', () => {
   });
 
   it('check_image: a good photo passes, a text file renamed .jpg breaks its rules; nothing is sent', async () => {
-    const root = withPhotos(['rocket.jpg']);
+    const root = await withPhotos(['rocket.jpg']);
     writeFileSync(join(root, 'notes.jpg'), 'not a picture at all');
     const setup = await mcpInProcess({ root });
     const good = structuredOf(await setup.call('check_image', { path: 'rocket.jpg' }));
-    expect(good).toMatchObject({ ok: true, format: 'jpeg', width: 640, height: 427 });
+    expect(good).toMatchObject({ ok: true, format: 'jpeg', width: 800, height: 600 });
     const bad = structuredOf(await setup.call('check_image', { path: join(root, 'notes.jpg') }));
     expect(bad.ok).toBe(false);
     expect((bad.errors as unknown[]).length).toBeGreaterThan(0);
@@ -46,7 +46,7 @@ describe('spark-style mcp, in-process with the SDK client: the tools', () => {
   });
 
   it('estimate: the plan and its cost, nothing sent', async () => {
-    const root = withPhotos(['rocket.jpg', 'hubble.jpg']);
+    const root = await withPhotos(['rocket.jpg', 'hubble.jpg']);
     const setup = await mcpInProcess({ root });
     const plan = structuredOf(await setup.call('estimate', { inputs: [root], styles: ['ghibli', 'clay'] }));
     expect(plan.tasks_to_create).toBe(4);
@@ -55,7 +55,7 @@ describe('spark-style mcp, in-process with the SDK client: the tools', () => {
   });
 
   it('stylize: waits, saves, returns paths, task ids and costs, with progress notifications; the same call again pays nothing', async () => {
-    const root = withPhotos(['rocket.jpg', 'hubble.jpg']);
+    const root = await withPhotos(['rocket.jpg', 'hubble.jpg']);
     const setup = await mcpInProcess({ root });
     const progress: number[] = [];
     const first = structuredOf(await setup.call('stylize', { inputs: [root], styles: 'ghibli' }, { onprogress: (update) => progress.push(update.progress) }));
@@ -72,7 +72,7 @@ describe('spark-style mcp, in-process with the SDK client: the tools', () => {
   });
 
   it('history: the tasks of inputs under the roots', async () => {
-    const root = withPhotos(['rocket.jpg']);
+    const root = await withPhotos(['rocket.jpg']);
     const setup = await mcpInProcess({ root });
     structuredOf(await setup.call('stylize', { inputs: ['rocket.jpg'], styles: 'clay' }));
     const { tasks } = structuredOf(await setup.call('history', { style: 'clay' })) as { tasks: { input: string; status: string }[] };
@@ -82,7 +82,7 @@ describe('spark-style mcp, in-process with the SDK client: the tools', () => {
 
 describe('spark-style mcp: an untrusted caller', () => {
   it('refuses inputs outside the roots, after symlinks, before reading them: the emulator receives nothing', async () => {
-    const root = withPhotos(['rocket.jpg']);
+    const root = await withPhotos(['rocket.jpg']);
     const secret = tempDir('spark-mcp-secret-');
     writeFileSync(join(secret, 'id_rsa'), '-----BEGIN OPENSSH PRIVATE KEY-----');
     symlinkSync(join(secret, 'id_rsa'), join(root, 'holiday.jpg'));
@@ -103,7 +103,7 @@ describe('spark-style mcp: an untrusted caller', () => {
   });
 
   it('--out: every result goes under it, an out_dir elsewhere is refused', async () => {
-    const root = withPhotos(['rocket.jpg']);
+    const root = await withPhotos(['rocket.jpg']);
     const out = join(root, 'art');
     mkdirSync(out);
     const setup = await mcpInProcess({ root, out });
@@ -113,7 +113,7 @@ describe('spark-style mcp: an untrusted caller', () => {
   });
 
   it('--budget holds for the whole session: a call over what is left is refused, naming its cost; max_cost lowers it', async () => {
-    const root = withPhotos(['rocket.jpg', 'hubble.jpg', 'bridge.jpg']);
+    const root = await withPhotos(['rocket.jpg', 'hubble.jpg', 'bridge.jpg']);
     const setup = await mcpInProcess({ root, budgetMicro: 50_000 });
     structuredOf(await setup.call('stylize', { inputs: ['rocket.jpg'], styles: 'ghibli' }));
     // $0.03 spent, $0.02 left; two more at the seen price of $0.03 each would cost $0.06.
@@ -125,7 +125,7 @@ describe('spark-style mcp: an untrusted caller', () => {
   });
 
   it('--max-tasks holds for the whole session', async () => {
-    const root = withPhotos(['rocket.jpg', 'hubble.jpg']);
+    const root = await withPhotos(['rocket.jpg', 'hubble.jpg']);
     const setup = await mcpInProcess({ root, maxTasks: 1 });
     expect(errorText(await setup.call('stylize', { inputs: [root], styles: 'ghibli' }))).toMatch(
       /would create 2 tasks, more than the 1 left under --max-tasks/,
@@ -136,7 +136,7 @@ describe('spark-style mcp: an untrusted caller', () => {
   });
 
   it('a cancelled stylize stops as Ctrl-C does: the task created is recorded, and the call again collects it without paying', async () => {
-    const root = withPhotos(['rocket.jpg']);
+    const root = await withPhotos(['rocket.jpg']);
     const cancel = new AbortController();
     const setup = await mcpInProcess({ root, emulator: { onTaskCreated: () => cancel.abort() } });
     await expect(setup.call('stylize', { inputs: ['rocket.jpg'], styles: 'ghibli' }, { signal: cancel.signal })).rejects.toThrow(/abort/i);

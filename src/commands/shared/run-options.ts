@@ -39,6 +39,7 @@ export interface RunOptions extends ConnectionFlags {
   dryRun?: boolean;
   shard?: string;
   report?: string;
+  open?: boolean;
 }
 
 /** How a command places its results: `--out` means the same everywhere, its default does not. */
