@@ -75,7 +75,7 @@ describe('SparkClient.createTask', () => {
     const attempt = client(`http://127.0.0.1:${port}`, clock).createTask(body, { onRetry: ({ attempt }) => retries.push(attempt) });
     await expect(attempt).rejects.toBeInstanceOf(NetworkError);
     await expect(attempt).rejects.toMatchObject({ sent: false, kind: 'network', code: 'ECONNREFUSED', hint: undefined });
-    const error = await attempt.catch((caught: Error) => caught);
+    const error = (await attempt.catch((caught: Error) => caught)) as Error;
     expect(error.message).toBe(`cannot reach http://127.0.0.1:${port}: connection refused; check --base-url and your network, or run \`spark-style doctor\``);
     expect(retries).toEqual([]);
     expect(clock.sleeps).toEqual([]);
