@@ -136,7 +136,7 @@ export async function runItem(item: PlannedItem, context: ItemContext): Promise<
   } catch (error) {
     // The run ends before the result is saved and the ledger still lacks the id: the id and the
     // command that collects it are all that is left, so they are the item's error.
-    if (unrecorded && !unrecorded.retry()) {
+    if (unrecorded && !(await unrecorded.retry())) {
       if (!(error instanceof InterruptedError)) notes.push(`while waiting: ${error instanceof Error ? error.message : String(error)}`);
       return finish({
         status: 'failed',
@@ -163,7 +163,7 @@ export async function runItem(item: PlannedItem, context: ItemContext): Promise<
     letGo();
     if (claimedKey !== null) {
       try {
-        ledger.release(claimedKey);
+        await ledger.release(claimedKey);
       } catch (error) {
         // The item's outcome is already known and recorded (or reported): a claim that stays
         // behind only makes another run wait for this process to end.

@@ -93,7 +93,7 @@ export function addRunOptions(command: Command, out: OutOption): Command {
     .option('-q, --quiet', 'print only the saved paths')
     .option('--dry-run', 'check inputs and print the request bodies and the expected cost; send nothing (no key needed)')
     .option('--offline', 'run against the built-in emulator on loopback: no key, no network, no cost')
-    .option('--report <file>', 'also write a self-contained HTML report (thumbnails, failures, task ids, costs)');
+    .option('--report <file>', 'also write a self-contained HTML report (thumbnails, failures, task ids, costs; file paths relative to the report)');
   return addConnectionOptions(command);
 }
 

@@ -1,4 +1,4 @@
-import { readFile, stat } from 'node:fs/promises';
+import { stat } from 'node:fs/promises';
 import { basename, dirname, extname, join } from 'node:path';
 import type { CommandContext } from '../../cmdutil/context.js';
 import { ExitCode } from '../../cmdutil/exit-codes.js';
@@ -6,7 +6,8 @@ import { UsageError } from '../../core/errors.js';
 import { ensureFolderOrUsageError } from '../../core/make-folder.js';
 import { composeSheet, type SheetPhoto } from '../../sheet/compose.js';
 import { isMarkedSheet } from '../../sheet/marker.js';
-import { saveRebuildable } from '../../sheet/save-rebuildable.js';
+import { checkPlannedSheet } from '../../sheet/plan.js';
+import { checkRebuildableTarget, saveRebuildable } from '../../sheet/save-rebuildable.js';
 import { stemOfPath } from '../../naming/stems.js';
 import { palette } from '../../terminal/colors.js';
 import type { FinishedRun } from '../stylize/after-run.js';
@@ -27,7 +28,13 @@ export async function runSheet(inputs: string[], options: SheetOptions, context:
   const out = options.out ?? sheetTarget?.folder;
   // The sheet is composed after paying: its folder must be able to take it before.
   if (sheetTarget && !options.dryRun) await ensureFolderOrUsageError(sheetTarget.folder, { hint: 'choose another place with -o', beforePaying: true });
-  const code = await runStylize(inputs, { ...options, out }, context, (run) => composeFromRun(run, options, sheetTarget, out, context));
+  const code = await runStylize(
+    inputs,
+    { ...options, out },
+    context,
+    (run) => composeFromRun(run, options, sheetTarget, out, context),
+    (items) => checkPlannedSheet(items, options),
+  );
   if (options.dryRun && !options.quiet) io.info(paint.dim(`dry run: no sheet composed${sheetTarget?.file ? ` (it would be ${sheetTarget.file})` : ''}`));
   return code;
 }
@@ -55,6 +62,7 @@ async function sheetTargetOf(output: string | undefined): Promise<SheetTarget | 
       () => false,
     ));
   if (isFolder) return { folder: output, file: null };
+  await checkRebuildableTarget(output, '-o', 'sheet');
   if (!/^\.jpe?g$/i.test(extname(output))) {
     throw new UsageError(`-o ${output}: the sheet is a JPEG, so its name must end in .jpg or .jpeg`, {
       code: 'sheet-extension',
@@ -89,7 +97,7 @@ async function composeFromRun(
   const target = sheetTarget?.file ?? defaultSheetPath(grid.photos, sheetTarget?.folder ?? out);
   const started = context.clock.now();
   const sheet = await composeSheet({ photos: grid.photos, styles: grid.styles, cells: grid.cells, width: options.width, columns: options.columns });
-  const saved = await saveRebuildable(target, sheet.jpeg, async (existing) => isMarkedSheet((await readFile(existing)).subarray(0, 64)));
+  const saved = await saveRebuildable(target, sheet.jpeg, isMarkedSheet);
   const { width, height } = sheet.layout;
   if (options.json) {
     io.print(
