@@ -57,7 +57,7 @@ export async function runSession(
         interrupt: signal,
         settings: run.settings,
         emit: (event) => emit(toRunEvent(event)),
-        images: new PreparedImageCache(items, run.settings.fix),
+        images: new PreparedImageCache(items, run.settings.fix, run.settings.convert),
         budget,
         taskQuota: run.maxTasks === undefined ? undefined : new TaskQuota(run.maxTasks),
         statusFlags,

@@ -1,4 +1,4 @@
-import { basename, dirname, relative, resolve } from 'node:path';
+import { basename, dirname, isAbsolute, relative, resolve } from 'node:path';
 import { redact } from '../core/secrets.js';
 import { findStyleByAlias } from '../catalog/styles.js';
 import type { RunResult } from '../engine/types.js';
@@ -27,7 +27,7 @@ export interface ReportItem {
 }
 
 export interface ReportPhoto {
-  /** The input as the user typed it. */
+  /** The input as the user typed it; a local file typed as an absolute path, relative to the report's folder. */
   readonly input: string;
   readonly name: string;
   /** The local original, when the input is a readable local file. */
@@ -59,7 +59,9 @@ export function reportModel(run: FinishedRun, reportPath: string, now: Date): Re
     let photo = photos.get(item.input);
     if (!photo) {
       const local = result.source === 'file' ? result.input : null;
-      photo = { input: clean(item.input), name: clean(local ? basename(local) : item.input), original: local ? link(local) : null, items: [] };
+      // An absolute path as typed would print the user's folders (home, user name) in a page meant to be shared.
+      const shown = local && isAbsolute(item.input) ? relative(folder, local) || basename(local) : item.input;
+      photo = { input: clean(shown), name: clean(local ? basename(local) : item.input), original: local ? link(local) : null, items: [] };
       photos.set(item.input, photo);
     }
     styles.set(item.style.alias, item.style.name);

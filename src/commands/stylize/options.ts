@@ -14,6 +14,7 @@ export function stylizeOptionsOf(flags: RunOptions, readStdin: () => Promise<str
     budget: flags.budget,
     maxTasks: flags.maxTasks,
     fix: flags.fix ? { keepMetadata: flags.keepMetadata === true } : false,
+    convert: flags.convert,
     watermark: watermarkOf(flags),
     timeout: flags.timeout,
     shard: flags.shard,

@@ -3,7 +3,8 @@ import { engineFor, type CommandEngine } from '../../cmdutil/engine.js';
 import { ExitCode, worstExitCode } from '../../cmdutil/exit-codes.js';
 import { handleInterrupts } from '../../cmdutil/interrupt.js';
 import { withoutApiKey } from '../../core/secrets.js';
-import type { Run, RunResult } from '../../engine/types.js';
+import type { Run, RunResult, StylizeOptions } from '../../engine/types.js';
+import { checkRebuildableTarget } from '../../sheet/save-rebuildable.js';
 import { palette } from '../../terminal/colors.js';
 import { RunReporter } from '../../terminal/reporter.js';
 import { readAllStdin } from '../../terminal/stdin.js';
@@ -16,12 +17,20 @@ import { describeRunEnd, type ResumeNote } from './run-end.js';
 /**
  * `stylize`: the flags as library options, the run's events rendered (spinner, lines, --json),
  * Ctrl-C / SIGTERM / SIGHUP as the run's AbortSignal, the exit code. `afterRun`: what a command
- * built on stylize (sheet) does with the finished run.
+ * built on stylize (sheet) does with the finished run;
+ * `sheetLayout`: the sheet it will compose, refused before anything is sent (and in --dry-run).
  */
-export async function runStylize(inputs: string[], flags: StylizeFlags, context: CommandContext, afterRun?: AfterRun): Promise<number> {
+export async function runStylize(
+  inputs: string[],
+  flags: StylizeFlags,
+  context: CommandContext,
+  afterRun?: AfterRun,
+  sheetLayout?: StylizeOptions['sheetLayout'],
+): Promise<number> {
   const { io } = context;
+  if (flags.report) await checkRebuildableTarget(flags.report, '--report', 'report');
   const engine = await engineFor(context, flags);
-  const options = stylizeOptionsOf(flags, () => readAllStdin(io.stdin));
+  const options = { ...stylizeOptionsOf(flags, () => readAllStdin(io.stdin)), sheetLayout };
   if (flags.dryRun) {
     const plan = await engine.client.plan(inputs, options);
     for (const { path, reason } of plan.leftOut) if (!flags.quiet) io.info(`note: left out ${path}: ${reason}`);
