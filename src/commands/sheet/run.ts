@@ -27,13 +27,10 @@ export async function runSheet(inputs: string[], options: SheetOptions, context:
   const out = options.out ?? sheetTarget?.folder;
   // The sheet is composed after paying: its folder must be able to take it before.
   if (sheetTarget && !options.dryRun) await ensureFolderOrUsageError(sheetTarget.folder, { hint: 'choose another place with -o', beforePaying: true });
-  const code = await runStylize(
-    inputs,
-    { ...options, out },
-    context,
-    (run) => composeFromRun(run, options, sheetTarget, out, context),
-    { width: options.width, columns: options.columns },
-  );
+  const code = await runStylize(inputs, { ...options, out }, context, (run) => composeFromRun(run, options, sheetTarget, out, context), {
+    width: options.width,
+    columns: options.columns,
+  });
   if (options.dryRun && !options.quiet) io.info(paint.dim(`dry run: no sheet composed${sheetTarget?.file ? ` (it would be ${sheetTarget.file})` : ''}`));
   return code;
 }
