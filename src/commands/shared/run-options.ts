@@ -41,6 +41,7 @@ export interface RunOptions extends ConnectionFlags {
   dryRun?: boolean;
   shard?: string;
   report?: string;
+  open?: boolean;
 }
 
 /** How a command places its results: `--out` means the same everywhere, its default does not. */
