@@ -7,7 +7,7 @@ import { fileURLToPath } from 'node:url';
  * bridge_1302x953.jpg. They let `--help`'s examples run as written from any folder, also after
  * `npm install -g`, where a relative path into the package would point nowhere.
  */
-export const SAMPLE_PREFIX = 'sample:';
+const SAMPLE_PREFIX = 'sample:';
 
 export function isSampleName(arg: string): boolean {
   return arg.startsWith(SAMPLE_PREFIX);
