@@ -119,7 +119,7 @@ export async function runBatchSession(
         interrupt: interrupt.signal,
         settings: options.settings,
         emit: (event) => reporter.handle(event),
-        images: new PreparedImageCache(items, options.settings.fix),
+        images: new PreparedImageCache(items, options.settings.fix, options.settings.convert),
         budget,
         taskQuota: options.maxTasks === undefined ? undefined : new TaskQuota(options.maxTasks),
         statusFlags,

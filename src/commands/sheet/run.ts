@@ -78,17 +78,17 @@ async function composeFromRun(
   sheetTarget: SheetTarget | null,
   out: string | undefined,
   context: CommandContext,
-): Promise<number> {
+): Promise<{ code: number; made: string | null }> {
   const { io } = context;
   const paint = palette(io.colorEnabled);
   if (run.interrupted) {
     io.info(paint.warn('no sheet: the run was interrupted; run the same command again to finish it and compose the sheet'));
-    return ExitCode.OK;
+    return { code: ExitCode.OK, made: null };
   }
   const grid = sheetGrid(run);
   if (grid.photos.length === 0) {
     io.info(paint.error('error: no sheet: none of the inputs is a local image file'));
-    return ExitCode.ITEM_FAILED;
+    return { code: ExitCode.ITEM_FAILED, made: null };
   }
   if (grid.photos.length > 1 && options.columns !== undefined && !options.quiet)
     io.info(paint.warn('--columns applies to one photo; several photos get one column per style'));
@@ -114,7 +114,7 @@ async function composeFromRun(
       io.info(`sheet: ${saved} (${size}${sheet.missing ? `; ${sheet.missing} without a result` : ''})`);
     }
   }
-  return ExitCode.OK;
+  return { code: ExitCode.OK, made: saved };
 }
 
 /** One photo: `<stem>.sheet.jpg` in the -o folder, else beside its results; several: `sheet.jpg` in the -o folder, --out or here. */
