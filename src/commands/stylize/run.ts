@@ -77,7 +77,7 @@ async function renderRun(run: Run, flags: StylizeFlags, { io, clock }: CommandCo
       reporter = started;
     } else if (event.type === 'run-finished') {
       reporter?.finish(event.summary);
-      if (engine.target.offline && !flags.quiet)
+      if (engine.target.offline && !flags.quiet && event.summary.saved > 0)
         io.info(paint.dim('offline: made by the built-in emulator; nothing was sent to Vtrix and nothing was charged'));
     } else reporter?.handle(event);
   }
