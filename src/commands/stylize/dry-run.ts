@@ -79,9 +79,8 @@ const BASIS_TEXT: Record<PriceBasis, string> = {
 
 function describeForecast(forecast: CostForecast, tasks: number, budgetMicro: number | null): string {
   if (forecast.expectedMicro === null || forecast.basis === null) {
-    const budget =
-      budgetMicro === null ? '' : `; with --budget ${formatUsd(budgetMicro)} the run creates one task first and waits for its cost before creating more`;
-    return `expected cost: price not known yet (no task with a cost in the ledger)${budget}`;
+    const budget = budgetMicro === null ? '--budget <usd>' : `--budget ${formatUsd(budgetMicro)}`;
+    return `expected cost: price not known yet (no task with a cost in the ledger; the Vtrix console lists the prices); with ${budget} the run creates one task first and waits for its cost before creating more`;
   }
   const prices = [...new Set(forecast.prices.values())];
   const each = prices.length === 1 ? `, ${formatUsd(prices[0]!)} a task` : '';
