@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import Database from 'libsql';
 import pLimit from 'p-limit';
 import { describe, expect, it } from 'vitest';
+import { SparkClient } from '../../src/api/client.js';
 import { systemClock } from '../../src/core/clock.js';
 import { isSparkError } from '../../src/core/errors.js';
 import type { Intent } from '../../src/ledger/ledger.js';
@@ -133,5 +134,20 @@ describe('a ledger deleted during a batch', () => {
     } finally {
       ledger.close();
     }
+  });
+});
+
+describe('a download cut off by the deadline', () => {
+  it('says how to collect the finished task later, free', async () => {
+    const { items, context, server, out } = await inProcessRun(1, { faults: { trickleResults: { intervalMs: 50 } } });
+    const base = context();
+    // Downloads get 300 ms of real time here (the run's --timeout is in fake time).
+    const client = new SparkClient({ baseUrl: server.url, apiKey: 'k', clock: base.clock, downloadTimeoutMs: 300, minDownloadMs: 300 });
+    const [result] = await runItems(items, { ...base, client }, { limit: pLimit(1), failFast: false });
+    expect(result).toMatchObject({ status: 'failed', errorKind: 'network', error: { message: expect.stringMatching(/no answer in time/) } });
+    expect(result!.hint).toBe(
+      `the task is finished: collect its result (free, within 24 hours) with: spark-style status ${result!.task_id} --wait --save ${out}`,
+    );
+    expect(server.stats().tasks_created).toBe(1);
   });
 });
