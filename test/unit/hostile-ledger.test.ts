@@ -151,3 +151,18 @@ describe('a download cut off by the deadline', () => {
     expect(server.stats().tasks_created).toBe(1);
   });
 });
+
+describe('a ledger locked by another process from the create until past the end of the run', () => {
+  it('the result is saved, and its note says what the ledger holds and why nothing is paid again', async () => {
+    const { items, context, server, ledger } = await inProcessRun(1);
+    const locked = () => Promise.reject(Object.assign(new Error('database is locked'), { code: 'SQLITE_BUSY' }));
+    const held = Object.create(ledger) as typeof ledger;
+    Object.assign(held, { recordAnswer: locked, recordSaved: locked });
+    const [result] = await runItems(items, context({ ledger: held }), { limit: pLimit(1), failFast: false });
+    expect(result).toMatchObject({ status: 'saved' });
+    expect(result!.notes).toContain(
+      `warning: saved, but the ledger could not record task ${result!.task_id} (database is locked): it still says "outcome unknown" for this item, without the task id (doctor and history will list it as unknown); nothing is paid again, as the next run finds ${result!.output} by name`,
+    );
+    expect(server.stats().tasks_created).toBe(1);
+  });
+});
