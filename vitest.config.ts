@@ -1,6 +1,11 @@
+import { readFileSync } from 'node:fs';
 import { defineConfig } from 'vitest/config';
 
+const { version } = JSON.parse(readFileSync(new URL('./package.json', import.meta.url), 'utf8')) as { version: string };
+
 export default defineConfig({
+  // As build.mjs does: commands run in-process carry the package's version (saved results name it).
+  define: { SPARK_STYLE_VERSION: JSON.stringify(version) },
   test: {
     include: ['test/**/*.test.ts'],
     // End-to-end tests spawn the built CLI and real HTTP servers; two cores are all CI has.

@@ -72,7 +72,8 @@ export async function openConnection(target: ConnectionTarget, options: ConnectO
   const { log, gate, clock } = options;
   if (target.offline) {
     const { startEmulator } = await import('../emulator/server.js');
-    const emulator = await startEmulator({ port: 0, latencyMs: options.offlineLatencyMs ?? 2500, costPerTask: '0.0000' });
+    // The emulator keeps the command's time: on a test's virtual clock its tasks finish in virtual time.
+    const emulator = await startEmulator({ port: 0, latencyMs: options.offlineLatencyMs ?? 2500, costPerTask: '0.0000', now: clock?.now });
     const client = new SparkClient({ baseUrl: emulator.url, apiKey: 'offline', log, gate, clock });
     return { client, baseUrl: emulator.url, emulator, close: () => emulator.close() };
   }

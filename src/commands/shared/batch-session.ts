@@ -101,7 +101,7 @@ export async function runBatchSession(
   const statusFlags = baseUrl !== null && baseUrl !== DEFAULT_BASE_URL ? ['--base-url', baseUrl] : [];
 
   // First signal: start nothing new, let creates in flight be recorded, stop waiting. Second: leave now.
-  const interrupt = handleInterrupts(() =>
+  const interrupt = handleInterrupts(context.process, () =>
     reporter.alert(paint.warn('stopping: no new tasks; creates on their way finish and are recorded (Ctrl-C again to quit at once)')),
   );
   const budget = options.budgetMicro === null ? undefined : new SpendBudget(options.budgetMicro, priceBookFromLedger(ledger).lookup);
