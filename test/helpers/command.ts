@@ -21,6 +21,8 @@ export interface CommandResult {
 /** A command on its way: await it for the result, or send it a stop signal (Ctrl-C) first. */
 export interface CommandRun extends Promise<CommandResult> {
   kill(signal?: StopSignal): void;
+  /** Resolves once stderr so far matches (a moment to act at); rejects if the run ends first. */
+  untilStderr(pattern: RegExp): Promise<void>;
 }
 
 export interface RunOptions {
@@ -95,6 +97,18 @@ export function commandHarness(): CommandHarness {
     const face = options.face ?? 'pipe';
     const stdout = face === 'tty' ? fakeTerminal({ columns: options.columns ?? 100 }) : fakePipe();
     const stderr = face === 'tty' ? fakeTerminal({ columns: options.columns ?? 100 }) : fakePipe();
+    // untilStderr checks after every write to stderr (a pipe hands its chunks on as 'data').
+    const afterWrites = new Set<() => void>();
+    const checkAll = () => {
+      for (const check of afterWrites) check();
+    };
+    const write = stderr.stream.write.bind(stderr.stream) as (...args: unknown[]) => boolean;
+    stderr.stream.write = ((...args: unknown[]) => {
+      const flushed = write(...args);
+      checkAll();
+      return flushed;
+    }) as typeof stderr.stream.write;
+    stderr.stream.on('data', checkAll);
     const stdin = new PassThrough();
     if (options.input !== undefined) stdin.end(options.input);
     else stdin.end();
@@ -113,7 +127,14 @@ export function commandHarness(): CommandHarness {
     const exited = new Promise<number>((resolve) => host.once('exit', resolve));
     const finished = Promise.race([main([process.execPath, CLI, ...args], io, surroundings(host)), exited]).finally(restoreCwd);
     const result = finished.then((exitCode) => ({ stdout: stripFinalNewline(stdout.text()), stderr: stripFinalNewline(stderr.text()), exitCode }));
-    return Object.assign(result, { kill: (signal: StopSignal = 'SIGTERM') => void host.emit(signal) });
+    const untilStderr = (pattern: RegExp) =>
+      new Promise<void>((resolve, reject) => {
+        const check = () => pattern.test(stderr.text()) && (afterWrites.delete(check), resolve());
+        afterWrites.add(check);
+        check();
+        void finished.then(() => reject(new Error(`the run ended before stderr matched ${pattern}:\n${stderr.text()}`)));
+      });
+    return Object.assign(result, { kill: (signal: StopSignal = 'SIGTERM') => void host.emit(signal), untilStderr });
   }
 
   /** process.chdir for the run; overlapping runs must agree on the folder. */
