@@ -8,6 +8,7 @@ export default defineConfig({
   define: { SPARK_STYLE_VERSION: JSON.stringify(version) },
   test: {
     include: ['test/**/*.test.ts'],
+    globalSetup: ['test/helpers/isolated-home.ts'],
     // End-to-end tests spawn the built CLI and real HTTP servers; two cores are all CI has.
     testTimeout: 60_000,
     hookTimeout: 60_000,
