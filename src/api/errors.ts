@@ -35,7 +35,7 @@ export class AuthenticationError extends ApiError {
 }
 
 /** Where to look when the key is refused: the place it came from, which may not be the config. */
-export function authHint(keySource: string | undefined): string {
+function authHint(keySource: string | undefined): string {
   const newKey = 'make a new key in the Vtrix console if it was revoked';
   switch (keySource) {
     case '--api-key':

@@ -40,11 +40,11 @@ SPARK_STYLE_CONFIG_DIR, NO_COLOR.`,
 
 /**
  * What a command reaches outside itself besides its streams and environment (which the IO
- * carries): time, the API, the process. A real run takes the process's; the in-process test
+ * carries): time, the API, the process, the viewer for --open. A real run takes the process's; the in-process test
  * harness (test/helpers/command.ts) brings a virtual clock, an emulator on that clock and a
  * fake process.
  */
-export type Surroundings = Pick<CommandContext, 'clock' | 'connect' | 'process'>;
+export type Surroundings = Pick<CommandContext, 'clock' | 'connect' | 'process' | 'openViewer'>;
 
 /**
  * The surroundings of a real run. What only commands use is loaded when first used

@@ -3,7 +3,7 @@ import { dirname, resolve } from 'node:path';
 import { UsageError } from './errors.js';
 
 /** A folder that cannot be made, with the reason for people: `cannot create /proc/nope: <reason>`. */
-export class FolderError extends Error {
+class FolderError extends Error {
   constructor(
     readonly folder: string,
     readonly reason: string,

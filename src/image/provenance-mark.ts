@@ -13,7 +13,7 @@ const SOURCE_TYPE = Buffer.from('Iptc4xmpExt:DigitalSourceType="http://cv.iptc.o
 export const MARK_WINDOW = 64 * 1024;
 
 /** Both parts of the mark are in these bytes (one XMP packet). */
-export function carriesSparkStyleMark(bytes: Buffer): boolean {
+function carriesSparkStyleMark(bytes: Buffer): boolean {
   const creator = bytes.indexOf(CREATOR);
   return creator !== -1 && bytes.indexOf(SOURCE_TYPE) !== -1;
 }

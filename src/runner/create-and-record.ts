@@ -54,18 +54,18 @@ export class UnrecordedAnswer {
   ) {}
 
   /** Writes the task id again; true once the ledger has it. */
-  retry(): boolean {
+  async retry(): Promise<boolean> {
     try {
-      this.recordOrThrow();
+      await this.recordOrThrow();
     } catch {
       return false;
     }
     return true;
   }
 
-  recordOrThrow(): void {
+  async recordOrThrow(): Promise<void> {
     if (this.#recorded) return;
-    this.ledger.recordAnswer(this.attempt, this.error.taskId);
+    await this.ledger.recordAnswer(this.attempt, this.error.taskId);
     this.#recorded = true;
   }
 
@@ -74,10 +74,10 @@ export class UnrecordedAnswer {
     const { ledger } = this;
     const wrapped = Object.create(ledger) as Ledger;
     const idFirst =
-      <A extends unknown[]>(write: (...args: A) => void) =>
-      (...args: A): void => {
-        this.recordOrThrow();
-        write.apply(ledger, args);
+      <A extends unknown[]>(write: (...args: A) => Promise<void>) =>
+      async (...args: A): Promise<void> => {
+        await this.recordOrThrow();
+        await write.apply(ledger, args);
       };
     wrapped.recordSaved = idFirst(ledger.recordSaved);
     wrapped.recordFailed = idFirst(ledger.recordFailed);
@@ -115,7 +115,7 @@ export async function createAndRecord(
     returnUrl: settings.returnUrl,
     logo: settings.logo,
   });
-  const attempt = ledger.recordIntent({
+  const attempt = await ledger.recordIntent({
     key,
     input: item.input,
     inputSha256,
@@ -133,17 +133,17 @@ export async function createAndRecord(
       onRetry: ({ delayMs, error }) => context.emit({ type: 'retrying', item, delayMs, reason: (error as Error).message }),
     });
   } catch (error) {
-    if (provesNothingCreated(error)) ledger.recordNeverSent(attempt, (error as SparkError).code);
+    if (provesNothingCreated(error)) await ledger.recordNeverSent(attempt, (error as SparkError).code);
     else if (error instanceof InterruptedError) {
       // Only a wait was cut short (createTask never gets a signal that aborts a request):
       // every attempt before it proved that nothing was created.
-      ledger.recordNeverSent(attempt, error.code);
+      await ledger.recordNeverSent(attempt, error.code);
       throw new CreateNotSentError();
     }
     throw error;
   }
   try {
-    ledger.recordAnswer(attempt, task.id);
+    await ledger.recordAnswer(attempt, task.id);
   } catch (error) {
     const notRecorded = new AnswerNotRecordedError(task.id, recoveryCommand(item, task.id, context.statusFlags), error);
     return { task, unrecorded: new UnrecordedAnswer(ledger, attempt, notRecorded) };
@@ -152,7 +152,7 @@ export async function createAndRecord(
 }
 
 /** Ctrl-C stopped a create before it was sent (or between attempts that created nothing). */
-export class CreateNotSentError extends InterruptedError {
+class CreateNotSentError extends InterruptedError {
   constructor() {
     super('interrupted before the task was sent');
   }

@@ -37,7 +37,7 @@ export interface ItemFacts {
    */
   readonly savedAs: string | null;
   /** The pid of another live run working on this item right now. */
-  readonly heldByPid: number | null;
+  readonly heldBy: string | null;
 }
 
 export type DecisionSettings = Pick<RunSettings, 'overwrite' | 'retryFailed' | 'resendUnknown'>;
@@ -48,10 +48,10 @@ export function decide(item: PlannedItem, facts: ItemFacts, settings: DecisionSe
     return { action: 'skip', reason: `${facts.existingOutput} exists (--overwrite replaces it)`, output: facts.existingOutput };
   }
   if (facts.problem !== null) return { action: 'refuse', reason: facts.problem.message, code: facts.problem.code, taskId: null, hint: facts.problem.hint };
-  if (facts.heldByPid !== null) {
+  if (facts.heldBy !== null) {
     return {
       action: 'skip',
-      reason: `another spark-style run (pid ${facts.heldByPid}) is working on it; run again after it ends to collect anything left`,
+      reason: `another spark-style run (${facts.heldBy}) is working on it; run again after it ends to collect anything left`,
       output: null,
     };
   }

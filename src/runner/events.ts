@@ -2,7 +2,7 @@ import type { Task } from '../api/wire.js';
 import type { ErrorKind } from '../core/errors.js';
 import type { PlannedItem } from './plan.js';
 
-export type ItemStatus = 'saved' | 'skipped' | 'failed' | 'interrupted' | 'cancelled';
+type ItemStatus = 'saved' | 'skipped' | 'failed' | 'interrupted' | 'cancelled';
 
 /** One line of the final report, and one JSON object with --json. */
 export interface ItemResult {

@@ -45,7 +45,7 @@ export interface FactsContext {
  */
 export async function gatherFacts(item: PlannedItem, context: FactsContext, mode: 'claim' | 'look'): Promise<Gathered> {
   const { ledger, images, settings } = context;
-  const none: ItemFacts = { problem: null, key: null, entry: null, existingOutput: null, savedAs: null, heldByPid: null };
+  const none: ItemFacts = { problem: null, key: null, entry: null, existingOutput: null, savedAs: null, heldBy: null };
   const { source } = item;
   if (source.kind === 'unusable') return { facts: none, prepared: null, inputSha256: null, claimed: false };
   // A folder (or anything else) where the result should go is found before paying, with --overwrite too.
@@ -74,21 +74,21 @@ export async function gatherFacts(item: PlannedItem, context: FactsContext, mode
   const inputSha256 = prepared ? prepared.sha256 : sha256(Buffer.from(item.input));
   const key = itemKey({ inputSha256, reqKey: item.style.reqKey, subReqKey: item.style.subReqKey, options: resultOptions(settings) });
 
-  let heldByPid: number | null;
+  let heldBy: string | null;
   let claimed = false;
   if (mode === 'claim') {
     // Another item of this run with the same key (a copy of the photo) goes first; this one then collects its task.
     const claim = await ledger.claimInTurn(key);
     claimed = claim.ok;
-    heldByPid = claim.ok ? null : claim.heldByPid;
+    heldBy = claim.ok ? null : claim.heldBy;
   } else {
-    heldByPid = ledger.claimHolder(key);
+    heldBy = await ledger.claimHolder(key);
   }
   // Under the claim, look again: another run may have saved this very item a moment ago.
   const again = claimed ? await lookForOutput() : { existingOutput: null, problem: null };
-  let entry = ledger.lookup(key) ?? null;
-  if (claimed && entry !== null && (await expiredOnServer(entry, context))) entry = ledger.lookup(key) ?? null;
-  const facts: ItemFacts = { key, entry, savedAs: await firstExisting(ledger.savedOutputs(key)), heldByPid, ...again };
+  let entry = (await ledger.lookup(key)) ?? null;
+  if (claimed && entry !== null && (await expiredOnServer(entry, context))) entry = (await ledger.lookup(key)) ?? null;
+  const facts: ItemFacts = { key, entry, savedAs: await firstExisting(await ledger.savedOutputs(key)), heldBy, ...again };
   return { facts, prepared, inputSha256, claimed };
 }
 
@@ -108,7 +108,7 @@ async function expiredOnServer(entry: LedgerEntry, context: FactsContext): Promi
   } catch (error) {
     // One 404 may be a blip: only a confirmed one (asked again over seconds) marks it expired.
     if (!(error instanceof TaskNotFoundError) || !error.confirmed) return false;
-    ledger.recordExpired(entry.taskId);
+    await ledger.recordExpired(entry.taskId);
     return true;
   }
 }

@@ -2,6 +2,7 @@ import type { SparkClient } from '../api/client.js';
 import type { Task } from '../api/wire.js';
 import type { Clock } from '../core/clock.js';
 import { InterruptedError, isSparkError } from '../core/errors.js';
+import type { PreparedImage } from '../image/prepare.js';
 import type { Ledger } from '../ledger/ledger.js';
 import { parseUsd, type Reservation, type SpendBudget } from './budget.js';
 import { createAndRecord, provesNothingCreated, type UnrecordedAnswer } from './create-and-record.js';
@@ -75,7 +76,7 @@ export async function runItem(item: PlannedItem, context: ItemContext): Promise<
     const gathered = await gatherFacts(item, context, 'claim');
     if (gathered.claimed) claimedKey = gathered.facts.key;
     const { prepared } = gathered;
-    if (prepared) notes.push(...prepared.changes.map((change) => `fixed: ${change}`), ...prepared.warnings.map((warning) => `warning: ${warning}`));
+    if (prepared) notes.push(...preparedNotes(prepared));
 
     const decision = decide(item, gathered.facts, settings, clock.now());
     const settled = settle(decision);
@@ -135,7 +136,7 @@ export async function runItem(item: PlannedItem, context: ItemContext): Promise<
   } catch (error) {
     // The run ends before the result is saved and the ledger still lacks the id: the id and the
     // command that collects it are all that is left, so they are the item's error.
-    if (unrecorded && !unrecorded.retry()) {
+    if (unrecorded && !(await unrecorded.retry())) {
       if (!(error instanceof InterruptedError)) notes.push(`while waiting: ${error instanceof Error ? error.message : String(error)}`);
       return finish({
         status: 'failed',
@@ -162,7 +163,7 @@ export async function runItem(item: PlannedItem, context: ItemContext): Promise<
     letGo();
     if (claimedKey !== null) {
       try {
-        ledger.release(claimedKey);
+        await ledger.release(claimedKey);
       } catch (error) {
         // The item's outcome is already known and recorded (or reported): a claim that stays
         // behind only makes another run wait for this process to end.
@@ -213,11 +214,16 @@ function overQuotaResult(limit: number): Outcome {
 }
 
 /** Ctrl-C before any task existed: cancelled, like any item the run stopped before it began. */
-export function notStartedResult(): Outcome {
+function notStartedResult(): Outcome {
   return { status: 'cancelled', output: null, error: { code: 'interrupted', message: 'not started: interrupted' }, errorKind: null };
 }
 
 /** Ctrl-C while the item's task runs on the server: the next run collects it. */
 function stillRunningResult(): Outcome {
   return { status: 'interrupted', output: null, error: { code: 'interrupted', message: 'interrupted: still running on the server' }, errorKind: 'interrupted' };
+}
+
+/** What preparing the photo did, for people: the same for every style of the photo (the reporter says it once). */
+function preparedNotes(prepared: PreparedImage): string[] {
+  return [...(prepared.notes ?? []), ...prepared.changes.map((change) => `fixed: ${change}`), ...prepared.warnings.map((warning) => `warning: ${warning}`)];
 }

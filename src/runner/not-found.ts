@@ -8,7 +8,7 @@ import type { Ledger } from '../ledger/ledger.js';
  * the 404 was not confirmed, or the task is younger than the 24 hours the server keeps it.
  * The task stays open and the next run asks again (free); nothing new is paid for.
  */
-export class TaskNotFoundYetError extends SparkError {
+class TaskNotFoundYetError extends SparkError {
   constructor(
     readonly taskId: string,
     reason: string,
@@ -25,10 +25,10 @@ export class TaskNotFoundYetError extends SparkError {
  * confirmed by repeated reads AND the task is past its 24 hours by the ledger's intent time (or,
  * for a task the ledger could not record, by `createdAt`). Returns the error to report.
  */
-export function settleNotFound(error: TaskNotFoundError, taskId: string, ledger: Ledger, now: number, createdAt?: number): SparkError {
+export async function settleNotFound(error: TaskNotFoundError, taskId: string, ledger: Ledger, now: number, createdAt?: number): Promise<SparkError> {
   let startedAt: number | undefined = createdAt;
   try {
-    startedAt = ledger.findTask(taskId)?.intentAt ?? createdAt;
+    startedAt = (await ledger.findTask(taskId))?.intentAt ?? createdAt;
   } catch {
     // A ledger that cannot be read: judge by what this run knows.
   }
@@ -36,7 +36,7 @@ export function settleNotFound(error: TaskNotFoundError, taskId: string, ledger:
   if (!error.confirmed) return new TaskNotFoundYetError(taskId, 'once; not asked again before the time ran out');
   if (young) return new TaskNotFoundYetError(taskId, 'repeatedly, yet it was created less than 24 hours ago');
   try {
-    ledger.recordExpired(taskId);
+    await ledger.recordExpired(taskId);
   } catch {
     // The 404 is the error to report; a ledger that cannot take it changes nothing the user can do.
   }

@@ -1,5 +1,6 @@
 import type { Ledger } from '../ledger/ledger.js';
-import { median, type MicroUsd, type PriceLookup } from './budget.js';
+import { median, type MicroUsd } from '../core/money.js';
+import type { PriceLookup } from './budget.js';
 
 /**
  * Where a style's expected price comes from: the median `usage.cost` of its own recent saved
@@ -8,7 +9,7 @@ import { median, type MicroUsd, type PriceLookup } from './budget.js';
  */
 export type PriceBasis = 'style' | 'all-styles';
 
-export interface PriceEstimate {
+interface PriceEstimate {
   readonly micro: MicroUsd | null;
   readonly basis: PriceBasis | null;
 }
@@ -27,20 +28,14 @@ export interface PriceBook {
 export const PRICE_SAMPLE = 2000;
 
 /** Prices from the newest saved tasks of the ledger, read once. */
-export function priceBookFromLedger(ledger: Pick<Ledger, 'recentCosts'>): PriceBook {
-  let byStyle: Map<string, MicroUsd> | null = null;
-  let overall: MicroUsd | null = null;
-  const load = (): Map<string, MicroUsd> => {
-    if (byStyle) return byStyle;
-    const costs = ledger.recentCosts(PRICE_SAMPLE).map(({ style, cost }) => ({ style, micro: Math.round(cost * 1_000_000) }));
-    const grouped = new Map<string, MicroUsd[]>();
-    for (const { style, micro } of costs) grouped.set(style, [...(grouped.get(style) ?? []), micro]);
-    byStyle = new Map([...grouped].map(([style, values]) => [style, median(values)!]));
-    overall = median(costs.map(({ micro }) => micro));
-    return byStyle;
-  };
+export async function priceBookFromLedger(ledger: Pick<Ledger, 'recentCosts'>): Promise<PriceBook> {
+  const costs = (await ledger.recentCosts(PRICE_SAMPLE)).map(({ style, cost }) => ({ style, micro: Math.round(cost * 1_000_000) }));
+  const grouped = new Map<string, MicroUsd[]>();
+  for (const { style, micro } of costs) grouped.set(style, [...(grouped.get(style) ?? []), micro]);
+  const byStyle = new Map([...grouped].map(([style, values]) => [style, median(values)!]));
+  const overall = median(costs.map(({ micro }) => micro));
   const estimate = (style: string): PriceEstimate => {
-    const own = load().get(style);
+    const own = byStyle.get(style);
     if (own !== undefined) return { micro: own, basis: 'style' };
     return overall !== null ? { micro: overall, basis: 'all-styles' } : { micro: null, basis: null };
   };

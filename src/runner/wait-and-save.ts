@@ -39,7 +39,7 @@ export interface Saved {
 }
 
 /** Downloads that are not an image are tried this many times before the item fails. */
-export const RESULT_ATTEMPTS = 3;
+const RESULT_ATTEMPTS = 3;
 
 /**
  * Waits for a task, downloads its results, checks they are images and saves them; records
@@ -73,10 +73,8 @@ export async function waitAndSave(
           });
   } catch (error) {
     // The task's own error is the one to report; a ledger that cannot take it changes nothing the user can do.
-    if (error instanceof TaskNotFoundError) throw settleNotFound(error, taskId, ledger, clock.now(), createdAt);
-    bestEffort(() => {
-      if (error instanceof TaskFailedError) ledger.recordFailed(taskId, error.seedCode);
-    });
+    if (error instanceof TaskNotFoundError) throw await settleNotFound(error, taskId, ledger, clock.now(), createdAt);
+    if (error instanceof TaskFailedError) await bestEffort(() => ledger.recordFailed(taskId, error.seedCode));
     if (context.offline && error instanceof WaitTimeoutError) throw offlineTimeout(taskId, settings.timeoutMs);
     throw error;
   }
@@ -90,7 +88,7 @@ export async function waitAndSave(
     outputs.push(saved.path);
     notes.push(...saved.notes);
   }
-  const unrecorded = bestEffort(() => ledger.recordSaved(taskId, outputs[0]!, done.cost));
+  const unrecorded = await bestEffort(() => ledger.recordSaved(taskId, outputs[0]!, done.cost));
   // The result is on disk, which is what the next run looks at first: it is saved, whatever the ledger says.
   if (unrecorded) notes.push(`warning: saved, but the ledger could not record it (${unrecorded.message})`);
   if (done.resultsLeftOut > 0) notes.push(`the task claimed ${done.results.length + done.resultsLeftOut} images; kept the first ${done.results.length}`);
@@ -98,9 +96,9 @@ export async function waitAndSave(
 }
 
 /** Runs a ledger write; returns its error instead of throwing it. */
-function bestEffort(write: () => void): Error | null {
+async function bestEffort(write: () => Promise<void>): Promise<Error | null> {
   try {
-    write();
+    await write();
     return null;
   } catch (error) {
     return error instanceof Error ? error : new Error(String(error));

@@ -13,9 +13,9 @@ const KEY = 'sk-budget-0123456789abcdef';
 const against = (url: string) => ({ SPARK_STYLE_BASE_URL: url, SPARK_STYLE_API_KEY: KEY });
 
 /** A config folder whose ledger has seen these costs for a style (as earlier runs would leave). */
-function configWithPrices(style: string, costs: readonly string[]): string {
+async function configWithPrices(style: string, costs: readonly string[]): Promise<string> {
   const configDir = tempDir();
-  fillLedger(
+  await fillLedger(
     ledgerIn(configDir),
     costs.map((cost, index) => row({ at: `2026-11-0${index + 1}T10:00:00Z`, input: `/old/${index}.jpg`, style, task_id: `old${index}`, cost })),
   );
@@ -30,7 +30,7 @@ describe('--budget', () => {
     const server = await cli.emulator({ costPerTask: '0.0300' });
     const dir = tempDir();
     const inputs = await writePhotos(dir, 6);
-    const configDir = configWithPrices('ghibli', ['0.0300', '0.0300']);
+    const configDir = await configWithPrices('ghibli', ['0.0300', '0.0300']);
     const args = ['stylize', ...inputs, '--style', 'ghibli', '--out', join(dir, 'out'), '--budget', '0.10', '--concurrency', '3', '--json'];
     const first = await cli.run(args, { env: against(server.url), configDir });
     expect(first.exitCode).toBe(5);
@@ -114,7 +114,7 @@ describe('--budget', () => {
     const server = await cli.emulator({ latencyMs: 60_000, costPerTask: '0.0300', onTaskCreated: (count) => created.forEach((listener) => listener(count)) });
     const dir = tempDir();
     const inputs = await writePhotos(dir, 4);
-    const configDir = configWithPrices('anime', ['0.0300']);
+    const configDir = await configWithPrices('anime', ['0.0300']);
     const args = ['stylize', ...inputs, '--style', 'anime', '--out', join(dir, 'out'), '--budget', '1', '--concurrency', '2', '--json'];
     const env = { ...against(server.url), SPARK_STYLE_CONFIG_DIR: configDir, NO_COLOR: '1', PATH: process.env.PATH };
     const run = cli.run(args, { env });
@@ -137,7 +137,7 @@ describe('--budget', () => {
   it('a dry run shows the expected cost from the ledger and how many tasks fit the budget', async () => {
     const dir = tempDir();
     const inputs = await writePhotos(dir, 2);
-    const configDir = configWithPrices('ghibli', ['0.0300', '0.0500', '0.0400']);
+    const configDir = await configWithPrices('ghibli', ['0.0300', '0.0500', '0.0400']);
     const priced = await cli.run(['stylize', ...inputs, '--style', 'ghibli,clay', '--budget', '0.10', '--dry-run', '--json'], { configDir });
     expect(priced.exitCode).toBe(0);
     expect(summaryOf(priced.stdout)).toMatchObject({
@@ -170,7 +170,7 @@ describe('--budget', () => {
   it('--max-tasks still counts every task the plan needs, and says what the budget would let through', async () => {
     const dir = tempDir();
     const inputs = await writePhotos(dir, 3);
-    const configDir = configWithPrices('ghibli', ['0.0300']);
+    const configDir = await configWithPrices('ghibli', ['0.0300']);
     const result = await cli.run(['stylize', ...inputs, '--style', 'ghibli', '--budget', '0.06', '--max-tasks', '2'], { configDir });
     expect(result.exitCode).toBe(2);
     expect(result.stderr).toContain('this run would create 3 tasks, more than --max-tasks 2 (--budget $0.06 would let about 2 through); nothing was sent');
@@ -210,7 +210,7 @@ describe('sheet takes every run option of stylize', () => {
     const dir = tempDir();
     const input = join(dir, 'bridge.jpg');
     copyFileSync(join(PHOTOS, 'bridge_1302x953.jpg'), input);
-    const configDir = configWithPrices('ghibli', ['0.0300']);
+    const configDir = await configWithPrices('ghibli', ['0.0300']);
     const common = [input, '--style', 'all', '--shard', '1/2', '--name', '{style}/{stem}.{ext}', '--out', join(dir, 'art')];
     const plan = await cli.run(['sheet', ...common, '--dry-run', '--json', '--budget', '0.06'], { configDir });
     const planned = jsonLines(plan.stdout);

@@ -8,9 +8,9 @@ const cli = commandHarness();
 
 const hoursAgo = (hours: number) => new Date(Date.now() - hours * 3_600_000).toISOString();
 
-function ledgerWithTasks(): string {
+async function ledgerWithTasks(): Promise<string> {
   const configDir = tempDir();
-  fillLedger(ledgerIn(configDir), [
+  await fillLedger(ledgerIn(configDir), [
     row({ at: hoursAgo(100), input: 'old/beach.jpg', style: 'ghibli', task_id: 'd0old', output: 'art/beach.ghibli.jpg', cost: '0.0300' }),
     row({ at: hoursAgo(30), input: 'photos/cat.jpg', style: 'clay', task_id: 'd1cat', status: 'failed', cost: '0.0300', error_code: '003008095' }),
     row({ at: hoursAgo(5), input: 'photos/dog.jpg', style: 'ghibli', task_id: 'd2dog', output: 'art/dog.ghibli.jpg', cost: '0.0300' }),
@@ -21,7 +21,7 @@ function ledgerWithTasks(): string {
 
 describe('history', () => {
   it('prints JSON lines into a pipe: newest first, stable keys, the total on stderr', async () => {
-    const result = await cli.run(['history'], { configDir: ledgerWithTasks() });
+    const result = await cli.run(['history'], { configDir: await ledgerWithTasks() });
     expect(result.exitCode).toBe(0);
     const lines = jsonLines(result.stdout);
     expect(lines.map((line) => line.input)).toEqual(['photos/owl.jpg', 'photos/dog.jpg', 'photos/cat.jpg', 'old/beach.jpg']);
@@ -31,7 +31,7 @@ describe('history', () => {
   });
 
   it('filters by --since, --style and --status', async () => {
-    const configDir = ledgerWithTasks();
+    const configDir = await ledgerWithTasks();
     const inputs = async (args: string[]) => jsonLines((await cli.run(['history', '--json', ...args], { configDir })).stdout).map((line) => line.input);
     expect(await inputs(['--since', '2d'])).toEqual(['photos/owl.jpg', 'photos/dog.jpg', 'photos/cat.jpg']);
     expect(await inputs(['--since', '2d', '--style', 'ghibli'])).toEqual(['photos/dog.jpg']);
@@ -52,7 +52,7 @@ describe('history', () => {
   });
 
   it('--since yesterday and today count from local midnight', async () => {
-    const configDir = ledgerWithTasks();
+    const configDir = await ledgerWithTasks();
     const inputs = async (since: string) => jsonLines((await cli.run(['history', '--json', '--since', since], { configDir })).stdout).map((line) => line.input);
     const today = new Date();
     today.setHours(0, 0, 0, 0);
@@ -68,7 +68,7 @@ describe('history', () => {
 
   it('no matching tasks: "no tasks match" on stderr, nothing on stdout, no "total over 0 rows"', async () => {
     const configDir = tempDir();
-    fillLedger(ledgerIn(configDir), [
+    await fillLedger(ledgerIn(configDir), [
       row({ at: hoursAgo(1), input: 'photos/dog.jpg', style: 'ghibli', task_id: 'd2dog', output: 'art/dog.ghibli.jpg', cost: '0.0300' }),
     ]);
     for (const args of [
@@ -92,7 +92,7 @@ describe('history', () => {
   });
 
   it('on a terminal: a table with the total, and a pointer to the unknown outcomes', async () => {
-    const configDir = ledgerWithTasks();
+    const configDir = await ledgerWithTasks();
     const { exitCode: code, stdout, stderr } = await cli.run(['history', '--since', '2d'], { face: 'tty', configDir });
     expect(code).toBe(0);
     const lines = stdout.trimEnd().split('\n');

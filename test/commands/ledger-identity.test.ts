@@ -8,7 +8,7 @@ import { resolveStyle } from '../../src/catalog/styles.js';
 import { systemClock } from '../../src/core/clock.js';
 import { prepareFile } from '../../src/image/prepare.js';
 import { itemKey } from '../../src/ledger/item-key.js';
-import { Ledger } from '../../src/ledger/ledger.js';
+import { SqliteLedger } from '../../src/ledger/sqlite-ledger.js';
 import type { EmulatorOptions } from '../../src/emulator/server.js';
 import { jsonLines } from '../helpers/cli.js';
 import { writePhotos } from '../helpers/images.js';
@@ -125,10 +125,10 @@ describe('a day later, or a clock a day off', () => {
     const prepared = await Promise.all(inputs.map((input) => prepareFile(input, null)));
     const client = new SparkClient({ baseUrl: server.url, apiKey: KEY });
     const living = await client.createTask(buildCreateBody({ style: ghibli, image: { bytes: prepared[0]!.bytes }, returnUrl: true, logo: null }));
-    const ledger = Ledger.open(join(configDir, 'ledger.db'), systemClock, { baseUrl: server.url });
+    const ledger = SqliteLedger.open(join(configDir, 'ledger.db'), systemClock, { baseUrl: server.url });
     for (const [index, taskId] of [living.id, 'gone-long-ago'].entries()) {
       const sha = prepared[index]!.sha256;
-      const attempt = ledger.recordIntent({
+      const attempt = await ledger.recordIntent({
         key: itemKey({ inputSha256: sha, reqKey: ghibli.reqKey, subReqKey: ghibli.subReqKey, options: { logo_info: null } }),
         input: inputs[index]!,
         inputSha256: sha,
@@ -138,9 +138,9 @@ describe('a day later, or a clock a day off', () => {
         options: { return_url: true, logo_info: null, fix: null },
         outputBase: join(out, `photo-${index + 1}.ghibli`),
       });
-      ledger.recordAnswer(attempt, taskId);
+      await ledger.recordAnswer(attempt, taskId);
     }
-    ledger.close();
+    await ledger.close();
     shiftLedgerBack(configDir, DAY_AND_AN_HOUR);
 
     const result = await run(['stylize', ...inputs, '--style', 'ghibli', '--out', out, '--json'], configDir, server.url);

@@ -30,9 +30,6 @@ export async function runCli(
   });
 }
 
-/** What runCli resolves to: stdout and stderr as strings, the exit code, whether it timed out. */
-export type CliResult = Awaited<ReturnType<typeof runCli>>;
-
 export function jsonLines(text: string): Record<string, unknown>[] {
   return text
     .split('\n')

@@ -1,7 +1,7 @@
 import { EventEmitter } from 'node:events';
 import { PassThrough } from 'node:stream';
 import { beforeEach } from 'vitest';
-import { main } from '../../src/cli/main.js';
+import { main, type Surroundings } from '../../src/cli/main.js';
 import type { CommandContext, ProcessControl, StopSignal } from '../../src/cmdutil/context.js';
 import type { EmulatorOptions, RunningEmulator } from '../../src/emulator/server.js';
 import { createIO } from '../../src/terminal/io.js';
@@ -37,6 +37,8 @@ export interface RunOptions {
   readonly face?: 'pipe' | 'tty';
   /** The terminal's width on the tty face (0: a pseudo-terminal without a size). */
   readonly columns?: number;
+  /** --open's viewer; without one, a run that would open something fails the test. */
+  readonly openViewer?: CommandContext['openViewer'];
 }
 
 export interface CommandHarness {
@@ -49,7 +51,7 @@ export interface CommandHarness {
 }
 
 /** The process a command sees in a test: it hears the stop signals the test sends and records an exit; it never ends anything. */
-class FakeProcess extends EventEmitter implements ProcessControl {
+export class FakeProcess extends EventEmitter implements ProcessControl {
   exitCode: number | undefined;
   exit(code: number): void {
     this.exitCode ??= code;
@@ -81,9 +83,10 @@ export function commandHarness(): CommandHarness {
     clock = freshClock();
   });
 
-  const surroundings = (host: ProcessControl): Pick<CommandContext, 'clock' | 'connect' | 'process'> => ({
+  const surroundings = (host: ProcessControl, openViewer: RunOptions['openViewer']): Surroundings => ({
     clock,
     process: host,
+    openViewer: openViewer ?? (async (path) => Promise.reject(new Error(`the test gave no viewer, and the command opened ${path}`))),
     connect: async (target, options) => {
       const { openConnection } = await import('../../src/cmdutil/connection.js');
       const connection = await openConnection(target, { clock, ...options });
@@ -125,7 +128,7 @@ export function commandHarness(): CommandHarness {
     const host = new FakeProcess();
     const restoreCwd = enter(options.cwd);
     const exited = new Promise<number>((resolve) => host.once('exit', resolve));
-    const finished = Promise.race([main([process.execPath, CLI, ...args], io, surroundings(host)), exited]).finally(restoreCwd);
+    const finished = Promise.race([main([process.execPath, CLI, ...args], io, surroundings(host, options.openViewer)), exited]).finally(restoreCwd);
     const result = finished.then((exitCode) => ({ stdout: stripFinalNewline(stdout.text()), stderr: stripFinalNewline(stderr.text()), exitCode }));
     const untilStderr = (pattern: RegExp) =>
       new Promise<void>((resolve, reject) => {

@@ -1,21 +1,22 @@
 import { join } from 'node:path';
 import type { Clock } from '../../src/core/clock.js';
 import { STYLES } from '../../src/catalog/styles.js';
-import { Ledger, type HistoryRow } from '../../src/ledger/ledger.js';
+import type { HistoryRow } from '../../src/ledger/ledger.js';
+import { SqliteLedger } from '../../src/ledger/sqlite-ledger.js';
 
 /**
  * Puts rows into a ledger file as earlier runs would have, for `history` and `doctor` tests:
  * through the ledger's own write API, each row at its own time.
  */
-export function fillLedger(path: string, rows: readonly HistoryRow[]): void {
+export async function fillLedger(path: string, rows: readonly HistoryRow[]): Promise<void> {
   let now = 0;
   const clock: Clock = { now: () => now, sleep: async () => undefined };
-  const ledger = Ledger.open(path, clock);
+  const ledger = SqliteLedger.open(path, clock);
   try {
-    rows.forEach((row, index) => {
+    for (const [index, row] of rows.entries()) {
       now = Date.parse(row.at);
       const style = STYLES.find((candidate) => candidate.alias === row.style) ?? STYLES[0]!;
-      const attempt = ledger.recordIntent({
+      const attempt = await ledger.recordIntent({
         key: `fixture-${index}`,
         input: row.input,
         inputSha256: `sha-${index}`,
@@ -25,16 +26,19 @@ export function fillLedger(path: string, rows: readonly HistoryRow[]): void {
         options: {},
         outputBase: null,
       });
-      if (row.status === 'unknown') return;
-      if (row.status === 'never-sent') return ledger.recordNeverSent(attempt, row.error_code);
+      if (row.status === 'unknown') continue;
+      if (row.status === 'never-sent') {
+        await ledger.recordNeverSent(attempt, row.error_code);
+        continue;
+      }
       const taskId = row.task_id ?? `task${index}`;
-      ledger.recordAnswer(attempt, taskId);
-      if (row.status === 'saved') ledger.recordSaved(taskId, row.output ?? `${row.input}.${row.style}.jpg`, row.cost);
-      else if (row.status === 'failed') ledger.recordFailed(taskId, row.error_code, row.cost);
-      else if (row.status === 'expired') ledger.recordExpired(taskId);
-    });
+      await ledger.recordAnswer(attempt, taskId);
+      if (row.status === 'saved') await ledger.recordSaved(taskId, row.output ?? `${row.input}.${row.style}.jpg`, row.cost);
+      else if (row.status === 'failed') await ledger.recordFailed(taskId, row.error_code, row.cost);
+      else if (row.status === 'expired') await ledger.recordExpired(taskId);
+    }
   } finally {
-    ledger.close();
+    await ledger.close();
   }
 }
 

@@ -4,7 +4,8 @@ import { SparkClient } from '../../src/api/client.js';
 import { resolveStyle } from '../../src/catalog/styles.js';
 import type { Clock } from '../../src/core/clock.js';
 import type { Faults } from '../../src/emulator/faults.js';
-import { Ledger } from '../../src/ledger/ledger.js';
+import type { Ledger } from '../../src/ledger/ledger.js';
+import { SqliteLedger } from '../../src/ledger/sqlite-ledger.js';
 import type { RunnerEvent } from '../../src/runner/events.js';
 import type { ItemContext } from '../../src/runner/item.js';
 import { planItems, type PlannedItem } from '../../src/runner/plan.js';
@@ -49,7 +50,7 @@ export async function inProcessRun(n: number, options: { faults?: Faults; costPe
     [resolveStyle(options.style ?? 'ink-wash')],
     out,
   );
-  const ledger = Ledger.inMemory(clock);
+  const ledger = SqliteLedger.inMemory(clock);
   const events: RunnerEvent[] = [];
   const context = (extra: Partial<ItemContext> = {}): ItemContext =>
     runnerContext({ baseUrl: server.url, clock, ledger, items, emit: (event) => events.push(event) }, extra);

@@ -26,7 +26,7 @@ describe('runItems (in-process)', () => {
     expect(server.stats().tasks_created).toBe(3);
     expect(clock.now() - started).toBeGreaterThanOrEqual(10_000);
     // Intents are stamped with the fake clock's time, not the wall clock's.
-    const history = ledger.history();
+    const history = await ledger.history();
     expect(history.map((row) => row.status)).toEqual(['saved', 'saved', 'saved']);
     for (const row of history) expect(Date.parse(row.at)).toBeGreaterThanOrEqual(started);
     expect(history.map((row) => row.cost)).toEqual(['0.0300', '0.0300', '0.0300']);
@@ -43,7 +43,7 @@ describe('runItems (in-process)', () => {
     const refused = { ...context(), client: new SparkClient({ baseUrl: 'http://127.0.0.1:9', apiKey: 'k', clock: context().clock }) };
     const [failed] = await runItems(items, refused, { limit: pLimit(1), failFast: false });
     expect(failed).toMatchObject({ status: 'failed', errorKind: 'network', created: false });
-    expect(ledger.history()[0]).toMatchObject({ status: 'never-sent', error_code: 'ECONNREFUSED' });
+    expect((await ledger.history())[0]).toMatchObject({ status: 'never-sent', error_code: 'ECONNREFUSED' });
     const [saved] = await runItems(items, context(), { limit: pLimit(1), failFast: false });
     expect(saved).toMatchObject({ status: 'saved', created: true });
     expect(server.stats().tasks_created).toBe(1);
@@ -53,14 +53,14 @@ describe('runItems (in-process)', () => {
     const { items, ledger, context, server } = await inProcessRun(1, { faults: { dropCreate: { count: 1 } } });
     const [lost] = await runItems(items, context(), { limit: pLimit(1), failFast: false });
     expect(lost).toMatchObject({ status: 'failed', errorKind: 'outcome-unknown' });
-    expect(ledger.counts()).toEqual({ open: 0, unknown: 1 });
+    expect(await ledger.counts()).toEqual({ open: 0, unknown: 1 });
     const [still] = await runItems(items, context(), { limit: pLimit(1), failFast: false });
     expect(still).toMatchObject({ status: 'failed', errorKind: 'outcome-unknown', error: { code: 'outcome-unknown' } });
     expect(server.stats().creates_received).toBe(1);
     const [resent] = await runItems(items, context({ settings: { ...RUN_SETTINGS, resendUnknown: true } }), { limit: pLimit(1), failFast: false });
     expect(resent).toMatchObject({ status: 'saved', created: true });
     expect(server.stats().tasks_created).toBe(2);
-    expect(ledger.counts()).toEqual({ open: 0, unknown: 0 });
+    expect(await ledger.counts()).toEqual({ open: 0, unknown: 0 });
   });
 
   it('after an interrupt starts nothing new, and the tasks created stay collectable', async () => {
@@ -83,7 +83,7 @@ describe('runItems (in-process)', () => {
     ]);
     expect(results[0]!.task_id).not.toBeNull();
     expect(server.stats().tasks_created).toBe(1);
-    expect(ledger.counts()).toEqual({ open: 1, unknown: 0 });
+    expect(await ledger.counts()).toEqual({ open: 1, unknown: 0 });
     const resumed = await runItems(items, context(), { limit: pLimit(1), failFast: false });
     expect(resumed.map((result) => [result.status, result.created])).toEqual([
       ['saved', false],

@@ -1,6 +1,6 @@
 import pLimit from 'p-limit';
 import { describe, expect, it } from 'vitest';
-import { Ledger } from '../../src/ledger/ledger.js';
+import { SqliteLedger } from '../../src/ledger/sqlite-ledger.js';
 import { runItems } from '../../src/runner/batch.js';
 import { parseUsd, SpendBudget } from '../../src/runner/budget.js';
 import type { ItemContext } from '../../src/runner/item.js';
@@ -94,24 +94,24 @@ describe('--budget in the batch runner (in-process)', () => {
   it('a style priced by the ledger: its own median, else the median over all styles', async () => {
     const { items, ledger, context } = await inProcessRun(3, { style: 'ghibli', costPerTask: '0.0400' });
     await runItems(items, context({ budget: new SpendBudget(parseUsd('10')!, () => null) }), { limit: pLimit(3), failFast: false });
-    const book = priceBookFromLedger(ledger);
+    const book = await priceBookFromLedger(ledger);
     expect(book.estimate('ghibli')).toEqual({ micro: 40_000, basis: 'style' });
     expect(book.estimate('clay')).toEqual({ micro: 40_000, basis: 'all-styles' });
     const forecast = forecastCost(['ghibli', 'ghibli', 'clay'], book, parseUsd('0.10'));
     expect(forecast).toMatchObject({ expectedMicro: 120_000, basis: 'all-styles', fitting: 2 });
-    expect(forecastCost(['ghibli'], priceBookFromLedger(Ledger.inMemory(fakeClock())), null)).toMatchObject({
+    expect(forecastCost(['ghibli'], await priceBookFromLedger(SqliteLedger.inMemory(fakeClock())), null)).toMatchObject({
       expectedMicro: null,
       basis: null,
       fitting: null,
     });
   });
 
-  it('prices come from the newest saved tasks with a sane cost, so a price change shows', () => {
+  it('prices come from the newest saved tasks with a sane cost, so a price change shows', async () => {
     let now = 0;
-    const ledger = Ledger.inMemory({ now: () => now, sleep: async () => undefined });
-    const save = (key: string, style: string, cost: string | null, status: 'saved' | 'failed' = 'saved') => {
+    const ledger = SqliteLedger.inMemory({ now: () => now, sleep: async () => undefined });
+    const save = async (key: string, style: string, cost: string | null, status: 'saved' | 'failed' = 'saved') => {
       now += 1000;
-      const attempt = ledger.recordIntent({
+      const attempt = await ledger.recordIntent({
         key,
         input: `/in/${key}.jpg`,
         inputSha256: key,
@@ -121,27 +121,27 @@ describe('--budget in the batch runner (in-process)', () => {
         options: {},
         outputBase: null,
       });
-      ledger.recordAnswer(attempt, `t-${key}`);
-      if (status === 'saved') ledger.recordSaved(`t-${key}`, `/out/${key}.jpg`, cost);
-      else ledger.recordFailed(`t-${key}`, '003008095', cost);
+      await ledger.recordAnswer(attempt, `t-${key}`);
+      if (status === 'saved') await ledger.recordSaved(`t-${key}`, `/out/${key}.jpg`, cost);
+      else await ledger.recordFailed(`t-${key}`, '003008095', cost);
     };
-    for (let i = 0; i < PRICE_SAMPLE; i++) save(`old${i}`, 'ghibli', '0.0500');
-    save('free', 'ghibli', 'free');
-    save('huge', 'ghibli', '5000');
-    save('failed', 'clay', '0.9000', 'failed');
-    for (let i = 0; i < 3; i++) save(`new${i}`, 'ghibli', '0.0300');
+    for (let i = 0; i < PRICE_SAMPLE; i++) await save(`old${i}`, 'ghibli', '0.0500');
+    await save('free', 'ghibli', 'free');
+    await save('huge', 'ghibli', '5000');
+    await save('failed', 'clay', '0.9000', 'failed');
+    for (let i = 0; i < 3; i++) await save(`new${i}`, 'ghibli', '0.0300');
     // The newest 6 saved tasks, of which the 4 with a sane cost (not "free", not 5000).
-    expect(ledger.recentCosts(6)).toEqual([
+    expect(await ledger.recentCosts(6)).toEqual([
       { style: 'ghibli', cost: 0.03 },
       { style: 'ghibli', cost: 0.03 },
       { style: 'ghibli', cost: 0.03 },
       { style: 'ghibli', cost: 0.05 },
     ]);
     // Of the newest 2000 saved: 3 at 0.03, 2 insane, 1995 at 0.05.
-    expect(priceBookFromLedger(ledger).estimate('ghibli')).toEqual({ micro: 50_000, basis: 'style' });
-    for (let i = 0; i < PRICE_SAMPLE / 2; i++) save(`newer${i}`, 'ghibli', '0.0300');
-    expect(priceBookFromLedger(ledger).estimate('ghibli')).toEqual({ micro: 30_000, basis: 'style' });
+    expect((await priceBookFromLedger(ledger)).estimate('ghibli')).toEqual({ micro: 50_000, basis: 'style' });
+    for (let i = 0; i < PRICE_SAMPLE / 2; i++) await save(`newer${i}`, 'ghibli', '0.0300');
+    expect((await priceBookFromLedger(ledger)).estimate('ghibli')).toEqual({ micro: 30_000, basis: 'style' });
     // A failed task's cost is not a price.
-    expect(priceBookFromLedger(ledger).estimate('clay')).toEqual({ micro: 30_000, basis: 'all-styles' });
+    expect((await priceBookFromLedger(ledger)).estimate('clay')).toEqual({ micro: 30_000, basis: 'all-styles' });
   });
 });

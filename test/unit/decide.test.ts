@@ -21,7 +21,7 @@ const facts = (extra: Partial<ItemFacts> = {}): ItemFacts => ({
   entry: null,
   existingOutput: null,
   savedAs: null,
-  heldByPid: null,
+  heldBy: null,
   ...extra,
 });
 const entry = (status: LedgerStatus, ageMs = HOUR, extra: Partial<LedgerEntry> = {}): LedgerEntry => ({
@@ -65,7 +65,7 @@ describe('decide', () => {
   });
 
   it('skips an item another live run is working on, naming its pid', () => {
-    expect(decide(item, facts({ heldByPid: 4242, entry: entry('unknown') }), plain, NOW)).toMatchObject({
+    expect(decide(item, facts({ heldBy: 'pid 4242', entry: entry('unknown') }), plain, NOW)).toMatchObject({
       action: 'skip',
       output: null,
       reason: expect.stringContaining('pid 4242'),

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { historyFilter, parseSince } from '../../src/commands/history/filter.js';
 import { historyJsonLine, historyTable, totalCost, totalLine } from '../../src/commands/history/render.js';
 import { systemClock } from '../../src/core/clock.js';
-import { Ledger } from '../../src/ledger/ledger.js';
+import { SqliteLedger } from '../../src/ledger/sqlite-ledger.js';
 import { fillLedger, row } from '../helpers/ledger-fixture.js';
 import { join } from 'node:path';
 import { tempDir } from '../helpers/tmp.js';
@@ -10,7 +10,7 @@ import { tempDir } from '../helpers/tmp.js';
 const NOW = Date.parse('2026-11-27T12:00:00Z');
 
 describe('history filters', () => {
-  it('reads --since as an age or a date', () => {
+  it('reads --since as an age or a date', async () => {
     expect(parseSince('2d', NOW)).toBe(Date.parse('2026-11-25T12:00:00Z'));
     expect(parseSince('1w', NOW)).toBe(Date.parse('2026-11-20T12:00:00Z'));
     expect(parseSince('90m', NOW)).toBe(NOW - 90 * 60_000);
@@ -26,7 +26,7 @@ describe('history filters', () => {
     expect(() => parseSince('2026-13-45', NOW)).toThrow(/is not a date/);
   });
 
-  it('matches a style by alias however it was typed, and refuses unknown statuses and styles', () => {
+  it('matches a style by alias however it was typed, and refuses unknown statuses and styles', async () => {
     expect(historyFilter({ style: 'img2img_water_paint_style_usage', status: 'Unknown', limit: 5 }, NOW)).toEqual({
       style: 'watercolor',
       status: 'unknown',
@@ -36,21 +36,21 @@ describe('history filters', () => {
     expect(() => historyFilter({ style: 'watercolour' }, NOW)).toThrow(/did you mean "watercolor"/);
   });
 
-  it('the ledger answers newest first, filtered', () => {
+  it('the ledger answers newest first, filtered', async () => {
     const path = join(tempDir(), 'ledger.db');
-    fillLedger(path, [
+    await fillLedger(path, [
       row({ at: '2026-11-20T10:00:00.000Z', input: 'old.jpg', cost: '0.0300' }),
       row({ at: '2026-11-26T10:00:00.000Z', input: 'a.jpg', style: 'clay', status: 'failed', error_code: '003008095' }),
       row({ at: '2026-11-27T10:00:00.000Z', input: 'b.jpg', status: 'unknown' }),
     ]);
-    const ledger = Ledger.open(path, systemClock);
+    const ledger = SqliteLedger.open(path, systemClock);
     try {
-      expect(ledger.history(historyFilter({ since: '2d' }, NOW)).map((r) => r.input)).toEqual(['b.jpg', 'a.jpg']);
-      expect(ledger.history(historyFilter({ style: 'clay' }, NOW)).map((r) => r.input)).toEqual(['a.jpg']);
-      expect(ledger.history(historyFilter({ status: 'unknown' }, NOW)).map((r) => r.input)).toEqual(['b.jpg']);
-      expect(ledger.counts()).toEqual({ open: 0, unknown: 1 });
+      expect((await ledger.history(historyFilter({ since: '2d' }, NOW))).map((r) => r.input)).toEqual(['b.jpg', 'a.jpg']);
+      expect((await ledger.history(historyFilter({ style: 'clay' }, NOW))).map((r) => r.input)).toEqual(['a.jpg']);
+      expect((await ledger.history(historyFilter({ status: 'unknown' }, NOW))).map((r) => r.input)).toEqual(['b.jpg']);
+      expect(await ledger.counts()).toEqual({ open: 0, unknown: 1 });
     } finally {
-      ledger.close();
+      await ledger.close();
     }
   });
 });
@@ -62,13 +62,13 @@ describe('history output', () => {
     row({ at: '2026-11-27T08:00:00.000Z', input: 'c.jpg', status: 'never-sent' }),
   ];
 
-  it('JSON lines have the same keys in the same order, null where unknown', () => {
+  it('JSON lines have the same keys in the same order, null where unknown', async () => {
     const keys = rows.map((r) => Object.keys(JSON.parse(historyJsonLine(r)) as object));
     for (const list of keys) expect(list).toEqual(['at', 'input', 'style', 'task_id', 'status', 'output', 'cost', 'error_code']);
     expect(JSON.parse(historyJsonLine(rows[2]!))).toMatchObject({ task_id: null, output: null, cost: null });
   });
 
-  it('the table has a header and a dash for what is unknown; the total counts exact cents', () => {
+  it('the table has a header and a dash for what is unknown; the total counts exact cents', async () => {
     const table = historyTable(rows);
     expect(table[0]).toMatch(/^WHEN\s+INPUT\s+STYLE\s+TASK ID\s+STATUS\s+OUTPUT\s+COST$/);
     expect(table[1]).toMatch(/b\.jpg\s+ghibli\s+t2\s+saved\s+b\.ghibli\.jpg\s+\$0\.0300$/);

@@ -8,7 +8,8 @@ import { SparkClient } from '../../src/api/client.js';
 import { encodeCreateBody } from '../../src/api/request-body.js';
 import { resolveStyle } from '../../src/catalog/styles.js';
 import { prepareFile, sha256 } from '../../src/image/prepare.js';
-import { Ledger } from '../../src/ledger/ledger.js';
+import type { Ledger } from '../../src/ledger/ledger.js';
+import { SqliteLedger } from '../../src/ledger/sqlite-ledger.js';
 import { runItems } from '../../src/runner/batch.js';
 import type { ItemContext } from '../../src/runner/item.js';
 import { planItems } from '../../src/runner/plan.js';
@@ -77,7 +78,7 @@ describe('the item key is the original photo, not the bytes sent', () => {
     expect(fixed.changes.join()).toContain('removed metadata');
     expect(sha256(fixed.bytes)).not.toBe(sha256(readFileSync(photo)));
 
-    const ledger = Ledger.inMemory(clock);
+    const ledger = SqliteLedger.inMemory(clock);
     const controller = new AbortController();
     const first = await runItems(
       items,
@@ -117,10 +118,10 @@ describe('the item key is the original photo, not the bytes sent', () => {
     );
     v1.close();
 
-    const ledger = Ledger.open(path, clock, { baseUrl: server.url });
+    const ledger = SqliteLedger.open(path, clock, { baseUrl: server.url });
     const [result] = await runItems(items, context(ledger, FIX), { limit: pLimit(1), failFast: false });
     expect(result).toMatchObject({ status: 'saved', created: false, task_id: task.id });
     expect(server.stats().tasks_created).toBe(1);
-    ledger.close();
+    await ledger.close();
   });
 });

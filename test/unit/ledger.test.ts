@@ -4,7 +4,8 @@ import { existsSync, readFileSync, statSync, symlinkSync, writeFileSync } from '
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { COLLECTABLE_FOR_MS, itemKey } from '../../src/ledger/item-key.js';
-import { Ledger, type Intent } from '../../src/ledger/ledger.js';
+import type { Intent } from '../../src/ledger/ledger.js';
+import { SqliteLedger as Ledger } from '../../src/ledger/sqlite-ledger.js';
 import { identityOf } from '../../src/ledger/process-marker.js';
 import { fakeClock } from '../helpers/fake-clock.js';
 import { tempDir } from '../helpers/tmp.js';
@@ -23,57 +24,57 @@ const intent = (key: string, extra: Partial<Intent> = {}): Intent => ({
 });
 
 describe('Ledger', () => {
-  it('records intent, answer and outcome, and a new process reads them back (0600 file, 0700 folder)', () => {
+  it('records intent, answer and outcome, and a new process reads them back (0600 file, 0700 folder)', async () => {
     const clock = fakeClock(Date.UTC(2026, 0, 1));
     const path = join(tempDir(), 'state', 'ledger.db');
     const ledger = Ledger.open(path, clock);
-    const first = ledger.recordIntent(intent('k1'));
-    expect(ledger.lookup('k1')).toMatchObject({ status: 'unknown', taskId: null, intentAt: clock.now() });
-    ledger.recordAnswer(first, 't1');
-    expect(ledger.lookup('k1')).toMatchObject({ status: 'open', taskId: 't1' });
+    const first = await ledger.recordIntent(intent('k1'));
+    expect(await ledger.lookup('k1')).toMatchObject({ status: 'unknown', taskId: null, intentAt: clock.now() });
+    await ledger.recordAnswer(first, 't1');
+    expect(await ledger.lookup('k1')).toMatchObject({ status: 'open', taskId: 't1' });
     clock.advance(1000);
-    ledger.recordSaved('t1', '/out/k1.ghibli.jpg', '0.0300');
-    ledger.recordAnswer(ledger.recordIntent(intent('k2')), 't2');
-    ledger.recordFailed('t2', '003008095');
-    ledger.recordNeverSent(ledger.recordIntent(intent('k3')), 'ECONNREFUSED');
-    ledger.close();
+    await ledger.recordSaved('t1', '/out/k1.ghibli.jpg', '0.0300');
+    await ledger.recordAnswer(await ledger.recordIntent(intent('k2')), 't2');
+    await ledger.recordFailed('t2', '003008095');
+    await ledger.recordNeverSent(await ledger.recordIntent(intent('k3')), 'ECONNREFUSED');
+    await ledger.close();
     expect(statSync(path).mode & 0o777).toBe(0o600);
     expect(statSync(join(path, '..')).mode & 0o777).toBe(0o700);
 
     const again = Ledger.open(path, clock);
-    expect(again.lookup('k1')).toMatchObject({ status: 'saved', output: '/out/k1.ghibli.jpg', cost: '0.0300', outputBase: '/out/k1.ghibli' });
-    expect(again.lookup('k2')).toMatchObject({ status: 'failed', errorCode: '003008095' });
-    expect(again.lookup('k3')).toMatchObject({ status: 'never-sent', taskId: null });
-    expect(again.findTask('t1')?.key).toBe('k1');
-    expect(again.lookup('nope')).toBeUndefined();
-    again.close();
+    expect(await again.lookup('k1')).toMatchObject({ status: 'saved', output: '/out/k1.ghibli.jpg', cost: '0.0300', outputBase: '/out/k1.ghibli' });
+    expect(await again.lookup('k2')).toMatchObject({ status: 'failed', errorCode: '003008095' });
+    expect(await again.lookup('k3')).toMatchObject({ status: 'never-sent', taskId: null });
+    expect((await again.findTask('t1'))?.key).toBe('k1');
+    expect(await again.lookup('nope')).toBeUndefined();
+    await again.close();
   });
 
-  it('the newest attempt for a key is the one looked up', () => {
+  it('the newest attempt for a key is the one looked up', async () => {
     const ledger = Ledger.inMemory(fakeClock());
-    ledger.recordAnswer(ledger.recordIntent(intent('k')), 'old');
-    ledger.recordFailed('old', '003008095');
-    ledger.recordAnswer(ledger.recordIntent(intent('k')), 'new');
-    expect(ledger.lookup('k')).toMatchObject({ status: 'open', taskId: 'new' });
+    await ledger.recordAnswer(await ledger.recordIntent(intent('k')), 'old');
+    await ledger.recordFailed('old', '003008095');
+    await ledger.recordAnswer(await ledger.recordIntent(intent('k')), 'new');
+    expect(await ledger.lookup('k')).toMatchObject({ status: 'open', taskId: 'new' });
   });
 
-  it('stamps records with the injected clock, and history shows an open task past 24 hours as expired', () => {
+  it('stamps records with the injected clock, and history shows an open task past 24 hours as expired', async () => {
     const clock = fakeClock(Date.UTC(2026, 0, 1, 12));
     const ledger = Ledger.inMemory(clock);
-    ledger.recordAnswer(ledger.recordIntent(intent('a', { style: 'clay' })), 'ta');
+    await ledger.recordAnswer(await ledger.recordIntent(intent('a', { style: 'clay' })), 'ta');
     clock.advance(HOUR);
-    ledger.recordAnswer(ledger.recordIntent(intent('b')), 'tb');
-    ledger.recordSaved('tb', '/out/b.jpg', '0.0300');
+    await ledger.recordAnswer(await ledger.recordIntent(intent('b')), 'tb');
+    await ledger.recordSaved('tb', '/out/b.jpg', '0.0300');
     clock.advance(HOUR);
-    ledger.recordIntent(intent('c'));
-    expect(ledger.history().map((row) => [row.input, row.status, row.at])).toEqual([
+    await ledger.recordIntent(intent('c'));
+    expect((await ledger.history()).map((row) => [row.input, row.status, row.at])).toEqual([
       ['c.jpg', 'unknown', '2026-01-01T14:00:00.000Z'],
       ['b.jpg', 'saved', '2026-01-01T13:00:00.000Z'],
       ['a.jpg', 'open', '2026-01-01T12:00:00.000Z'],
     ]);
-    expect(ledger.history({ style: 'clay' })).toHaveLength(1);
-    expect(ledger.history({ sinceMs: Date.UTC(2026, 0, 1, 13) }).map((row) => row.input)).toEqual(['c.jpg', 'b.jpg']);
-    expect(ledger.history({ limit: 1 })[0]).toEqual({
+    expect(await ledger.history({ style: 'clay' })).toHaveLength(1);
+    expect((await ledger.history({ sinceMs: Date.UTC(2026, 0, 1, 13) })).map((row) => row.input)).toEqual(['c.jpg', 'b.jpg']);
+    expect((await ledger.history({ limit: 1 }))[0]).toEqual({
       at: '2026-01-01T14:00:00.000Z',
       input: 'c.jpg',
       style: 'ghibli',
@@ -83,15 +84,15 @@ describe('Ledger', () => {
       cost: null,
       error_code: null,
     });
-    expect(ledger.counts()).toEqual({ open: 1, unknown: 1 });
+    expect(await ledger.counts()).toEqual({ open: 1, unknown: 1 });
     clock.advance(COLLECTABLE_FOR_MS);
-    expect(ledger.history({ status: 'expired' }).map((row) => row.input)).toEqual(['a.jpg']);
-    expect(ledger.counts()).toEqual({ open: 0, unknown: 1 });
+    expect((await ledger.history({ status: 'expired' })).map((row) => row.input)).toEqual(['a.jpg']);
+    expect(await ledger.counts()).toEqual({ open: 0, unknown: 1 });
   });
 
-  it('medianCost uses saved tasks with a sane numeric cost only', () => {
+  it('medianCost uses saved tasks with a sane numeric cost only', async () => {
     const ledger = Ledger.inMemory(fakeClock());
-    expect(ledger.medianCost()).toBeNull();
+    expect(await ledger.medianCost()).toBeNull();
     const costs: [string, string | null, string][] = [
       ['a', '0.0300', 'ghibli'],
       ['b', '0.0500', 'ghibli'],
@@ -102,15 +103,15 @@ describe('Ledger', () => {
       ['g', null, 'ghibli'],
     ];
     for (const [key, cost, style] of costs) {
-      ledger.recordAnswer(ledger.recordIntent(intent(key, { style })), `t-${key}`);
-      ledger.recordSaved(`t-${key}`, `/out/${key}.jpg`, cost);
+      await ledger.recordAnswer(await ledger.recordIntent(intent(key, { style })), `t-${key}`);
+      await ledger.recordSaved(`t-${key}`, `/out/${key}.jpg`, cost);
     }
-    ledger.recordAnswer(ledger.recordIntent(intent('h')), 't-h');
-    ledger.recordFailed('t-h', '003008095', '0.9000');
-    expect(ledger.medianCost()).toBeCloseTo(0.03);
-    expect(ledger.medianCost('ghibli')).toBeCloseTo(0.04);
-    expect(ledger.medianCost('clay')).toBeCloseTo(0.01);
-    expect(ledger.medianCost('anime')).toBeNull();
+    await ledger.recordAnswer(await ledger.recordIntent(intent('h')), 't-h');
+    await ledger.recordFailed('t-h', '003008095', '0.9000');
+    expect(await ledger.medianCost()).toBeCloseTo(0.03);
+    expect(await ledger.medianCost('ghibli')).toBeCloseTo(0.04);
+    expect(await ledger.medianCost('clay')).toBeCloseTo(0.01);
+    expect(await ledger.medianCost('anime')).toBeNull();
   });
 
   it('claims: one live owner at a time; a claim left by a killed process is taken over', async () => {
@@ -121,28 +122,28 @@ describe('Ledger', () => {
     const db = new Database(path);
     db.prepare('INSERT INTO claims (key, pid, marker, claimed_at) VALUES (?, ?, ?, 0)').run('k', owner.pid, owner.marker);
     db.close();
-    expect(ledger.claim('k')).toEqual({ ok: false, heldByPid: owner.pid });
-    expect(ledger.claimHolder('k')).toBe(owner.pid);
+    expect(await ledger.claim('k')).toEqual({ ok: false, heldBy: `pid ${owner.pid}` });
+    expect(await ledger.claimHolder('k')).toBe(`pid ${owner.pid}`);
     other.kill('SIGKILL');
     await other.catch(() => undefined);
-    expect(ledger.claimHolder('k')).toBeNull();
-    expect(ledger.claim('k')).toEqual({ ok: true });
+    expect(await ledger.claimHolder('k')).toBeNull();
+    expect(await ledger.claim('k')).toEqual({ ok: true });
     // Within one process, a second item with the same key waits for the first one's release.
-    expect(ledger.claim('k')).toEqual({ ok: false, heldByPid: process.pid });
+    expect(await ledger.claim('k')).toEqual({ ok: false, heldBy: `pid ${process.pid}` });
     let free = false;
     const turn = ledger.claimInTurn('k').then((result) => ((free = true), result));
     await Promise.resolve();
     expect(free).toBe(false);
-    ledger.release('k');
+    await ledger.release('k');
     expect(await turn).toEqual({ ok: true });
-    expect(ledger.claimHolder('k')).toBeNull();
-    ledger.release('k');
-    ledger.close();
+    expect(await ledger.claimHolder('k')).toBeNull();
+    await ledger.release('k');
+    await ledger.close();
   });
 
   it('three or more items of one run with one key all get their turn, one at a time (never "held by" this very run)', async () => {
     const ledger = Ledger.open(join(tempDir(), 'ledger.db'), fakeClock());
-    expect(ledger.claim('k')).toEqual({ ok: true });
+    expect(await ledger.claim('k')).toEqual({ ok: true });
     const order: string[] = [];
     const waiters = ['b', 'c', 'd'].map((name) =>
       ledger.claimInTurn('k').then((result) => {
@@ -152,23 +153,23 @@ describe('Ledger', () => {
         return Promise.resolve().then(() => ledger.release('k'));
       }),
     );
-    ledger.release('k');
+    await ledger.release('k');
     await Promise.all(waiters);
     expect(order).toHaveLength(3);
-    ledger.close();
+    await ledger.close();
   });
 
-  it('a claim by a live process with a different start time (a reused pid) does not count', () => {
+  it('a claim by a live process with a different start time (a reused pid) does not count', async () => {
     const path = join(tempDir(), 'ledger.db');
     const ledger = Ledger.open(path, fakeClock());
     const db = new Database(path);
     db.prepare('INSERT INTO claims (key, pid, marker, claimed_at) VALUES (?, ?, ?, 0)').run('k', process.ppid, 'not-its-start-time');
     db.close();
-    expect(ledger.claim('k')).toEqual({ ok: true });
-    ledger.close();
+    expect(await ledger.claim('k')).toEqual({ ok: true });
+    await ledger.close();
   });
 
-  it('refuses a ledger path that is a symbolic link, with one line', () => {
+  it('refuses a ledger path that is a symbolic link, with one line', async () => {
     const dir = tempDir();
     const elsewhere = join(dir, 'elsewhere.db');
     writeFileSync(elsewhere, '');
@@ -177,7 +178,7 @@ describe('Ledger', () => {
     expect(readFileSync(elsewhere, 'utf8')).toBe('');
   });
 
-  it('a file that is not a database is a one-line error, not a crash', () => {
+  it('a file that is not a database is a one-line error, not a crash', async () => {
     const path = join(tempDir(), 'ledger.db');
     writeFileSync(path, 'x'.repeat(4096));
     expect(() => Ledger.open(path, fakeClock())).toThrow(/the task ledger .* cannot be read/);
@@ -204,7 +205,7 @@ describe('journal.jsonl migration', () => {
   const finished = (taskId: string, key: string, outcome: string, extra: Record<string, unknown> = {}) =>
     JSON.stringify({ event: 'finished', at: '2026-01-02T00:00:00.000Z', task_id: taskId, key, outcome, ...extra });
 
-  it('imports once: recent open tasks stay collectable, old ones expire, outcomes carry over; the file is kept as a backup', () => {
+  it('imports once: recent open tasks stay collectable, old ones expire, outcomes carry over; the file is kept as a backup', async () => {
     const dir = tempDir();
     const clock = fakeClock(Date.parse('2026-01-02T12:00:00.000Z'));
     const lines = [
@@ -218,25 +219,25 @@ describe('journal.jsonl migration', () => {
     ];
     writeFileSync(join(dir, 'journal.jsonl'), `${lines.join('\n')}\n`);
     const ledger = Ledger.open(join(dir, 'ledger.db'), clock);
-    expect(ledger.lookup(keyOf('open'))).toMatchObject({
+    expect(await ledger.lookup(keyOf('open'))).toMatchObject({
       status: 'open',
       taskId: 't-open',
       outputBase: '/out/open.ghibli',
       intentAt: Date.parse('2026-01-02T06:00:00.000Z'),
     });
-    expect(ledger.lookup(keyOf('old'))).toMatchObject({ status: 'expired', taskId: 't-old' });
-    expect(ledger.lookup(keyOf('saved'))).toMatchObject({ status: 'saved', output: '/out/saved.ghibli.jpg' });
-    expect(ledger.lookup(keyOf('failed'))).toMatchObject({ status: 'failed', errorCode: '003008095' });
-    ledger.close();
+    expect(await ledger.lookup(keyOf('old'))).toMatchObject({ status: 'expired', taskId: 't-old' });
+    expect(await ledger.lookup(keyOf('saved'))).toMatchObject({ status: 'saved', output: '/out/saved.ghibli.jpg' });
+    expect(await ledger.lookup(keyOf('failed'))).toMatchObject({ status: 'failed', errorCode: '003008095' });
+    await ledger.close();
     expect(existsSync(join(dir, 'journal.jsonl'))).toBe(false);
     expect(readFileSync(join(dir, 'journal.jsonl.imported'), 'utf8')).toContain('t-open');
 
     // A journal.jsonl that shows up again (an older version ran meanwhile) is not imported twice.
     writeFileSync(join(dir, 'journal.jsonl'), `${created('t-later', 'later', '2026-01-02T07:00:00.000Z')}\n`);
     const reopened = Ledger.open(join(dir, 'ledger.db'), clock);
-    expect(reopened.lookup(keyOf('later'))).toBeUndefined();
-    expect(reopened.history()).toHaveLength(4);
-    reopened.close();
+    expect(await reopened.lookup(keyOf('later'))).toBeUndefined();
+    expect(await reopened.history()).toHaveLength(4);
+    await reopened.close();
   });
 });
 
@@ -247,15 +248,15 @@ describe('itemKey', () => {
     subReqKey: 'img2img_comic_style_marvel',
     options: { return_url: true, logo_info: null },
   };
-  it('is stable and ignores option order', () => {
+  it('is stable and ignores option order', async () => {
     expect(itemKey(base)).toBe(itemKey({ ...base, options: { logo_info: null, return_url: true } }));
   });
-  it('changes with anything that changes the result', () => {
+  it('changes with anything that changes the result', async () => {
     expect(itemKey(base)).not.toBe(itemKey({ ...base, inputSha256: 'abd' }));
     expect(itemKey(base)).not.toBe(itemKey({ ...base, subReqKey: 'img2img_comic_style_monet' }));
     expect(itemKey(base)).not.toBe(itemKey({ ...base, options: { return_url: true, logo_info: { add_logo: true } } }));
   });
-  it('ignores what does not change the picture: return_url (delivery) and --fix (the key hashes the original photo)', () => {
+  it('ignores what does not change the picture: return_url (delivery) and --fix (the key hashes the original photo)', async () => {
     expect(itemKey(base)).toBe(itemKey({ ...base, options: { return_url: false, logo_info: null } }));
     expect(itemKey(base)).toBe(itemKey({ ...base, options: { return_url: true, logo_info: null, fix: { keepMetadata: true } } }));
     expect(itemKey(base)).toBe(itemKey({ ...base, options: {} }));
@@ -263,7 +264,7 @@ describe('itemKey', () => {
 });
 
 describe('schema version 2', () => {
-  it('a version-1 ledger gets an origin column and its keys computed again from what each row recorded, once', () => {
+  it('a version-1 ledger gets an origin column and its keys computed again from what each row recorded, once', async () => {
     const path = join(tempDir(), 'ledger.db');
     const v1 = new Database(path);
     v1.exec(`CREATE TABLE attempts (id INTEGER PRIMARY KEY AUTOINCREMENT, key TEXT NOT NULL, input TEXT NOT NULL, input_sha256 TEXT NOT NULL, style TEXT NOT NULL,
@@ -288,47 +289,47 @@ describe('schema version 2', () => {
     const clock = fakeClock(Date.parse('2026-01-02T12:00:00.000Z'));
     const ledger = Ledger.open(path, clock, { baseUrl: 'https://api.example.test/' });
     const key = (logo: unknown) => itemKey({ inputSha256: 'sha-a', reqKey: 'img2img_ghibli_style_usage', subReqKey: null, options: { logo_info: logo } });
-    expect(ledger.lookup(key(null))).toMatchObject({ taskId: 't-1', origin: null });
-    expect(ledger.lookup(key({ add_logo: true }))).toMatchObject({ taskId: 't-2', origin: null });
-    expect(ledger.lookup('v1-key-with-fix')).toBeUndefined();
-    ledger.close();
+    expect(await ledger.lookup(key(null))).toMatchObject({ taskId: 't-1', origin: null });
+    expect(await ledger.lookup(key({ add_logo: true }))).toMatchObject({ taskId: 't-2', origin: null });
+    expect(await ledger.lookup('v1-key-with-fix')).toBeUndefined();
+    await ledger.close();
     const reopened = new Database(path, { readonly: true });
     expect(reopened.prepare('PRAGMA user_version').raw(true).get()).toEqual([2]);
-    reopened.close();
+    await reopened.close();
   });
 });
 
 describe('origins', () => {
-  it("a ledger opened for one API does not see tasks recorded against another; rows with no origin are anyone's", () => {
+  it("a ledger opened for one API does not see tasks recorded against another; rows with no origin are anyone's", async () => {
     const path = join(tempDir(), 'ledger.db');
     const clock = fakeClock(Date.parse('2026-01-02T12:00:00.000Z'));
     const emulator = Ledger.open(path, clock, { baseUrl: 'http://127.0.0.1:4567' });
-    emulator.recordAnswer(emulator.recordIntent(intent('k')), 't-emu');
-    emulator.recordSaved('t-emu', '/out/k.ghibli.jpg', '0.0300');
-    emulator.close();
+    await emulator.recordAnswer(await emulator.recordIntent(intent('k')), 't-emu');
+    await emulator.recordSaved('t-emu', '/out/k.ghibli.jpg', '0.0300');
+    await emulator.close();
     const real = Ledger.open(path, clock, { baseUrl: 'https://api.vtrix.example/' });
-    expect(real.lookup('k')).toBeUndefined();
-    expect(real.savedOutputs('k')).toEqual([]);
-    real.recordIntent(intent('k'));
-    expect(real.lookup('k')).toMatchObject({ status: 'unknown', origin: 'https://api.vtrix.example' });
-    real.close();
+    expect(await real.lookup('k')).toBeUndefined();
+    expect(await real.savedOutputs('k')).toEqual([]);
+    await real.recordIntent(intent('k'));
+    expect(await real.lookup('k')).toMatchObject({ status: 'unknown', origin: 'https://api.vtrix.example' });
+    await real.close();
     const again = Ledger.open(path, clock, { baseUrl: 'http://127.0.0.1:4567/' });
-    expect(again.lookup('k')).toMatchObject({ taskId: 't-emu', origin: 'http://127.0.0.1:4567' });
-    expect(again.savedOutputs('k')).toEqual(['/out/k.ghibli.jpg']);
-    again.close();
+    expect(await again.lookup('k')).toMatchObject({ taskId: 't-emu', origin: 'http://127.0.0.1:4567' });
+    expect(await again.savedOutputs('k')).toEqual(['/out/k.ghibli.jpg']);
+    await again.close();
     // history, doctor, status: no origin, every row.
     const any = Ledger.open(path, clock);
-    expect(any.history()).toHaveLength(2);
-    any.close();
+    expect(await any.history()).toHaveLength(2);
+    await any.close();
   });
 
-  it('an expired task keeps the file it was saved as', () => {
+  it('an expired task keeps the file it was saved as', async () => {
     const ledger = Ledger.open(join(tempDir(), 'ledger.db'), fakeClock());
-    ledger.recordAnswer(ledger.recordIntent(intent('k')), 't1');
-    ledger.recordSaved('t1', '/state/rescued/t1.jpg', null);
-    ledger.recordExpired('t1');
-    expect(ledger.lookup('k')).toMatchObject({ status: 'expired', output: '/state/rescued/t1.jpg' });
-    expect(ledger.savedOutputs('k')).toEqual(['/state/rescued/t1.jpg']);
-    ledger.close();
+    await ledger.recordAnswer(await ledger.recordIntent(intent('k')), 't1');
+    await ledger.recordSaved('t1', '/state/rescued/t1.jpg', null);
+    await ledger.recordExpired('t1');
+    expect(await ledger.lookup('k')).toMatchObject({ status: 'expired', output: '/state/rescued/t1.jpg' });
+    expect(await ledger.savedOutputs('k')).toEqual(['/state/rescued/t1.jpg']);
+    await ledger.close();
   });
 });

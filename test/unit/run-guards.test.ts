@@ -8,14 +8,16 @@ import { SparkClient } from '../../src/api/client.js';
 import { resolveStyle } from '../../src/catalog/styles.js';
 import type { Clock } from '../../src/core/clock.js';
 import { InterruptedError } from '../../src/core/errors.js';
-import { Ledger } from '../../src/ledger/ledger.js';
+import type { Ledger } from '../../src/ledger/ledger.js';
+import { SqliteLedger } from '../../src/ledger/sqlite-ledger.js';
 import { runItems } from '../../src/runner/batch.js';
 import { parseUsd, SpendBudget } from '../../src/runner/budget.js';
 import type { RunnerEvent } from '../../src/runner/events.js';
 import { planItems } from '../../src/runner/plan.js';
 import { AdaptiveRateGate } from '../../src/runner/rate-gate.js';
 import { TaskQuota } from '../../src/runner/task-quota.js';
-import { describeSummary, summarize } from '../../src/terminal/summary.js';
+import { summarize } from '../../src/engine/summary.js';
+import { describeSummary } from '../../src/terminal/summary.js';
 import { emulator } from '../helpers/emulator.js';
 import { fakeClock } from '../helpers/fake-clock.js';
 import { inProcessRun, runnerContext } from '../helpers/runner.js';
@@ -55,7 +57,7 @@ describe('Ctrl-C while a create waits to retry', () => {
     expect(server.stats().creates_received).toBe(1);
     expect(server.stats().tasks_created).toBe(0);
     // Not "outcome unknown": nothing was created, so the next run sends it without --resend-unknown.
-    expect(ledger.counts()).toEqual({ open: 0, unknown: 0 });
+    expect(await ledger.counts()).toEqual({ open: 0, unknown: 0 });
     const again = await runItems(items, context(), { limit: pLimit(1), failFast: false });
     expect(again[0]).toMatchObject({ status: 'saved', created: true });
     expect(server.stats().tasks_created).toBe(1);
@@ -79,7 +81,7 @@ describe('Ctrl-C while a create waits to retry', () => {
     const results = await runItems(items, context({ client, interrupt: controller.signal }), { limit: pLimit(1), failFast: false });
     expect(results[0]).toMatchObject({ status: 'cancelled', created: false, error: { code: 'interrupted' } });
     expect(server.stats().creates_received).toBe(0);
-    expect(ledger.counts()).toEqual({ open: 0, unknown: 0 });
+    expect(await ledger.counts()).toEqual({ open: 0, unknown: 0 });
   });
 });
 
@@ -137,13 +139,13 @@ describe('a ledger that cannot record the answer', () => {
     const { server, items, ledger, context } = await inProcessRun(1);
     const flaky = Object.create(ledger) as Ledger;
     let failures = 1;
-    flaky.recordAnswer = (attempt, taskId) => {
+    flaky.recordAnswer = async (attempt, taskId) => {
       if (failures-- > 0) throw new Error('database is locked');
-      ledger.recordAnswer(attempt, taskId);
+      await ledger.recordAnswer(attempt, taskId);
     };
     const [result] = await runItems(items, context({ ledger: flaky }), { limit: pLimit(1), failFast: false });
     expect(result).toMatchObject({ status: 'saved', created: true });
-    expect(ledger.findTask(result!.task_id!)).toMatchObject({ status: 'saved', output: result!.output });
+    expect(await ledger.findTask(result!.task_id!)).toMatchObject({ status: 'saved', output: result!.output });
     expect(server.stats().tasks_created).toBe(1);
   });
 
@@ -251,7 +253,7 @@ describe('a ledger locked by another process when the answer comes', () => {
     const clock = fakeClock(Date.UTC(2030, 5, 1));
     const dir = tempDir();
     const path = join(dir, 'ledger.db');
-    const ledger = Ledger.open(path, clock);
+    const ledger = SqliteLedger.open(path, clock);
     // The ledger waits 30 s for a lock; the test gives up after 20 ms (the same error, sooner).
     (ledger as unknown as { db: Database.Database }).db.pragma('busy_timeout = 20');
     const other = new Database(path);
@@ -278,7 +280,7 @@ describe('a ledger locked by another process when the answer comes', () => {
     const [again] = await runItems(items, context, { limit: pLimit(1), failFast: false });
     expect(again!.status).toBe('skipped');
     expect(server.stats().tasks_created).toBe(1);
-    ledger.close();
+    await ledger.close();
   });
 });
 
@@ -288,7 +290,7 @@ describe('a 404 on a task read (a gateway blip, a replica that has not seen the 
     const [result] = await runItems(items, context(), { limit: pLimit(1), failFast: false });
     expect(result).toMatchObject({ status: 'saved', created: true });
     expect(server.stats().injected_errors).toBe(1);
-    expect(ledger.counts()).toEqual({ open: 0, unknown: 0 });
+    expect(await ledger.counts()).toEqual({ open: 0, unknown: 0 });
     const again = await runItems(items, context(), { limit: pLimit(1), failFast: false });
     expect(again[0]!.status).toBe('skipped');
     expect(server.stats().tasks_created).toBe(1);
@@ -299,7 +301,7 @@ describe('a 404 on a task read (a gateway blip, a replica that has not seen the 
     const [result] = await runItems(items, context(), { limit: pLimit(1), failFast: false });
     expect(result).toMatchObject({ status: 'failed', created: true, errorKind: 'network', error: { code: 'not-found-unconfirmed' } });
     expect(result!.hint).toBe('run the same command again later to collect it (collecting an existing task is free)');
-    expect(ledger.counts()).toEqual({ open: 1, unknown: 0 });
+    expect(await ledger.counts()).toEqual({ open: 1, unknown: 0 });
     server.setFaults({});
     const again = await runItems(items, context(), { limit: pLimit(1), failFast: false });
     expect(again[0]).toMatchObject({ status: 'saved', created: false, task_id: result!.task_id });
@@ -309,13 +311,13 @@ describe('a 404 on a task read (a gateway blip, a replica that has not seen the 
   it('a task past 24 hours by the ledger answered 404 twice is collected, not created again', async () => {
     const { server, items, context, clock } = await inProcessRun(1);
     // The task was recorded 25 hours ago by the ledger's clock (the server still has it).
-    const ledger = Ledger.inMemory(fakeClock(clock.now() - 25 * 3_600_000));
+    const ledger = SqliteLedger.inMemory(fakeClock(clock.now() - 25 * 3_600_000));
     const controller = new AbortController();
     await runItems(items, context({ ledger, interrupt: controller.signal, emit: (event) => event.type === 'task-created' && controller.abort() }), {
       limit: pLimit(1),
       failFast: false,
     });
-    expect(ledger.counts()).toEqual({ open: 1, unknown: 0 });
+    expect(await ledger.counts()).toEqual({ open: 1, unknown: 0 });
     server.setFaults({ readError: { status: 404, count: 2 } });
     const [result] = await runItems(items, context({ ledger }), { limit: pLimit(1), failFast: false });
     expect(result).toMatchObject({ status: 'saved', created: false });
@@ -324,7 +326,7 @@ describe('a 404 on a task read (a gateway blip, a replica that has not seen the 
 
   it('a task past 24 hours that the server keeps answering 404 for is expired, and the same run creates it again', async () => {
     const { server, items, context, clock } = await inProcessRun(1);
-    const ledger = Ledger.inMemory(fakeClock(clock.now() - 25 * 3_600_000));
+    const ledger = SqliteLedger.inMemory(fakeClock(clock.now() - 25 * 3_600_000));
     const controller = new AbortController();
     await runItems(items, context({ ledger, interrupt: controller.signal, emit: (event) => event.type === 'task-created' && controller.abort() }), {
       limit: pLimit(1),

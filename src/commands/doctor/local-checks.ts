@@ -1,10 +1,12 @@
 import { existsSync, readFileSync, statSync } from 'node:fs';
-import { ExitCode } from '../../cmdutil/exit-codes.js';
+import { ExitCode, exitCodeForKind } from '../../cmdutil/exit-codes.js';
+import { isSparkError } from '../../core/errors.js';
+import { assertPrivateStateDir } from '../../config/trust.js';
 import type { Clock } from '../../core/clock.js';
 import { shellCommand } from '../../core/shell-quote.js';
 import { maskSecret } from '../../core/secrets.js';
 import type { ConfigValues, KeySource } from '../../config/config-file.js';
-import { Ledger } from '../../ledger/ledger.js';
+import { SqliteLedger } from '../../ledger/sqlite-ledger.js';
 import { fail, pass, warn, type CheckResult } from './report.js';
 
 const MIN_NODE = [20, 9] as const;
@@ -73,19 +75,41 @@ export function checkConfigFile(path: string): CheckResult {
   });
 }
 
+/**
+ * The folder of the config and the ledger, checked as every command checks it before reading
+ * anything there (config/trust.ts): when it fails, doctor reads neither file.
+ */
+export function checkConfigFolder(dir: string): CheckResult {
+  if (!existsSync(dir)) return pass('config folder', `${dir} (not created yet)`);
+  try {
+    assertPrivateStateDir(dir);
+  } catch (error) {
+    if (!isSparkError(error)) throw error;
+    return fail('config folder', error.message, error.hint ?? 'keep the config folder private (chmod 700)', exitCodeForKind(error.kind));
+  }
+  return pass('config folder', dir);
+}
+
 /** The ledger file, and the tasks in it that need a person: open ones to collect, unknown ones to check. */
-export function checkLedger(path: string, clock: Clock): CheckResult[] {
-  let counts: { open: number; unknown: number } | null = null;
-  const file = checkPrivateFile('ledger', path, () => {
-    const ledger = Ledger.open(path, clock);
+export async function checkLedger(path: string, clock: Clock): Promise<CheckResult[]> {
+  let found: { open: number; unknown: number } | null = null;
+  let unreadable: unknown = null;
+  if (existsSync(path)) {
     try {
-      counts = ledger.counts();
-    } finally {
-      ledger.close();
+      const ledger = SqliteLedger.open(path, clock);
+      try {
+        found = await ledger.counts();
+      } finally {
+        await ledger.close();
+      }
+    } catch (error) {
+      unreadable = error;
     }
+  }
+  const file = checkPrivateFile('ledger', path, () => {
+    if (unreadable !== null) throw unreadable;
     return '';
   });
-  const found = counts as { open: number; unknown: number } | null;
   if (!found) return [file];
   const tasks: CheckResult[] = [];
   if (found.open > 0) {

@@ -1,4 +1,5 @@
 import type { HistoryRow } from '../../ledger/ledger.js';
+import { forDisplay } from '../../terminal/sanitize.js';
 import { renderTable } from '../../terminal/table.js';
 
 /**
@@ -29,7 +30,12 @@ function formatWhen(iso: string): string {
 export function historyTable(rows: readonly HistoryRow[]): string[] {
   return renderTable(
     ['when', 'input', 'style', 'task id', 'status', 'output', 'cost'],
-    rows.map((row) => [formatWhen(row.at), row.input, row.style, row.task_id ?? '-', row.status, row.output ?? '-', row.cost === null ? '-' : `$${row.cost}`]),
+    // Every cell on one line (forDisplay, as item lines): a newline in a file name would forge a row.
+    rows.map((row) =>
+      [formatWhen(row.at), row.input, row.style, row.task_id ?? '-', row.status, row.output ?? '-', row.cost === null ? '-' : `$${row.cost}`].map((cell) =>
+        forDisplay(cell),
+      ),
+    ),
     true,
   );
 }

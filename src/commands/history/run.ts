@@ -2,7 +2,8 @@ import { existsSync } from 'node:fs';
 import type { CommandContext } from '../../cmdutil/context.js';
 import { ExitCode } from '../../cmdutil/exit-codes.js';
 import { ledgerPath } from '../../config/paths.js';
-import { Ledger, type HistoryRow } from '../../ledger/ledger.js';
+import type { HistoryRow } from '../../ledger/ledger.js';
+import { SqliteLedger } from '../../ledger/sqlite-ledger.js';
 import { palette } from '../../terminal/colors.js';
 import type { HistoryOptions } from './define.js';
 import { historyFilter } from './filter.js';
@@ -15,11 +16,11 @@ export async function runHistory(options: HistoryOptions, context: CommandContex
   // Reading history must not create a ledger: no file simply means no tasks yet.
   let rows: HistoryRow[] = [];
   if (existsSync(path)) {
-    const ledger = Ledger.open(path, clock);
+    const ledger = SqliteLedger.open(path, clock);
     try {
-      rows = ledger.history(filter);
+      rows = await ledger.history(filter);
     } finally {
-      ledger.close();
+      await ledger.close();
     }
   }
   const json = options.json === true || !io.stdoutIsTTY;

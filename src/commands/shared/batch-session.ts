@@ -7,7 +7,8 @@ import { handleInterrupts } from '../../cmdutil/interrupt.js';
 import type { Clock } from '../../core/clock.js';
 import { shellCommand } from '../../core/shell-quote.js';
 import { ledgerPath } from '../../config/paths.js';
-import { Ledger } from '../../ledger/ledger.js';
+import type { Ledger } from '../../ledger/ledger.js';
+import { SqliteLedger } from '../../ledger/sqlite-ledger.js';
 import { JOURNAL_NAME } from '../../ledger/migrate-journal.js';
 import { runItems } from '../../runner/batch.js';
 import { formatUsd, NO_COST_REASON, SpendBudget } from '../../runner/budget.js';
@@ -19,7 +20,7 @@ import { AdaptiveRateGate } from '../../runner/rate-gate.js';
 import type { RunSettings } from '../../runner/run-settings.js';
 import { palette } from '../../terminal/colors.js';
 import { RunReporter } from '../../terminal/reporter.js';
-import { summarize, type SpendSummary } from '../../terminal/summary.js';
+import { summarize, type SpendSummary } from '../../engine/summary.js';
 import type { ConnectionTarget } from '../../cmdutil/connection.js';
 import { DEFAULT_BASE_URL } from '../../api/base-url.js';
 import { TaskQuota } from '../../runner/task-quota.js';
@@ -30,11 +31,11 @@ import { TaskQuota } from '../../runner/task-quota.js';
  * journal on disk yet, an empty one in memory, so that a dry run leaves no file behind.
  * `baseUrl`: the API the run talks to; tasks recorded against another one are not looked up.
  */
-export function openLedger(env: NodeJS.ProcessEnv, clock: Clock, options: { offline: boolean; lookOnly: boolean; baseUrl?: string }): Ledger {
-  if (options.offline) return Ledger.inMemory(clock);
+export async function openLedger(env: NodeJS.ProcessEnv, clock: Clock, options: { offline: boolean; lookOnly: boolean; baseUrl?: string }): Promise<Ledger> {
+  if (options.offline) return SqliteLedger.inMemory(clock);
   const path = ledgerPath(env);
-  if (options.lookOnly && !existsSync(path) && !existsSync(join(dirname(path), JOURNAL_NAME))) return Ledger.inMemory(clock);
-  return Ledger.open(path, clock, { baseUrl: options.baseUrl });
+  if (options.lookOnly && !existsSync(path) && !existsSync(join(dirname(path), JOURNAL_NAME))) return SqliteLedger.inMemory(clock);
+  return SqliteLedger.open(path, clock, { baseUrl: options.baseUrl });
 }
 
 export interface BatchSessionOptions {
@@ -69,7 +70,7 @@ export async function runBatchSession(
 ): Promise<{ exitCode: number; results: ItemResult[]; spend: SpendSummary | null }> {
   const { io, clock } = context;
   const paint = palette(io.colorEnabled);
-  const ledger = openLedger(io.env, clock, {
+  const ledger = await openLedger(io.env, clock, {
     offline: options.target.offline,
     lookOnly: false,
     baseUrl: options.target.offline ? undefined : options.target.baseUrl(),
@@ -93,7 +94,7 @@ export async function runBatchSession(
   try {
     connection = await context.connect(options.target, { log: context.verbose ? (line) => reporter.note(paint.dim(line)) : undefined, gate, clock });
   } catch (error) {
-    closeLedger(ledger, reporter);
+    await closeLedger(ledger, reporter);
     throw error;
   }
   // Recovery commands name the service when it is not the default one (never the key).
@@ -104,7 +105,7 @@ export async function runBatchSession(
   const interrupt = handleInterrupts(context.process, () =>
     reporter.alert(paint.warn('stopping: no new tasks; creates on their way finish and are recorded (Ctrl-C again to quit at once)')),
   );
-  const budget = options.budgetMicro === null ? undefined : new SpendBudget(options.budgetMicro, priceBookFromLedger(ledger).lookup);
+  const budget = options.budgetMicro === null ? undefined : new SpendBudget(options.budgetMicro, (await priceBookFromLedger(ledger)).lookup);
   const started = clock.now();
   let results: ItemResult[];
   try {
@@ -118,7 +119,7 @@ export async function runBatchSession(
         interrupt: interrupt.signal,
         settings: options.settings,
         emit: (event) => reporter.handle(event),
-        images: new PreparedImageCache(items, options.settings.fix),
+        images: new PreparedImageCache(items, options.settings.fix, options.settings.convert),
         budget,
         taskQuota: options.maxTasks === undefined ? undefined : new TaskQuota(options.maxTasks),
         statusFlags,
@@ -128,7 +129,7 @@ export async function runBatchSession(
     );
   } finally {
     interrupt.dispose();
-    closeLedger(ledger, reporter);
+    await closeLedger(ledger, reporter);
     await connection.close();
   }
   const spend: SpendSummary | null = budget ? { limitMicro: budget.limit, spentMicro: budget.spent, estimatedTasks: budget.estimatedTasks } : null;
@@ -162,9 +163,9 @@ export async function runBatchSession(
 }
 
 /** Closing is the ledger's last write: when it fails (a full disk), one warning, and the summary still comes. */
-function closeLedger(ledger: Ledger, reporter: RunReporter): void {
+async function closeLedger(ledger: Ledger, reporter: RunReporter): Promise<void> {
   try {
-    ledger.close();
+    await ledger.close();
   } catch (error) {
     reporter.alert(`warning: the ledger could not be closed cleanly (${(error as Error).message}); the results above stand`);
   }

@@ -11,7 +11,7 @@ export interface SheetOptions extends RunOptions {
   columns?: number;
 }
 
-export const DEFAULT_SHEET_WIDTH = 2400;
+const DEFAULT_SHEET_WIDTH = 2400;
 
 export function defineSheet(program: Command, context: CommandContext): void {
   const command = program

@@ -10,7 +10,8 @@ import { shellCommand } from '../../core/shell-quote.js';
 import { ledgerPath, rescuedResultsDir } from '../../config/paths.js';
 import { openConfigFile } from '../../config/config-file.js';
 import { resolveStyle } from '../../catalog/styles.js';
-import { Ledger, type LedgerEntry } from '../../ledger/ledger.js';
+import type { Ledger, LedgerEntry } from '../../ledger/ledger.js';
+import { SqliteLedger } from '../../ledger/sqlite-ledger.js';
 import { outputInFolder } from '../../naming/output-path.js';
 import { isUrl } from '../../runner/inputs.js';
 import { pollTask } from '../../runner/poll.js';
@@ -41,7 +42,7 @@ export async function runStatus(taskIds: string[], options: StatusOptions, conte
   const timeoutMs = parseDuration(options.timeout ?? DEFAULT_TIMEOUT);
   const config = await openConfigFile(context.env);
   const target = resolveConnection(options, config, io);
-  const ledger = Ledger.open(ledgerPath(context.env), context.clock);
+  const ledger = SqliteLedger.open(ledgerPath(context.env), context.clock);
   const connection = await context.connect(target, { log: context.verbose ? (line) => io.info(paint.dim(line)) : undefined });
   const interrupt = handleInterrupts(context.process);
   const codes: number[] = [];
@@ -60,7 +61,7 @@ export async function runStatus(taskIds: string[], options: StatusOptions, conte
     }
   } finally {
     interrupt.dispose();
-    ledger.close();
+    await ledger.close();
     await connection.close();
   }
   return worstExitCode(codes);
@@ -104,7 +105,7 @@ async function statusOf(
   }
   const saved: string[] = [];
   if (options.save && task.state === 'completed') {
-    const known = ledger.findTask(taskId);
+    const known = await ledger.findTask(taskId);
     // Named as stylize would have named it when the ledger knows the task; else by its id.
     const output = outputInFolder(options.save, known?.outputBase ? basename(known.outputBase) : null);
     const provenance = known ? await provenanceOfRecorded(known, taskId) : null;
@@ -124,7 +125,7 @@ async function statusOf(
       saved.push(savedAs.path);
       for (const note of savedAs.notes) io.info(`${taskId}: ${note}`);
     }
-    if (known && saved.length) ledger.recordSaved(taskId, saved[0]!, task.cost);
+    if (known && saved.length) await ledger.recordSaved(taskId, saved[0]!, task.cost);
   }
   return {
     task_id: task.id,

@@ -5,6 +5,7 @@ import type { CommandContext } from '../../cmdutil/context.js';
 import { ExitCode, worstExitCode } from '../../cmdutil/exit-codes.js';
 import type { Clock } from '../../core/clock.js';
 import { withoutApiKey } from '../../core/secrets.js';
+import { checkRebuildableTarget } from '../../sheet/save-rebuildable.js';
 import { UsageError } from '../../core/errors.js';
 import { rescuedResultsDir } from '../../config/paths.js';
 import { openConfigFile } from '../../config/config-file.js';
@@ -18,7 +19,7 @@ import { forecastCost, priceBookFromLedger } from '../../runner/prices.js';
 import type { RunSettings } from '../../runner/run-settings.js';
 import { parseShard, selectShard } from '../../runner/shard.js';
 import { readAllStdin } from '../../terminal/stdin.js';
-import { summarize } from '../../terminal/summary.js';
+import { summarize } from '../../engine/summary.js';
 import { openLedger, runBatchSession } from '../shared/batch-session.js';
 import { resolveConnection } from '../../cmdutil/connection.js';
 import { afterBatch, type AfterRun } from './after-run.js';
@@ -26,9 +27,19 @@ import type { StylizeOptions } from './define.js';
 import { dryRunReports, printDryRun } from './dry-run.js';
 import { resolveConcurrency, resolveNameTemplate, resolveRunSettings, resolveStyles } from './resolve-options.js';
 
-/** `afterRun`: what a command built on stylize (sheet) does with the finished batch. */
-export async function runStylize(inputs: string[], options: StylizeOptions, context: CommandContext, afterRun?: AfterRun): Promise<number> {
+/**
+ * `afterRun`: what a command built on stylize (sheet) does with the finished batch;
+ * `checkPlan`: what it must refuse before anything is sent (and in --dry-run).
+ */
+export async function runStylize(
+  inputs: string[],
+  options: StylizeOptions,
+  context: CommandContext,
+  afterRun?: AfterRun,
+  checkPlan?: (items: readonly PlannedItem[]) => Promise<void>,
+): Promise<number> {
   const { io, clock } = context;
+  if (options.report) await checkRebuildableTarget(options.report, '--report', 'report');
   const config = await openConfigFile(io.env);
   const target = resolveConnection(options, config, io);
   const styles = resolveStyles(options, config);
@@ -48,20 +59,25 @@ export async function runStylize(inputs: string[], options: StylizeOptions, cont
     planItems(sources, styles, outDir, await namingFor(sources, nameTemplate)),
     options.shard === undefined ? undefined : parseShard(options.shard),
   );
+  await checkPlan?.(items);
 
   if (options.dryRun || options.maxTasks !== undefined) {
-    const ledger = openLedger(io.env, clock, { offline: options.offline === true, lookOnly: true, baseUrl: options.offline ? undefined : target.baseUrl() });
+    const ledger = await openLedger(io.env, clock, {
+      offline: options.offline === true,
+      lookOnly: true,
+      baseUrl: options.offline ? undefined : target.baseUrl(),
+    });
     try {
       if (options.dryRun) {
         const endpoint = `${options.offline ? 'http://127.0.0.1:<emulator port>' : target.baseUrl()}/model/v1/generation`;
         const reports = await dryRunReports(items, runSettings, ledger, clock.now());
         const creates = reports.filter((report) => report.action === 'create').map((report) => report.style);
-        printDryRun(reports, endpoint, io, options.json === true, forecastCost(creates, priceBookFromLedger(ledger), budgetMicro), budgetMicro);
+        printDryRun(reports, endpoint, io, options.json === true, forecastCost(creates, await priceBookFromLedger(ledger), budgetMicro), budgetMicro);
         return ExitCode.OK;
       }
       await enforceMaxTasks(items, options.maxTasks!, runSettings, ledger, clock, budgetMicro);
     } finally {
-      ledger.close();
+      await ledger.close();
     }
   }
   await ensureWritableFolders(items);
@@ -135,7 +151,7 @@ async function enforceMaxTasks(
   const creates = previews.filter((preview) => preview.decision.action === 'create').map((preview) => preview.item.style.alias);
   const needed = creates.length;
   if (needed > maxTasks) {
-    const fitting = budgetMicro === null ? null : forecastCost(creates, priceBookFromLedger(ledger), budgetMicro).fitting;
+    const fitting = budgetMicro === null ? null : forecastCost(creates, await priceBookFromLedger(ledger), budgetMicro).fitting;
     const budgetNote =
       budgetMicro === null
         ? ''
