@@ -27,9 +27,9 @@ function wordsOf(hintLine: string): string[] {
 }
 
 describe('hints a person scanning the output can act on', () => {
-  it('stylize: every input --fix would repair says so on its own line; the text file says what it is', async () => {
+  it('stylize --no-convert: every input --fix would repair says so on its own line; the text file says what it is', async () => {
     const dir = await mixedFolder();
-    const result = await cli.run(['stylize', 'a.webp', 'small.jpg', 'notes.jpg', '--style', 'anime', '--offline'], { cwd: dir });
+    const result = await cli.run(['stylize', 'a.webp', 'small.jpg', 'notes.jpg', '--style', 'anime', '--offline', '--no-convert'], { cwd: dir });
     expect(result.exitCode).toBe(1);
     const failures = result.stderr.split('\n').filter((line) => line.startsWith('✖'));
     expect(failures).toHaveLength(3);
