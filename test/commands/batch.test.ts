@@ -68,7 +68,7 @@ describe('batches', () => {
     const dir = tempDir();
     const inputs = await writePhotos(dir, 8);
     const result = await cli.run(['stylize', ...inputs, '--style', 'realistic', '--concurrency', '4', '--json'], { env: against(server.url) });
-    expect(result.exitCode).toBe(0);
+    expect(result.exitCode, result.stderr).toBe(0);
     const summary = jsonLines(result.stdout).pop() as { summary: Record<string, number> };
     expect(summary.summary).toMatchObject({ saved: 8, tasks_created: 8 });
     expect(server.stats()).toMatchObject({ tasks_created: 8, rate_limited: 6 });

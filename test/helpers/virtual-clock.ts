@@ -36,8 +36,14 @@ export function virtualClock(start = Date.now()): VirtualClock {
   const wakeDue = () => {
     for (const timer of [...timers].sort((a, b) => a.due - b.due)) if (timer.due <= now) timer.wake();
   };
-  const jump = async () => {
+  const settle = async () => {
     await Promise.all(holds.map((pending) => pending()));
+    // What a finished hold set going (a response's last bytes handed on) runs before time moves.
+    await new Promise((resolve) => setImmediate(resolve));
+  };
+  const jump = async () => {
+    await settle();
+    await settle();
     jumpQueued = false;
     if (timers.size === 0) return;
     now = Math.max(now, Math.min(...[...timers].map((timer) => timer.due)));
