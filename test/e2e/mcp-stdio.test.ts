@@ -50,24 +50,39 @@ describe('spark-style mcp over stdio (built CLI)', () => {
     expect(stderr()).toContain('serving on stdio');
   });
 
-  it('against a service: a path outside the roots sends nothing, the key never appears, a repeated call pays once', async () => {
+  it('against a service: every tool; a path outside the roots sends nothing; the budget holds; a repeated call pays once; the key never appears', async () => {
     let connections = 0;
     const server = await emulator({ latencyMs: 500, onConnection: () => void connections++ });
     const root = realpathSync(tempDir('spark-mcp-root-'));
     const outside = realpathSync(tempDir('spark-mcp-outside-'));
     copyFileSync(join(PHOTOS, 'hubble_1000x872.jpg'), join(outside, 'secret.jpg'));
     copyFileSync(join(PHOTOS, 'hubble_1000x872.jpg'), join(root, 'hubble.jpg'));
+    copyFileSync(join(PHOTOS, 'bridge_1302x953.jpg'), join(root, 'bridge.jpg'));
     writeFileSync(join(root, 'note.txt'), 'x');
-    const { client, stderr } = await connect(['--root', root], { SPARK_STYLE_BASE_URL: server.url, SPARK_STYLE_API_KEY: KEY });
+    const { client, stderr } = await connect(['--root', root, '--budget', '0.04'], { SPARK_STYLE_BASE_URL: server.url, SPARK_STYLE_API_KEY: KEY });
     const refused = await call(client, 'stylize', { inputs: [join(outside, 'secret.jpg')], styles: 'ghibli' });
     expect(refused.isError).toBe(true);
     expect(JSON.stringify(refused.content)).toMatch(/outside the allowed roots/);
+    const checked = await call(client, 'check_image', { path: 'bridge.jpg' });
+    expect(checked.structuredContent).toMatchObject({ ok: true, width: 1302, height: 953 });
+    const estimate = await call(client, 'estimate', { inputs: ['hubble.jpg'], styles: 'ghibli' });
+    expect(estimate.structuredContent).toMatchObject({ tasks_to_create: 1 });
     expect(connections).toBe(0);
+
     const first = await call(client, 'stylize', { inputs: ['hubble.jpg'], styles: 'ghibli' });
+    const { task_ids } = first.structuredContent as { task_ids: string[] };
     const again = await call(client, 'stylize', { inputs: ['hubble.jpg'], styles: 'ghibli' });
     expect((again.structuredContent as { items: { status: string }[] }).items.map((item) => item.status)).toEqual(['skipped']);
+    // $0.03 spent of $0.04: two more at $0.03 are over the cap, and the refusal says what they would cost.
+    const over = await call(client, 'stylize', { inputs: ['bridge.jpg', 'hubble.jpg'], styles: ['ghibli', 'clay'] });
+    expect(over.isError).toBe(true);
+    expect(JSON.stringify(over.content)).toContain('costing about $0.0900, over the $0.0100 left of --budget; nothing was sent');
     expect(server.stats().tasks_created).toBe(1);
+
+    const status = await call(client, 'task_status', { task_ids });
     const history = await call(client, 'history', {});
-    for (const text of [JSON.stringify(first), JSON.stringify(again), JSON.stringify(history), stderr()]) expect(text).not.toContain(KEY);
+    expect((history.structuredContent as { tasks: { task_id: string }[] }).tasks.map((task) => task.task_id)).toEqual(task_ids);
+    for (const text of [JSON.stringify(first), JSON.stringify(again), JSON.stringify(status), JSON.stringify(history), stderr()])
+      expect(text).not.toContain(KEY);
   });
 });

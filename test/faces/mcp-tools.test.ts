@@ -96,10 +96,19 @@ describe('spark-style mcp: an untrusted caller', () => {
     expect(errorText(await setup.call('stylize', { inputs: ['https://example.com/a.jpg'], styles: 'ghibli' }))).toMatch(/--allow-urls/);
     expect(errorText(await setup.call('stylize', { inputs: ['rocket.jpg'], styles: 'ghibli', out_dir: secret }))).toMatch(/outputs may only go under/);
     expect(errorText(await setup.call('stylize', { inputs: ['rocket.jpg'], styles: 'ghibli', name: '../../{stem}.{ext}' }))).toMatch(
-      /outputs may only go under/,
+      /name-template|outputs may only go under/,
     );
     expect(setup.connections()).toBe(0);
     expect(setup.server.stats().creates_received).toBe(0);
+  });
+
+  it('--allow-urls: URL inputs are taken, their results planned into the first root (nothing sent)', async () => {
+    const root = photoFolder();
+    const setup = await mcpInProcess({ root, allowUrls: true });
+    const plan = structuredOf(await setup.call('estimate', { inputs: ['http://127.0.0.1:9/photo.jpg'], styles: 'ghibli' }));
+    expect(plan.items).toEqual([expect.objectContaining({ input: 'http://127.0.0.1:9/photo.jpg', style: 'ghibli', action: 'create' })]);
+    expect((plan.items as { output: string }[])[0]!.output.startsWith(`${root}/`)).toBe(true);
+    expect(setup.connections()).toBe(0);
   });
 
   it('--out: every result goes under it, an out_dir elsewhere is refused', async () => {

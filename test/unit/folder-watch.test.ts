@@ -2,6 +2,8 @@ import { appendFileSync, copyFileSync, mkdirSync, readFileSync, realpathSync, st
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Clock } from '../../src/core/clock.js';
+import { addProvenance } from '../../src/image/provenance.js';
+import { markAsSheet } from '../../src/sheet/marker.js';
 import { SessionAllowance, type Turn } from '../../src/session/allowance.js';
 import { type BatchOutcome, FolderWatch } from '../../src/watch/folder-watch.js';
 import { PHOTOS } from '../helpers/cli.js';
@@ -60,6 +62,24 @@ describe('FolderWatch', () => {
     await watch.start();
     await watch.idle();
     expect(batches.map((batch) => batch.paths)).toEqual([[join(folder, 'hubble.jpg'), join(folder, 'rocket.jpg')]]);
+  });
+
+  it('never a contact sheet or a result spark-style saved, whatever its name (read from the file once whole)', async () => {
+    const folder = realpathSync(tempDir('spark-watch-'));
+    const photo = readFileSync(join(PHOTOS, 'bridge_1302x953.jpg'));
+    const { watch, batches, notes, batchWith } = recordingWatch(folder);
+    await watch.start();
+    writeFileSync(join(folder, 'contact.jpg'), markAsSheet(photo));
+    const provenance = { capture: null, keepGps: false, creatorTool: 'spark-style test', description: 'ghibli' };
+    writeFileSync(join(folder, 'renamed-result.jpg'), addProvenance(photo, provenance)!);
+    writeFileSync(join(folder, 'photo.jpg'), photo);
+    await batchWith('photo.jpg');
+    await watch.idle();
+    expect(batches.flatMap((batch) => batch.paths)).toEqual([join(folder, 'photo.jpg')]);
+    expect(notes.filter((note) => note.startsWith('left out')).sort()).toEqual([
+      `left out ${join(folder, 'contact.jpg')}: a result or contact sheet made by spark-style`,
+      `left out ${join(folder, 'renamed-result.jpg')}: a result or contact sheet made by spark-style`,
+    ]);
   });
 
   it('then every new photo once whole, in a later batch; the output folder stays out', async () => {

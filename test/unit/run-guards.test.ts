@@ -245,6 +245,10 @@ describe('the summary line', () => {
     expect(summary.tasks_created).toBeGreaterThan(0);
     expect(summary).toMatchObject({ cost_usd: '0.0000', cost_unknown: summary.tasks_created, still_running: summary.tasks_created });
     expect(describeSummary(summary)).toContain(`· $0.0000 (+ ${summary.tasks_created} of unknown cost) ·`);
+    // Offline, the same interrupted run was free: no dollar amount, no "unknown cost".
+    const offline = describeSummary(summary, { offline: true });
+    expect(offline).toContain(`· ${summary.tasks_created} task${summary.tasks_created === 1 ? '' : 's'} created · free (offline) ·`);
+    expect(offline).not.toContain('$');
   });
 });
 

@@ -134,7 +134,8 @@ export async function runBatchSession(
   }
   const spend: SpendSummary | null = budget ? { limitMicro: budget.limit, spentMicro: budget.spent, estimatedTasks: budget.estimatedTasks } : null;
   reporter.finish(summarize(results, clock.now() - started, spend));
-  if (connection.emulator && !options.quiet) io.info(paint.dim('offline: made by the built-in emulator; nothing was sent to Vtrix and nothing was charged'));
+  if (connection.emulator && !options.quiet && results.some((result) => result.status === 'saved'))
+    io.info(paint.dim('offline: made by the built-in emulator; nothing was sent to Vtrix and nothing was charged'));
 
   if (interrupt.signal.aborted) {
     const running = results.filter((result) => result.status === 'interrupted' && result.task_id).length;
