@@ -7,6 +7,7 @@ import type { WatchOptions } from '../../src/commands/watch/define.js';
 import { runWatch } from '../../src/commands/watch/run.js';
 import { emulator } from '../helpers/emulator.js';
 import { fakeClock } from '../helpers/fake-clock.js';
+import { FakeProcess } from '../helpers/command.js';
 import { makeImage } from '../helpers/images.js';
 import { memoryIO } from '../helpers/terminal.js';
 import { tempDir } from '../helpers/tmp.js';
@@ -43,6 +44,7 @@ async function setUp(options: { costPerTask?: string } = {}) {
     clock,
     argv: ['node', 'spark-style', 'watch'],
     env: streams.io.env,
+    process: new FakeProcess(),
     connect: async () => {
       throw new Error('watch connects through the engine');
     },
