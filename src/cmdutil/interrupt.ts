@@ -1,6 +1,7 @@
 import { constants } from 'node:os';
 import type { ProcessControl, StopSignal } from './context.js';
 import { ExitCode } from './exit-codes.js';
+import { leaveByHangupAtExit } from './hangup.js';
 
 const STOP_SIGNALS: readonly StopSignal[] = ['SIGINT', 'SIGTERM', 'SIGHUP'];
 
@@ -58,6 +59,8 @@ export function handleInterrupts(host: ProcessControl, onFirst?: (signal: StopSi
   const listeners = STOP_SIGNALS.map((name) => {
     const listener = () => {
       if (real && isEcho(name)) return;
+      // Only the real process has a terminal to leave by hangup.
+      if (real && name === 'SIGHUP') leaveByHangupAtExit();
       if (controller.signal.aborted) return void host.exit(ExitCode.INTERRUPTED);
       controller.abort();
       onFirst?.(name);

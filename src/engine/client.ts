@@ -5,7 +5,7 @@ import { UsageError } from '../core/errors.js';
 import { STYLES } from '../catalog/styles.js';
 import { checkImage } from '../image/check.js';
 import { isRepairable } from '../image/prepare.js';
-import { connectionTarget, connectThrough, openConnection, type ConnectFunction } from './connection.js';
+import { connectionTarget, connectThrough, openConnection, type ConnectFunction, type ConnectionTarget } from './connection.js';
 import { planItemsOf, planSummary } from './plan.js';
 import { enforceMaxTasks, ensureWritableFolders, planRun } from './prepare.js';
 import { resolveRun, type RunDefaults } from './run-options.js';
@@ -27,13 +27,11 @@ import type {
 } from './types.js';
 
 /** What the CLI adds to the public options: its own way to connect (CommandContext.connect), its config already read. */
-interface EngineInternals {
+export interface EngineInternals {
+  /** Where requests go, already resolved from flags, environment and config (the key already kept out of output). */
+  readonly target?: ConnectionTarget;
   readonly connect?: ConnectFunction;
   readonly defaults?: RunDefaults;
-  /** Where the key came from (--api-key, SPARK_STYLE_API_KEY, ...): a 401's hint says where to look. */
-  readonly keySource?: string;
-  /** A base URL the CLI already checked and warned about. */
-  readonly warn?: (line: string) => void;
 }
 
 /**
@@ -45,7 +43,7 @@ export function createSparkStyle(options: SparkStyleOptions = {}): SparkStyle {
 }
 
 /** The client with the CLI's internals (cmdutil/engine.ts); programs use createSparkStyle. */
-function createEngine(options: SparkStyleOptions, internals: EngineInternals = {}): SparkStyle {
+export function createEngine(options: SparkStyleOptions, internals: EngineInternals = {}): SparkStyle {
   let state: Promise<EngineState> | null = null;
   const ready = (): Promise<EngineState> => {
     state ??= resolveState(options, internals);
@@ -79,18 +77,20 @@ async function resolveState(options: SparkStyleOptions, internals: EngineInterna
   const offline = options.offline ? (options.offline === true ? {} : options.offline) : null;
   if (offline && (options.baseUrl || options.apiKey)) throw new UsageError('--offline uses the built-in emulator: drop --base-url and --api-key');
   const config = options.loadConfig ? await readConfig(env) : null;
-  const apiKey = options.apiKey ? { key: options.apiKey, source: internals.keySource ?? 'apiKey' } : config?.apiKey ? config.apiKey : null;
+  const apiKey = options.apiKey ? { key: options.apiKey, source: 'the apiKey option' } : (config?.apiKey ?? null);
   const clock = options.clock ?? systemClock;
   return {
     clock,
     stateDir: options.stateDir ?? defaultStateDir(env),
-    target: connectionTarget({
-      offline,
-      apiKey,
-      baseUrl: options.baseUrl ?? config?.baseUrl,
-      insecure: options.insecure === true,
-      warn: internals.warn ?? options.log ?? (() => undefined),
-    }),
+    target:
+      internals.target ??
+      connectionTarget({
+        offline,
+        apiKey,
+        baseUrl: options.baseUrl ?? config?.baseUrl,
+        insecure: options.insecure === true,
+        warn: options.log ?? (() => undefined),
+      }),
     connect: internals.connect ?? (options.connect ? connectThrough(options.connect) : openConnection),
     defaults: internals.defaults ?? config?.defaults ?? {},
     log: options.log,

@@ -13,7 +13,7 @@ import { TaskQuota } from '../runner/task-quota.js';
 import { exitCodeOf, isHeldByBudget, summarize, type SpendSummary } from './summary.js';
 import type { ResolvedRun } from './run-options.js';
 import { openLedger, type EngineState, type LedgerHandle } from './state.js';
-import type { BudgetStop, ItemRef, RunEvent, RunResult } from './types.js';
+import type { BudgetStop, ItemOutcome, ItemRef, RunEvent, RunResult } from './types.js';
 
 /**
  * One batch run: the ledger, the connection, the shared 429 pause, the budget guard, the abort
@@ -57,7 +57,7 @@ export async function runSession(
         interrupt: signal,
         settings: run.settings,
         emit: (event) => emit(toRunEvent(event)),
-        images: new PreparedImageCache(items, run.settings.fix),
+        images: new PreparedImageCache(items, run.settings.fix, run.settings.convert),
         budget,
         taskQuota: run.maxTasks === undefined ? undefined : new TaskQuota(run.maxTasks),
         statusFlags,
@@ -75,7 +75,7 @@ export async function runSession(
   emit({ type: 'run-finished', summary });
   const interrupted = signal.aborted;
   return {
-    items: results,
+    items: results.map((result, index) => outcomeOf(items[index]!, result)),
     summary,
     interrupted,
     offline,
@@ -128,10 +128,14 @@ function toRunEvent(event: RunnerEvent): RunEvent {
     case 'retrying':
       return { type: 'retrying', item, delayMs: event.delayMs, reason: event.reason };
     case 'item-finished':
-      return { type: 'item-finished', item, result: event.result };
+      return { type: 'item-finished', item, result: outcomeOf(event.item, event.result) };
     case 'warning':
       return { type: 'warning', item, message: event.message };
   }
+}
+
+function outcomeOf(item: PlannedItem, result: ItemResult): ItemOutcome {
+  return { ...result, source: item.source.kind };
 }
 
 function budgetStop(results: readonly ItemResult[], budget: SpendBudget): BudgetStop | null {

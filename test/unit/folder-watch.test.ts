@@ -16,7 +16,10 @@ afterEach(async () => {
 });
 
 /** A watch whose batches are recorded (and answered with `outcome`) instead of stylized. */
-function recordingWatch(folder: string, options: { out?: string; allowance?: SessionAllowance; outcome?: BatchOutcome; clock?: Clock } = {}) {
+function recordingWatch(
+  folder: string,
+  options: { out?: string; allowance?: SessionAllowance; outcome?: BatchOutcome; clock?: Clock; recursive?: boolean } = {},
+) {
   const batches: { paths: readonly string[]; turn: Turn; sizes: number[] }[] = [];
   const waiters: (() => void)[] = [];
   const notes: string[] = [];
@@ -25,6 +28,7 @@ function recordingWatch(folder: string, options: { out?: string; allowance?: Ses
     neverInputs: { outputFolders: options.out ? [options.out] : [], aliases: ['ghibli', 'ink-wash'] },
     allowance: options.allowance ?? new SessionAllowance({ budgetMicro: null, maxTasks: null }),
     clock: options.clock ?? fakeClock(),
+    recursive: options.recursive,
     quietMs: 2000,
     pollMs: 500,
     runBatch: async (paths, turn) => {
@@ -80,6 +84,21 @@ describe('FolderWatch', () => {
       `left out ${join(folder, 'contact.jpg')}: a result or contact sheet made by spark-style`,
       `left out ${join(folder, 'renamed-result.jpg')}: a result or contact sheet made by spark-style`,
     ]);
+  });
+
+  it('subfolders only with recursive', async () => {
+    const folder = realpathSync(tempDir('spark-watch-'));
+    mkdirSync(join(folder, 'sub'));
+    copyFileSync(join(PHOTOS, 'hubble_1000x872.jpg'), join(folder, 'top.jpg'));
+    copyFileSync(join(PHOTOS, 'hubble_1000x872.jpg'), join(folder, 'sub', 'deep.jpg'));
+    const flat = recordingWatch(folder);
+    await flat.watch.start();
+    await flat.watch.idle();
+    expect(flat.batches.map((batch) => batch.paths)).toEqual([[join(folder, 'top.jpg')]]);
+    const deep = recordingWatch(folder, { recursive: true });
+    await deep.watch.start();
+    await deep.watch.idle();
+    expect(deep.batches.map((batch) => batch.paths)).toEqual([[join(folder, 'sub', 'deep.jpg'), join(folder, 'top.jpg')]]);
   });
 
   it('then every new photo once whole, in a later batch; the output folder stays out', async () => {
