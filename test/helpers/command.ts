@@ -7,7 +7,6 @@ import type { EmulatorOptions, RunningEmulator } from '../../src/emulator/server
 import { createIO } from '../../src/terminal/io.js';
 import { CLI } from './cli.js';
 import { emulator } from './emulator.js';
-import { httpQuiet } from './http-in-flight.js';
 import { sharpIdle } from './sharp-idle.js';
 import { fakePipe, fakeTerminal } from './terminal.js';
 import { tempDir } from './tmp.js';
@@ -78,7 +77,6 @@ export function commandHarness(): CommandHarness {
   function freshClock(): VirtualClock {
     const made = virtualClock();
     made.holdWhile(() => Promise.all(emulators.map((instance) => instance.rendered())));
-    made.holdWhile(httpQuiet);
     made.holdWhile(sharpIdle);
     return made;
   }
