@@ -29,6 +29,7 @@ function wordsOf(hintLine: string): string[] {
 describe('hints a person scanning the output can act on', () => {
   it('stylize --no-convert: every input --fix would repair says so on its own line; the text file says what it is', async () => {
     const dir = await mixedFolder();
+    // --no-convert: without it the WebP is converted and sent (test/e2e/first-hour.test.ts).
     const result = await cli.run(['stylize', 'a.webp', 'small.jpg', 'notes.jpg', '--style', 'anime', '--offline', '--no-convert'], { cwd: dir });
     expect(result.exitCode).toBe(1);
     const failures = result.stderr.split('\n').filter((line) => line.startsWith('✖'));

@@ -185,7 +185,9 @@ describe('a ledger that cannot record a saved result', () => {
     const [result] = await runItems(items, context({ ledger: broken }), { limit: pLimit(1), failFast: false });
     expect(result).toMatchObject({ status: 'saved', created: true });
     expect(existsSync(result!.output!)).toBe(true);
-    expect(result!.notes).toContain('warning: saved, but the ledger could not record it (database or disk is full)');
+    expect(result!.notes).toContain(
+      `warning: saved, but the ledger could not record task ${result!.task_id} (database or disk is full): it still says "open" for the task; nothing is paid again, as the next run finds ${result!.output} by name`,
+    );
     const again = await runItems(items, context(), { limit: pLimit(1), failFast: false });
     expect(again[0]!.status).toBe('skipped');
     expect(server.stats().tasks_created).toBe(1);
@@ -275,7 +277,9 @@ describe('a ledger locked by another process when the answer comes', () => {
     expect(server.stats().tasks_created).toBe(1);
     expect(result).toMatchObject({ status: 'saved', created: true });
     expect(existsSync(result!.output!)).toBe(true);
-    expect(result!.notes.join('\n')).toMatch(/warning: saved, but the ledger could not record it \(.*locked.*\)/);
+    expect(result!.notes.join('\n')).toMatch(
+      /warning: saved, but the ledger could not record task \S+ \(.*locked.*\): it still says "outcome unknown" for this item, without the task id/,
+    );
     const warning = events.find((event) => event.type === 'warning' && event.message.includes(result!.task_id!));
     expect(warning).toMatchObject({
       message: expect.stringMatching(new RegExp(`^the ledger could not record task ${result!.task_id} \\(.*locked.*\\); waiting for it and saving it anyway$`)),
