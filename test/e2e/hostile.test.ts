@@ -2,13 +2,14 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { execa } from 'execa';
 import { describe, expect, it } from 'vitest';
-import { CLI } from '../helpers/cli.js';
+import { CLI, runCli } from '../helpers/cli.js';
 import { emulator } from '../helpers/emulator.js';
 import { makeImage } from '../helpers/images.js';
 import { tempDir } from '../helpers/tmp.js';
 
 /**
- * Spawned: the memory a hostile answer can cost is the peak of a process of its own (GNU time).
+ * Spawned: the memory a hostile answer can cost is the peak of a process of its own (GNU time),
+ * and a trickling result host is held to --timeout by real time.
  * The rest of issue 12's hostile cases run in-process (test/commands/hostile.test.ts).
  */
 const KEY = 'sk-hostile-e2e-0123456789';
@@ -60,5 +61,28 @@ describe('hostile answers, in bounded memory', () => {
     expect(result.stderr).toMatch(/the result at 127\.0\.0\.1:\d+ is larger than the 50 MB limit/);
     expect(server.stats().result_downloads).toBe(1);
     expect(result.peakMb).toBeLessThan(400);
+  });
+
+  // Real time: a trickling host against the transport's own (real) timeout, bounded by --timeout.
+  it('a result host trickling bytes cannot hold the run past --timeout; the rerun collects without paying again', async () => {
+    const server = await emulator({ latencyMs: 300, faults: { trickleResults: { intervalMs: 200 } } });
+    const dir = tempDir();
+    const configDir = tempDir();
+    const input = await photo(dir);
+    const started = Date.now();
+    const result = await runCli(['stylize', input, '--style', 'ghibli', '--timeout', '2s', '--out', join(dir, 'out')], {
+      env: against(server.url),
+      configDir,
+    });
+    // --timeout 2 s, plus the 10 s a result found at the deadline gets to arrive.
+    expect(Date.now() - started).toBeLessThan(25_000);
+    expect(result.exitCode).toBe(4);
+    expect(result.stderr).toMatch(/no answer in time/);
+    noStackTrace(result.stderr);
+
+    server.setFaults({});
+    const again = await runCli(['stylize', input, '--style', 'ghibli', '--out', join(dir, 'out')], { env: against(server.url), configDir });
+    expect(again.exitCode).toBe(0);
+    expect(server.stats().tasks_created).toBe(1);
   });
 });
