@@ -1,6 +1,6 @@
 import { constants } from 'node:os';
 import { ExitCode } from './exit-codes.js';
-import { leaveByHangupAtExit } from './hangup.js';
+import { leaveByHangupAtExit, noteTerminals } from './hangup.js';
 
 /** The signals that mean "stop" (Ctrl-C, kill, a closed terminal); all are handled alike. */
 const STOP_SIGNALS = ['SIGINT', 'SIGTERM', 'SIGHUP'] as const;
@@ -54,6 +54,7 @@ function isEcho(signal: StopSignal): boolean {
  */
 export function handleInterrupts(onFirst?: (signal: StopSignal) => void): { signal: AbortSignal; dispose(): void } {
   watchSelfSentSignals();
+  noteTerminals();
   const controller = new AbortController();
   const listeners = STOP_SIGNALS.map((name) => {
     const listener = () => {
