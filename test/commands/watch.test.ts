@@ -7,6 +7,7 @@ import type { WatchOptions } from '../../src/commands/watch/define.js';
 import { runWatch } from '../../src/commands/watch/run.js';
 import { emulator } from '../helpers/emulator.js';
 import { fakeClock } from '../helpers/fake-clock.js';
+import { FakeProcess } from '../helpers/command.js';
 import { makeImage } from '../helpers/images.js';
 import { memoryIO } from '../helpers/terminal.js';
 import { tempDir } from '../helpers/tmp.js';
@@ -36,6 +37,8 @@ async function setUp(options: { costPerTask?: string } = {}) {
     SPARK_STYLE_API_KEY: KEY,
     SPARK_STYLE_BASE_URL: server.url,
   });
+  // Stop signals go to the command's own (fake) process: nothing is sent to the test worker.
+  const host = new FakeProcess();
   const context: CommandContext = {
     io: streams.io,
     exitCode: ExitCode.OK,
@@ -43,6 +46,7 @@ async function setUp(options: { costPerTask?: string } = {}) {
     clock,
     argv: ['node', 'spark-style', 'watch'],
     env: streams.io.env,
+    process: host,
     connect: async () => {
       throw new Error('watch connects through the engine');
     },
@@ -60,6 +64,7 @@ async function setUp(options: { costPerTask?: string } = {}) {
     });
   return {
     server,
+    host,
     context,
     stdout: streams.stdout,
     stderr: streams.stderr,
@@ -82,7 +87,7 @@ describe('watch, in-process', () => {
     await setup.stdoutHas('/d.jpg"');
     setup.beat();
     await setup.stderrHas('watch: 1 saved, 0 skipped, 0 failed, 0 waiting; spent $0.0300');
-    process.emit('SIGTERM');
+    setup.host.emit('SIGTERM');
     expect(await running).toBe(ExitCode.INTERRUPTED);
     const lines = setup
       .stdout()

@@ -71,6 +71,18 @@ describe('spark-style mcp, in-process with the SDK client: the tools', () => {
     expect(setup.server.stats().tasks_created).toBe(2);
   });
 
+  it('task_status: the tasks by id (status, cost); an unknown id is its own error, the others still answered', async () => {
+    const root = await withPhotos(['photo.jpg']);
+    const setup = await mcpInProcess({ root });
+    const { task_ids } = structuredOf(await setup.call('stylize', { inputs: ['photo.jpg'], styles: 'clay' })) as { task_ids: string[] };
+    const { tasks } = structuredOf(await setup.call('task_status', { task_ids: [...task_ids, 'no-such-task'] })) as {
+      tasks: { task_id: string; status: string; cost?: string | null; error: { message: string } | null }[];
+    };
+    expect(tasks[0]).toMatchObject({ task_id: task_ids[0], status: 'completed', cost: '0.0300', error: null });
+    expect(tasks[1]).toMatchObject({ task_id: 'no-such-task', status: 'error' });
+    expect(setup.server.stats().tasks_created).toBe(1);
+  });
+
   it('history: the tasks of inputs under the roots', async () => {
     const root = await withPhotos(['rocket.jpg']);
     const setup = await mcpInProcess({ root });

@@ -51,7 +51,7 @@ export async function runMcp(options: McpCommandOptions, context: CommandContext
     transport.onclose = resolve;
     io.stdin.once('end', () => void server.close());
   });
-  const interrupt = handleInterrupts(() => void server.close());
+  const interrupt = handleInterrupts(context.process, () => void server.close());
   try {
     await server.connect(transport);
     io.info(`spark-style mcp: serving on stdio; inputs under ${roots.folders.join(', ')}${options.offline ? ' (offline emulator)' : ''}`);

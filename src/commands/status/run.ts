@@ -45,7 +45,7 @@ export async function runStatus(taskIds: string[], options: StatusOptions, conte
   const target = resolveConnection(options, config, io);
   const ledger = SqliteLedger.open(ledgerPath(context.env), context.clock);
   const connection = await context.connect(target, { log: context.verbose ? (line) => io.info(paint.dim(line)) : undefined });
-  const interrupt = handleInterrupts();
+  const interrupt = handleInterrupts(context.process);
   const codes: number[] = [];
   try {
     for (const taskId of taskIds) {

@@ -37,9 +37,8 @@ function describeForecast(summary: PlanSummary): string {
   const tasks = summary.tasks_to_create;
   const fitting = summary.tasks_within_budget;
   if (summary.expected_cost_usd === null || summary.price_basis === null) {
-    const budget =
-      budgetMicro === null ? '' : `; with --budget ${formatUsd(budgetMicro)} the run creates one task first and waits for its cost before creating more`;
-    return `expected cost: price not known yet (no task with a cost in the ledger)${budget}`;
+    const budget = budgetMicro === null ? '--budget <usd>' : `--budget ${formatUsd(budgetMicro)}`;
+    return `expected cost: price not known yet (no task with a cost in the ledger; the Vtrix console lists the prices); with ${budget} the run creates one task first and waits for its cost before creating more`;
   }
   const prices = [...new Set(Object.values(summary.prices_usd))];
   const each = prices.length === 1 && prices[0] ? `, ${formatUsd(parseUsd(prices[0])!)} a task` : '';

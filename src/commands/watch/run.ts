@@ -63,7 +63,9 @@ export async function runWatch(folderArgs: string[], options: WatchOptions, cont
     runBatch: engineBatch(client, stylizeOptionsOf(options, outDir), itemRenderer(io, options.json === true, tally)),
     notes: watchNotes(context, allowance),
   });
-  const interrupt = handleInterrupts(() => io.info(paint.warn('stopping: no new photos; the batch in flight ends and is recorded (again to quit at once)')));
+  const interrupt = handleInterrupts(context.process, () =>
+    io.info(paint.warn('stopping: no new photos; the batch in flight ends and is recorded (again to quit at once)')),
+  );
   try {
     await watch.start();
     io.info(`watching ${folders.join(', ')}${outDir ? ` → ${outDir}` : ''}${options.offline ? ' (offline emulator)' : ''}; stop with Ctrl-C`);
