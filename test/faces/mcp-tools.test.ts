@@ -123,6 +123,15 @@ describe('spark-style mcp: an untrusted caller', () => {
     expect(setup.connections()).toBe(0);
   });
 
+  it('a hostile service echoing the key in a failed task: the key never reaches the caller', async () => {
+    const root = await withPhotos(['photo.jpg']);
+    const setup = await mcpInProcess({ root, emulator: { faults: { failEvery: 1, hostileMessage: 'denied for Bearer sk-mcp-test-key' } } });
+    const done = await setup.call('stylize', { inputs: ['photo.jpg'], styles: 'ghibli' });
+    const text = JSON.stringify(done);
+    expect(text).toContain('denied for Bearer');
+    expect(text).not.toContain(setup.key);
+  });
+
   it('--out: every result goes under it, an out_dir elsewhere is refused', async () => {
     const root = await withPhotos(['rocket.jpg']);
     const out = join(root, 'art');
