@@ -10,7 +10,8 @@ import { outputInFolder, resultPath, type PlannedOutput } from '../../src/naming
 import { DEFAULT_NAME_TEMPLATE, expandName, parseNameTemplate } from '../../src/naming/template.js';
 import { resolveRun } from '../../src/engine/run-options.js';
 import { planItems } from '../../src/runner/plan.js';
-import { saveResult, writeAtomically } from '../../src/runner/save.js';
+import { writeAtomically } from '../../src/naming/write-atomically.js';
+import { saveResult } from '../../src/runner/save.js';
 import { tempDir } from '../helpers/tmp.js';
 
 const ghibli = resolveStyle('ghibli');

@@ -2,8 +2,7 @@ import { existsSync } from 'node:fs';
 import type { CommandContext } from '../../cmdutil/context.js';
 import { ExitCode } from '../../cmdutil/exit-codes.js';
 import { ledgerPath } from '../../config/paths.js';
-import type { HistoryRow } from '../../ledger/ledger.js';
-import { SqliteLedger } from '../../ledger/sqlite-ledger.js';
+import { engineFor } from '../../cmdutil/engine.js';
 import { palette } from '../../terminal/colors.js';
 import type { HistoryOptions } from './define.js';
 import { historyFilter } from './filter.js';
@@ -17,15 +16,9 @@ export async function runHistory(options: HistoryOptions, context: CommandContex
   const filter = historyFilter(options, clock.now());
   const path = ledgerPath(io.env);
   // Reading history must not create a ledger: no file simply means no tasks yet.
-  let rows: HistoryRow[] = [];
-  if (existsSync(path)) {
-    const ledger = SqliteLedger.open(path, clock);
-    try {
-      rows = await ledger.history(filter);
-    } finally {
-      await ledger.close();
-    }
-  }
+  const { client } = await engineFor(context, {}, { readConfig: false });
+  const rows = await client.history(filter);
+  await client.close();
   const json = options.json === true || !io.stdoutIsTTY;
   const total = totalLine(totalCost(rows));
   if (rows.length === 0) {
