@@ -2,8 +2,8 @@ import { StdioServerTransport } from '@modelcontextprotocol/sdk/server/stdio.js'
 import type { CommandContext } from '../../cmdutil/context.js';
 import { ExitCode } from '../../cmdutil/exit-codes.js';
 import { handleInterrupts } from '../../cmdutil/interrupt.js';
+import { keyToHide } from '../../cmdutil/key-to-hide.js';
 import { UsageError } from '../../core/errors.js';
-import { openConfigFile, resolveApiKey } from '../../config/config-file.js';
 import { createSparkStyle } from '../../index.js';
 import type { McpContext } from '../../mcp/context.js';
 import { RootError, Roots } from '../../mcp/roots.js';
@@ -11,13 +11,6 @@ import { createMcpServer } from '../../mcp/server.js';
 import { SessionAllowance } from '../../session/allowance.js';
 import { usdToMicro } from '../../session/usd.js';
 import type { McpCommandOptions } from './define.js';
-
-/** The key the engine will use (env, else config): no tool result may carry it. */
-async function apiKeyToHide(env: NodeJS.ProcessEnv): Promise<string[]> {
-  const config = await openConfigFile(env).catch(() => undefined);
-  const key = resolveApiKey(undefined, env, config);
-  return key ? [key.key] : [];
-}
 
 /**
  * `spark-style mcp`: the MCP server on stdin/stdout until the client goes away (stdin ends)
@@ -52,7 +45,7 @@ export async function runMcp(options: McpCommandOptions, context: CommandContext
     timeout: options.timeout,
     concurrency: options.concurrency,
     running: new Set(),
-    secrets: await apiKeyToHide(context.env),
+    secrets: [await keyToHide(context.env)].filter((key): key is string => key !== null),
   };
   const server = createMcpServer(mcp);
   const transport = new StdioServerTransport(io.stdin as NodeJS.ReadStream, io.stdout as NodeJS.WriteStream);
