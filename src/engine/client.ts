@@ -11,7 +11,7 @@ import { enforceMaxTasks, ensureWritableFolders, planRun } from './prepare.js';
 import { resolveRun, type RunDefaults } from './run-options.js';
 import { startRun } from './run-channel.js';
 import { runSession } from './session.js';
-import { lookUpTasks } from './status.js';
+import { statusOf } from './status.js';
 import { ledgerFile, openLedger, rescueFolder, type EngineState } from './state.js';
 import type {
   CheckOptions,
@@ -55,11 +55,7 @@ export function createEngine(options: SparkStyleOptions, internals: EngineIntern
     check: (path, checkOptions) => check(path, checkOptions),
     plan: async (inputs, runOptions) => plan(await ready(), inputs, runOptions),
     stylize: (inputs, runOptions) => startRun((emit) => ready().then((engine) => stylize(engine, inputs, runOptions, emit))),
-    status: async (taskIds, statusOptions = {}) => {
-      // STUB: waiting and saving come with status through the run pipeline (the next step).
-      if (statusOptions.wait || statusOptions.save) notYet('status({ wait, save })');
-      return lookUpTasks(await ready(), taskIds, statusOptions);
-    },
+    status: async (taskIds, statusOptions = {}) => statusOf(await ready(), taskIds, statusOptions),
     history: async (filter) => history(await ready(), filter),
     doctor: async () => notYet('doctor'),
     sheet: () => startRun(async () => notYet('sheet')),

@@ -394,6 +394,8 @@ export interface TaskReport {
   readonly error: { readonly code: string | null; readonly message: string } | null;
   readonly saved: readonly string[];
   readonly results_left_out?: number;
+  /** Notes for people about saving (a fallback name, a result another run is collecting); not printed by --json. */
+  readonly notes?: readonly string[];
 }
 
 /** A task that could not be looked up (unknown id, refused key, ...). */

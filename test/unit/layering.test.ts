@@ -54,7 +54,6 @@ const COMMANDS_NOT_YET_ON_THE_ENGINE = new Set([
   'commands/doctor/run.ts',
   'commands/shared/run-options.ts',
   'commands/sheet/run.ts',
-  'commands/status/run.ts',
   'commands/styles/prices.ts',
 ]);
 
