@@ -1,7 +1,7 @@
 import { constants } from 'node:os';
 import type { ProcessControl, StopSignal } from './context.js';
 import { ExitCode } from './exit-codes.js';
-import { leaveByHangupAtExit } from './hangup.js';
+import { leaveByHangupAtExit, noteTerminals } from './hangup.js';
 
 const STOP_SIGNALS: readonly StopSignal[] = ['SIGINT', 'SIGTERM', 'SIGHUP'];
 
@@ -54,7 +54,10 @@ function isEcho(signal: StopSignal): boolean {
 export function handleInterrupts(host: ProcessControl, onFirst?: (signal: StopSignal) => void): { signal: AbortSignal; dispose(): void } {
   // Only the real process can send itself a signal through process.kill; a test's fake cannot.
   const real = host === process;
-  if (real) watchSelfSentSignals();
+  if (real) {
+    watchSelfSentSignals();
+    noteTerminals();
+  }
   const controller = new AbortController();
   const listeners = STOP_SIGNALS.map((name) => {
     const listener = () => {

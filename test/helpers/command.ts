@@ -13,20 +13,20 @@ import { tempDir } from './tmp.js';
 import { virtualClock, type VirtualClock } from './virtual-clock.js';
 
 /** What a command run left: its two streams (final newline stripped, as execa does) and its exit code. */
-export interface CommandResult {
+interface CommandResult {
   readonly stdout: string;
   readonly stderr: string;
   readonly exitCode: number;
 }
 
 /** A command on its way: await it for the result, or send it a stop signal (Ctrl-C) first. */
-export interface CommandRun extends Promise<CommandResult> {
+interface CommandRun extends Promise<CommandResult> {
   kill(signal?: StopSignal): void;
   /** Resolves once stderr so far matches (a moment to act at); rejects if the run ends first. */
   untilStderr(pattern: RegExp): Promise<void>;
 }
 
-export interface RunOptions {
+interface RunOptions {
   /** Added to the environment (an undefined value removes a variable). */
   readonly env?: Record<string, string | undefined>;
   /** Fed to stdin, which then ends. */
