@@ -8,7 +8,7 @@ export { formatUsd, median, parseUsd, type MicroUsd } from '../core/money.js';
  * counted in whole micro-dollars so that thirty tasks at $0.03 add up to exactly $0.90.
  *
  * What a task will cost is known only after it completes (`usage.cost`), so a task is
- * reserved at its estimated price when it is created and settled at its real cost when it
+ * reserved at its estimated price when it is created and charged at its real cost when it
  * ends. Without any estimate yet, one task is created alone and all others wait for its cost:
  * the first price is learned, never guessed. When that task completes and the service reports
  * no usable cost, the price can never be learned, so nothing more is created (the cap would
@@ -44,7 +44,7 @@ export class SpendBudget {
     private readonly knownPrice: PriceLookup,
   ) {}
 
-  /** The money spent so far (settled tasks, and tasks left running at their estimate). */
+  /** The money spent so far (charged tasks, and tasks left running at their estimate). */
   get spent(): MicroUsd {
     return this.spentMicro;
   }
@@ -54,7 +54,7 @@ export class SpendBudget {
     return this.spentMicro + this.reservedMicro;
   }
 
-  /** Tasks settled without a known cost (failed, left running, an odd usage.cost): counted at their estimate. */
+  /** Tasks charged without a known cost (failed, left running, an odd usage.cost): counted at their estimate. */
   get estimatedTasks(): number {
     return this.chargedAtEstimate;
   }

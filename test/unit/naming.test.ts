@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { resolveStyle } from '../../src/catalog/styles.js';
 import { UsageError } from '../../src/core/errors.js';
-import { NAME_MAX_BYTES } from '../../src/naming/budget.js';
+import { NAME_MAX_BYTES } from '../../src/naming/name-bytes.js';
 import { datesForNames } from '../../src/naming/dates.js';
 import { findSavedResult, inspectDestination } from '../../src/naming/done.js';
 import { outputInFolder, resultPath, type PlannedOutput } from '../../src/naming/output-path.js';
