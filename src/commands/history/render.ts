@@ -15,6 +15,7 @@ export function historyJsonLine(row: HistoryRow): string {
     output: row.output,
     cost: row.cost,
     error_code: row.error_code,
+    worker: row.worker,
   });
 }
 
@@ -26,10 +27,13 @@ function formatWhen(iso: string): string {
   return `${at.getFullYear()}-${two(at.getMonth() + 1)}-${two(at.getDate())} ${two(at.getHours())}:${two(at.getMinutes())}`;
 }
 
-export function historyTable(rows: readonly HistoryRow[]): string[] {
+/** `withWorker`: a ledger shared by a fleet, where which worker made a task is worth a column. */
+export function historyTable(rows: readonly HistoryRow[], withWorker = false): string[] {
+  const cells = (row: HistoryRow) => [formatWhen(row.at), row.input, row.style, row.task_id ?? '-', row.status, row.output ?? '-', row.cost === null ? '-' : `$${row.cost}`];
+  if (!withWorker) return renderTable(['when', 'input', 'style', 'task id', 'status', 'output', 'cost'], rows.map(cells), true);
   return renderTable(
-    ['when', 'input', 'style', 'task id', 'status', 'output', 'cost'],
-    rows.map((row) => [formatWhen(row.at), row.input, row.style, row.task_id ?? '-', row.status, row.output ?? '-', row.cost === null ? '-' : `$${row.cost}`]),
+    ['when', 'input', 'style', 'task id', 'status', 'output', 'cost', 'worker'],
+    rows.map((row) => [...cells(row), row.worker ?? '-']),
     true,
   );
 }
