@@ -12,6 +12,7 @@ function buildProgram(context: CommandContext): Command {
     .description(`Turn photos into art with the Vtrix Spark Style Template API (${STYLES.length} styles).`)
     .version(TOOL_VERSION, '-V, --version')
     .option('--verbose', 'log each request (method, URL, status, time) and stack traces on stderr; never the key')
+    .option('--ledger <url>', 'the task ledger: postgres://... shared by a fleet of workers, or a ledger file (else SPARK_STYLE_LEDGER, config)')
     .configureHelp({ showGlobalOptions: true })
     .exitOverride()
     .configureOutput({
@@ -32,7 +33,7 @@ Examples:
 ${EXIT_CODE_HELP}
 
 Environment: SPARK_STYLE_API_KEY (or VTRIX_API_KEY), SPARK_STYLE_BASE_URL,
-SPARK_STYLE_CONFIG_DIR, NO_COLOR.`,
+SPARK_STYLE_CONFIG_DIR, SPARK_STYLE_LEDGER, SPARK_STYLE_LEASE_MS, NO_COLOR.`,
     );
   for (const define of COMMAND_TABLE) define(program, context);
   return program;
@@ -51,11 +52,22 @@ function processContext(argv: readonly string[], io: IO): CommandContext {
     io,
     exitCode: ExitCode.OK,
     verbose: argv.includes('--verbose'),
+    ledger: optionValue(argv, '--ledger'),
     clock,
     argv,
     env: io.env,
     connect: async (target, options) => (await import('../cmdutil/connection.js')).openConnection(target, { clock, ...options }),
   };
+}
+
+/** The value of a program option given anywhere on the line (`--name value` or `--name=value`). */
+function optionValue(argv: readonly string[], name: string): string | undefined {
+  for (let index = argv.length - 1; index >= 2; index--) {
+    const arg = argv[index]!;
+    if (arg === name && index + 1 < argv.length) return argv[index + 1];
+    if (arg.startsWith(`${name}=`)) return arg.slice(name.length + 1);
+  }
+  return undefined;
 }
 
 export async function main(argv: readonly string[], io: IO = processIO()): Promise<number> {

@@ -133,6 +133,30 @@ export interface Ledger {
   counts(): Promise<{ open: number; unknown: number }>;
   /** Lets go of every claim this worker still holds, then closes the connection. */
   close(): Promise<void>;
+  /** The fleet's --budget, kept in the database every worker shares; null for one machine's ledger. */
+  sharedSpend(): SharedSpend | null;
+}
+
+/** What the fleet's budget answers a worker about to create a task. */
+export type SpendAnswer =
+  | { readonly kind: 'reserved'; readonly id: number }
+  /** Spent (settled) plus this task could pass the limit: never started. */
+  | { readonly kind: 'over'; readonly committedMicro: number }
+  /** It fits only if tasks in flight cost less than reserved (or the price is being learned): ask again soon. */
+  | { readonly kind: 'wait' };
+
+/**
+ * --budget for a fleet: every worker's tasks, reserved at their expected cost in the same
+ * transaction that checks the total, then settled at the real cost or released. `scope` names
+ * the fleet's job: workers started with the same inputs and the same budget share one.
+ */
+export interface SharedSpend {
+  /** `estimateMicro` null: no price known to this worker (the fleet may know one). */
+  reserve(scope: string, style: string, estimateMicro: number | null, limitMicro: number): Promise<SpendAnswer>;
+  /** The task ended: its real cost, or null to keep what was reserved (a failed task, an odd cost). */
+  settle(id: number, costMicro: number | null): Promise<void>;
+  /** No task was made after all. */
+  release(id: number): Promise<void>;
 }
 
 /**

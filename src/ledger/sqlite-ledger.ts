@@ -366,6 +366,10 @@ export class SqliteLedger implements Ledger {
     return { open: Number(open[0]), unknown: Number(unknown[0]) };
   }
 
+  sharedSpend(): null {
+    return null;
+  }
+
   /** Lets go of every claim this process still holds, then closes the file. */
   async close(): Promise<void> {
     this.heartbeat.stop();

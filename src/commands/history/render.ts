@@ -29,7 +29,15 @@ function formatWhen(iso: string): string {
 
 /** `withWorker`: a ledger shared by a fleet, where which worker made a task is worth a column. */
 export function historyTable(rows: readonly HistoryRow[], withWorker = false): string[] {
-  const cells = (row: HistoryRow) => [formatWhen(row.at), row.input, row.style, row.task_id ?? '-', row.status, row.output ?? '-', row.cost === null ? '-' : `$${row.cost}`];
+  const cells = (row: HistoryRow) => [
+    formatWhen(row.at),
+    row.input,
+    row.style,
+    row.task_id ?? '-',
+    row.status,
+    row.output ?? '-',
+    row.cost === null ? '-' : `$${row.cost}`,
+  ];
   if (!withWorker) return renderTable(['when', 'input', 'style', 'task id', 'status', 'output', 'cost'], rows.map(cells), true);
   return renderTable(
     ['when', 'input', 'style', 'task id', 'status', 'output', 'cost', 'worker'],

@@ -1,9 +1,10 @@
 import { existsSync } from 'node:fs';
 import type { CommandContext } from '../../cmdutil/context.js';
 import { ExitCode } from '../../cmdutil/exit-codes.js';
-import { ledgerPath } from '../../config/paths.js';
+import { chooseLedger } from '../../cmdutil/ledger-choice.js';
+import { urlWithoutPassword } from '../../core/secrets.js';
 import type { HistoryRow } from '../../ledger/ledger.js';
-import { SqliteLedger } from '../../ledger/sqlite-ledger.js';
+import { isPostgresUrl, openLedgerAt } from '../../ledger/open-ledger.js';
 import { palette } from '../../terminal/colors.js';
 import type { HistoryOptions } from './define.js';
 import { historyFilter } from './filter.js';
@@ -12,11 +13,13 @@ import { historyJsonLine, historyTable, totalCost, totalLine } from './render.js
 export async function runHistory(options: HistoryOptions, context: CommandContext): Promise<number> {
   const { io, clock } = context;
   const filter = historyFilter(options, clock.now());
-  const path = ledgerPath(io.env);
-  // Reading history must not create a ledger: no file simply means no tasks yet.
+  const { location } = chooseLedger(context.ledger, io);
+  const shared = isPostgresUrl(location);
+  // Reading history must not create a ledger file: no file simply means no tasks yet.
+  const exists = shared || existsSync(location);
   let rows: HistoryRow[] = [];
-  if (existsSync(path)) {
-    const ledger = SqliteLedger.open(path, clock);
+  if (exists) {
+    const ledger = await openLedgerAt(location, clock, { env: io.env });
     try {
       rows = await ledger.history(filter);
     } finally {
@@ -27,7 +30,7 @@ export async function runHistory(options: HistoryOptions, context: CommandContex
   const total = totalLine(totalCost(rows));
   if (rows.length === 0) {
     // Said on stderr either way: a pipe or --json gets an empty stdout, not a "total over 0 rows".
-    io.info(existsSync(path) ? 'no tasks match' : `no tasks recorded yet (the ledger will be ${path})`);
+    io.info(exists ? 'no tasks match' : `no tasks recorded yet (the ledger will be ${urlWithoutPassword(location)})`);
     return ExitCode.OK;
   }
   if (json) {
@@ -37,7 +40,8 @@ export async function runHistory(options: HistoryOptions, context: CommandContex
     return ExitCode.OK;
   }
   const paint = palette(io.colorEnabled);
-  for (const line of historyTable(rows)) io.print(line);
+  // A fleet's ledger: which worker made each task is worth a column.
+  for (const line of historyTable(rows, shared)) io.print(line);
   io.print(total);
   const unknown = rows.filter((row) => row.status === 'unknown').length;
   if (unknown > 0) {

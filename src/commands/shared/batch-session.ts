@@ -4,11 +4,11 @@ import pLimit from 'p-limit';
 import type { CommandContext } from '../../cmdutil/context.js';
 import { ExitCode, exitCodeForKind, worstExitCode } from '../../cmdutil/exit-codes.js';
 import { handleInterrupts } from '../../cmdutil/interrupt.js';
-import type { Clock } from '../../core/clock.js';
 import { shellCommand } from '../../core/shell-quote.js';
-import { ledgerPath } from '../../config/paths.js';
 import type { Ledger } from '../../ledger/ledger.js';
 import { SqliteLedger } from '../../ledger/sqlite-ledger.js';
+import { isPostgresUrl, openLedgerAt } from '../../ledger/open-ledger.js';
+import { chooseLedger } from '../../cmdutil/ledger-choice.js';
 import { JOURNAL_NAME } from '../../ledger/migrate-journal.js';
 import { runItems } from '../../runner/batch.js';
 import { formatUsd, NO_COST_REASON, SpendBudget } from '../../runner/budget.js';
@@ -27,15 +27,23 @@ import { TaskQuota } from '../../runner/task-quota.js';
 
 /**
  * The ledger a command works with: in memory for --offline (the emulator's tasks die with the
- * process), else the file beside the config. `lookOnly` (plans): with no ledger and no old
+ * process), else the one --ledger / SPARK_STYLE_LEDGER / the config names (a database a fleet
+ * shares, or a file), else the file beside the config. `lookOnly` (plans): with no ledger and no old
  * journal on disk yet, an empty one in memory, so that a dry run leaves no file behind.
  * `baseUrl`: the API the run talks to; tasks recorded against another one are not looked up.
  */
-export async function openLedger(env: NodeJS.ProcessEnv, clock: Clock, options: { offline: boolean; lookOnly: boolean; baseUrl?: string }): Promise<Ledger> {
+export async function openLedger(
+  context: Pick<CommandContext, 'io' | 'clock' | 'ledger'>,
+  options: { offline: boolean; lookOnly: boolean; baseUrl?: string; concurrency?: number },
+): Promise<Ledger> {
+  const { io, clock } = context;
   if (options.offline) return SqliteLedger.inMemory(clock);
-  const path = ledgerPath(env);
-  if (options.lookOnly && !existsSync(path) && !existsSync(join(dirname(path), JOURNAL_NAME))) return SqliteLedger.inMemory(clock);
-  return SqliteLedger.open(path, clock, { baseUrl: options.baseUrl });
+  const { location } = chooseLedger(context.ledger, io);
+  const local = !isPostgresUrl(location);
+  if (local && options.lookOnly && !existsSync(location) && !existsSync(join(dirname(location), JOURNAL_NAME))) return SqliteLedger.inMemory(clock);
+  // One connection per item in flight, one for the heartbeat, one for the budget.
+  const connections = (options.concurrency ?? 1) + 2;
+  return openLedgerAt(location, clock, { baseUrl: options.baseUrl, env: io.env, connections });
 }
 
 export interface BatchSessionOptions {
@@ -70,9 +78,10 @@ export async function runBatchSession(
 ): Promise<{ exitCode: number; results: ItemResult[]; spend: SpendSummary | null }> {
   const { io, clock } = context;
   const paint = palette(io.colorEnabled);
-  const ledger = await openLedger(io.env, clock, {
+  const ledger = await openLedger(context, {
     offline: options.target.offline,
     lookOnly: false,
+    concurrency: options.concurrency,
     baseUrl: options.target.offline ? undefined : options.target.baseUrl(),
   });
   const limit = pLimit(options.concurrency);

@@ -4,7 +4,7 @@ import { dirname } from 'node:path';
 import type { CommandContext } from '../../cmdutil/context.js';
 import { ExitCode, worstExitCode } from '../../cmdutil/exit-codes.js';
 import type { Clock } from '../../core/clock.js';
-import { withoutApiKey } from '../../core/secrets.js';
+import { withoutApiKey, withoutLedgerPassword } from '../../core/secrets.js';
 import { UsageError } from '../../core/errors.js';
 import { rescuedResultsDir } from '../../config/paths.js';
 import { openConfigFile } from '../../config/config-file.js';
@@ -50,7 +50,7 @@ export async function runStylize(inputs: string[], options: StylizeOptions, cont
   );
 
   if (options.dryRun || options.maxTasks !== undefined) {
-    const ledger = await openLedger(io.env, clock, {
+    const ledger = await openLedger(context, {
       offline: options.offline === true,
       lookOnly: true,
       baseUrl: options.offline ? undefined : target.baseUrl(),
@@ -81,7 +81,7 @@ export async function runStylize(inputs: string[], options: StylizeOptions, cont
       json: options.json === true,
       quiet: options.quiet === true,
       // The key is never part of a command printed for people: it stays where it came from.
-      resumeCommand: ['spark-style', ...withoutApiKey(context.argv.slice(2))],
+      resumeCommand: ['spark-style', ...withoutLedgerPassword(withoutApiKey(context.argv.slice(2)))],
       readStdin: inputs.includes('-'),
       keyFromFlag: options.apiKey !== undefined,
       budgetMicro,
