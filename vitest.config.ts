@@ -3,6 +3,8 @@ import { defineConfig } from 'vitest/config';
 export default defineConfig({
   test: {
     include: ['test/**/*.test.ts'],
+    // A throwaway PostgreSQL for the shared-ledger tests (root-safe: see the file).
+    globalSetup: ['test/global/postgres.ts'],
     // End-to-end tests spawn the built CLI and real HTTP servers; two cores are all CI has.
     testTimeout: 60_000,
     hookTimeout: 60_000,

@@ -14,7 +14,7 @@ const MIGRATION_LOCK = 5_161_102_417;
 
 const STEPS: readonly string[] = [
   `CREATE TABLE IF NOT EXISTS spark_meta (name TEXT PRIMARY KEY, value TEXT NOT NULL);
-   CREATE TABLE spark_attempts (
+   CREATE TABLE IF NOT EXISTS spark_attempts (
      id BIGSERIAL PRIMARY KEY,
      key TEXT NOT NULL,
      input TEXT NOT NULL,
@@ -35,9 +35,9 @@ const STEPS: readonly string[] = [
      worker TEXT,
      host TEXT
    );
-   CREATE INDEX spark_attempts_by_key ON spark_attempts (key, id);
-   CREATE INDEX spark_attempts_by_time ON spark_attempts (intent_at);
-   CREATE TABLE spark_claims (
+   CREATE INDEX IF NOT EXISTS spark_attempts_by_key ON spark_attempts (key, id);
+   CREATE INDEX IF NOT EXISTS spark_attempts_by_time ON spark_attempts (intent_at);
+   CREATE TABLE IF NOT EXISTS spark_claims (
      key TEXT PRIMARY KEY,
      worker TEXT NOT NULL,
      host TEXT NOT NULL,
@@ -46,8 +46,8 @@ const STEPS: readonly string[] = [
      expires_at BIGINT NOT NULL,
      claimed_at BIGINT NOT NULL
    );
-   CREATE INDEX spark_claims_by_worker ON spark_claims (worker);
-   CREATE TABLE spark_spend (
+   CREATE INDEX IF NOT EXISTS spark_claims_by_worker ON spark_claims (worker);
+   CREATE TABLE IF NOT EXISTS spark_spend (
      id BIGSERIAL PRIMARY KEY,
      scope TEXT NOT NULL,
      style TEXT NOT NULL,
@@ -56,12 +56,16 @@ const STEPS: readonly string[] = [
      worker TEXT NOT NULL,
      at BIGINT NOT NULL
    );
-   CREATE INDEX spark_spend_by_scope ON spark_spend (scope);`,
+   CREATE INDEX IF NOT EXISTS spark_spend_by_scope ON spark_spend (scope);`,
 ];
 
 /** The version the database is at (0: no tables yet). */
 export async function schemaVersion(client: Pick<PoolClient, 'query'>): Promise<number> {
-  const table = await client.query<{ exists: boolean }>("SELECT to_regclass('spark_meta') IS NOT NULL AS exists");
+  // pg_class read as a table (not to_regclass, whose catalog cache an advisory lock does not refresh):
+  // under the lock, a table another worker has just committed is seen.
+  const table = await client.query<{ exists: boolean }>(
+    "SELECT EXISTS (SELECT 1 FROM pg_class WHERE relname = 'spark_meta' AND relnamespace = to_regnamespace(current_schema())) AS exists",
+  );
   if (!table.rows[0]?.exists) return 0;
   const row = await client.query<{ value: string }>("SELECT value FROM spark_meta WHERE name = 'schema_version'");
   return Number(row.rows[0]?.value ?? 0);
