@@ -13,6 +13,9 @@ import { JOURNAL_NAME } from '../../ledger/migrate-journal.js';
 import { runItems } from '../../runner/batch.js';
 import { formatUsd, NO_COST_REASON, SpendBudget } from '../../runner/budget.js';
 import { priceBookFromLedger } from '../../runner/prices.js';
+import { FleetBudget } from '../../runner/fleet-budget.js';
+import type { Clock } from '../../core/clock.js';
+import { createHash } from 'node:crypto';
 import type { ItemResult } from '../../runner/events.js';
 import type { PlannedItem } from '../../runner/plan.js';
 import { PreparedImageCache } from '../../runner/prepared-cache.js';
@@ -114,7 +117,7 @@ export async function runBatchSession(
   const interrupt = handleInterrupts(() =>
     reporter.alert(paint.warn('stopping: no new tasks; creates on their way finish and are recorded (Ctrl-C again to quit at once)')),
   );
-  const budget = options.budgetMicro === null ? undefined : new SpendBudget(options.budgetMicro, (await priceBookFromLedger(ledger)).lookup);
+  const budget = options.budgetMicro === null ? undefined : await budgetFor(options.budgetMicro, ledger, items, clock);
   const started = clock.now();
   let results: ItemResult[];
   try {
@@ -133,11 +136,13 @@ export async function runBatchSession(
         taskQuota: options.maxTasks === undefined ? undefined : new TaskQuota(options.maxTasks),
         statusFlags,
         offline: options.target.offline,
+        heldRecheckMs: HELD_RECHECK_MS,
       },
-      { limit, failFast: options.failFast },
+      { limit, failFast: options.failFast, startAnywhere: ledger.shared },
     );
   } finally {
     interrupt.dispose();
+    if (budget instanceof FleetBudget) await budget.flush();
     await closeLedger(ledger, reporter);
     await connection.close();
   }
@@ -169,6 +174,23 @@ export async function runBatchSession(
   }
   if (budget) reportBudgetStop(results, budget, options, reporter);
   return { exitCode: worstExitCode(results.map(exitCodeOf)), results, spend };
+}
+
+/** How often an item another worker holds is tried again (it finishes it, or its lease lapses). */
+const HELD_RECHECK_MS = 1000;
+
+/**
+ * --budget: this run's, or with a shared ledger the fleet's, counted in the database. The
+ * fleet's job is named by its inputs and its budget: workers started with the same ones share it.
+ */
+async function budgetFor(limitMicro: number, ledger: Ledger, items: readonly PlannedItem[], clock: Clock): Promise<SpendBudget> {
+  const prices = (await priceBookFromLedger(ledger)).lookup;
+  const shared = ledger.sharedSpend();
+  if (shared === null) return new SpendBudget(limitMicro, prices);
+  const job = createHash('sha256')
+    .update(JSON.stringify([limitMicro, items.map((item) => [item.input, item.style.alias]).sort()]))
+    .digest('hex');
+  return new FleetBudget(limitMicro, prices, shared, `budget:${job}`, clock);
 }
 
 /** Closing is the ledger's last write: when it fails (a full disk), one warning, and the summary still comes. */

@@ -1,0 +1,84 @@
+import type { Clock } from '../core/clock.js';
+import type { SharedSpend } from '../ledger/ledger.js';
+import { formatUsd, type MicroUsd, type PriceLookup, type Reservation, SpendBudget } from './budget.js';
+
+/** How often a worker asks again when the fleet's budget says "wait" (tasks in flight may cost less). */
+const FLEET_RECHECK_MS = 500;
+
+/**
+ * --budget with a shared ledger: the fleet's total, not each worker's. Every task is reserved
+ * twice: in this worker's SpendBudget (which keeps its own rules: one unpriced task at a
+ * time, re-reserving when a price rises), then in the database, in the transaction that adds
+ * up what the whole fleet has committed (SharedSpend). Whichever says no, the task is not
+ * started. Settling and releasing go to both; the database's writes are awaited by flush().
+ */
+export class FleetBudget extends SpendBudget {
+  private readonly ids = new Map<Reservation, number>();
+  private readonly writes: Promise<unknown>[] = [];
+  private fleetCommitted: MicroUsd | null = null;
+
+  constructor(
+    limit: MicroUsd,
+    knownPrice: PriceLookup,
+    private readonly store: SharedSpend,
+    /** The fleet's job: workers given the same inputs and the same --budget share it. */
+    private readonly scope: string,
+    private readonly clock: Clock,
+  ) {
+    super(limit, knownPrice);
+  }
+
+  override async reserve(style: string, signal?: AbortSignal): Promise<Reservation | null> {
+    for (;;) {
+      const local = await super.reserve(style, signal);
+      if (local === null) return null;
+      const answer = await this.store.reserve(this.scope, style, local.estimate, this.limit);
+      if (answer.kind === 'reserved') {
+        this.ids.set(local, answer.id);
+        return local;
+      }
+      super.release(local);
+      if (answer.kind === 'over') {
+        this.fleetCommitted = answer.committedMicro;
+        return null;
+      }
+      await this.clock.sleep(FLEET_RECHECK_MS, signal);
+    }
+  }
+
+  override refusal(style: string): string {
+    if (this.fleetCommitted === null || this.costUnreported) return super.refusal(style);
+    return `not started: it could take the fleet over --budget ${formatUsd(this.limit)} (${formatUsd(this.fleetCommitted)} spent or in flight across all workers)`;
+  }
+
+  override settle(reservation: Reservation, cost: MicroUsd | null, completed = false): void {
+    super.settle(reservation, cost, completed);
+    const id = this.take(reservation);
+    if (id === null) return;
+    // An unpriced task that failed tells no price and may not have been charged: let it go.
+    if (cost === null && reservation.estimate === null && !completed) this.track(this.store.release(id));
+    else this.track(this.store.settle(id, cost));
+  }
+
+  override release(reservation: Reservation): void {
+    super.release(reservation);
+    const id = this.take(reservation);
+    if (id !== null) this.track(this.store.release(id));
+  }
+
+  /** Waits for every settle and release to reach the database (before the ledger closes). */
+  async flush(): Promise<void> {
+    await Promise.allSettled(this.writes.splice(0));
+  }
+
+  private take(reservation: Reservation): number | null {
+    const id = this.ids.get(reservation);
+    this.ids.delete(reservation);
+    return id ?? null;
+  }
+
+  private track(write: Promise<unknown>): void {
+    // A write that fails leaves the task counted at its estimate: the budget errs on the side of spending less.
+    this.writes.push(write.catch(() => undefined));
+  }
+}
