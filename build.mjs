@@ -47,6 +47,9 @@ const EXTRA_LAZY_ENTRIES = [
   'src/cmdutil/connection.ts',
   // Lets the benchmark time the real image preparation code, not a copy of it.
   'src/image/prepare.ts',
+  // The library (`import { createSparkStyle } from 'spark-style'`): dist/index.js, sharing the
+  // commands' chunks, so a program and the CLI run one copy of every class.
+  'src/index.ts',
 ];
 const commandRuns = readdirSync(join(root, 'src', 'commands'), { withFileTypes: true })
   .filter((entry) => entry.isDirectory() && existsSync(join(root, 'src', 'commands', entry.name, 'run.ts')))
@@ -60,7 +63,8 @@ const commandRuns = readdirSync(join(root, 'src', 'commands'), { withFileTypes: 
  */
 const SHARED_ALLOWLIST = new Set([
   'src/catalog/styles.ts', // the style table: `styles` prints it at startup, stylize resolves against it
-  'src/cmdutil/exit-codes.ts', // the exit code table: `--help` prints it, commands return its codes
+  'src/cmdutil/exit-codes.ts', // the exit code help: `--help` prints it, commands return its codes
+  'src/core/exit-codes.ts', // the exit code table itself: errors carry their code, `--help` lists them
   'src/core/secrets.ts', // redact(): terminal/io.ts keeps the key out of every printed line
   'src/core/shell-quote.ts', // shellQuote(): secrets.ts redacts the shell-quoted form of the key too
   'src/terminal/sanitize.ts', // sanitizeLine(): terminal/io.ts strips escapes from every printed line
@@ -142,6 +146,11 @@ const problems = splitProblems({ startup: startup.metafile, lazy: lazy.metafile,
 if (problems.length) {
   for (const problem of problems) console.error(`build.mjs: ${problem}`);
   process.exit(1);
+}
+// The library's types: dist/types/**/*.d.ts from tsc (declarations only). TypeScript is a dev
+// dependency: an install that has none (npm install -g . from a clone) builds the CLI without them.
+if (existsSync(join(root, 'node_modules', 'typescript'))) {
+  execFileSync(process.execPath, [join(root, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', 'tsconfig.lib.json'], { cwd: root, stdio: 'inherit' });
 }
 // The sheet's labels are DejaVu Sans outlines bundled into dist/: their license travels with them.
 await copyFile(join(root, 'src', 'sheet', 'font', 'DEJAVU-LICENSE.txt'), join(root, 'dist', 'DEJAVU-LICENSE.txt'));

@@ -91,6 +91,12 @@ export class SparkClient {
   private readonly random: () => number;
   private readonly gate: RequestGate;
   private readonly options: ClientOptions;
+  /**
+   * Whether the API has answered anything (any HTTP status) since this client was made. Until it
+   * has, a refused connection or an unknown host is a wrong address or a service that is down,
+   * not a blip: retrying with back-off only made the first run wait 15 s for the same answer.
+   */
+  private answered = false;
 
   constructor(options: ClientOptions) {
     this.options = options;
@@ -299,6 +305,7 @@ export class SparkClient {
         `the answer to ${method} ${new URL(url).pathname}`,
       );
       this.options.log?.(`${method} ${url} -> ${response.status} (${this.clock.now() - started} ms)`);
+      this.answered = true;
       if (response.status === 429) this.gate.rateLimited(parseRetryAfter(response.headers['retry-after'], this.clock.now()));
       else if (response.status < 500) this.gate.succeeded();
       return { status: response.status, headers: response.headers, body: response.body.toString('utf8') };
@@ -319,6 +326,7 @@ export class SparkClient {
       const code = error.code ?? 'network';
       this.options.log?.(`${method} ${url} -> ${code}`);
       const tls = code.startsWith('ERR_TLS') || code.includes('CERT') || code.includes('SELF_SIGNED');
+      if (!this.answered && NOT_SENT_CODES.has(code)) return neverReachedError(this.options.baseUrl, code, error);
       return new NetworkError(`${method} ${new URL(url).host}: ${describeNetworkCode(code, error.message)}`, {
         sent: !NOT_SENT_CODES.has(code) && !tls,
         transient: !tls,
@@ -349,6 +357,29 @@ export class SparkClient {
       retryAfterMs: parseRetryAfter(response.headers['retry-after'], this.clock.now()),
       keySource: this.options.keySource,
     });
+  }
+}
+
+/** No answer yet in this run and none coming: one line with the address and the next step, and no retry. */
+function neverReachedError(baseUrl: string, code: string, cause: unknown): NetworkError {
+  const why = code === 'ECONNREFUSED' ? 'connection refused' : code === 'ENOTFOUND' || code === 'EAI_AGAIN' ? 'host name not found' : `unreachable (${code})`;
+  return new NetworkError(`cannot reach ${displayUrl(baseUrl)}: ${why}; check --base-url and your network, or run \`spark-style doctor\``, {
+    sent: false,
+    transient: false,
+    code,
+    cause,
+  });
+}
+
+/** A base URL for a message: without any user:password it may carry. */
+function displayUrl(baseUrl: string): string {
+  try {
+    const url = new URL(baseUrl);
+    url.username = '';
+    url.password = '';
+    return url.href.replace(/\/$/, '');
+  } catch {
+    return baseUrl;
   }
 }
 

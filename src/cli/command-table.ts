@@ -10,6 +10,8 @@ import { defineEmulator } from '../commands/emulator/define.js';
 import { defineHistory } from '../commands/history/define.js';
 import { defineDoctor } from '../commands/doctor/define.js';
 import { defineCompletion } from '../commands/completion/define.js';
+import { defineWatch } from '../commands/watch/define.js';
+import { defineMcp } from '../commands/mcp/define.js';
 
 /**
  * Every command, in the order `--help` lists them. Definitions only declare flags and help;
@@ -20,10 +22,12 @@ export const COMMAND_TABLE: readonly ((program: Command, context: CommandContext
   defineSheet,
   defineStyles,
   defineCheck,
+  defineWatch,
   defineStatus,
   defineHistory,
   defineConfig,
   defineEmulator,
+  defineMcp,
   defineDoctor,
   defineCompletion,
 ];

@@ -1,5 +1,6 @@
 import type { Connection, ConnectionTarget, ConnectOptions } from './connection.js';
 import type { Clock } from '../core/clock.js';
+import type { Opener } from './open-viewer.js';
 import type { IO } from '../terminal/io.js';
 
 /**
@@ -23,4 +24,6 @@ export interface CommandContext {
   readonly env: NodeJS.ProcessEnv;
   /** The API client for resolved connection flags (connection.ts), or the emulator's with --offline. */
   connect(target: ConnectionTarget, options?: ConnectOptions): Promise<Connection>;
+  /** --open's viewer: the system's (the `open` package) unless a test records the calls instead. */
+  readonly openViewer?: Opener;
 }

@@ -20,6 +20,11 @@ export function isConfigKey(key: string): key is ConfigKey {
   return (CONFIG_KEYS as readonly string[]).includes(key);
 }
 
+/** A URL as text with anything between "://" and "@" masked: a stored one may predate the check above. */
+function redactUrlText(text: string): string {
+  return text.replace(/^([a-z][a-z0-9+.-]*:\/\/)[^/?#]*@/i, '$1***@');
+}
+
 /** Checks and normalizes a value before it is stored, so a bad config never surprises a later run. */
 export function normalizeConfigValue(key: ConfigKey, raw: string): string | number {
   const value = raw.trim();
@@ -33,9 +38,11 @@ export function normalizeConfigValue(key: ConfigKey, raw: string): string | numb
       try {
         url = new URL(value);
       } catch {
-        throw new UsageError(`config base-url: "${value}" is not a URL`);
+        throw new UsageError(`config base-url: "${redactUrlText(value)}" is not a URL`);
       }
       if (url.protocol !== 'https:' && url.protocol !== 'http:') throw new UsageError('config base-url: only http(s) URLs');
+      // Refused when used (api/base-url.ts), so refused when set: else `config list` shows the password.
+      if (url.username || url.password) throw new UsageError('config base-url: a base URL must not carry a user name or password');
       return value.replace(/\/+$/, '');
     }
     case 'default-style':
@@ -73,8 +80,9 @@ function normalizeLedgerValue(value: string): string {
 /** How a value is shown: the key masked, a ledger URL without its password, everything else as stored. */
 export function displayConfigValue(key: ConfigKey, value: string | number | undefined): string | undefined {
   if (value === undefined) return undefined;
+  if (key === 'api-key') return maskSecret(String(value));
   if (key === 'ledger') return urlWithoutPassword(String(value));
-  return key === 'api-key' ? maskSecret(String(value)) : String(value);
+  return key === 'base-url' ? redactUrlText(String(value)) : String(value);
 }
 
 /** What a run uses when a key is not set anywhere; keys without one are left to the command (no style: stylize asks for --style). */
@@ -112,7 +120,7 @@ export function effectiveConfigValue(key: ConfigKey, config: Pick<ConfigFile, 'g
     const found = resolveApiKey(undefined, env, config);
     if (found) return { shown: displayConfigValue(key, found.key)!, source: found.source === '--api-key' ? 'config' : found.source };
   } else if (key === 'base-url' && env.SPARK_STYLE_BASE_URL) {
-    return { shown: env.SPARK_STYLE_BASE_URL, source: 'SPARK_STYLE_BASE_URL' };
+    return { shown: displayConfigValue(key, env.SPARK_STYLE_BASE_URL)!, source: 'SPARK_STYLE_BASE_URL' };
   } else {
     const stored = config.get(key);
     if (stored !== undefined) return { shown: displayConfigValue(key, stored)!, source: 'config' };

@@ -1,6 +1,9 @@
+import { exitCodeForKind } from './exit-codes.js';
+
 /**
- * The error vocabulary shared by every layer. Each error names its `kind`; the CLI maps kinds
- * to exit codes in one place (cmdutil/exit-codes.ts), so no layer below the CLI knows about exit codes.
+ * The error vocabulary shared by every layer. Each error names its `kind`; kinds map to exit
+ * codes in one table (core/exit-codes.ts), which `exitCode` reads: a program sees the code the
+ * CLI would exit with, and no layer decides an exit code of its own.
  */
 export type ErrorKind =
   | 'usage' // the command line itself is wrong
@@ -27,6 +30,11 @@ export class SparkError extends Error {
     this.kind = kind;
     this.hint = options.hint;
     this.code = options.code ?? kind;
+  }
+
+  /** The exit code the CLI gives this error (core/exit-codes.ts). */
+  get exitCode(): number {
+    return exitCodeForKind(this.kind);
   }
 }
 

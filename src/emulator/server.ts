@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import pLimit, { type LimitFunction } from 'p-limit';
-import { isLoopbackHost } from '../core/loopback.js';
+import { fetchLoopbackImage } from './fetch-image.js';
 import { LOOK_OF_ALIAS, renderLook } from './effects.js';
 import { FaultInjection } from './fault-injection.js';
 import type { Faults, WireVariant } from './faults.js';
@@ -141,6 +141,9 @@ async function routeApi(service: Service, request: IncomingMessage, response: Se
   const route = `${request.method} ${url.pathname}`;
   if (route === 'GET /_emulator/stats') return sendJson(response, 200, service.stats);
   if (route === 'POST /_emulator/faults') {
+    // Only a caller with the key, and never a web page's simple request (text/plain needs no CORS preflight).
+    if (!authorized(request, service.options.key)) return sendJson(response, 401, { message: 'Invalid or missing API key' });
+    if (!/^application\/json\s*(;|$)/i.test(request.headers['content-type'] ?? '')) return sendJson(response, 415, { message: 'Send the faults as JSON' });
     service.faults.set(JSON.parse((await readBody(request)).toString('utf8') || '{}') as Faults);
     return sendJson(response, 200, service.faults.current);
   }
@@ -256,15 +259,4 @@ async function produceResult(task: EmulatedTask, image: { base64: string } | { u
     // A URL the service could not fetch is "HTTP error response"; an image it could not read, a generation error.
     task.failCode ??= 'base64' in image ? '003008095' : '003008097';
   }
-}
-
-/** The emulator never reaches past this machine: image_urls are fetched only from loopback hosts. */
-async function fetchLoopbackImage(url: string): Promise<Buffer> {
-  const parsed = new URL(url);
-  if (!isLoopbackHost(parsed.hostname) || (parsed.protocol !== 'http:' && parsed.protocol !== 'https:')) {
-    throw new Error('the emulator only fetches image_urls from loopback hosts');
-  }
-  const response = await fetch(parsed, { signal: AbortSignal.timeout(10_000) });
-  if (!response.ok) throw new Error(`image_urls answered ${response.status}`);
-  return Buffer.from(await response.arrayBuffer());
 }

@@ -165,3 +165,17 @@ function u32be(number: number): Buffer {
   buffer.writeUInt32BE(number);
   return buffer;
 }
+
+/** GPS IFD tags 0x00 (GPSVersionID) to 0x1F (GPSHPositioningError): every tag the EXIF standard defines there. */
+const LAST_STANDARD_GPS_TAG = 0x1f;
+/** Longer than any standard GPS value needs (the free-text ones, GPSProcessingMethod and GPSAreaInformation, included). */
+const MAX_GPS_VALUE_BYTES = 256;
+
+/**
+ * The part of an original's GPS block worth copying (--keep-gps): the standard tags at sane
+ * sizes. A hostile original can carry 512 entries of 64 KB each, which copied as they were
+ * made a 3 MB result 34 MB and a JPEG's EXIF too big for its segment.
+ */
+export function standardGps(entries: readonly IfdEntry[]): IfdEntry[] {
+  return entries.filter((entry) => entry.tag <= LAST_STANDARD_GPS_TAG && entry.value.length <= MAX_GPS_VALUE_BYTES);
+}

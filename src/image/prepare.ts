@@ -11,6 +11,8 @@ export interface PreparedImage {
   /** What --fix changed, for the report; empty when the file went as it was. */
   readonly changes: readonly string[];
   readonly warnings: readonly string[];
+  /** Said once per input, as they are: a format converted without --fix (convert.ts). */
+  readonly notes?: readonly string[];
   /**
    * When the original photo was taken (EXIF DateTimeOriginal, else CreateDate, else XMP), as
    * ISO 8601 ("2023-07-14T18:30:05", with "+02:00" when the photo recorded its zone); null
@@ -38,15 +40,20 @@ export function isRepairable(report: ImageReport): boolean {
 
 /**
  * Checks a local file with the provider's rules and returns the bytes to send. Without
- * --fix an invalid file is refused (with a hint when --fix would repair it); with --fix
- * it is repaired in memory, and the original file is never touched.
+ * --fix a file in a format the API cannot take (HEIC, WebP, ...) is converted unless
+ * `convert` is false, and any other invalid file is refused (with a hint when --fix would
+ * repair it); with --fix it is repaired in memory. The original file is never touched.
  */
-export async function prepareFile(path: string, fix: FixOptions | null): Promise<PreparedImage> {
+export async function prepareFile(path: string, fix: FixOptions | null, convert = true): Promise<PreparedImage> {
   if (fix) {
     const { repairImage } = await import('./fix.js');
     return repairImage(path, fix);
   }
   const report = await checkImage(path);
+  if (!report.ok && convert) {
+    const { convertFormat, isConvertible } = await import('./convert.js');
+    if (isConvertible(report)) return convertFormat(path, report);
+  }
   if (!report.ok || !report.data) {
     const repairable = isRepairable(report);
     // The hint line is shown once a run; the short note stays on every line --fix would repair.

@@ -1,5 +1,5 @@
 import { xmpDateTime, type CaptureInfo } from './capture-info.js';
-import { asciiEntry, buildExif, parseExif, shortEntry, shortValue, TAG, type IfdEntry } from './exif.js';
+import { asciiEntry, buildExif, parseExif, shortEntry, shortValue, standardGps, TAG, type IfdEntry } from './exif.js';
 import { JPEG_APP0, JPEG_APP1, jpegSegment, jpegSegments, PNG_SIGNATURE, pngChunk, pngChunks, webpChunks, webpFile, type RiffChunk } from './segments.js';
 
 /**
@@ -14,7 +14,7 @@ const DIGITAL_SOURCE_TYPE = 'http://cv.iptc.org/newscodes/digitalsourcetype/trai
 export interface Provenance {
   /** The original's capture date and GPS; null when it has none. */
   readonly capture: CaptureInfo | null;
-  /** Copy the original's GPS block (--keep-gps); never anything else of its EXIF. */
+  /** Copy the original's GPS block (--keep-gps: its standard tags at sane sizes); never anything else of its EXIF. */
   readonly keepGps: boolean;
   /** "spark-style 0.1.0". */
   readonly creatorTool: string;
@@ -49,7 +49,9 @@ function intoJpeg(bytes: Buffer, provenance: Provenance): Buffer | null {
     segment.toString('latin1', 4, 4 + XMP_HEADER.length) === XMP_HEADER ||
     segment.toString('latin1', 4, 4 + XMP_EXTENSION_HEADER.length) === XMP_EXTENSION_HEADER;
   const theirExif = walked.segments.find((segment) => segment.marker === JPEG_APP1 && isExif(segment.bytes));
-  const exif = jpegSegment(JPEG_APP1, exifBlock(provenance, theirExif ? theirExif.bytes.subarray(4) : null));
+  const theirs = theirExif ? theirExif.bytes.subarray(4) : null;
+  // Provenance without GPS rather than none at all when the EXIF cannot fit its segment.
+  const exif = jpegSegment(JPEG_APP1, exifBlock(provenance, theirs)) ?? jpegSegment(JPEG_APP1, exifBlock({ ...provenance, keepGps: false }, theirs));
   const xmp = jpegSegment(JPEG_APP1, Buffer.concat([Buffer.from(XMP_HEADER, 'latin1'), Buffer.from(xmpPacket(provenance), 'utf8')]));
   if (!exif || !xmp) return null;
   const kept = walked.segments.filter((segment) => !(segment.marker === JPEG_APP1 && (isExif(segment.bytes) || isXmp(segment.bytes))));
@@ -149,7 +151,7 @@ function exifBlock(provenance: Provenance, theirs: Buffer | null): Buffer {
     if (capture.offset) exif.push(asciiEntry(TAG.OffsetTimeOriginal, capture.offset));
     if (capture.subSeconds) exif.push(asciiEntry(TAG.SubSecTimeOriginal, capture.subSeconds));
   }
-  const gps = provenance.keepGps && capture ? capture.gps : [];
+  const gps = provenance.keepGps && capture ? standardGps(capture.gps) : [];
   return buildExif(ifd0, exif, gps);
 }
 

@@ -15,9 +15,25 @@ export const JPEG_APP2 = 0xe2;
 const JPEG_SOS = 0xda;
 
 /**
+ * A real JPEG has a few dozen segments before its scan; a hostile one can hold millions of
+ * empty ones (4 bytes each: 11 million in a 44 MB download), and an object per segment took a
+ * single result past 2.7 GB. Past this many the walk stops, and the file is saved as received.
+ */
+export const MAX_JPEG_SEGMENTS = 4096;
+/** The same for PNG and WebP chunks: a large PNG legitimately splits its pixels into thousands of IDATs. */
+const MAX_CHUNKS = 100_000;
+
+/** A file with more segments or chunks than any real image: not walked further. */
+export class TooManySegmentsError extends Error {
+  constructor(limit: number, what: string) {
+    super(`its header has more than ${limit} ${what}`);
+  }
+}
+
+/**
  * The segments between SOI and the start of scan, and everything from SOS to the end
  * (entropy-coded data, which is never looked into). Null for anything that is not a
- * well-formed JPEG header.
+ * well-formed JPEG header; throws TooManySegmentsError past MAX_JPEG_SEGMENTS.
  */
 export function jpegSegments(bytes: Buffer): { segments: JpegSegment[]; scan: Buffer } | null {
   if (bytes.length < 4 || bytes[0] !== 0xff || bytes[1] !== 0xd8) return null;
@@ -34,6 +50,7 @@ export function jpegSegments(bytes: Buffer): { segments: JpegSegment[]; scan: Bu
     const length = bytes.readUInt16BE(offset + 2);
     const end = offset + 2 + length;
     if (length < 2 || end > bytes.length) return null;
+    if (segments.length === MAX_JPEG_SEGMENTS) throw new TooManySegmentsError(MAX_JPEG_SEGMENTS, 'segments');
     segments.push({ marker, bytes: bytes.subarray(offset, end) });
     offset = end;
   }
@@ -58,7 +75,7 @@ interface PngChunk {
   readonly bytes: Buffer;
 }
 
-/** Every chunk up to and including IEND; null for anything that is not a well-formed PNG. */
+/** Every chunk up to and including IEND; null for anything that is not a well-formed PNG; throws past MAX_CHUNKS. */
 export function pngChunks(bytes: Buffer): PngChunk[] | null {
   if (bytes.length < 8 || !bytes.subarray(0, 8).equals(PNG_SIGNATURE)) return null;
   const chunks: PngChunk[] = [];
@@ -68,6 +85,7 @@ export function pngChunks(bytes: Buffer): PngChunk[] | null {
     const type = bytes.toString('latin1', offset + 4, offset + 8);
     const end = offset + 12 + length;
     if (end > bytes.length) return null;
+    if (chunks.length === MAX_CHUNKS) throw new TooManySegmentsError(MAX_CHUNKS, 'chunks');
     chunks.push({ type, data: bytes.subarray(offset + 8, offset + 8 + length), bytes: bytes.subarray(offset, end) });
     offset = end;
     if (type === 'IEND') return chunks;
@@ -110,6 +128,7 @@ export function webpChunks(bytes: Buffer): RiffChunk[] | null {
   while (offset + 8 <= end) {
     const size = bytes.readUInt32LE(offset + 4);
     if (offset + 8 + size > end) return null;
+    if (chunks.length === MAX_CHUNKS) throw new TooManySegmentsError(MAX_CHUNKS, 'chunks');
     chunks.push({ fourcc: bytes.toString('latin1', offset, offset + 4), data: bytes.subarray(offset + 8, offset + 8 + size) });
     offset += 8 + size + (size % 2);
   }

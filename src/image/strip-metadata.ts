@@ -1,4 +1,4 @@
-import { JPEG_APP1, JPEG_APP2, jpegSegments, PNG_SIGNATURE, pngChunks } from './segments.js';
+import { JPEG_APP1, JPEG_APP2, jpegSegments, PNG_SIGNATURE, pngChunks, TooManySegmentsError } from './segments.js';
 
 /**
  * Removes personal metadata (EXIF with GPS, XMP, IPTC, comments) from a JPEG or PNG without
@@ -6,9 +6,14 @@ import { JPEG_APP1, JPEG_APP2, jpegSegments, PNG_SIGNATURE, pngChunks } from './
  * Returns null when it cannot do so losslessly; the caller then re-encodes instead.
  */
 export function stripMetadata(bytes: Buffer, format: string): Buffer | null {
-  if (format === 'jpeg') return stripJpeg(bytes);
-  if (format === 'png') return stripPng(bytes);
-  return null;
+  try {
+    if (format === 'jpeg') return stripJpeg(bytes);
+    if (format === 'png') return stripPng(bytes);
+    return null;
+  } catch (error) {
+    if (error instanceof TooManySegmentsError) return null; // a file no camera writes: re-encoded instead
+    throw error;
+  }
 }
 
 const APP12 = 0xec; // "Ducky" and other vendor notes

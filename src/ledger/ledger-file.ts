@@ -1,5 +1,6 @@
 import { closeSync, constants, fchmodSync, lstatSync, mkdirSync, openSync } from 'node:fs';
 import { dirname } from 'node:path';
+import { assertPrivateStateDir } from '../config/trust.js';
 import { UsageError } from '../core/errors.js';
 
 /**
@@ -27,6 +28,8 @@ function makeStateFolder(folder: string): void {
  */
 export function prepareLedgerFile(path: string): void {
   makeStateFolder(dirname(path));
+  // Every command reaches the ledger through here: a folder others can write is refused before anything in it is read or chmod-ed.
+  assertPrivateStateDir(dirname(path));
   for (const file of [path, `${path}-wal`, `${path}-shm`]) {
     let isLink = false;
     try {

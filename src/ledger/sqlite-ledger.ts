@@ -1,9 +1,9 @@
 import Database from 'libsql';
 import type { Clock } from '../core/clock.js';
-import { UsageError } from '../core/errors.js';
 import { apiOrigin, COLLECTABLE_FOR_MS } from './item-key.js';
 import { importJournalOnce } from './migrate-journal.js';
 import { prepareLedgerFile } from './ledger-file.js';
+import { checkLedgerFile, ledgerOpenProblem, watchLedgerFile } from './ledger-problems.js';
 import { ClaimTurns } from './claim-turns.js';
 import { DEFAULT_LEASE_MS, describeHolder, Heartbeat, type LeaseHolder, leaseIsLive, thisWorker, type Worker } from './lease.js';
 import {
@@ -98,19 +98,17 @@ export class SqliteLedger implements Ledger {
    * The first open next to an old journal.jsonl imports it once and keeps it as a backup.
    */
   static open(path: string, clock: Clock, options: { baseUrl?: string; leaseMs?: number } = {}): SqliteLedger {
-    prepareLedgerFile(path);
     let db: Database.Database;
     try {
+      prepareLedgerFile(path);
       db = new Database(path, { timeout: 30_000 });
       prepareDatabase(db, false);
     } catch (error) {
-      throw new UsageError(`the task ledger ${path} cannot be read: ${(error as Error).message}`, {
-        code: 'ledger-unreadable',
-        hint: 'move the file aside to start a new ledger (tasks it knows would then be created again)',
-      });
+      throw ledgerOpenProblem(path, error);
     }
     const origin = options.baseUrl === undefined ? null : apiOrigin(options.baseUrl);
     const ledger = new SqliteLedger(db, clock, path, origin, options.leaseMs ?? DEFAULT_LEASE_MS);
+    watchLedgerFile(ledger, path);
     importJournalOnce(db, path, clock);
     return ledger;
   }
@@ -158,6 +156,7 @@ export class SqliteLedger implements Ledger {
    * Returns the attempt's id for the calls that follow.
    */
   async recordIntent(intent: Intent): Promise<number> {
+    checkLedgerFile(this);
     return this.inWriteTransaction(() => {
       // Fenced: a worker whose lease lapsed and was taken over must not send the create too.
       const holder = this.holderOf(intent.key);

@@ -19,8 +19,15 @@ type Destination =
   | { readonly state: 'done'; readonly path: string }
   | { readonly state: 'blocked'; readonly path: string; readonly reason: string };
 
-export async function inspectDestination(output: PlannedOutput): Promise<Destination> {
-  if (output.hasTask) return inspectWithTask(output);
+/**
+ * Whether the task a file name carries is known to be another item's (the ledger knows whose
+ * each task is): with `{stem}-{task}`, `IMG_1-edit-<id>.jpg` fits IMG_1's name with the id
+ * "edit-<id>", but it is IMG_1-edit's result.
+ */
+export type TaskOfAnother = (nameId: string) => Promise<boolean>;
+
+export async function inspectDestination(output: PlannedOutput, taskOfAnother?: TaskOfAnother): Promise<Destination> {
+  if (output.hasTask) return inspectWithTask(output, taskOfAnother);
   for (const extension of RESULT_EXTENSIONS) {
     const path = resultPath(output, { extension, taskId: null, index: 0 });
     const info = await lstat(path).catch((error: NodeJS.ErrnoException) => (error.code === 'ENOTDIR' ? ('not-a-folder' as const) : null));
@@ -38,7 +45,7 @@ export async function findSavedResult(output: PlannedOutput): Promise<string | n
   return destination.state === 'done' ? destination.path : null;
 }
 
-async function inspectWithTask(output: PlannedOutput): Promise<Destination> {
+async function inspectWithTask(output: PlannedOutput, taskOfAnother: TaskOfAnother | undefined): Promise<Destination> {
   let names: string[];
   try {
     names = await readdir(output.folder);
@@ -49,11 +56,20 @@ async function inspectWithTask(output: PlannedOutput): Promise<Destination> {
   const pattern = new RegExp(`^${escapeRegExp(output.before)}[A-Za-z0-9_-]{1,64}${escapeRegExp(output.after)}\\.(?:${RESULT_EXTENSIONS.join('|')})$`, 'u');
   // A folder that matches is not in the way: a new task's id gives a new name.
   for (const name of names.filter((candidate) => pattern.test(candidate)).sort()) {
+    if (taskOfAnother && (await namesAnothersTask(name, output, taskOfAnother))) continue;
     const path = join(output.folder, name);
     const info = await lstat(path).catch(() => null);
     if (info && !info.isDirectory()) return { state: 'done', path };
   }
   return { state: 'free' };
+}
+
+/** The id part of the name, and each tail of it after a "-" or "_" (where another stem's id would start), asked about. */
+async function namesAnothersTask(name: string, output: PlannedOutput, taskOfAnother: TaskOfAnother): Promise<boolean> {
+  const id = name.slice(output.before.length, name.lastIndexOf('.') - output.after.length);
+  const tails = [id, ...[...id.matchAll(/[-_]/g)].map((match) => id.slice(match.index + 1))].filter(Boolean);
+  for (const tail of tails) if (await taskOfAnother(tail)) return true;
+  return false;
 }
 
 function escapeRegExp(text: string): string {

@@ -1,15 +1,19 @@
 import { basename, extname } from 'node:path';
 
 /**
- * A name from local names only: no folder separators, no control characters, no leading dots.
+ * Control characters, folder separators, and what makes a name display other than it is: bidi
+ * embeddings, overrides, isolates and marks (U+202E shows "\u202egpj.exe" as "exe.jpg"), and
+ * the Unicode line separators.
+ */
+const UNSAFE_IN_NAME = /[\u0000-\u001f\u007f-\u009f/\\\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069\u2028\u2029]/g;
+
+/**
+ * A name from local names only: no folder separators, no control or bidi characters, no leading dots.
  * Output names never contain anything the server sent (task ids go through taskIdForName).
  * Length is bounded later, in bytes, where the whole file name is known (output-path.ts).
  */
 export function sanitizeStem(name: string): string {
-  const cleaned = name
-    .replace(/[\u0000-\u001f\u007f-\u009f/\\]/g, '_')
-    .replace(/^\.+/, '')
-    .trim();
+  const cleaned = name.replace(UNSAFE_IN_NAME, '_').replace(/^\.+/, '').trim();
   return cleaned || 'image';
 }
 

@@ -1,4 +1,4 @@
-import { basename, dirname, relative, resolve } from 'node:path';
+import { basename, dirname, isAbsolute, relative, resolve } from 'node:path';
 import { redact } from '../core/secrets.js';
 import type { FinishedRun } from '../commands/stylize/after-run.js';
 import type { Summary } from '../terminal/summary.js';
@@ -20,7 +20,7 @@ export interface ReportItem {
 }
 
 export interface ReportPhoto {
-  /** The input as the user typed it. */
+  /** The input as the user typed it; a local file typed as an absolute path, relative to the report's folder. */
   readonly input: string;
   readonly name: string;
   /** The local original, when the input is a readable local file. */
@@ -53,7 +53,9 @@ export function reportModel(run: FinishedRun, reportPath: string, now: Date): Re
     let photo = photos.get(item.input);
     if (!photo) {
       const local = item.source.kind === 'file' ? item.source.path : null;
-      photo = { input: clean(item.input), name: clean(local ? basename(local) : item.input), original: local ? link(local) : null, items: [] };
+      // An absolute path as typed would print the user's folders (home, user name) in a page meant to be shared.
+      const shown = local && isAbsolute(item.input) ? relative(folder, local) || basename(local) : item.input;
+      photo = { input: clean(shown), name: clean(local ? basename(local) : item.input), original: local ? link(local) : null, items: [] };
       photos.set(item.input, photo);
     }
     styles.set(item.style.alias, item.style.name);

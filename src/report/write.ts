@@ -1,4 +1,3 @@
-import { readFile } from 'node:fs/promises';
 import type { FinishedRun } from '../commands/stylize/after-run.js';
 import { redact } from '../core/secrets.js';
 import { escapeHtml } from './html.js';
@@ -32,7 +31,6 @@ export async function writeReport(target: string, run: FinishedRun, now = new Da
   return saveRebuildable(target, Buffer.from(page), isReport);
 }
 
-async function isReport(existing: string): Promise<boolean> {
-  const head = (await readFile(existing)).subarray(0, 2048).toString('utf8');
-  return head.includes(`<meta name="generator" content="${REPORT_GENERATOR}">`);
+function isReport(head: Buffer): boolean {
+  return head.toString('utf8').includes(`<meta name="generator" content="${REPORT_GENERATOR}">`);
 }

@@ -1,4 +1,7 @@
 import { InterruptedError } from '../core/errors.js';
+import { formatUsd, median, type MicroUsd } from '../core/money.js';
+
+export { formatUsd, median, parseUsd, usdAmount, type MicroUsd } from '../core/money.js';
 
 /**
  * `--budget`: a run never starts a task that could take its spend over the budget. Money is
@@ -13,7 +16,6 @@ import { InterruptedError } from '../core/errors.js';
  * of it still in flight are re-reserved at the new price: the cap holds at the estimated
  * price, and a price rise overshoots by at most the tasks already in flight when it shows.
  */
-export type MicroUsd = number;
 
 export interface Reservation {
   readonly style: string;
@@ -177,28 +179,3 @@ export class SpendBudget {
 }
 
 export const NO_COST_REASON = 'the service reported no cost for the first task, so --budget cannot be kept; run without --budget or with --max-tasks';
-
-/** "0.0300" -> 30000; anything that is not a sane, non-negative decimal -> null. */
-export function parseUsd(text: string | null | undefined): MicroUsd | null {
-  if (typeof text !== 'string' || !/^\s*\d{1,9}(\.\d{1,12})?\s*$/.test(text)) return null;
-  return Math.round(Number(text) * 1_000_000);
-}
-
-/** 30000 -> "0.0300": machine-readable amounts (--json), the way usage.cost is written. */
-export function usdAmount(micro: MicroUsd): string {
-  return (micro / 1_000_000).toFixed(4);
-}
-
-/** 30000 -> "$0.03"; sub-cent amounts keep their digits ("$0.0035"). */
-export function formatUsd(micro: MicroUsd): string {
-  const dollars = micro / 1_000_000;
-  const text = dollars.toFixed(4).replace(/(\.\d\d\d*?)0+$/, '$1');
-  return `$${text}`;
-}
-
-export function median(values: readonly number[]): number | null {
-  if (values.length === 0) return null;
-  const sorted = [...values].sort((a, b) => a - b);
-  const middle = Math.floor(sorted.length / 2);
-  return sorted.length % 2 === 1 ? sorted[middle]! : Math.round((sorted[middle - 1]! + sorted[middle]!) / 2);
-}

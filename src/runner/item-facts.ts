@@ -51,7 +51,7 @@ export async function gatherFacts(item: PlannedItem, context: FactsContext, mode
   // A folder (or anything else) where the result should go is found before paying, with --overwrite too.
   const lookForOutput = async (): Promise<Pick<ItemFacts, 'existingOutput' | 'problem'>> => {
     if (!item.output) return { existingOutput: null, problem: null };
-    const destination = await inspectDestination(item.output);
+    const destination = await inspectDestination(item.output, async (id) => ((await ledger.findTask(id))?.outputBase ?? item.outputBase) !== item.outputBase);
     if (destination.state === 'blocked') {
       const message = `cannot save to ${destination.path}: ${destination.reason}; nothing was sent`;
       return { existingOutput: null, problem: { code: 'output-blocked', message, hint: 'move it away, or choose another --out or --name' } };

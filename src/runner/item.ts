@@ -2,6 +2,7 @@ import type { SparkClient } from '../api/client.js';
 import type { Task } from '../api/wire.js';
 import type { Clock } from '../core/clock.js';
 import { InterruptedError, isSparkError } from '../core/errors.js';
+import type { PreparedImage } from '../image/prepare.js';
 import type { Ledger } from '../ledger/ledger.js';
 import { parseUsd, type Reservation, type SpendBudget } from './budget.js';
 import { createAndRecord, provesNothingCreated, type UnrecordedAnswer } from './create-and-record.js';
@@ -81,7 +82,7 @@ export async function runItem(item: PlannedItem, context: ItemContext): Promise<
     const gathered = await gatherFacts(item, context, 'claim');
     if (gathered.claimed) claimedKey = gathered.facts.key;
     const { prepared } = gathered;
-    if (prepared) notes.push(...prepared.changes.map((change) => `fixed: ${change}`), ...prepared.warnings.map((warning) => `warning: ${warning}`));
+    if (prepared) notes.push(...preparedNotes(prepared));
 
     const decision = decide(item, gathered.facts, settings, clock.now());
     const settled = settle(decision);
@@ -226,4 +227,9 @@ function notStartedResult(): Outcome {
 /** Ctrl-C while the item's task runs on the server: the next run collects it. */
 function stillRunningResult(): Outcome {
   return { status: 'interrupted', output: null, error: { code: 'interrupted', message: 'interrupted: still running on the server' }, errorKind: 'interrupted' };
+}
+
+/** What preparing the photo did, for people: the same for every style of the photo (the reporter says it once). */
+function preparedNotes(prepared: PreparedImage): string[] {
+  return [...(prepared.notes ?? []), ...prepared.changes.map((change) => `fixed: ${change}`), ...prepared.warnings.map((warning) => `warning: ${warning}`)];
 }

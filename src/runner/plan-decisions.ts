@@ -32,7 +32,7 @@ export interface PreviewContext {
  * a photo) is decided as if that task already existed: the run collects it, free.
  */
 export async function previewItems(items: readonly PlannedItem[], context: PreviewContext): Promise<PreviewedItem[]> {
-  const images = new PreparedImageCache(items, context.settings.fix);
+  const images = new PreparedImageCache(items, context.settings.fix, context.settings.convert);
   const limit = pLimit(2);
   const previews = await Promise.all(items.map((item) => limit(() => previewOne(item, images, context))));
   const createdBy = new Map<string, PlannedItem>();

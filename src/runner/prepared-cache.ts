@@ -14,6 +14,7 @@ export class PreparedImageCache {
   constructor(
     items: readonly PlannedItem[],
     private readonly fix: FixOptions | null,
+    private readonly convert = true,
   ) {
     for (const item of items) {
       if (item.source.kind === 'file') this.users.set(item.source.path, (this.users.get(item.source.path) ?? 0) + 1);
@@ -24,7 +25,7 @@ export class PreparedImageCache {
   acquire(path: string): Promise<PreparedImage> {
     let promise = this.pending.get(path);
     if (!promise) {
-      promise = prepareFile(path, this.fix);
+      promise = prepareFile(path, this.fix, this.convert);
       this.pending.set(path, promise);
     }
     return promise;

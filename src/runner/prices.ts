@@ -1,5 +1,6 @@
 import type { Ledger } from '../ledger/ledger.js';
-import { median, type MicroUsd, type PriceLookup } from './budget.js';
+import { median, type MicroUsd } from '../core/money.js';
+import type { PriceLookup } from './budget.js';
 
 /**
  * Where a style's expected price comes from: the median `usage.cost` of its own recent saved

@@ -12,6 +12,8 @@ export interface RunSettings {
   /** Send again the items whose earlier create has an unknown outcome (and may pay twice). */
   readonly resendUnknown: boolean;
   readonly fix: FixOptions | null;
+  /** Convert formats the API cannot take without --fix (default true; false with --no-convert). Not in the item key. */
+  readonly convert?: boolean;
   /** Provenance and where a result goes when its name cannot take it (runner/save.ts). */
   readonly saving: SavingSettings;
 }

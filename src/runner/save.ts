@@ -6,6 +6,7 @@ import { InputError } from '../core/errors.js';
 import { TOOL_VERSION } from '../core/version.js';
 import { readCaptureInfo } from '../image/capture-info.js';
 import { addProvenance, type Provenance } from '../image/provenance.js';
+import { TooManySegmentsError } from '../image/segments.js';
 import { extensionOf } from '../naming/extension.js';
 import { fallbackPath, numberedPath, resultPath, type PlannedOutput } from '../naming/output-path.js';
 import { taskIdForName } from '../naming/stems.js';
@@ -93,8 +94,8 @@ export async function saveResult(request: SaveRequest): Promise<SavedResult> {
   let bytes = request.bytes;
   if (request.provenance) {
     const marked = safely(() => addProvenance(request.bytes, request.provenance!));
-    if (marked) bytes = marked;
-    else notes.push(`saved as received, without provenance (not possible losslessly for this ${extensionOf(request.bytes)} result)`);
+    if (marked instanceof Buffer) bytes = marked;
+    else notes.push(`saved as received, without provenance (${marked ?? `not possible losslessly for this ${extensionOf(request.bytes)} result`})`);
   }
   const result = { extension: extensionOf(request.bytes), taskId: request.taskId, index: request.index };
   const planned = resultPath(request.output, result);
@@ -125,11 +126,13 @@ export async function saveResult(request: SaveRequest): Promise<SavedResult> {
   );
 }
 
-function safely<T>(make: () => T | null): T | null {
+/** The marked bytes, or why not: a reason worth telling (too many segments), or null. */
+function safely(make: () => Buffer | null): Buffer | string | null {
   try {
     return make();
-  } catch {
-    return null; // a result we cannot add to is still a result: saved as received
+  } catch (error) {
+    // A result we cannot add to is still a result: saved as received.
+    return error instanceof TooManySegmentsError ? error.message : null;
   }
 }
 

@@ -1,4 +1,5 @@
 import { imageWork, sharp } from '../image/sharp.js';
+import { checkSheetFits } from './fits.js';
 import { labelsSvg, SHEET_COLORS, type MissingTile } from './labels.js';
 import { layoutSheet, type SheetLayout, type TileSlot } from './layout.js';
 import { markAsSheet } from './marker.js';
@@ -51,6 +52,7 @@ export async function composeSheet(request: SheetRequest): Promise<ComposedSheet
   }
   const aspect = await aspectOf(request.photos[0]!.original);
   const layout = layoutSheet({ width: request.width, aspect, photos: request.photos, styles: request.styles, columns: request.columns });
+  checkSheetFits(layout, 'after paying');
   const background = hexToRgb(SHEET_COLORS.background);
 
   const missing: MissingTile[] = [];
@@ -93,7 +95,7 @@ function sourceOf(request: SheetRequest, slot: TileSlot): SheetCell {
 }
 
 /** The first photo's shape, as displayed (EXIF orientation applied); square if unreadable. */
-async function aspectOf(file: string): Promise<number> {
+export async function aspectOf(file: string): Promise<number> {
   try {
     const meta = await sharp(file).metadata();
     const turned = (meta.orientation ?? 1) >= 5;

@@ -35,6 +35,8 @@ export class RunReporter {
   private readonly hintsShown = new Set<string>();
   /** The same warning from every item (a full disk) is one line. */
   private readonly warningsShown = new Set<string>();
+  /** What preparing a photo did is the same for each of its styles: said once per input. */
+  private readonly notesShown = new Set<string>();
 
   constructor(
     private readonly io: IO,
@@ -114,7 +116,7 @@ export class RunReporter {
       if (this.options.json) this.io.print(JSON.stringify(toJsonResult(result)));
       else if (result.status === 'saved') this.io.print(result.output!);
       else if (this.options.quiet && result.status === 'skipped' && result.output) this.io.print(result.output);
-      if (!this.options.quiet) for (const note of result.notes) this.io.info(this.paint.dim(`${what}: ${note}`));
+      if (!this.options.quiet) for (const note of this.firstTimeNotes(result)) this.io.info(this.paint.dim(`${result.input}: ${note}`));
       if (result.status === 'skipped' && !this.options.quiet)
         this.io.info(this.paint.dim(`skipped ${what}: ${result.hint ?? `${result.output} exists (--overwrite replaces it)`}`));
       // Items never started are counted in the summary; a line each would bury the error that stopped them.
@@ -124,6 +126,12 @@ export class RunReporter {
         for (const line of failureLines(this.paint, what, result.error?.message ?? 'failed', hint)) this.io.info(line);
       }
     });
+  }
+
+  private firstTimeNotes(result: ItemResult): string[] {
+    const fresh = result.notes.filter((note) => !this.notesShown.has(`${result.input}\n${note}`));
+    for (const note of fresh) this.notesShown.add(`${result.input}\n${note}`);
+    return fresh;
   }
 
   private withSpinnerCleared(write: () => void): void {

@@ -1,60 +1,7 @@
-import { usdAmount as usd } from '../runner/budget.js';
-import type { ItemResult } from '../runner/events.js';
+import type { RunSummary } from '../engine/types.js';
 
-export interface Summary {
-  total: number;
-  /** Interrupted items whose task exists on the server (the rest never started). */
-  still_running: number;
-  saved: number;
-  skipped: number;
-  failed: number;
-  interrupted: number;
-  cancelled: number;
-  tasks_created: number;
-  /** Sum of usage.cost, USD, summed in millionths so that 0.1 + 0.2 stays 0.3. */
-  cost_usd: string;
-  /** Tasks this run created (and paid for) whose cost is not known: not saved (failed, still running), or no sane usage.cost. Not in cost_usd. */
-  cost_unknown: number;
-  wall_ms: number;
-  /** --budget, USD; null without one. */
-  budget_usd: string | null;
-  /** What the run spent against --budget: real costs, and estimates where a cost is unknown; null without a budget. */
-  spent_usd: string | null;
-  /** Tasks in spent_usd at their estimated price, their real cost being unknown (failed, still running). */
-  spent_estimated_tasks: number;
-  /** Items --budget held back (status cancelled, error code budget). */
-  not_started_budget: number;
-}
-
-/** --budget and the spend counted against it (micro-dollars). */
-export interface SpendSummary {
-  readonly limitMicro: number;
-  readonly spentMicro: number;
-  /** Tasks counted at their estimate because their real cost is not known. */
-  readonly estimatedTasks: number;
-}
-
-export function summarize(results: readonly ItemResult[], wallMs: number, spend: SpendSummary | null = null): Summary {
-  const count = (status: ItemResult['status']) => results.filter((result) => result.status === status).length;
-  const micro = results.reduce((sum, result) => sum + (result.cost && result.created ? Math.round(Number(result.cost) * 1e6) || 0 : 0), 0);
-  return {
-    total: results.length,
-    saved: count('saved'),
-    skipped: count('skipped'),
-    failed: count('failed'),
-    interrupted: count('interrupted'),
-    cancelled: count('cancelled'),
-    tasks_created: results.filter((result) => result.created).length,
-    still_running: results.filter((result) => result.status === 'interrupted' && result.task_id !== null).length,
-    cost_usd: (micro / 1e6).toFixed(4),
-    cost_unknown: results.filter((result) => result.created && !(result.cost && Number.isFinite(Number(result.cost)))).length,
-    wall_ms: Math.round(wallMs),
-    budget_usd: spend ? usd(spend.limitMicro) : null,
-    spent_usd: spend ? usd(spend.spentMicro) : null,
-    spent_estimated_tasks: spend?.estimatedTasks ?? 0,
-    not_started_budget: results.filter((result) => result.status === 'cancelled' && result.error?.code === 'budget').length,
-  };
-}
+/** The run's summary, as the engine gives it; here is how it reads for people. */
+export type Summary = RunSummary;
 
 export function formatDuration(ms: number): string {
   const seconds = Math.round(ms / 1000);

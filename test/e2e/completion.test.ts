@@ -39,7 +39,7 @@ printf '%s\\n' "\${COMPREPLY[@]}"`;
 describe('bash completion', () => {
   it('completes commands, including help', async () => {
     expect(await complete('spark-style ')).toEqual(
-      ['check', 'completion', 'config', 'doctor', 'emulator', 'help', 'history', 'sheet', 'status', 'styles', 'stylize'].sort(),
+      ['check', 'completion', 'config', 'doctor', 'emulator', 'help', 'history', 'mcp', 'sheet', 'status', 'styles', 'stylize', 'watch'].sort(),
     );
     expect(await complete('spark-style st')).toEqual(['status', 'styles', 'stylize']);
     expect(await complete('spark-style config ')).toEqual(['get', 'list', 'path', 'set', 'unset']);

@@ -28,7 +28,17 @@ describe('doctor', () => {
     const { result, report, check } = await doctor({ SPARK_STYLE_BASE_URL: server.url, SPARK_STYLE_API_KEY: KEY });
     expect(result.exitCode).toBe(0);
     expect(report.ok).toBe(true);
-    expect(report.checks.map((item) => item.check)).toEqual(['node', 'sharp', 'config', 'ledger', 'api key', 'proxy', 'service', 'key accepted']);
+    expect(report.checks.map((item) => item.check)).toEqual([
+      'node',
+      'sharp',
+      'config folder',
+      'config',
+      'ledger',
+      'api key',
+      'proxy',
+      'service',
+      'key accepted',
+    ]);
     expect(report.checks.every((item) => item.status === 'pass')).toBe(true);
     expect(check('sharp')?.detail).toMatch(/^\d+\.\d+\.\d+ \(libvips [\d.]+\); reads .*jpeg.*png/);
     expect(check('api key')?.detail).toBe('sk-****cdef from SPARK_STYLE_API_KEY');
@@ -43,8 +53,8 @@ describe('doctor', () => {
     const result = await runCli(['doctor'], { env: { SPARK_STYLE_BASE_URL: server.url, SPARK_STYLE_API_KEY: 'sk-wrong-key-99999999' } });
     expect(result.exitCode).toBe(3);
     const lines = result.stdout.trimEnd().split('\n');
-    expect(lines).toContain('✖ key accepted  no: refused with 401 (the key is wrong or revoked)');
-    expect(lines[lines.indexOf('✖ key accepted  no: refused with 401 (the key is wrong or revoked)') + 1]).toMatch(
+    expect(lines).toContain('✖ key accepted   no: refused with 401 (the key is wrong or revoked)');
+    expect(lines[lines.indexOf('✖ key accepted   no: refused with 401 (the key is wrong or revoked)') + 1]).toMatch(
       /^\s+fix: check the key: spark-style config list/,
     );
     expect(server.stats().unauthorized).toBe(1);

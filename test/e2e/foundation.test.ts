@@ -120,8 +120,9 @@ describe('check', () => {
       bytes: 191674,
       errors: [],
       fixable: false,
+      convertible: false,
     });
-    expect(fake).toMatchObject({ fixable: true });
+    expect(fake).toMatchObject({ fixable: true, convertible: true });
     expect(album).toMatchObject({ ok: false, errors: [{ rule: 'regular-file' }] });
     expect(missing).toMatchObject({ ok: false, errors: [{ rule: 'readable', message: 'no such file' }] });
     expect(fake).toMatchObject({ ok: false, format: 'webp', errors: [{ rule: 'format' }] });

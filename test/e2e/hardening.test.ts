@@ -48,12 +48,12 @@ describe('--fix', () => {
     expect(bridge).toMatchObject({ ok: true, output: join(dir, 'out', 'bridge_1302x953.jpg') });
   });
 
-  it('stylize refuses a WebP with a hint, and with --fix sends the repaired JPEG', async () => {
+  it('stylize --no-convert refuses a WebP with a hint, and with --fix sends the repaired JPEG', async () => {
     const server = await emulator();
     const dir = tempDir();
     const webp = join(dir, 'cat.webp');
     writeFileSync(webp, await makeImage(1200, 900, 'webp', { orientation: 8 }));
-    const refused = await runCli(['stylize', webp, '--style', 'anime'], { env: against(server.url) });
+    const refused = await runCli(['stylize', webp, '--style', 'anime', '--no-convert'], { env: against(server.url) });
     expect(refused.exitCode).toBe(1);
     expect(refused.stderr).toContain('the content is WebP; the API takes JPEG or PNG only');
     expect(refused.stderr).toContain('add --fix');

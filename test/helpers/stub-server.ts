@@ -20,7 +20,7 @@ afterEach(() => {
  * An HTTP server on 127.0.0.1 that answers from a script: reply number n answers request
  * number n (the last one repeats). Records every request it saw.
  */
-export async function stubServer(replies: Reply[]): Promise<{ url: string; requests: StubRequest[] }> {
+export async function stubServer(replies: Reply[]): Promise<{ url: string; requests: StubRequest[]; close(): void }> {
   const requests: StubRequest[] = [];
   const server = createServer((request, response) => {
     const chunks: Buffer[] = [];
@@ -33,13 +33,12 @@ export async function stubServer(replies: Reply[]): Promise<{ url: string; reque
     });
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  servers.push({
-    close: () => {
-      server.closeAllConnections();
-      server.close();
-    },
-  });
-  return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, requests };
+  const close = () => {
+    server.closeAllConnections();
+    server.close();
+  };
+  servers.push({ close });
+  return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, requests, close };
 }
 
 export const json =

@@ -68,13 +68,30 @@ describe('SparkClient.createTask', () => {
     expect(server.requests).toHaveLength(1);
   });
 
-  it('retries a refused connection: the request never left', async () => {
+  it('fails at once on a refused connection when the service never answered: one line with the URL and doctor, no retry', async () => {
     const port = await freePort();
     const clock = fakeClock();
-    const attempt = client(`http://127.0.0.1:${port}`, clock).createTask(body);
+    const retries: number[] = [];
+    const attempt = client(`http://127.0.0.1:${port}`, clock).createTask(body, { onRetry: ({ attempt }) => retries.push(attempt) });
     await expect(attempt).rejects.toBeInstanceOf(NetworkError);
-    await expect(attempt).rejects.toMatchObject({ sent: false });
+    await expect(attempt).rejects.toMatchObject({ sent: false, kind: 'network', code: 'ECONNREFUSED', hint: undefined });
+    const error = (await attempt.catch((caught: Error) => caught)) as Error;
+    expect(error.message).toBe(`cannot reach http://127.0.0.1:${port}: connection refused; check --base-url and your network, or run \`spark-style doctor\``);
+    expect(retries).toEqual([]);
+    expect(clock.sleeps).toEqual([]);
+  });
+
+  it('retries a refused connection with back-off once the service has answered in this run (an outage mid-batch)', async () => {
+    // `connection: close`: the next create opens a new connection, which the closed server refuses.
+    const server = await stubServer([json(200, { id: 'task-1', status: 'pending' }, { connection: 'close' })]);
+    const clock = fakeClock();
+    const spark = client(server.url, clock);
+    await spark.createTask(body);
+    server.close();
+    const attempt = spark.createTask(body);
+    await expect(attempt).rejects.toMatchObject({ sent: false, code: 'ECONNREFUSED' });
     expect(clock.sleeps).toEqual([1000, 2000, 4000, 8000]);
+    expect(server.requests).toHaveLength(1);
   });
 
   it.each([
@@ -91,6 +108,20 @@ describe('SparkClient.createTask', () => {
 });
 
 describe('SparkClient.getTask', () => {
+  it('reads fail at once too while nothing has answered, and are retried after an answer', async () => {
+    const port = await freePort();
+    const clock = fakeClock();
+    await expect(client(`http://127.0.0.1:${port}`, clock).getTask('task-1')).rejects.toMatchObject({ code: 'ECONNREFUSED', transient: false });
+    expect(clock.sleeps).toEqual([]);
+
+    const server = await stubServer([json(200, { task_id: 'task-1', status: 'running' }, { connection: 'close' })]);
+    const spark = client(server.url, clock);
+    await spark.getTask('task-1');
+    server.close();
+    await expect(spark.getTask('task-1')).rejects.toMatchObject({ code: 'ECONNREFUSED', transient: true });
+    expect(clock.sleeps).toEqual([500, 1000, 2000, 4000, 8000]);
+  });
+
   it('retries 5xx, 429 and unreadable answers with growing delays', async () => {
     const clock = fakeClock();
     const server = await stubServer([json(500, {}), json(429, {}), json(200, '{not json'), json(200, { task_id: 'task-1', status: 'completed' })]);

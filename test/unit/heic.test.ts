@@ -86,8 +86,8 @@ describe('check on HEIC', () => {
     expect(isRepairable(report)).toBe(false);
   });
 
-  it('without --fix refuses HEIC with a hint to add --fix', async () => {
-    await expect(prepareFile(GRADIENT, null)).rejects.toMatchObject({ code: 'format', hint: expect.stringContaining('--fix') });
+  it('with --no-convert (and no --fix) refuses HEIC with a hint to add --fix', async () => {
+    await expect(prepareFile(GRADIENT, null, false)).rejects.toMatchObject({ code: 'format', hint: expect.stringContaining('--fix') });
   });
 });
 

@@ -33,4 +33,10 @@ describe('layering', () => {
   it('cmdutil/ (the toolkit every command uses) imports no command', () => {
     expect(all.filter(({ from, to }) => from.startsWith('cmdutil/') && to.startsWith('commands/'))).toEqual([]);
   });
+
+  it('the MCP server and the watched folder use the public engine API, never the runner, ledger, API client or naming below it', () => {
+    const faces = all.filter(({ from }) => /^(mcp|watch|session)\//.test(from));
+    expect(faces.length).toBeGreaterThan(0);
+    expect(faces.filter(({ to }) => /^(runner|ledger|api|naming)\//.test(to))).toEqual([]);
+  });
 });

@@ -5,7 +5,7 @@ import type { PlannedItem } from '../../src/runner/plan.js';
 import { createIO, terminalColumns } from '../../src/terminal/io.js';
 import { startProgress } from '../../src/terminal/progress.js';
 import { RunReporter } from '../../src/terminal/reporter.js';
-import { summarize } from '../../src/terminal/summary.js';
+import { summarize } from '../../src/engine/summary.js';
 import { fakeTerminal } from '../helpers/terminal.js';
 
 const sizelessTerminal = (columns: number | undefined) => fakeTerminal({ columns });

@@ -5,7 +5,7 @@ import type { ItemResult } from '../../src/runner/events.js';
 import type { PlannedItem } from '../../src/runner/plan.js';
 import { createIO } from '../../src/terminal/io.js';
 import { RunReporter } from '../../src/terminal/reporter.js';
-import { summarize } from '../../src/terminal/summary.js';
+import { summarize } from '../../src/engine/summary.js';
 
 function capture(tty: boolean) {
   const stdout = new PassThrough();

@@ -7,7 +7,7 @@ import { sheetGrid } from '../../src/commands/sheet/grid.js';
 import type { FinishedRun } from '../../src/commands/stylize/after-run.js';
 import type { ItemResult } from '../../src/runner/events.js';
 import type { PlannedItem } from '../../src/runner/plan.js';
-import { summarize } from '../../src/terminal/summary.js';
+import { summarize } from '../../src/engine/summary.js';
 import { composeSheet, type SheetCell } from '../../src/sheet/compose.js';
 import { isDrawable, sheetPhotoLabel } from '../../src/sheet/font/ascii-label.js';
 import { measureText, fitText, textPath } from '../../src/sheet/font/text.js';

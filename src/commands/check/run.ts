@@ -3,6 +3,7 @@ import type { CommandContext } from '../../cmdutil/context.js';
 import { ExitCode } from '../../cmdutil/exit-codes.js';
 import { UsageError } from '../../core/errors.js';
 import { checkImage, describeReport, type ImageReport } from '../../image/check.js';
+import { isConvertible } from '../../image/convert.js';
 import { isRepairable } from '../../image/prepare.js';
 import { palette, stdoutPalette } from '../../terminal/colors.js';
 import { fixCommand } from './fix-command.js';
@@ -42,13 +43,21 @@ export async function runCheck(files: string[], options: CheckOptions, context: 
 function printReport(report: ImageReport, options: CheckOptions, { io }: CommandContext): void {
   if (options.json) {
     const { file, ok, format, width, height, bytes, errors } = report;
-    io.print(JSON.stringify({ file, ok, format, width, height, bytes, errors, fixable: !ok && isRepairable(report) }));
+    io.print(
+      JSON.stringify({ file, ok, format, width, height, bytes, errors, fixable: !ok && isRepairable(report), convertible: !ok && isConvertible(report) }),
+    );
   } else if (options.quiet) {
     if (report.ok) io.print(report.file);
   } else {
     const paint = stdoutPalette(io);
     const verdict = report.ok ? paint.ok(describeReport(report)) : paint.error(describeReport(report));
-    const hint = !report.ok && isRepairable(report) ? paint.dim(' (--fix can repair this)') : '';
+    const hint = report.ok
+      ? ''
+      : isConvertible(report)
+        ? paint.dim(' (stylize and sheet convert it to JPEG: no --fix needed)')
+        : isRepairable(report)
+          ? paint.dim(' (--fix can repair this)')
+          : '';
     io.print(`${report.file}: ${verdict}${hint}`);
   }
 }

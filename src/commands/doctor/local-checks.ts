@@ -1,5 +1,7 @@
 import { existsSync, readFileSync, statSync } from 'node:fs';
-import { ExitCode } from '../../cmdutil/exit-codes.js';
+import { ExitCode, exitCodeForKind } from '../../cmdutil/exit-codes.js';
+import { isSparkError } from '../../core/errors.js';
+import { assertPrivateStateDir } from '../../config/trust.js';
 import type { Clock } from '../../core/clock.js';
 import { shellCommand } from '../../core/shell-quote.js';
 import { maskSecret } from '../../core/secrets.js';
@@ -71,6 +73,21 @@ export function checkConfigFile(path: string): CheckResult {
     if (!values || typeof values !== 'object' || Array.isArray(values)) throw new Error('not a JSON object');
     return '';
   });
+}
+
+/**
+ * The folder of the config and the ledger, checked as every command checks it before reading
+ * anything there (config/trust.ts): when it fails, doctor reads neither file.
+ */
+export function checkConfigFolder(dir: string): CheckResult {
+  if (!existsSync(dir)) return pass('config folder', `${dir} (not created yet)`);
+  try {
+    assertPrivateStateDir(dir);
+  } catch (error) {
+    if (!isSparkError(error)) throw error;
+    return fail('config folder', error.message, error.hint ?? 'keep the config folder private (chmod 700)', exitCodeForKind(error.kind));
+  }
+  return pass('config folder', dir);
 }
 
 /** The ledger file, and the tasks in it that need a person: open ones to collect, unknown ones to check. */

@@ -3,12 +3,12 @@ import { exitCodeForKind } from '../../cmdutil/exit-codes.js';
 import { describeProxy } from '../../api/proxy.js';
 import { parseDuration } from '../../core/duration.js';
 import { isSparkError } from '../../core/errors.js';
-import { configFilePath } from '../../config/paths.js';
+import { configDir, configFilePath } from '../../config/paths.js';
 import { resolveApiKey } from '../../config/config-file.js';
 import { palette } from '../../terminal/colors.js';
 import { resolveBaseUrl } from '../../cmdutil/connection.js';
 import type { DoctorOptions } from './define.js';
-import { checkApiKey, checkConfigFile, checkLedger, checkNode, checkSharp, readConfigFile } from './local-checks.js';
+import { checkApiKey, checkConfigFile, checkConfigFolder, checkLedger, checkNode, checkSharp, readConfigFile } from './local-checks.js';
 import { probeService } from './probe.js';
 import { checkSharedLedger } from './shared-ledger-check.js';
 import { chooseLedger } from '../../cmdutil/ledger-choice.js';
@@ -20,19 +20,23 @@ export async function runDoctor(options: DoctorOptions, context: CommandContext)
   const timeoutMs = parseDuration(options.timeout ?? '10s');
   const results: CheckResult[] = [checkNode(), await checkSharp()];
 
+  const folderCheck = checkConfigFolder(configDir(io.env));
+  results.push(folderCheck);
+  const trusted = folderCheck.status === 'pass';
   const configPath = configFilePath(io.env);
-  const configCheck = checkConfigFile(configPath);
-  results.push(configCheck);
+  if (trusted) results.push(checkConfigFile(configPath));
   // Read without conf, so doctor never creates or rewrites anything; a broken file was reported above.
   let config: ReturnType<typeof readConfigFile> = {};
   try {
-    config = readConfigFile(configPath);
+    if (trusted) config = readConfigFile(configPath);
   } catch {
     config = {};
   }
   const configFile = { get: (key: keyof typeof config) => config[key] };
-  const { location } = chooseLedger(context.ledger, io);
-  results.push(...(isPostgresUrl(location) ? await checkSharedLedger(location, context.clock) : await checkLedger(location, context.clock)));
+  if (trusted) {
+    const { location } = chooseLedger(context.ledger, io);
+    results.push(...(isPostgresUrl(location) ? await checkSharedLedger(location, context.clock) : await checkLedger(location, context.clock)));
+  }
 
   const key = resolveApiKey(options.apiKey, io.env, configFile);
   if (key) io.addSecret(key.key);

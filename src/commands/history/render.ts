@@ -1,4 +1,5 @@
 import type { HistoryRow } from '../../ledger/ledger.js';
+import { forDisplay } from '../../terminal/sanitize.js';
 import { renderTable } from '../../terminal/table.js';
 
 /**
@@ -37,11 +38,13 @@ export function historyTable(rows: readonly HistoryRow[], withWorker = false): s
     row.status,
     row.output ?? '-',
     row.cost === null ? '-' : `$${row.cost}`,
+    ...(withWorker ? [row.worker ?? '-'] : []),
   ];
-  if (!withWorker) return renderTable(['when', 'input', 'style', 'task id', 'status', 'output', 'cost'], rows.map(cells), true);
+  const headers = ['when', 'input', 'style', 'task id', 'status', 'output', 'cost', ...(withWorker ? ['worker'] : [])];
+  // Every cell on one line (forDisplay, as item lines): a newline in a file name would forge a row.
   return renderTable(
-    ['when', 'input', 'style', 'task id', 'status', 'output', 'cost', 'worker'],
-    rows.map((row) => [...cells(row), row.worker ?? '-']),
+    headers,
+    rows.map((row) => cells(row).map((cell) => forDisplay(cell))),
     true,
   );
 }

@@ -23,7 +23,7 @@ import { AdaptiveRateGate } from '../../runner/rate-gate.js';
 import type { RunSettings } from '../../runner/run-settings.js';
 import { palette } from '../../terminal/colors.js';
 import { RunReporter } from '../../terminal/reporter.js';
-import { summarize, type SpendSummary } from '../../terminal/summary.js';
+import { summarize, type SpendSummary } from '../../engine/summary.js';
 import type { ConnectionTarget } from '../../cmdutil/connection.js';
 import { DEFAULT_BASE_URL } from '../../api/base-url.js';
 import { TaskQuota } from '../../runner/task-quota.js';
@@ -131,7 +131,7 @@ export async function runBatchSession(
         interrupt: interrupt.signal,
         settings: options.settings,
         emit: (event) => reporter.handle(event),
-        images: new PreparedImageCache(items, options.settings.fix),
+        images: new PreparedImageCache(items, options.settings.fix, options.settings.convert),
         budget,
         taskQuota: options.maxTasks === undefined ? undefined : new TaskQuota(options.maxTasks),
         statusFlags,

@@ -30,6 +30,8 @@ export interface RunOptions extends ConnectionFlags {
   resendUnknown?: boolean;
   failFast?: boolean;
   fix?: boolean;
+  /** false with --no-convert: refuse HEIC, WebP, AVIF, TIFF and GIF instead of converting them. */
+  convert?: boolean;
   keepMetadata?: boolean;
   name?: string;
   keepGps?: boolean;
@@ -39,6 +41,7 @@ export interface RunOptions extends ConnectionFlags {
   dryRun?: boolean;
   shard?: string;
   report?: string;
+  open?: boolean;
 }
 
 /** How a command places its results: `--out` means the same everywhere, its default does not. */
@@ -76,7 +79,8 @@ export function addRunOptions(command: Command, out: OutOption): Command {
     .option('--retry-failed', 'create new tasks for items whose task failed in an earlier run')
     .option('--resend-unknown', 'send again the items whose earlier create has an unknown outcome (it may have been charged: check the console first)')
     .option('--fail-fast', 'stop creating tasks after the first failure')
-    .option('--fix', 'convert, rotate, resize and re-encode inputs the API would refuse (the originals are not changed)')
+    .option('--fix', 'rotate, resize and re-encode inputs the API would refuse (the originals are not changed)')
+    .option('--no-convert', 'refuse HEIC, WebP, AVIF, TIFF and GIF inputs instead of converting them to JPEG (or PNG) for the API')
     .option('--keep-metadata', 'with --fix: keep EXIF/GPS metadata instead of stripping it')
     // Parsed when the command runs (runner/shard.ts), so the startup bundle stays without it.
     .option('--shard <K/N>', 'keep only shard K of N (a stable split by relative path and style; run 1/N..N/N on N machines)')
@@ -90,7 +94,7 @@ export function addRunOptions(command: Command, out: OutOption): Command {
     .option('-q, --quiet', 'print only the saved paths')
     .option('--dry-run', 'check inputs and print the request bodies and the expected cost; send nothing (no key needed)')
     .option('--offline', 'run against the built-in emulator on loopback: no key, no network, no cost')
-    .option('--report <file>', 'also write a self-contained HTML report (thumbnails, failures, task ids, costs)');
+    .option('--report <file>', 'also write a self-contained HTML report (thumbnails, failures, task ids, costs; file paths relative to the report)');
   return addConnectionOptions(command);
 }
 

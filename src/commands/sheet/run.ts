@@ -1,4 +1,4 @@
-import { readFile, stat } from 'node:fs/promises';
+import { stat } from 'node:fs/promises';
 import { basename, dirname, extname, join } from 'node:path';
 import type { CommandContext } from '../../cmdutil/context.js';
 import { ExitCode } from '../../cmdutil/exit-codes.js';
@@ -6,7 +6,8 @@ import { UsageError } from '../../core/errors.js';
 import { ensureFolderOrUsageError } from '../../core/make-folder.js';
 import { composeSheet, type SheetPhoto } from '../../sheet/compose.js';
 import { isMarkedSheet } from '../../sheet/marker.js';
-import { saveRebuildable } from '../../sheet/save-rebuildable.js';
+import { checkPlannedSheet } from '../../sheet/plan.js';
+import { checkRebuildableTarget, saveRebuildable } from '../../sheet/save-rebuildable.js';
 import { stemOfPath } from '../../naming/stems.js';
 import { palette } from '../../terminal/colors.js';
 import type { FinishedRun } from '../stylize/after-run.js';
@@ -27,7 +28,13 @@ export async function runSheet(inputs: string[], options: SheetOptions, context:
   const out = options.out ?? sheetTarget?.folder;
   // The sheet is composed after paying: its folder must be able to take it before.
   if (sheetTarget && !options.dryRun) await ensureFolderOrUsageError(sheetTarget.folder, { hint: 'choose another place with -o', beforePaying: true });
-  const code = await runStylize(inputs, { ...options, out }, context, (run) => composeFromRun(run, options, sheetTarget, out, context));
+  const code = await runStylize(
+    inputs,
+    { ...options, out },
+    context,
+    (run) => composeFromRun(run, options, sheetTarget, out, context),
+    (items) => checkPlannedSheet(items, options),
+  );
   if (options.dryRun && !options.quiet) io.info(paint.dim(`dry run: no sheet composed${sheetTarget?.file ? ` (it would be ${sheetTarget.file})` : ''}`));
   return code;
 }
@@ -55,6 +62,7 @@ async function sheetTargetOf(output: string | undefined): Promise<SheetTarget | 
       () => false,
     ));
   if (isFolder) return { folder: output, file: null };
+  await checkRebuildableTarget(output, '-o', 'sheet');
   if (!/^\.jpe?g$/i.test(extname(output))) {
     throw new UsageError(`-o ${output}: the sheet is a JPEG, so its name must end in .jpg or .jpeg`, {
       code: 'sheet-extension',
@@ -70,17 +78,17 @@ async function composeFromRun(
   sheetTarget: SheetTarget | null,
   out: string | undefined,
   context: CommandContext,
-): Promise<number> {
+): Promise<{ code: number; made: string | null }> {
   const { io } = context;
   const paint = palette(io.colorEnabled);
   if (run.interrupted) {
     io.info(paint.warn('no sheet: the run was interrupted; run the same command again to finish it and compose the sheet'));
-    return ExitCode.OK;
+    return { code: ExitCode.OK, made: null };
   }
   const grid = sheetGrid(run);
   if (grid.photos.length === 0) {
     io.info(paint.error('error: no sheet: none of the inputs is a local image file'));
-    return ExitCode.ITEM_FAILED;
+    return { code: ExitCode.ITEM_FAILED, made: null };
   }
   if (grid.photos.length > 1 && options.columns !== undefined && !options.quiet)
     io.info(paint.warn('--columns applies to one photo; several photos get one column per style'));
@@ -89,7 +97,7 @@ async function composeFromRun(
   const target = sheetTarget?.file ?? defaultSheetPath(grid.photos, sheetTarget?.folder ?? out);
   const started = context.clock.now();
   const sheet = await composeSheet({ photos: grid.photos, styles: grid.styles, cells: grid.cells, width: options.width, columns: options.columns });
-  const saved = await saveRebuildable(target, sheet.jpeg, async (existing) => isMarkedSheet((await readFile(existing)).subarray(0, 64)));
+  const saved = await saveRebuildable(target, sheet.jpeg, isMarkedSheet);
   const { width, height } = sheet.layout;
   if (options.json) {
     io.print(
@@ -106,7 +114,7 @@ async function composeFromRun(
       io.info(`sheet: ${saved} (${size}${sheet.missing ? `; ${sheet.missing} without a result` : ''})`);
     }
   }
-  return ExitCode.OK;
+  return { code: ExitCode.OK, made: saved };
 }
 
 /** One photo: `<stem>.sheet.jpg` in the -o folder, else beside its results; several: `sheet.jpg` in the -o folder, --out or here. */

@@ -16,6 +16,7 @@ import { chooseLedger } from '../../cmdutil/ledger-choice.js';
 import { outputInFolder } from '../../naming/output-path.js';
 import { isUrl } from '../../runner/inputs.js';
 import { pollTask } from '../../runner/poll.js';
+import { collectUnderClaim } from '../../runner/collect-claimed.js';
 import { provenanceFor, saveResult } from '../../runner/save.js';
 import { verifyImage } from '../../runner/verify-result.js';
 import { failureLines, palette, stdoutPalette } from '../../terminal/colors.js';
@@ -104,12 +105,38 @@ async function statusOf(
   } else {
     task = await connection.client.getTask(taskId, { signal });
   }
+  const saved =
+    options.save && task.state === 'completed' ? await saveCompleted(task, taskId, options.save, { options, connection, ledger, signal, deadline, io }) : [];
+  return {
+    task_id: task.id,
+    status: task.status,
+    progress: task.progress,
+    cost: task.cost,
+    results: task.results.map((result) => (result.kind === 'url' ? result.url : '(inline base64 image)')),
+    error: task.error,
+    saved,
+    ...(task.resultsLeftOut > 0 ? { results_left_out: task.resultsLeftOut } : {}),
+  };
+}
+
+/**
+ * --save of a completed task: named as stylize would have named it when the ledger knows the
+ * task (and then under the item's claim, runner/collect-claimed.ts), else by its id.
+ */
+async function saveCompleted(
+  task: Task,
+  taskId: string,
+  folder: string,
+  parts: { options: StatusOptions; connection: Connection; ledger: Ledger; signal: AbortSignal; deadline: number; io: CommandContext['io'] },
+): Promise<string[]> {
+  const { options, connection, ledger, signal, deadline, io } = parts;
   const saved: string[] = [];
-  if (options.save && task.state === 'completed') {
-    const known = await ledger.findTask(taskId);
-    // Named as stylize would have named it when the ledger knows the task; else by its id.
-    const output = outputInFolder(options.save, known?.outputBase ? basename(known.outputBase) : null);
-    const provenance = known ? await provenanceOfRecorded(known, taskId) : null;
+  const known = await ledger.findTask(taskId);
+  // Named as stylize would have named it when the ledger knows the task; else by its id.
+  const output = outputInFolder(folder, known?.outputBase ? basename(known.outputBase) : null);
+  const provenance = known ? await provenanceOfRecorded(known, taskId) : null;
+  const download = async (): Promise<string[]> => {
+    const paths: string[] = [];
     for (const [index, result] of task.results.entries()) {
       const bytes = await connection.client.downloadResult(result, { signal, deadline });
       // Saved only when the bytes decode as an image: never a .bin of somebody's error page.
@@ -123,21 +150,16 @@ async function statusOf(
         provenance,
         rescueFolder: rescuedResultsDir(io.env),
       });
-      saved.push(savedAs.path);
+      paths.push(savedAs.path);
       for (const note of savedAs.notes) io.info(`${taskId}: ${note}`);
     }
-    if (known && saved.length) await ledger.recordSaved(taskId, saved[0]!, task.cost);
-  }
-  return {
-    task_id: task.id,
-    status: task.status,
-    progress: task.progress,
-    cost: task.cost,
-    results: task.results.map((result) => (result.kind === 'url' ? result.url : '(inline base64 image)')),
-    error: task.error,
-    saved,
-    ...(task.resultsLeftOut > 0 ? { results_left_out: task.resultsLeftOut } : {}),
+    return paths;
   };
+  const collected = known ? await collectUnderClaim(ledger, known, folder, download) : { saved: await download(), note: null };
+  saved.push(...collected.saved);
+  if (collected.note) io.info(`${taskId}: ${collected.note}`);
+  if (known && saved.length) await ledger.recordSaved(taskId, saved[0]!, task.cost);
+  return saved;
 }
 
 function print(report: StatusReport, json: boolean, { io }: CommandContext): void {

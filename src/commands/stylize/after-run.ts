@@ -1,5 +1,6 @@
 import type { CommandContext } from '../../cmdutil/context.js';
 import { ExitCode } from '../../cmdutil/exit-codes.js';
+import { openOnce, pickWhatToOpen } from '../../cmdutil/open-viewer.js';
 import type { ItemResult } from '../../runner/events.js';
 import type { PlannedItem } from '../../runner/plan.js';
 import { palette } from '../../terminal/colors.js';
@@ -19,8 +20,8 @@ export interface FinishedRun {
   readonly secrets: readonly string[];
 }
 
-/** What a command built on stylize does once the batch has run; returns an exit code. */
-export type AfterRun = (run: FinishedRun) => Promise<number>;
+/** What a command built on stylize does once the batch has run: its exit code, and the file it made (the sheet) for --open. */
+export type AfterRun = (run: FinishedRun) => Promise<{ code: number; made: string | null }>;
 
 /**
  * Everything that happens after the batch: the --report file, then the caller's own step
@@ -29,17 +30,20 @@ export type AfterRun = (run: FinishedRun) => Promise<number>;
  */
 export async function afterBatch(
   run: FinishedRun,
-  options: { report?: string; json?: boolean; quiet?: boolean },
+  options: { report?: string; json?: boolean; quiet?: boolean; open?: boolean },
   context: CommandContext,
   after?: AfterRun,
 ): Promise<number> {
   const { io } = context;
   const paint = palette(io.colorEnabled);
   let code: number = ExitCode.OK;
+  let report: string | null = null;
+  let sheet: string | null = null;
   if (options.report) {
     try {
       const { writeReport } = await import('../../report/write.js');
       const saved = await writeReport(options.report, run);
+      report = saved;
       if (!options.quiet) io.info(`report: ${saved}`);
     } catch (error) {
       io.info(paint.error(`error: cannot write the report ${options.report}: ${(error as Error).message}`));
@@ -49,7 +53,19 @@ export async function afterBatch(
   }
   if (after) {
     const own = await after(run);
-    if (own !== ExitCode.OK) code = own;
+    sheet = own.made;
+    if (own.code !== ExitCode.OK) code = own.code;
   }
+  if (options.open && !run.interrupted) await openResult({ report, sheet, saved: savedPaths(run) }, options.quiet === true, context);
   return code;
+}
+
+function savedPaths(run: FinishedRun): string[] {
+  return run.results.flatMap((result) => (result.status === 'saved' && result.output ? [result.output] : []));
+}
+
+/** --open: one window at most (the report, the sheet, the result or its folder), and only on a desktop. */
+async function openResult(found: Parameters<typeof pickWhatToOpen>[0], quiet: boolean, { io, openViewer }: CommandContext): Promise<void> {
+  const outcome = await openOnce(pickWhatToOpen(found), { stdoutIsTTY: io.stdoutIsTTY, env: io.env, platform: process.platform }, openViewer);
+  if (outcome && !quiet) io.info(palette(io.colorEnabled).dim(outcome.note));
 }

@@ -61,6 +61,7 @@ export function resolveRunSettings(options: StylizeOptions, rescueFolder: string
     retryFailed: options.retryFailed === true,
     resendUnknown: options.resendUnknown === true,
     fix: options.fix ? { keepMetadata: options.keepMetadata === true } : null,
+    convert: options.convert !== false,
     saving: { provenance: options.provenance !== false, keepGps: options.keepGps === true, rescueFolder },
   };
 }

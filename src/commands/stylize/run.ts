@@ -5,6 +5,7 @@ import type { CommandContext } from '../../cmdutil/context.js';
 import { ExitCode, worstExitCode } from '../../cmdutil/exit-codes.js';
 import type { Clock } from '../../core/clock.js';
 import { withoutApiKey, withoutLedgerPassword } from '../../core/secrets.js';
+import { checkRebuildableTarget } from '../../sheet/save-rebuildable.js';
 import { UsageError } from '../../core/errors.js';
 import { rescuedResultsDir } from '../../config/paths.js';
 import { openConfigFile } from '../../config/config-file.js';
@@ -18,7 +19,7 @@ import { forecastCost, priceBookFromLedger } from '../../runner/prices.js';
 import type { RunSettings } from '../../runner/run-settings.js';
 import { parseShard, selectShard } from '../../runner/shard.js';
 import { readAllStdin } from '../../terminal/stdin.js';
-import { summarize } from '../../terminal/summary.js';
+import { summarize } from '../../engine/summary.js';
 import { openLedger, runBatchSession } from '../shared/batch-session.js';
 import { resolveConnection } from '../../cmdutil/connection.js';
 import { afterBatch, type AfterRun } from './after-run.js';
@@ -26,9 +27,19 @@ import type { StylizeOptions } from './define.js';
 import { dryRunReports, printDryRun } from './dry-run.js';
 import { resolveConcurrency, resolveNameTemplate, resolveRunSettings, resolveStyles } from './resolve-options.js';
 
-/** `afterRun`: what a command built on stylize (sheet) does with the finished batch. */
-export async function runStylize(inputs: string[], options: StylizeOptions, context: CommandContext, afterRun?: AfterRun): Promise<number> {
+/**
+ * `afterRun`: what a command built on stylize (sheet) does with the finished batch;
+ * `checkPlan`: what it must refuse before anything is sent (and in --dry-run).
+ */
+export async function runStylize(
+  inputs: string[],
+  options: StylizeOptions,
+  context: CommandContext,
+  afterRun?: AfterRun,
+  checkPlan?: (items: readonly PlannedItem[]) => Promise<void>,
+): Promise<number> {
   const { io, clock } = context;
+  if (options.report) await checkRebuildableTarget(options.report, '--report', 'report');
   const config = await openConfigFile(io.env);
   const target = resolveConnection(options, config, io);
   const styles = resolveStyles(options, config);
@@ -48,6 +59,7 @@ export async function runStylize(inputs: string[], options: StylizeOptions, cont
     planItems(sources, styles, outDir, await namingFor(sources, nameTemplate)),
     options.shard === undefined ? undefined : parseShard(options.shard),
   );
+  await checkPlan?.(items);
 
   if (options.dryRun || options.maxTasks !== undefined) {
     const ledger = await openLedger(context, {

@@ -1,0 +1,66 @@
+import { StdioServerTransport } from '@modelcontextprotocol/sdk/server/stdio.js';
+import type { CommandContext } from '../../cmdutil/context.js';
+import { ExitCode } from '../../cmdutil/exit-codes.js';
+import { handleInterrupts } from '../../cmdutil/interrupt.js';
+import { UsageError } from '../../core/errors.js';
+import { createSparkStyle } from '../../index.js';
+import type { McpContext } from '../../mcp/context.js';
+import { RootError, Roots } from '../../mcp/roots.js';
+import { createMcpServer } from '../../mcp/server.js';
+import { SessionAllowance } from '../../session/allowance.js';
+import { usdToMicro } from '../../session/usd.js';
+import type { McpCommandOptions } from './define.js';
+
+/**
+ * `spark-style mcp`: the MCP server on stdin/stdout until the client goes away (stdin ends)
+ * or a stop signal comes; a call in progress is then aborted as Ctrl-C aborts a run.
+ */
+export async function runMcp(options: McpCommandOptions, context: CommandContext): Promise<number> {
+  const { io } = context;
+  const budgetMicro = options.budget === undefined ? null : usdToMicro(options.budget);
+  if (options.budget !== undefined && budgetMicro === null)
+    throw new UsageError(`--budget ${options.budget}: expected an amount in US dollars, such as 5 or 2.50`);
+  const cwd = process.cwd();
+  const roots = await Roots.of(options.root, cwd).catch((error: unknown) => {
+    throw error instanceof RootError ? new UsageError(error.message) : error;
+  });
+  const outDir = options.out === undefined ? null : await roots.outputFolder(options.out).catch(() => null);
+  if (options.out !== undefined && outDir === null) throw new UsageError(`--out ${options.out}: must be a folder inside a --root`);
+  const client = createSparkStyle({
+    loadConfig: true,
+    env: context.env,
+    clock: context.clock,
+    offline: options.offline === true,
+    baseUrl: options.baseUrl,
+    insecure: options.insecure,
+    log: context.verbose ? (line) => io.info(line) : undefined,
+  });
+  const mcp: McpContext = {
+    client,
+    roots,
+    outDir,
+    allowUrls: options.allowUrls === true,
+    allowance: new SessionAllowance({ budgetMicro, maxTasks: options.maxTasks ?? null }),
+    timeout: options.timeout,
+    concurrency: options.concurrency,
+    running: new Set(),
+  };
+  const server = createMcpServer(mcp);
+  const transport = new StdioServerTransport(io.stdin as NodeJS.ReadStream, io.stdout as NodeJS.WriteStream);
+  const closed = new Promise<void>((resolve) => {
+    transport.onclose = resolve;
+    io.stdin.once('end', () => void server.close());
+  });
+  const interrupt = handleInterrupts(() => void server.close());
+  try {
+    await server.connect(transport);
+    io.info(`spark-style mcp: serving on stdio; inputs under ${roots.folders.join(', ')}${options.offline ? ' (offline emulator)' : ''}`);
+    await closed;
+  } finally {
+    interrupt.dispose();
+    // A call cut off by the stop still records its creates: the engine closes after it.
+    await Promise.allSettled([...mcp.running]);
+    await client.close();
+  }
+  return interrupt.signal.aborted ? ExitCode.INTERRUPTED : ExitCode.OK;
+}

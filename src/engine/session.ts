@@ -1,0 +1,148 @@
+import pLimit from 'p-limit';
+import { DEFAULT_BASE_URL } from '../api/base-url.js';
+import { usdAmount } from '../core/money.js';
+import { worstExitCode } from '../core/exit-codes.js';
+import { runItems } from '../runner/batch.js';
+import { SpendBudget } from '../runner/budget.js';
+import type { ItemResult, RunnerEvent } from '../runner/events.js';
+import type { PlannedItem } from '../runner/plan.js';
+import { PreparedImageCache } from '../runner/prepared-cache.js';
+import { priceBookFromLedger } from '../runner/prices.js';
+import { AdaptiveRateGate } from '../runner/rate-gate.js';
+import { TaskQuota } from '../runner/task-quota.js';
+import { exitCodeOf, isHeldByBudget, summarize, type SpendSummary } from './summary.js';
+import type { ResolvedRun } from './run-options.js';
+import { openLedger, type EngineState, type LedgerHandle } from './state.js';
+import type { BudgetStop, ItemRef, RunEvent, RunResult } from './types.js';
+
+/**
+ * One batch run: the ledger, the connection, the shared 429 pause, the budget guard, the abort
+ * signal, the summary. Emits RunEvents and returns the RunResult; knows nothing of terminals.
+ */
+export async function runSession(
+  state: EngineState,
+  items: readonly PlannedItem[],
+  run: ResolvedRun,
+  signal: AbortSignal,
+  emit: (event: RunEvent) => void,
+): Promise<RunResult> {
+  const { clock } = state;
+  const offline = state.target.offline !== null;
+  const handle = openLedger(state, { lookOnly: false });
+  const limit = pLimit(run.concurrency);
+  const gate = rateGate(state, limit, run.concurrency, emit);
+  let connection;
+  try {
+    connection = await state.connect(state.target, { log: state.log, gate, clock });
+  } catch (error) {
+    await closeLedger(handle, emit);
+    throw error;
+  }
+  // Recovery commands name the service when it is not the default one (never the key).
+  const baseUrl = offline ? null : state.target.baseUrl();
+  const statusFlags = baseUrl !== null && baseUrl !== DEFAULT_BASE_URL ? ['--base-url', baseUrl] : [];
+  const budget = run.budgetMicro === null ? undefined : new SpendBudget(run.budgetMicro, (await priceBookFromLedger(handle.ledger)).lookup);
+  const onAbort = () => emit({ type: 'notice', code: 'stopping', message: 'stopping: no new tasks; creates on their way finish and are recorded' });
+  signal.addEventListener('abort', onAbort, { once: true });
+  const started = clock.now();
+  emit({ type: 'run-started', total: items.length, offline });
+  let results: ItemResult[];
+  try {
+    results = await runItems(
+      items,
+      {
+        client: connection.client,
+        ledger: handle.ledger,
+        clock,
+        interrupt: signal,
+        settings: run.settings,
+        emit: (event) => emit(toRunEvent(event)),
+        images: new PreparedImageCache(items, run.settings.fix),
+        budget,
+        taskQuota: run.maxTasks === undefined ? undefined : new TaskQuota(run.maxTasks),
+        statusFlags,
+        offline,
+      },
+      { limit, failFast: run.failFast },
+    );
+  } finally {
+    signal.removeEventListener('abort', onAbort);
+    await closeLedger(handle, emit);
+    await connection.close();
+  }
+  const spend: SpendSummary | null = budget ? { limitMicro: budget.limit, spentMicro: budget.spent, estimatedTasks: budget.estimatedTasks } : null;
+  const summary = summarize(results, clock.now() - started, spend);
+  emit({ type: 'run-finished', summary });
+  const interrupted = signal.aborted;
+  return {
+    items: results,
+    summary,
+    interrupted,
+    offline,
+    budgetStop: budget && !interrupted ? budgetStop(results, budget) : null,
+    exitCode: interrupted ? 130 : worstExitCode(results.map(exitCodeOf)),
+  };
+}
+
+function rateGate(state: EngineState, limit: ReturnType<typeof pLimit>, concurrency: number, emit: (event: RunEvent) => void): AdaptiveRateGate {
+  return new AdaptiveRateGate(limit, state.clock, {
+    maxConcurrency: concurrency,
+    onChange: (now, reason) =>
+      emit(
+        reason === 'rate-limited'
+          ? { type: 'notice', code: 'rate-limited', message: `rate limited (429): slowing down to ${now} at a time` }
+          : { type: 'notice', code: 'rate-restored', message: `no more 429s: back up to ${now} at a time` },
+      ),
+    onRetryAfterCut: (askedMs, pauseMs) =>
+      emit({
+        type: 'notice',
+        code: 'retry-after-capped',
+        message: `the service asked to wait ${Math.round(askedMs / 1000)} s (Retry-After); pausing ${Math.round(pauseMs / 1000)} s, the most spark-style waits at once`,
+      }),
+  });
+}
+
+/** Closing is the ledger's last write: when it fails (a full disk), one warning, and the result still comes. */
+async function closeLedger(handle: LedgerHandle, emit: (event: RunEvent) => void): Promise<void> {
+  try {
+    await handle.close();
+  } catch (error) {
+    emit({ type: 'warning', item: null, message: `the ledger could not be closed cleanly (${(error as Error).message}); the results stand` });
+  }
+}
+
+function itemRef(item: PlannedItem): ItemRef {
+  return { index: item.index, input: item.input, style: item.style.alias };
+}
+
+/** The runner's events in the engine's own words. */
+function toRunEvent(event: RunnerEvent): RunEvent {
+  const item = itemRef(event.item);
+  switch (event.type) {
+    case 'item-started':
+      return { type: 'item-started', item };
+    case 'task-created':
+      return { type: 'task-created', item, taskId: event.taskId, reused: event.reused };
+    case 'task-progress':
+      return { type: 'progress', item, taskId: event.task.id, status: event.task.status, progress: event.task.progress };
+    case 'retrying':
+      return { type: 'retrying', item, delayMs: event.delayMs, reason: event.reason };
+    case 'item-finished':
+      return { type: 'item-finished', item, result: event.result };
+    case 'warning':
+      return { type: 'warning', item, message: event.message };
+  }
+}
+
+function budgetStop(results: readonly ItemResult[], budget: SpendBudget): BudgetStop | null {
+  const held = results.filter(isHeldByBudget);
+  if (held.length === 0) return null;
+  return {
+    limit_usd: usdAmount(budget.limit),
+    cost_unreported: budget.costUnreported,
+    held: held.map((result) => {
+      const price = budget.priceOf(result.style);
+      return { input: result.input, style: result.style, price_usd: price === null ? null : usdAmount(price) };
+    }),
+  };
+}

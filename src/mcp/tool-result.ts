@@ -1,0 +1,29 @@
+import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
+import { ToolRefusal } from './context.js';
+import { RootError } from './roots.js';
+
+/** A structured result, with the same JSON as text for clients that only read text. */
+function structured(value: Record<string, unknown>): CallToolResult {
+  return { structuredContent: value, content: [{ type: 'text', text: JSON.stringify(value) }] };
+}
+
+/**
+ * A tool error: one line, never a stack. Errors the engine raises carry a stable `code`,
+ * refusals of this server name the rule. Anything else is reported by its message only.
+ */
+function toolError(error: unknown): CallToolResult {
+  const message = error instanceof Error ? error.message : String(error);
+  const code = error instanceof RootError ? error.code : error instanceof ToolRefusal ? 'refused' : ((error as { code?: unknown })?.code ?? 'error');
+  const hint = (error as { hint?: unknown })?.hint;
+  const text = `${message}${typeof hint === 'string' && hint ? ` (${hint})` : ''}`;
+  return { isError: true, content: [{ type: 'text', text: `error [${String(code)}]: ${text.split('\n')[0]}` }] };
+}
+
+/** Runs a tool body; any refusal or engine error becomes a tool error (the server goes on). */
+export async function answer(body: () => Promise<Record<string, unknown>>): Promise<CallToolResult> {
+  try {
+    return structured(await body());
+  } catch (error) {
+    return toolError(error);
+  }
+}

@@ -1,0 +1,103 @@
+import { realpathSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import type { CommandContext } from '../../src/cmdutil/context.js';
+import { ExitCode } from '../../src/cmdutil/exit-codes.js';
+import type { WatchOptions } from '../../src/commands/watch/define.js';
+import { runWatch } from '../../src/commands/watch/run.js';
+import { emulator } from '../helpers/emulator.js';
+import { fakeClock } from '../helpers/fake-clock.js';
+import { makeImage } from '../helpers/images.js';
+import { memoryIO } from '../helpers/terminal.js';
+import { tempDir } from '../helpers/tmp.js';
+
+const KEY = 'sk-watch-inprocess-key';
+const HEARTBEAT_MS = 60_000;
+
+/**
+ * `watch` in-process: the emulator and the command share a fake clock; every wait returns at
+ * once except the heartbeat's, which the test lets go. Stopped as a SIGTERM stops it.
+ */
+async function setUp(options: { costPerTask?: string } = {}) {
+  const clock = fakeClock(Date.now());
+  const beats: (() => void)[] = [];
+  const sleep = clock.sleep;
+  clock.sleep = (ms, signal) => {
+    if (ms !== HEARTBEAT_MS) return sleep(ms, signal);
+    return new Promise<void>((resolve, reject) => {
+      beats.push(resolve);
+      signal?.addEventListener('abort', () => reject(new Error('stopped')), { once: true });
+    });
+  };
+  const server = await emulator({ latencyMs: 10_000, now: clock.now, costPerTask: options.costPerTask });
+  const streams = memoryIO('pipe', {
+    NO_COLOR: '1',
+    SPARK_STYLE_CONFIG_DIR: tempDir('spark-watch-config-'),
+    SPARK_STYLE_API_KEY: KEY,
+    SPARK_STYLE_BASE_URL: server.url,
+  });
+  const context: CommandContext = {
+    io: streams.io,
+    exitCode: ExitCode.OK,
+    verbose: true,
+    clock,
+    argv: ['node', 'spark-style', 'watch'],
+    env: streams.io.env,
+    connect: async () => {
+      throw new Error('watch connects through the engine');
+    },
+  };
+  /** Resolves once the stream holds the text (looked at on every write). */
+  const holds = (stream: NodeJS.WritableStream, text: () => string, wanted: string) =>
+    new Promise<void>((resolve) => {
+      const look = () => {
+        if (!text().includes(wanted)) return;
+        (stream as unknown as NodeJS.ReadableStream).off('data', look);
+        resolve();
+      };
+      (stream as unknown as NodeJS.ReadableStream).on('data', () => setImmediate(look));
+      look();
+    });
+  return {
+    server,
+    context,
+    stdout: streams.stdout,
+    stderr: streams.stderr,
+    stdoutHas: (text: string) => holds(streams.io.stdout, streams.stdout, text),
+    stderrHas: (text: string) => holds(streams.io.stderr, streams.stderr, text),
+    beat: () => beats.shift()?.(),
+  };
+}
+
+const options = (extra: Partial<WatchOptions>): WatchOptions => ({ style: 'ghibli', concurrency: 1, timeout: '600s', settle: '2s', json: true, ...extra });
+
+describe('watch, in-process', () => {
+  it('--budget for the whole watch: at the cap it stops creating and says so once; --json lines; a heartbeat with --verbose', async () => {
+    const folder = realpathSync(tempDir('spark-watch-in-'));
+    for (const [index, name] of ['a.jpg', 'b.jpg', 'c.jpg'].entries()) writeFileSync(join(folder, name), await makeImage(800 + index * 8, 600 + index * 4));
+    const setup = await setUp();
+    const running = runWatch([folder], options({ budget: '0.05', out: join(folder, 'art') }), setup.context);
+    await setup.stderrHas("budget: the watch's cap is reached ($0.0300 of --budget $0.0500)");
+    writeFileSync(join(folder, 'd.jpg'), await makeImage(900, 700));
+    await setup.stdoutHas('/d.jpg"');
+    setup.beat();
+    await setup.stderrHas('watch: 1 saved, 0 skipped, 0 failed, 0 waiting; spent $0.0300');
+    process.emit('SIGTERM');
+    expect(await running).toBe(ExitCode.INTERRUPTED);
+    const lines = setup
+      .stdout()
+      .trim()
+      .split('\n')
+      .map((line) => JSON.parse(line) as { input: string; status: string; error: { code: string } | null });
+    // One line per item, in the order they ended.
+    expect(lines.map((line) => [line.input.slice(folder.length + 1), line.status, line.error?.code ?? null]).sort()).toEqual([
+      ['a.jpg', 'saved', null],
+      ['b.jpg', 'cancelled', 'budget'],
+      ['c.jpg', 'cancelled', 'budget'],
+      ['d.jpg', 'cancelled', 'budget'],
+    ]);
+    expect(setup.stderr().match(/cap is reached/g)).toHaveLength(1);
+    expect(setup.stderr()).toContain('stopping: no new photos');
+    expect(setup.server.stats().tasks_created).toBe(1);
+  });
+});
