@@ -35,7 +35,7 @@ export async function openLedgerAt(location: string, clock: Clock, options: Open
 }
 
 /** One line naming the database (never its password) and what it said. */
-export function unreachable(shown: string, error: unknown, password: string | null): SparkError {
+function unreachable(shown: string, error: unknown, password: string | null): SparkError {
   const reason = redact(error instanceof Error ? error.message : String(error), password ?? undefined) || 'no answer';
   return new SparkError('network', `the shared ledger ${shown} cannot be used: ${reason}`, {
     code: 'ledger-unreachable',
