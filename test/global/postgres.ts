@@ -1,9 +1,5 @@
-import { execFileSync, spawnSync } from 'node:child_process';
-import { chownSync, existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import type { TestProject } from 'vitest/node';
+import { startThrowawayPostgres } from '../../scripts/throwaway-postgres.mjs';
 
 declare module 'vitest' {
   export interface ProvidedContext {
@@ -12,13 +8,11 @@ declare module 'vitest' {
   }
 }
 
-const INSTALL = 'the shared-ledger tests need PostgreSQL: apt-get install -y postgresql (or set SPARK_STYLE_TEST_PG_URL to a server of your own)';
-
 /**
- * Starts a throwaway PostgreSQL cluster for the suite: initdb and pg_ctl from Debian's
- * postgresql package, in a temporary folder, on a free loopback port, with trust auth on
- * loopback only. PostgreSQL refuses to run as root (as CI does): then it runs as the
- * `postgres` user the package creates. SPARK_STYLE_TEST_PG_URL uses a server of one's own instead.
+ * The suite's PostgreSQL, for the shared-ledger tests: a throwaway cluster
+ * (scripts/throwaway-postgres.mjs), stopped when the suite ends; or, with
+ * SPARK_STYLE_TEST_PG_URL, a server of one's own. With neither, the suite fails at once with one
+ * line saying what to install.
  */
 export default async function setup(project: TestProject): Promise<() => void> {
   const external = process.env.SPARK_STYLE_TEST_PG_URL;
@@ -26,60 +20,7 @@ export default async function setup(project: TestProject): Promise<() => void> {
     project.provide('pgAdminUrl', external);
     return () => undefined;
   }
-  const bin = findBinaries();
-  const dir = mkdtempSync(join(tmpdir(), 'spark-style-pg-'));
-  const asRoot = process.getuid?.() === 0;
-  if (asRoot) chownSync(dir, Number(execFileSync('id', ['-u', 'postgres']).toString()), Number(execFileSync('id', ['-g', 'postgres']).toString()));
-  const run = (command: string, args: string[]) => {
-    const [file, argv] = asRoot ? ['runuser', ['-u', 'postgres', '--', join(bin, command), ...args]] : [join(bin, command), args];
-    const result = spawnSync(file, argv, { encoding: 'utf8' });
-    if (result.status !== 0) throw new Error(`${command} failed: ${(result.stderr || result.stdout || String(result.error)).trim()}`);
-  };
-  const data = join(dir, 'data');
-  const port = await freePort();
-  run('initdb', ['-D', data, '-U', 'spark', '--auth=trust', '--no-sync', '-E', 'UTF8']);
-  run('pg_ctl', [
-    'start',
-    '-D',
-    data,
-    '-w',
-    '-l',
-    join(dir, 'log'),
-    '-o',
-    `-p ${port} -k ${dir} -c listen_addresses=127.0.0.1 -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=200`,
-  ]);
-  project.provide('pgAdminUrl', `postgres://spark@127.0.0.1:${port}/postgres`);
-  return () => {
-    try {
-      run('pg_ctl', ['stop', '-D', data, '-m', 'immediate', '-w']);
-    } finally {
-      rmSync(dir, { recursive: true, force: true });
-    }
-  };
-}
-
-/** The newest /usr/lib/postgresql/<version>/bin, or pg_config's bindir. */
-function findBinaries(): string {
-  const root = '/usr/lib/postgresql';
-  const versions = existsSync(root)
-    ? readdirSync(root)
-        .filter((name) => existsSync(join(root, name, 'bin', 'initdb')))
-        .sort((a, b) => Number(b) - Number(a))
-    : [];
-  if (versions[0]) return join(root, versions[0], 'bin');
-  const found = spawnSync('pg_config', ['--bindir'], { encoding: 'utf8' });
-  const bindir = found.status === 0 ? found.stdout.trim() : '';
-  if (bindir && existsSync(join(bindir, 'initdb'))) return bindir;
-  throw new Error(INSTALL);
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      server.close(() => resolve(typeof address === 'object' && address ? address.port : 0));
-    });
-  });
+  const server = await startThrowawayPostgres();
+  project.provide('pgAdminUrl', server.url);
+  return server.stop;
 }
