@@ -375,6 +375,10 @@ export class SqliteLedger implements Ledger {
     if (!this.db.open) return;
     try {
       this.statement('DELETE FROM claims WHERE worker = ?').run(this.me.id);
+      // The file is whole when close returns: SQLite closes for good only once V8 collects the
+      // cached statements, and would fold the WAL into the file then, long after the run ended.
+      // PASSIVE: never waits for another run sharing the file.
+      if (this.path !== null) this.db.pragma('wal_checkpoint(PASSIVE)');
     } finally {
       this.statements.clear();
       this.db.close();

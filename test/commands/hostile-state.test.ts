@@ -12,10 +12,10 @@ import { memoryIO } from '../helpers/terminal.js';
 import { tempDir } from '../helpers/tmp.js';
 
 /** A config folder anyone can write, holding a ledger someone else planted there (mode 0666). */
-function plantedFolder() {
+async function plantedFolder() {
   const dir = tempDir('spark-style-config-');
   const ledger = join(dir, 'ledger.db');
-  fillLedger(ledger, [row({ at: '2026-11-27T10:00:00.000Z', input: 'planted.jpg' })]);
+  await fillLedger(ledger, [row({ at: '2026-11-27T10:00:00.000Z', input: 'planted.jpg' })]);
   // A planted config too: doctor must not send a key to the base URL it names.
   writeFileSync(join(dir, 'config.json'), JSON.stringify({ 'base-url': 'http://127.0.0.1:9' }));
   chmodSync(ledger, 0o666);
@@ -42,7 +42,7 @@ function context(dir: string) {
 
 describe('a world-writable config folder', () => {
   it('history refuses it and leaves the planted ledger untouched (mode and bytes)', async () => {
-    const planted = plantedFolder();
+    const planted = await plantedFolder();
     const { ctx } = context(planted.dir);
     await expect(runHistory({}, ctx)).rejects.toThrow(/refusing the config folder .*other users can write to it \(mode 0777\)/);
     expect(statSync(planted.ledger).mode & 0o777).toBe(0o666);
@@ -50,7 +50,7 @@ describe('a world-writable config folder', () => {
   });
 
   it('doctor fails on it, and reads neither the planted ledger nor the planted config', async () => {
-    const planted = plantedFolder();
+    const planted = await plantedFolder();
     const { ctx, stdout } = context(planted.dir);
     const code = await runDoctor({ json: true, timeout: '1s' }, ctx);
     expect(code).toBe(ExitCode.USAGE);
