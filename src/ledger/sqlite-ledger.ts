@@ -378,7 +378,7 @@ export class SqliteLedger implements Ledger {
       // The file is whole when close returns: SQLite closes for good only once V8 collects the
       // cached statements, and would fold the WAL into the file then, long after the run ended.
       // PASSIVE: never waits for another run sharing the file.
-      if (this.path !== null) this.db.pragma('wal_checkpoint(PASSIVE)');
+      if (this.path !== null) checkpoint(this.db);
     } finally {
       this.statements.clear();
       this.db.close();
@@ -438,4 +438,13 @@ function toEntry(row: AttemptRow): LedgerEntry {
     errorCode: row.error_code,
     worker: row.worker,
   };
+}
+
+/** Folds the WAL into the file if it can right now; a busy file is folded later by SQLite itself. */
+function checkpoint(db: Database.Database): void {
+  try {
+    db.pragma('wal_checkpoint(PASSIVE)');
+  } catch {
+    // Another connection holds a lock: nothing is lost, the WAL is the file's continuation.
+  }
 }
