@@ -47,6 +47,8 @@ const EXTRA_LAZY_ENTRIES = [
   'src/cmdutil/connection.ts',
   // Lets the benchmark time the real image preparation code, not a copy of it.
   'src/image/prepare.ts',
+  // `styles` reads prices from the ledger only when one exists (commands/styles/define.ts).
+  'src/commands/styles/prices.ts',
   // The library (`import { createSparkStyle } from 'spark-style'`): dist/index.js, sharing the
   // commands' chunks, so a program and the CLI run one copy of every class.
   'src/index.ts',
@@ -72,6 +74,7 @@ const SHARED_ALLOWLIST = new Set([
   'src/core/defaults.ts', // defaults and limits: the flag definitions show them, the commands apply them
   'src/api/request-body.ts', // WATERMARK_POSITIONS: --watermark-position's choices and their wire values
   'src/terminal/table.ts', // renderTable(): `styles` prints at startup, history and check print later
+  'src/config/paths.ts', // ledgerPath(): `styles` looks for a ledger (prices) at startup, commands open it later
 ]);
 
 // In the startup bundle, `import('./run.js')` stays an import() of the ESM build's file.

@@ -1,6 +1,9 @@
+import { fileURLToPath } from 'node:url';
 import { defineConfig } from 'vitest/config';
 
 export default defineConfig({
+  // The examples import the package by its name, as a program would: in tests, the sources.
+  resolve: { alias: { 'spark-style': fileURLToPath(new URL('./src/index.ts', import.meta.url)) } },
   test: {
     include: ['test/**/*.test.ts'],
     // A throwaway PostgreSQL for the shared-ledger tests (root-safe: see the file).

@@ -26,7 +26,7 @@ function buildProgram(context: CommandContext): Command {
 Examples:
   $ spark-style stylize photo.jpg --style ghibli
   $ spark-style stylize photos/ --style watercolor,ink-wash --out art/
-  $ spark-style stylize fixtures/photos/bridge_1302x953.jpg --style marvel --offline
+  $ spark-style stylize sample:bridge --style marvel --offline
   $ spark-style styles
   $ spark-style check *.jpg
 

@@ -1,5 +1,6 @@
 import { constants } from 'node:os';
 import { ExitCode } from './exit-codes.js';
+import { leaveByHangupAtExit } from './hangup.js';
 
 /** The signals that mean "stop" (Ctrl-C, kill, a closed terminal); all are handled alike. */
 const STOP_SIGNALS = ['SIGINT', 'SIGTERM', 'SIGHUP'] as const;
@@ -57,6 +58,7 @@ export function handleInterrupts(onFirst?: (signal: StopSignal) => void): { sign
   const listeners = STOP_SIGNALS.map((name) => {
     const listener = () => {
       if (isEcho(name)) return;
+      if (name === 'SIGHUP') leaveByHangupAtExit();
       if (controller.signal.aborted) process.exit(ExitCode.INTERRUPTED);
       controller.abort();
       onFirst?.(name);

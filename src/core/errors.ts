@@ -54,7 +54,7 @@ export class MissingKeyError extends SparkError {
   constructor() {
     super('auth', 'no API key: pass --api-key, set SPARK_STYLE_API_KEY, or run `spark-style config set api-key -`', {
       code: 'no-api-key',
-      hint: 'Try it without a key first: spark-style stylize <photo> --style ghibli --offline',
+      hint: 'Try it without a key first: spark-style stylize <photo> --style ghibli --offline (offline tasks end with that run: status and history never see them)',
     });
   }
 }

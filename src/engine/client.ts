@@ -5,13 +5,15 @@ import { UsageError } from '../core/errors.js';
 import { STYLES } from '../catalog/styles.js';
 import { checkImage } from '../image/check.js';
 import { isRepairable } from '../image/prepare.js';
-import { connectionTarget, connectThrough, openConnection, type ConnectFunction } from './connection.js';
+import { connectionTarget, connectThrough, openConnection, type ConnectFunction, type ConnectionTarget } from './connection.js';
 import { planItemsOf, planSummary } from './plan.js';
 import { enforceMaxTasks, ensureWritableFolders, planRun } from './prepare.js';
 import { resolveRun, type RunDefaults } from './run-options.js';
 import { startRun } from './run-channel.js';
 import { runSession } from './session.js';
-import { ledgerFile, openLedger, rescueFolder, type EngineState } from './state.js';
+import { ledgerLocation, openLedger, rescueFolder, type EngineState } from './state.js';
+import { leaseDuration } from '../ledger/lease.js';
+import { isPostgresUrl } from '../ledger/open-ledger.js';
 import type {
   CheckOptions,
   CheckResult,
@@ -27,13 +29,11 @@ import type {
 } from './types.js';
 
 /** What the CLI adds to the public options: its own way to connect (CommandContext.connect), its config already read. */
-interface EngineInternals {
+export interface EngineInternals {
+  /** Where requests go, already resolved from flags, environment and config (the key already kept out of output). */
+  readonly target?: ConnectionTarget;
   readonly connect?: ConnectFunction;
   readonly defaults?: RunDefaults;
-  /** Where the key came from (--api-key, SPARK_STYLE_API_KEY, ...): a 401's hint says where to look. */
-  readonly keySource?: string;
-  /** A base URL the CLI already checked and warned about. */
-  readonly warn?: (line: string) => void;
 }
 
 /**
@@ -45,7 +45,7 @@ export function createSparkStyle(options: SparkStyleOptions = {}): SparkStyle {
 }
 
 /** The client with the CLI's internals (cmdutil/engine.ts); programs use createSparkStyle. */
-function createEngine(options: SparkStyleOptions, internals: EngineInternals = {}): SparkStyle {
+export function createEngine(options: SparkStyleOptions, internals: EngineInternals = {}): SparkStyle {
   let state: Promise<EngineState> | null = null;
   const ready = (): Promise<EngineState> => {
     state ??= resolveState(options, internals);
@@ -79,18 +79,22 @@ async function resolveState(options: SparkStyleOptions, internals: EngineInterna
   const offline = options.offline ? (options.offline === true ? {} : options.offline) : null;
   if (offline && (options.baseUrl || options.apiKey)) throw new UsageError('--offline uses the built-in emulator: drop --base-url and --api-key');
   const config = options.loadConfig ? await readConfig(env) : null;
-  const apiKey = options.apiKey ? { key: options.apiKey, source: internals.keySource ?? 'apiKey' } : config?.apiKey ? config.apiKey : null;
+  const apiKey = options.apiKey ? { key: options.apiKey, source: 'the apiKey option' } : (config?.apiKey ?? null);
   const clock = options.clock ?? systemClock;
   return {
     clock,
     stateDir: options.stateDir ?? defaultStateDir(env),
-    target: connectionTarget({
-      offline,
-      apiKey,
-      baseUrl: options.baseUrl ?? config?.baseUrl,
-      insecure: options.insecure === true,
-      warn: internals.warn ?? options.log ?? (() => undefined),
-    }),
+    ledger: options.ledger ?? config?.ledger ?? null,
+    leaseMs: options.leaseMs ?? (options.loadConfig ? leaseDuration(env) : undefined),
+    target:
+      internals.target ??
+      connectionTarget({
+        offline,
+        apiKey,
+        baseUrl: options.baseUrl ?? config?.baseUrl,
+        insecure: options.insecure === true,
+        warn: options.log ?? (() => undefined),
+      }),
     connect: internals.connect ?? (options.connect ? connectThrough(options.connect) : openConnection),
     defaults: internals.defaults ?? config?.defaults ?? {},
     log: options.log,
@@ -108,7 +112,7 @@ function defaultStateDir(env: Readonly<Record<string, string | undefined>>): str
 async function readConfig(env: Readonly<Record<string, string | undefined>>) {
   const { openConfigFile, resolveApiKey } = await import('../config/config-file.js');
   const file = await openConfigFile(env);
-  const text = (key: 'base-url' | 'default-style' | 'out-dir' | 'name-template') => {
+  const text = (key: 'base-url' | 'default-style' | 'out-dir' | 'name-template' | 'ledger') => {
     const value = file.get(key);
     return typeof value === 'string' ? value : undefined;
   };
@@ -116,6 +120,7 @@ async function readConfig(env: Readonly<Record<string, string | undefined>>) {
   return {
     apiKey: resolveApiKey(undefined, env, file) ?? null,
     baseUrl: env.SPARK_STYLE_BASE_URL ?? text('base-url'),
+    ledger: env.SPARK_STYLE_LEDGER || (text('ledger') ?? null),
     defaults: {
       style: text('default-style'),
       outDir: text('out-dir'),
@@ -140,7 +145,7 @@ async function plan(state: EngineState, inputs: readonly string[], options: Styl
   const run = resolveRun(options, state.defaults, rescueFolder(state));
   const leftOut: LeftOut[] = [];
   const items = await planRun(inputs, options, run, (one) => leftOut.push(one));
-  const handle = openLedger(state, { lookOnly: true });
+  const handle = await openLedger(state, { lookOnly: true });
   try {
     const planned = await planItemsOf(items, run, handle.ledger, state.clock.now());
     const endpoint = `${state.target.offline ? 'http://127.0.0.1:<emulator port>' : state.target.baseUrl()}/model/v1/generation`;
@@ -159,7 +164,7 @@ async function stylize(
   const run = resolveRun(options, state.defaults, rescueFolder(state));
   const items = await planRun(inputs, options, run, ({ path, reason }) => emit({ type: 'input-left-out', path, reason }));
   if (run.maxTasks !== undefined) {
-    const handle = openLedger(state, { lookOnly: true });
+    const handle = await openLedger(state, { lookOnly: true });
     try {
       await enforceMaxTasks(items, run, handle.ledger, state.clock.now());
     } finally {
@@ -173,8 +178,9 @@ async function stylize(
 async function history(state: EngineState, filter: HistoryFilter = {}): Promise<HistoryEntry[]> {
   const { existsSync } = await import('node:fs');
   // Reading history must not create a ledger: no file simply means no tasks yet.
-  if (!state.target.offline && !existsSync(ledgerFile(state))) return [];
-  const handle = openLedger(state, { lookOnly: true });
+  const location = ledgerLocation(state);
+  if (!state.target.offline && !isPostgresUrl(location) && !existsSync(location)) return [];
+  const handle = await openLedger(state, { lookOnly: true });
   try {
     const since = filter.since instanceof Date ? filter.since.getTime() : filter.since;
     return await handle.ledger.history({ sinceMs: since, style: filter.style, status: filter.status, limit: filter.limit });

@@ -10,13 +10,14 @@ import { previewItems } from '../runner/plan-decisions.js';
 import { namingFor, planItems, type PlannedItem } from '../runner/plan.js';
 import { forecastCost, priceBookFromLedger } from '../runner/prices.js';
 import { selectShard } from '../runner/shard.js';
+import { checkPlannedSheet } from '../sheet/plan.js';
 import type { ResolvedRun } from './run-options.js';
 import type { LeftOut, StylizeOptions } from './types.js';
 
 /** The inputs, expanded (folders, patterns, "-"), planned with every style and named, then sharded. */
 export async function planRun(
   inputs: readonly string[],
-  options: Pick<StylizeOptions, 'recursive' | 'stdin'>,
+  options: Pick<StylizeOptions, 'recursive' | 'stdin' | 'sheetLayout'>,
   run: ResolvedRun,
   onLeftOut: (leftOut: LeftOut) => void,
 ): Promise<PlannedItem[]> {
@@ -26,7 +27,9 @@ export async function planRun(
     onLeftOut: (path, reason) => onLeftOut({ path, reason }),
   });
   if (sources.length === 0) throw new UsageError('no input images (stdin gave no paths)');
-  return selectShard(planItems(sources, run.styles, run.outDir, await namingFor(sources, run.nameTemplate)), run.shard);
+  const items = selectShard(planItems(sources, run.styles, run.outDir, await namingFor(sources, run.nameTemplate)), run.shard);
+  if (options.sheetLayout) await checkPlannedSheet(items, options.sheetLayout);
+  return items;
 }
 
 /** Results we paid for must have somewhere to go: every output folder is made and probed first. */

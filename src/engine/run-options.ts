@@ -104,6 +104,7 @@ function resolveRunSettings(options: StylizeOptions, rescueFolder: string | null
     retryFailed: options.retryFailed === true,
     resendUnknown: options.resendUnknown === true,
     fix,
+    convert: options.convert !== false,
     saving: { provenance: options.provenance !== false, keepGps: options.keepGps === true, rescueFolder },
   };
 }

@@ -3,17 +3,17 @@ import { DEFAULT_BASE_URL } from '../api/base-url.js';
 import { usdAmount } from '../core/money.js';
 import { worstExitCode } from '../core/exit-codes.js';
 import { runItems } from '../runner/batch.js';
-import { SpendBudget } from '../runner/budget.js';
+import type { SpendBudget } from '../runner/budget.js';
+import { budgetFor, FleetBudget } from '../runner/fleet-budget.js';
 import type { ItemResult, RunnerEvent } from '../runner/events.js';
 import type { PlannedItem } from '../runner/plan.js';
 import { PreparedImageCache } from '../runner/prepared-cache.js';
-import { priceBookFromLedger } from '../runner/prices.js';
 import { AdaptiveRateGate } from '../runner/rate-gate.js';
 import { TaskQuota } from '../runner/task-quota.js';
 import { exitCodeOf, isHeldByBudget, summarize, type SpendSummary } from './summary.js';
 import type { ResolvedRun } from './run-options.js';
 import { openLedger, type EngineState, type LedgerHandle } from './state.js';
-import type { BudgetStop, ItemRef, RunEvent, RunResult } from './types.js';
+import type { BudgetStop, ItemOutcome, ItemRef, RunEvent, RunResult } from './types.js';
 
 /**
  * One batch run: the ledger, the connection, the shared 429 pause, the budget guard, the abort
@@ -28,7 +28,7 @@ export async function runSession(
 ): Promise<RunResult> {
   const { clock } = state;
   const offline = state.target.offline !== null;
-  const handle = openLedger(state, { lookOnly: false });
+  const handle = await openLedger(state, { lookOnly: false, concurrency: run.concurrency });
   const limit = pLimit(run.concurrency);
   const gate = rateGate(state, limit, run.concurrency, emit);
   let connection;
@@ -41,7 +41,7 @@ export async function runSession(
   // Recovery commands name the service when it is not the default one (never the key).
   const baseUrl = offline ? null : state.target.baseUrl();
   const statusFlags = baseUrl !== null && baseUrl !== DEFAULT_BASE_URL ? ['--base-url', baseUrl] : [];
-  const budget = run.budgetMicro === null ? undefined : new SpendBudget(run.budgetMicro, (await priceBookFromLedger(handle.ledger)).lookup);
+  const budget = run.budgetMicro === null ? undefined : await budgetFor(run.budgetMicro, handle.ledger, items, clock);
   const onAbort = () => emit({ type: 'notice', code: 'stopping', message: 'stopping: no new tasks; creates on their way finish and are recorded' });
   signal.addEventListener('abort', onAbort, { once: true });
   const started = clock.now();
@@ -57,16 +57,19 @@ export async function runSession(
         interrupt: signal,
         settings: run.settings,
         emit: (event) => emit(toRunEvent(event)),
-        images: new PreparedImageCache(items, run.settings.fix),
+        images: new PreparedImageCache(items, run.settings.fix, run.settings.convert),
         budget,
         taskQuota: run.maxTasks === undefined ? undefined : new TaskQuota(run.maxTasks),
         statusFlags,
         offline,
+        heldRecheckMs: HELD_RECHECK_MS,
       },
-      { limit, failFast: run.failFast },
+      // A fleet on one ledger: each worker starts at its own place in the list.
+      { limit, failFast: run.failFast, startAnywhere: handle.ledger.shared },
     );
   } finally {
     signal.removeEventListener('abort', onAbort);
+    if (budget instanceof FleetBudget) await budget.flush();
     await closeLedger(handle, emit);
     await connection.close();
   }
@@ -75,7 +78,7 @@ export async function runSession(
   emit({ type: 'run-finished', summary });
   const interrupted = signal.aborted;
   return {
-    items: results,
+    items: results.map((result, index) => outcomeOf(items[index]!, result)),
     summary,
     interrupted,
     offline,
@@ -83,6 +86,9 @@ export async function runSession(
     exitCode: interrupted ? 130 : worstExitCode(results.map(exitCodeOf)),
   };
 }
+
+/** How often an item another worker holds is tried again (it finishes it, or its lease lapses). */
+const HELD_RECHECK_MS = 1000;
 
 function rateGate(state: EngineState, limit: ReturnType<typeof pLimit>, concurrency: number, emit: (event: RunEvent) => void): AdaptiveRateGate {
   return new AdaptiveRateGate(limit, state.clock, {
@@ -128,10 +134,14 @@ function toRunEvent(event: RunnerEvent): RunEvent {
     case 'retrying':
       return { type: 'retrying', item, delayMs: event.delayMs, reason: event.reason };
     case 'item-finished':
-      return { type: 'item-finished', item, result: event.result };
+      return { type: 'item-finished', item, result: outcomeOf(event.item, event.result) };
     case 'warning':
       return { type: 'warning', item, message: event.message };
   }
+}
+
+function outcomeOf(item: PlannedItem, result: ItemResult): ItemOutcome {
+  return { ...result, source: item.source.kind };
 }
 
 function budgetStop(results: readonly ItemResult[], budget: SpendBudget): BudgetStop | null {

@@ -43,6 +43,14 @@ export interface SparkStyleOptions {
   readonly offline?: boolean | OfflineOptions;
   /** The folder of the task ledger (ledger.db) and of rescued results; default as the CLI (~/.config/spark-style). */
   readonly stateDir?: string;
+  /**
+   * The task ledger, when not ledger.db in stateDir: a postgres:// URL that a fleet of workers
+   * shares (leases, work pulled, one budget; its password is never shown), or a ledger file.
+   * With `loadConfig`, SPARK_STYLE_LEDGER and the config's `ledger` are read too.
+   */
+  readonly ledger?: string;
+  /** How long a worker's lease on an item lasts, in ms (default a minute; SPARK_STYLE_LEASE_MS with loadConfig). */
+  readonly leaseMs?: number;
   /** Time for every wait and timestamp; tests inject a fake clock. */
   readonly clock?: Clock;
   /**
@@ -161,8 +169,10 @@ export interface StylizeOptions {
   readonly budget?: number | string;
   /** Refuse to run when more tasks would be created; also enforced while running. */
   readonly maxTasks?: number;
-  /** Convert, rotate, resize, re-encode inputs the API would refuse (originals unchanged). */
+  /** Rotate, resize, re-encode inputs the API would refuse (originals unchanged). */
   readonly fix?: boolean | { readonly keepMetadata?: boolean };
+  /** Convert HEIC, WebP, AVIF, TIFF and GIF to JPEG (or PNG) for the API (default true); false refuses them. */
+  readonly convert?: boolean;
   /** Add the "AI generated" watermark. */
   readonly watermark?: boolean | WatermarkOptions;
   /** How long to wait for each task: ms, or "90s", "5m" (default 10m). */
@@ -189,6 +199,8 @@ export interface StylizeOptions {
   readonly stdin?: () => Promise<string>;
   /** First abort: nothing new starts, creates on the wire finish and are recorded, waiting stops. */
   readonly signal?: AbortSignal;
+  /** @internal The contact sheet this run will compose: laid out from the plan and refused before paying when it cannot be made. */
+  readonly sheetLayout?: { readonly width: number; readonly columns?: number };
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -270,6 +282,8 @@ export interface ItemResult {
 
 /** An ItemResult with what people and exit codes need besides (not printed by --json). */
 export interface ItemOutcome extends ItemResult {
+  /** What the input is: a local file (`input` is its path), a URL, or a name that cannot be used. */
+  readonly source: 'file' | 'url' | 'unusable';
   /** What to do about the error. */
   readonly hint?: string;
   /** The error's kind (maps to an exit code). */

@@ -32,7 +32,7 @@ export function thisWorker(): Worker {
 }
 
 /** SPARK_STYLE_LEASE_MS (at least a second), else the default. */
-export function leaseDuration(env: NodeJS.ProcessEnv): number {
+export function leaseDuration(env: Readonly<Record<string, string | undefined>>): number {
   const value = Number(env.SPARK_STYLE_LEASE_MS);
   return Number.isInteger(value) && value >= 1000 ? value : DEFAULT_LEASE_MS;
 }

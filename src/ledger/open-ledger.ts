@@ -12,8 +12,9 @@ export function isPostgresUrl(location: string): boolean {
 export interface OpenOptions {
   /** The API the run talks to: tasks recorded against another one are not looked up. */
   readonly baseUrl?: string;
-  /** SPARK_STYLE_LEASE_MS lives here. */
-  readonly env: NodeJS.ProcessEnv;
+  /** How long a lease lasts; else SPARK_STYLE_LEASE_MS from `env`, else a minute. */
+  readonly leaseMs?: number;
+  readonly env?: Readonly<Record<string, string | undefined>>;
   /** Database connections at once (a run's concurrency, plus the heartbeat's). */
   readonly connections?: number;
 }
@@ -23,7 +24,7 @@ export interface OpenOptions {
  * (the pg package is loaded only then), anything else is the path of a SQLite file.
  */
 export async function openLedgerAt(location: string, clock: Clock, options: OpenOptions): Promise<Ledger> {
-  const leaseMs = leaseDuration(options.env);
+  const leaseMs = options.leaseMs ?? leaseDuration(options.env ?? {});
   if (!isPostgresUrl(location)) return SqliteLedger.open(location, clock, { baseUrl: options.baseUrl, leaseMs });
   const shown = urlWithoutPassword(location);
   try {

@@ -5,7 +5,10 @@ import { isOwnFile } from '../session/own-files.js';
 import { ToolRefusal } from './context.js';
 import type { Roots } from './roots.js';
 
-const URL_PATTERN = /^https?:\/\//i;
+/** An http(s) URL input (sent to the service as a URL; taken only with --allow-urls). */
+export function isUrlInput(input: string): boolean {
+  return /^https?:\/\//i.test(input);
+}
 
 /**
  * Every input a caller named, as real paths inside the roots, checked before the engine reads
@@ -17,7 +20,7 @@ export async function confineInputs(inputs: readonly string[], roots: Roots, all
   if (inputs.length === 0) throw new ToolRefusal('no inputs: give image paths under the allowed roots');
   const confined: string[] = [];
   for (const input of inputs) {
-    if (URL_PATTERN.test(input)) {
+    if (isUrlInput(input)) {
       if (!allowUrls) throw new ToolRefusal(`${input}: URL inputs are off; the server was started without --allow-urls`);
       confined.push(input);
       continue;

@@ -1,7 +1,7 @@
-import { dirname } from 'node:path';
+import { dirname, resolve } from 'node:path';
 import type { Plan, StylizeOptions } from '../engine/types.js';
 import { microToUsd, usdToMicro } from '../session/usd.js';
-import { confineInputs } from './confine-inputs.js';
+import { confineInputs, isUrlInput } from './confine-inputs.js';
 import { type McpContext, ToolRefusal } from './context.js';
 
 /** The arguments estimate and stylize share. */
@@ -29,7 +29,10 @@ export interface PreparedCall {
 export async function prepareCall(args: CallArgs, context: McpContext): Promise<PreparedCall> {
   const inputs = await confineInputs(args.inputs, context.roots, context.allowUrls);
   const allowed = context.outDir ? [context.outDir] : context.roots.folders;
-  const outDir = args.out_dir === undefined ? (context.outDir ?? undefined) : await context.roots.outputFolder(args.out_dir, allowed);
+  // A URL has no folder to save beside: its results go to the first root unless told otherwise.
+  const hasUrl = inputs.some(isUrlInput);
+  const fallback = context.outDir ?? (hasUrl ? context.roots.folders[0] : undefined);
+  const outDir = args.out_dir === undefined ? fallback : await context.roots.outputFolder(args.out_dir, allowed);
   const options: StylizeOptions = {
     styles: args.styles,
     outDir,
@@ -41,7 +44,8 @@ export async function prepareCall(args: CallArgs, context: McpContext): Promise<
   };
   const plan = await context.client.plan(inputs, options);
   for (const item of plan.items) {
-    if (item.output !== null) await context.roots.outputFolder(dirname(item.output), allowed);
+    // Checked where the engine will really write: a relative path is taken from the working folder.
+    if (item.output !== null) await context.roots.outputFolder(dirname(resolve(item.output)), allowed);
   }
   return { inputs, options, plan };
 }

@@ -1,6 +1,13 @@
 import { basename, dirname, isAbsolute, relative, resolve } from 'node:path';
 import { redact } from '../core/secrets.js';
-import type { FinishedRun } from '../commands/stylize/after-run.js';
+import { findStyleByAlias } from '../catalog/styles.js';
+import type { RunResult } from '../engine/types.js';
+
+/** A finished run, as the commands built on stylize (sheet, --report) see it. */
+export interface FinishedRun extends Pick<RunResult, 'items' | 'summary' | 'interrupted' | 'offline'> {
+  /** Text that must never be written anywhere (the API key). */
+  readonly secrets: readonly string[];
+}
 import type { Summary } from '../terminal/summary.js';
 
 /** One item of the report: everything about it is plain data, already free of secrets. */
@@ -47,12 +54,11 @@ export function reportModel(run: FinishedRun, reportPath: string, now: Date): Re
   const link = (path: string) => ({ path: resolve(path), href: relative(folder, resolve(path)) });
   const photos = new Map<string, { input: string; name: string; original: ReportPhoto['original']; items: ReportItem[] }>();
   const styles = new Map<string, string>();
-  run.items.forEach((item, index) => {
-    const result = run.results[index];
-    if (!result) return;
+  for (const result of run.items) {
+    const item = { input: result.input, style: { alias: result.style, name: findStyleByAlias(result.style)?.name ?? result.style } };
     let photo = photos.get(item.input);
     if (!photo) {
-      const local = item.source.kind === 'file' ? item.source.path : null;
+      const local = result.source === 'file' ? result.input : null;
       // An absolute path as typed would print the user's folders (home, user name) in a page meant to be shared.
       const shown = local && isAbsolute(item.input) ? relative(folder, local) || basename(local) : item.input;
       photo = { input: clean(shown), name: clean(local ? basename(local) : item.input), original: local ? link(local) : null, items: [] };
@@ -71,7 +77,7 @@ export function reportModel(run: FinishedRun, reportPath: string, now: Date): Re
       hint: result.hint ? clean(result.hint) : null,
       notes: result.notes.map(clean),
     });
-  });
+  }
   return {
     generatedAt: now.toISOString(),
     offline: run.offline,

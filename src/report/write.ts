@@ -1,4 +1,4 @@
-import type { FinishedRun } from '../commands/stylize/after-run.js';
+import type { FinishedRun } from './model.js';
 import { redact } from '../core/secrets.js';
 import { escapeHtml } from './html.js';
 import { reportModel } from './model.js';

@@ -1,7 +1,7 @@
 import { InterruptedError } from '../core/errors.js';
 import { formatUsd, median, type MicroUsd } from '../core/money.js';
 
-export { formatUsd, median, parseUsd, usdAmount, type MicroUsd } from '../core/money.js';
+export { formatUsd, median, parseUsd, type MicroUsd } from '../core/money.js';
 
 /**
  * `--budget`: a run never starts a task that could take its spend over the budget. Money is
@@ -178,4 +178,4 @@ export class SpendBudget {
   }
 }
 
-export const NO_COST_REASON = 'the service reported no cost for the first task, so --budget cannot be kept; run without --budget or with --max-tasks';
+const NO_COST_REASON = 'the service reported no cost for the first task, so --budget cannot be kept; run without --budget or with --max-tasks';

@@ -36,8 +36,3 @@ export type RunnerEvent =
   | { readonly type: 'item-finished'; readonly item: PlannedItem; readonly result: ItemResult }
   /** Something went wrong that ends no item (the ledger could not let a claim go): one line each. */
   | { readonly type: 'warning'; readonly item: PlannedItem; readonly message: string };
-
-export function toJsonResult(result: ItemResult): Record<string, unknown> {
-  const { input, style, status, output, task_id, cost, error } = result;
-  return { input, style, status, output, task_id, cost, error };
-}

@@ -1,5 +1,8 @@
+import { createHash } from 'node:crypto';
 import type { Clock } from '../core/clock.js';
-import type { SharedSpend } from '../ledger/ledger.js';
+import type { Ledger, SharedSpend } from '../ledger/ledger.js';
+import type { PlannedItem } from './plan.js';
+import { priceBookFromLedger } from './prices.js';
 import { formatUsd, type MicroUsd, type PriceLookup, type Reservation, SpendBudget } from './budget.js';
 
 /** How often a worker asks again when the fleet's budget says "wait" (tasks in flight may cost less). */
@@ -81,4 +84,18 @@ export class FleetBudget extends SpendBudget {
     // A write that fails leaves the task counted at its estimate: the budget errs on the side of spending less.
     this.writes.push(write.catch(() => undefined));
   }
+}
+
+/**
+ * --budget: this run's, or with a shared ledger the fleet's, counted in the database. The
+ * fleet's job is named by its inputs and its budget: workers started with the same ones share it.
+ */
+export async function budgetFor(limitMicro: MicroUsd, ledger: Ledger, items: readonly PlannedItem[], clock: Clock): Promise<SpendBudget> {
+  const prices = (await priceBookFromLedger(ledger)).lookup;
+  const shared = ledger.sharedSpend();
+  if (shared === null) return new SpendBudget(limitMicro, prices);
+  const job = createHash('sha256')
+    .update(JSON.stringify([limitMicro, items.map((item) => [item.input, item.style.alias]).sort()]))
+    .digest('hex');
+  return new FleetBudget(limitMicro, prices, shared, `budget:${job}`, clock);
 }

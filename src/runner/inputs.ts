@@ -1,8 +1,10 @@
+import { existsSync } from 'node:fs';
 import { open, readdir, stat } from 'node:fs/promises';
 import { extname, isAbsolute, join, relative, sep } from 'node:path';
 import { glob, isDynamicPattern } from 'tinyglobby';
 import { isSparkStyleResult, MARK_WINDOW } from '../image/provenance-mark.js';
 import { isMarkedSheet } from '../sheet/marker.js';
+import { isSampleName, resolveSample } from './samples.js';
 
 /**
  * What `stylize` was given, turned into a flat list: files, directories (top level, or all
@@ -11,7 +13,8 @@ import { isMarkedSheet } from '../sheet/marker.js';
  * result line.
  */
 export type InputSource =
-  | { readonly kind: 'file'; readonly path: string; readonly relativeDir: string }
+  /** `sample`: a bundled photo named `sample:<name>`; its results go to the current folder, not into the package. */
+  | { readonly kind: 'file'; readonly path: string; readonly relativeDir: string; readonly sample?: boolean }
   | { readonly kind: 'url'; readonly url: string }
   | { readonly kind: 'unusable'; readonly label: string; readonly problem: string };
 
@@ -85,6 +88,10 @@ async function whyLeftOut(path: string, buffers: { head: Buffer; scratch: Buffer
 async function expandOne(arg: string, options: ExpandOptions, allowGlob: boolean): Promise<InputSource[]> {
   const recursive = options.recursive;
   if (isUrl(arg)) return [{ kind: 'url', url: arg }];
+  if (isSampleName(arg) && !existsSync(arg)) {
+    const sample = resolveSample(arg);
+    return ['path' in sample ? { kind: 'file', path: sample.path, relativeDir: '', sample: true } : { kind: 'unusable', label: arg, problem: sample.problem }];
+  }
   const info = await stat(arg).catch(() => null);
   if (info?.isDirectory()) {
     const found = await withoutOwnFiles(await listDirectory(arg, recursive), options);

@@ -137,7 +137,7 @@ function namingValues(source: Exclude<InputSource, { kind: 'unusable' }>, style:
 }
 
 function rootOf(source: Exclude<InputSource, { kind: 'unusable' }>, outDir: string | undefined): string {
-  return outDir ?? (source.kind === 'file' ? inputRoot(source) : '.');
+  return outDir ?? (source.kind === 'file' && !source.sample ? inputRoot(source) : '.');
 }
 
 /** The folder an input was found under: its own folder, or the folder given with --recursive. */

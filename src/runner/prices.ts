@@ -7,7 +7,7 @@ import type { PriceLookup } from './budget.js';
  * tasks, else the median over every style (the API has one price list; a style never used here is
  * most likely priced like the others), else nothing: the price is not known yet.
  */
-export type PriceBasis = 'style' | 'all-styles';
+type PriceBasis = 'style' | 'all-styles';
 
 interface PriceEstimate {
   readonly micro: MicroUsd | null;

@@ -83,16 +83,42 @@ export async function waitAndSave(
   const outputs: string[] = [];
   const notes: string[] = [];
   for (const [index, result] of done.results.entries()) {
-    const bytes = await downloadImage(item, result, deadline, context);
+    const bytes = await downloadImage(item, result, deadline, context).catch((error: unknown) => {
+      throw context.offline ? error : withCollectHint(error, recoveryCommand(item, taskId, context.statusFlags));
+    });
     const saved = await saveItemResult(item, bytes, { taskId, index, overwrite: settings.overwrite, saving: settings.saving });
     outputs.push(saved.path);
     notes.push(...saved.notes);
   }
   const unrecorded = await bestEffort(() => ledger.recordSaved(taskId, outputs[0]!, done.cost));
   // The result is on disk, which is what the next run looks at first: it is saved, whatever the ledger says.
-  if (unrecorded) notes.push(`warning: saved, but the ledger could not record it (${unrecorded.message})`);
+  if (unrecorded) notes.push(unrecordedNote(taskId, outputs[0]!, unrecorded, await ledger.findTask(taskId).catch(() => undefined)));
   if (done.resultsLeftOut > 0) notes.push(`the task claimed ${done.results.length + done.resultsLeftOut} images; kept the first ${done.results.length}`);
   return { outputs, cost: done.cost, notes };
+}
+
+/**
+ * A download that did not complete (cut off by --timeout, a host that stopped answering) leaves
+ * a finished task that costs nothing more to collect: the error says how. The same error,
+ * class and exit code kept, with that hint.
+ */
+function withCollectHint(error: unknown, command: string): unknown {
+  if (!(error instanceof SparkError) || error.kind !== 'network') return error;
+  const hint = `the task is finished: collect its result (free, within 24 hours) with: ${command}`;
+  const copy = Object.create(Object.getPrototypeOf(error) as object, Object.getOwnPropertyDescriptors(error)) as SparkError;
+  Object.defineProperty(copy, 'hint', { value: hint, enumerable: true });
+  return copy;
+}
+
+/**
+ * A saved result the ledger could not take (a lock held by another process until past the end
+ * of the run, a full disk): what the ledger holds now, and why that costs nothing.
+ */
+function unrecordedNote(taskId: string, output: string, error: Error, row: { readonly status: string } | undefined): string {
+  const holds = row
+    ? `it still says "${row.status}" for the task`
+    : 'it still says "outcome unknown" for this item, without the task id (doctor and history will list it as unknown)';
+  return `warning: saved, but the ledger could not record task ${taskId} (${error.message}): ${holds}; nothing is paid again, as the next run finds ${output} by name`;
 }
 
 /** Runs a ledger write; returns its error instead of throwing it. */

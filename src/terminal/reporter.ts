@@ -1,6 +1,4 @@
-import type { ItemResult, RunnerEvent } from '../runner/events.js';
-import { toJsonResult } from '../runner/events.js';
-import type { PlannedItem } from '../runner/plan.js';
+import type { ItemOutcome, ItemRef, ItemResult, RunEvent } from '../engine/types.js';
 import { failureLines, palette, type Palette } from './colors.js';
 import type { IO } from './io.js';
 import { startProgress, type Progress } from './progress.js';
@@ -27,7 +25,7 @@ export class RunReporter {
   private progress: Progress | null = null;
   private readonly now: () => number;
   private readonly started: number;
-  private readonly running = new Map<number, { item: PlannedItem; progress: number | null; status: string; since: number }>();
+  private readonly running = new Map<number, { item: ItemRef; progress: number | null; status: string; since: number }>();
   private finished = 0;
   private failed = 0;
   private ticker: NodeJS.Timeout | null = null;
@@ -54,8 +52,16 @@ export class RunReporter {
     this.ticker.unref();
   }
 
-  handle(event: RunnerEvent): void {
+  handle(event: RunEvent): void {
     switch (event.type) {
+      case 'run-started':
+      case 'run-finished':
+      case 'input-left-out':
+        return;
+      case 'notice':
+        if (event.code === 'stopping') this.alert(this.paint.warn(`${event.message} (Ctrl-C again to quit at once)`));
+        else this.note(this.paint.warn(event.message));
+        return;
       case 'item-started':
         this.running.set(event.item.index, { item: event.item, progress: null, status: 'checking', since: this.now() });
         break;
@@ -64,16 +70,16 @@ export class RunReporter {
         if (entry) entry.status = event.reused ? 'collecting' : 'queued';
         break;
       }
-      case 'task-progress': {
+      case 'progress': {
         const entry = this.running.get(event.item.index);
         if (entry) {
-          entry.progress = event.task.progress;
-          entry.status = event.task.status;
+          entry.progress = event.progress;
+          entry.status = event.status;
         }
         break;
       }
       case 'retrying':
-        this.note(this.paint.dim(`${event.item.input} (${event.item.style.alias}): retrying in ${(event.delayMs / 1000).toFixed(1)}s: ${event.reason}`));
+        this.note(this.paint.dim(`${event.item.input} (${event.item.style}): retrying in ${(event.delayMs / 1000).toFixed(1)}s: ${event.reason}`));
         break;
       case 'warning':
         if (this.warningsShown.has(event.message)) return;
@@ -110,10 +116,10 @@ export class RunReporter {
     if (!this.options.quiet) this.io.info(this.paint.bold(describeSummary(summary, { offline: this.options.offline === true })));
   }
 
-  private printResult(result: ItemResult): void {
+  private printResult(result: ItemOutcome): void {
     const what = `${result.input} (${result.style})`;
     this.withSpinnerCleared(() => {
-      if (this.options.json) this.io.print(JSON.stringify(toJsonResult(result)));
+      if (this.options.json) this.io.print(JSON.stringify(jsonResult(result)));
       else if (result.status === 'saved') this.io.print(result.output!);
       else if (this.options.quiet && result.status === 'skipped' && result.output) this.io.print(result.output);
       if (!this.options.quiet) for (const note of this.firstTimeNotes(result)) this.io.info(this.paint.dim(`${result.input}: ${note}`));
@@ -128,7 +134,7 @@ export class RunReporter {
     });
   }
 
-  private firstTimeNotes(result: ItemResult): string[] {
+  private firstTimeNotes(result: ItemOutcome): string[] {
     const fresh = result.notes.filter((note) => !this.notesShown.has(`${result.input}\n${note}`));
     for (const note of fresh) this.notesShown.add(`${result.input}\n${note}`);
     return fresh;
@@ -154,7 +160,7 @@ export class RunReporter {
       const [entry] = this.running.values();
       if (!entry) return `working · ${formatDuration(elapsed)}`;
       const progress = entry.progress === null ? '' : ` · ${Math.round(entry.progress * 100)}%`;
-      return `${entry.item.style.alias} · ${entry.item.input} · ${entry.status}${progress} · ${formatDuration(this.now() - entry.since)}`;
+      return `${entry.item.style} · ${entry.item.input} · ${entry.status}${progress} · ${formatDuration(this.now() - entry.since)}`;
     }
     const parts = [`${this.finished}/${this.options.total} done`];
     if (this.failed) parts.push(`${this.failed} failed`);
@@ -165,4 +171,10 @@ export class RunReporter {
     }
     return parts.join(' · ');
   }
+}
+
+/** The object --json prints per item: the public ItemResult, nothing more. */
+function jsonResult(result: ItemOutcome): ItemResult {
+  const { input, style, status, output, task_id, cost, error } = result;
+  return { input, style, status, output, task_id, cost, error };
 }

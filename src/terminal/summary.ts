@@ -34,5 +34,7 @@ export function describeSummary(summary: Summary, run: { readonly offline: boole
       : summary.spent_usd === summary.cost_usd
         ? ` of the $${summary.budget_usd} budget`
         : `; $${summary.spent_usd}${estimated} counted against the $${summary.budget_usd} budget`;
-  return `${parts.join(', ')} · ${tasks} · $${summary.cost_usd}${unknown}${budget} · ${formatDuration(summary.wall_ms)}`;
+  // The emulator charges nothing: "$0.0000 (+ 4 of unknown cost)" would make a free run sound like a bill.
+  const cost = run.offline ? 'free (offline)' : `$${summary.cost_usd}${unknown}${budget}`;
+  return `${parts.join(', ')} · ${tasks} · ${cost} · ${formatDuration(summary.wall_ms)}`;
 }

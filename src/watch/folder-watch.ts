@@ -41,6 +41,8 @@ export interface FolderWatchOptions {
   readonly readShape?: ReadShape;
   /** Chokidar's own polling (network shares, some containers' bind mounts). */
   readonly usePolling?: boolean;
+  /** Subfolders too; else only the photos directly in each folder. */
+  readonly recursive?: boolean;
 }
 
 /**
@@ -68,9 +70,10 @@ export class FolderWatch {
 
   /** Starts watching; resolves once the photos already there are found (not yet stylized). */
   async start(): Promise<void> {
-    const { folders, usePolling } = this.#options;
+    const { folders, usePolling, recursive } = this.#options;
     const watcher = watch([...folders], {
       ignoreInitial: false,
+      ...(recursive ? {} : { depth: 0 }),
       usePolling: usePolling === true,
       ignored: (path, stats) => stats?.isFile() === true && whyNotAnInputByName(path, this.#options.neverInputs) !== null,
     });

@@ -1,10 +1,11 @@
 // What a new user meets in the first hour, run as they would run it: the built CLI in a process.
-import { copyFileSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, copyFileSync, existsSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import sharp from 'sharp';
 import { describe, expect, it } from 'vitest';
-import { PHOTOS, runCli } from '../helpers/cli.js';
+import { execa } from 'execa';
+import { CLI, PHOTOS, runCli } from '../helpers/cli.js';
 import { emulator } from '../helpers/emulator.js';
 import { makeImage } from '../helpers/images.js';
 import { tempDir } from '../helpers/tmp.js';
@@ -70,5 +71,43 @@ describe('a service that was never reached', () => {
       `✖ ${photo} (marvel): cannot reach http://127.0.0.1:9: connection refused; check --base-url and your network, or run \`spark-style doctor\``,
     ]);
     expect(result.stderr).not.toContain('retrying');
+  });
+});
+
+/** Commands that serve until stopped: their examples are not one-shot runs. */
+const SERVERS = new Set(['emulator', 'mcp', 'watch']);
+
+describe('try it from anywhere', () => {
+  it('every --offline example of every --help runs as written from an empty folder', { timeout: 180_000 }, async () => {
+    const top = (await runCli(['--help'])).stdout;
+    const commands = [...top.matchAll(/^ {2}([a-z]+) (?:\[options\]|<|\[command\])/gm)].map((match) => match[1]!).filter((name) => name !== 'help');
+    expect(commands).toContain('stylize');
+    const helps = [top, ...(await Promise.all(commands.filter((name) => !SERVERS.has(name)).map(async (name) => (await runCli([name, '--help'])).stdout)))];
+    const examples = [...new Set(helps.flatMap((help) => [...help.matchAll(/^\s+\$ (spark-style .*--offline.*)$/gm)].map((match) => match[1]!)))];
+    expect(examples).toEqual(expect.arrayContaining(['spark-style stylize sample:bridge --style marvel --offline', 'spark-style doctor --offline']));
+
+    // `spark-style` on PATH, as after `npm install -g`; each example run by the shell, as typed.
+    const bin = tempDir();
+    writeFileSync(join(bin, 'spark-style'), `#!/bin/sh\nexec "${process.execPath}" "${CLI}" "$@"\n`);
+    chmodSync(join(bin, 'spark-style'), 0o755);
+    for (const example of examples) {
+      const cwd = tempDir();
+      const result = await execa('sh', ['-c', example], {
+        cwd,
+        reject: false,
+        extendEnv: false,
+        env: {
+          PATH: `${bin}:${process.env.PATH}`,
+          HOME: process.env.HOME,
+          NO_COLOR: '1',
+          SPARK_STYLE_CONFIG_DIR: tempDir(),
+          SPARK_STYLE_BASE_URL: 'http://127.0.0.1:9',
+        },
+      });
+      expect({ example, exitCode: result.exitCode, stderr: result.exitCode === 0 ? '' : result.stderr }).toEqual({ example, exitCode: 0, stderr: '' });
+      // Results land in the folder it was run from (or its --out), never inside the package.
+      if (/^spark-style (stylize|sheet) /.test(example)) expect(readdirSync(cwd).length).toBeGreaterThan(0);
+    }
+    expect(existsSync(join(PHOTOS, 'bridge_1302x953.marvel.jpg'))).toBe(false);
   });
 });

@@ -57,18 +57,28 @@ describe('styles', () => {
     expect(result.exitCode).toBe(0);
     const styles = JSON.parse(result.stdout) as { alias: string; name: string; req_key: string; sub_req_key: string | null }[];
     expect(styles).toHaveLength(22);
-    expect(styles[0]).toEqual({ alias: 'ghibli', name: 'Influencer Anime Style', req_key: 'img2img_ghibli_style_usage', sub_req_key: null });
+    // A fresh config folder has no ledger: no price is known, none is invented.
+    expect(styles[0]).toEqual({
+      alias: 'ghibli',
+      name: 'Influencer Anime Style',
+      req_key: 'img2img_ghibli_style_usage',
+      sub_req_key: null,
+      price_usd: null,
+      price_basis: null,
+    });
     expect(styles.find((style) => style.alias === 'marvel')).toEqual({
       alias: 'marvel',
       name: 'Exquisite Marvel',
       req_key: 'img2img_comic_style_usage',
       sub_req_key: 'img2img_comic_style_marvel',
+      price_usd: null,
+      price_basis: null,
     });
   });
 
   it('prints tab-separated rows without a header into a pipe, aliases only with --quiet', async () => {
     const table = await runCli(['styles']);
-    expect(table.stdout.split('\n')[0]).toBe('ghibli\tInfluencer Anime Style\timg2img_ghibli_style_usage\t-');
+    expect(table.stdout.split('\n')[0]).toBe('ghibli\tInfluencer Anime Style\timg2img_ghibli_style_usage\t-\t-');
     expect((await runCli(['styles', '--quiet'])).stdout.split('\n')).toHaveLength(22);
   });
 

@@ -26,7 +26,8 @@ function wordsOf(hintLine: string): string[] {
 describe('hints a person scanning the output can act on', () => {
   it('stylize: every input --fix would repair says so on its own line; the text file says what it is', async () => {
     const dir = await mixedFolder();
-    const result = await runCli(['stylize', 'a.webp', 'small.jpg', 'notes.jpg', '--style', 'anime', '--offline'], { cwd: dir });
+    // --no-convert: without it the WebP is converted and sent (test/e2e/first-hour.test.ts).
+    const result = await runCli(['stylize', 'a.webp', 'small.jpg', 'notes.jpg', '--style', 'anime', '--offline', '--no-convert'], { cwd: dir });
     expect(result.exitCode).toBe(1);
     const failures = result.stderr.split('\n').filter((line) => line.startsWith('✖'));
     expect(failures).toHaveLength(3);

@@ -80,7 +80,7 @@ describe('history', () => {
       const result = await runCli(['history', ...args], { configDir });
       expect(result.exitCode).toBe(0);
       expect(result.stdout).toBe('');
-      expect(result.stderr.trim()).toBe('no tasks match');
+      expect(result.stderr.trim()).toBe('no tasks match; runs with --offline are not recorded: their tasks end with the run');
     }
   });
 

@@ -16,7 +16,7 @@ async function countingEmulator() {
   const perPair = new Map<string, number>();
   const hooks: Pick<EmulatorOptions, 'onTaskRead' | 'onTaskCreated'> = {};
   const server = await emulator({
-    latencyMs: 1500,
+    latencyMs: 600,
     onTaskCreated: (count, task) => {
       perPair.set(`${task.imageSha256}/${task.alias}`, (perPair.get(`${task.imageSha256}/${task.alias}`) ?? 0) + 1);
       hooks.onTaskCreated?.(count, task);

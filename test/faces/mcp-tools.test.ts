@@ -102,6 +102,15 @@ describe('spark-style mcp: an untrusted caller', () => {
     expect(setup.server.stats().creates_received).toBe(0);
   });
 
+  it('--allow-urls: URL inputs are taken, their results planned into the first root (nothing sent)', async () => {
+    const root = photoFolder();
+    const setup = await mcpInProcess({ root, allowUrls: true });
+    const plan = structuredOf(await setup.call('estimate', { inputs: ['http://127.0.0.1:9/photo.jpg'], styles: 'ghibli' }));
+    expect(plan.items).toEqual([expect.objectContaining({ input: 'http://127.0.0.1:9/photo.jpg', style: 'ghibli', action: 'create' })]);
+    expect((plan.items as { output: string }[])[0]!.output.startsWith(`${root}/`)).toBe(true);
+    expect(setup.connections()).toBe(0);
+  });
+
   it('--out: every result goes under it, an out_dir elsewhere is refused', async () => {
     const root = await withPhotos(['rocket.jpg']);
     const out = join(root, 'art');

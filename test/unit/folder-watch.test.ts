@@ -2,6 +2,8 @@ import { appendFileSync, copyFileSync, mkdirSync, readFileSync, realpathSync, st
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Clock } from '../../src/core/clock.js';
+import { addProvenance } from '../../src/image/provenance.js';
+import { markAsSheet } from '../../src/sheet/marker.js';
 import { SessionAllowance, type Turn } from '../../src/session/allowance.js';
 import { type BatchOutcome, FolderWatch } from '../../src/watch/folder-watch.js';
 import { PHOTOS } from '../helpers/cli.js';
@@ -14,7 +16,10 @@ afterEach(async () => {
 });
 
 /** A watch whose batches are recorded (and answered with `outcome`) instead of stylized. */
-function recordingWatch(folder: string, options: { out?: string; allowance?: SessionAllowance; outcome?: BatchOutcome; clock?: Clock } = {}) {
+function recordingWatch(
+  folder: string,
+  options: { out?: string; allowance?: SessionAllowance; outcome?: BatchOutcome; clock?: Clock; recursive?: boolean } = {},
+) {
   const batches: { paths: readonly string[]; turn: Turn; sizes: number[] }[] = [];
   const waiters: (() => void)[] = [];
   const notes: string[] = [];
@@ -23,6 +28,7 @@ function recordingWatch(folder: string, options: { out?: string; allowance?: Ses
     neverInputs: { outputFolders: options.out ? [options.out] : [], aliases: ['ghibli', 'ink-wash'] },
     allowance: options.allowance ?? new SessionAllowance({ budgetMicro: null, maxTasks: null }),
     clock: options.clock ?? fakeClock(),
+    recursive: options.recursive,
     quietMs: 2000,
     pollMs: 500,
     runBatch: async (paths, turn) => {
@@ -60,6 +66,39 @@ describe('FolderWatch', () => {
     await watch.start();
     await watch.idle();
     expect(batches.map((batch) => batch.paths)).toEqual([[join(folder, 'hubble.jpg'), join(folder, 'rocket.jpg')]]);
+  });
+
+  it('never a contact sheet or a result spark-style saved, whatever its name (read from the file once whole)', async () => {
+    const folder = realpathSync(tempDir('spark-watch-'));
+    const photo = readFileSync(join(PHOTOS, 'bridge_1302x953.jpg'));
+    const { watch, batches, notes, batchWith } = recordingWatch(folder);
+    await watch.start();
+    writeFileSync(join(folder, 'contact.jpg'), markAsSheet(photo));
+    const provenance = { capture: null, keepGps: false, creatorTool: 'spark-style test', description: 'ghibli' };
+    writeFileSync(join(folder, 'renamed-result.jpg'), addProvenance(photo, provenance)!);
+    writeFileSync(join(folder, 'photo.jpg'), photo);
+    await batchWith('photo.jpg');
+    await watch.idle();
+    expect(batches.flatMap((batch) => batch.paths)).toEqual([join(folder, 'photo.jpg')]);
+    expect(notes.filter((note) => note.startsWith('left out')).sort()).toEqual([
+      `left out ${join(folder, 'contact.jpg')}: a result or contact sheet made by spark-style`,
+      `left out ${join(folder, 'renamed-result.jpg')}: a result or contact sheet made by spark-style`,
+    ]);
+  });
+
+  it('subfolders only with recursive', async () => {
+    const folder = realpathSync(tempDir('spark-watch-'));
+    mkdirSync(join(folder, 'sub'));
+    copyFileSync(join(PHOTOS, 'hubble_1000x872.jpg'), join(folder, 'top.jpg'));
+    copyFileSync(join(PHOTOS, 'hubble_1000x872.jpg'), join(folder, 'sub', 'deep.jpg'));
+    const flat = recordingWatch(folder);
+    await flat.watch.start();
+    await flat.watch.idle();
+    expect(flat.batches.map((batch) => batch.paths)).toEqual([[join(folder, 'top.jpg')]]);
+    const deep = recordingWatch(folder, { recursive: true });
+    await deep.watch.start();
+    await deep.watch.idle();
+    expect(deep.batches.map((batch) => batch.paths)).toEqual([[join(folder, 'sub', 'deep.jpg'), join(folder, 'top.jpg')]]);
   });
 
   it('then every new photo once whole, in a later batch; the output folder stays out', async () => {

@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import Database from 'libsql';
 import pLimit from 'p-limit';
 import { describe, expect, it } from 'vitest';
+import { SparkClient } from '../../src/api/client.js';
 import { systemClock } from '../../src/core/clock.js';
 import { isSparkError } from '../../src/core/errors.js';
 import type { Intent } from '../../src/ledger/ledger.js';
@@ -133,5 +134,35 @@ describe('a ledger deleted during a batch', () => {
     } finally {
       ledger.close();
     }
+  });
+});
+
+describe('a download cut off by the deadline', () => {
+  it('says how to collect the finished task later, free', async () => {
+    const { items, context, server, out } = await inProcessRun(1, { faults: { trickleResults: { intervalMs: 50 } } });
+    const base = context();
+    // Downloads get 300 ms of real time here (the run's --timeout is in fake time).
+    const client = new SparkClient({ baseUrl: server.url, apiKey: 'k', clock: base.clock, downloadTimeoutMs: 300, minDownloadMs: 300 });
+    const [result] = await runItems(items, { ...base, client }, { limit: pLimit(1), failFast: false });
+    expect(result).toMatchObject({ status: 'failed', errorKind: 'network', error: { message: expect.stringMatching(/no answer in time/) } });
+    expect(result!.hint).toBe(
+      `the task is finished: collect its result (free, within 24 hours) with: spark-style status ${result!.task_id} --wait --save ${out}`,
+    );
+    expect(server.stats().tasks_created).toBe(1);
+  });
+});
+
+describe('a ledger locked by another process from the create until past the end of the run', () => {
+  it('the result is saved, and its note says what the ledger holds and why nothing is paid again', async () => {
+    const { items, context, server, ledger } = await inProcessRun(1);
+    const locked = () => Promise.reject(Object.assign(new Error('database is locked'), { code: 'SQLITE_BUSY' }));
+    const held = Object.create(ledger) as typeof ledger;
+    Object.assign(held, { recordAnswer: locked, recordSaved: locked });
+    const [result] = await runItems(items, context({ ledger: held }), { limit: pLimit(1), failFast: false });
+    expect(result).toMatchObject({ status: 'saved' });
+    expect(result!.notes).toContain(
+      `warning: saved, but the ledger could not record task ${result!.task_id} (database is locked): it still says "outcome unknown" for this item, without the task id (doctor and history will list it as unknown); nothing is paid again, as the next run finds ${result!.output} by name`,
+    );
+    expect(server.stats().tasks_created).toBe(1);
   });
 });

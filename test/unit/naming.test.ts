@@ -8,7 +8,7 @@ import { datesForNames } from '../../src/naming/dates.js';
 import { findSavedResult, inspectDestination } from '../../src/naming/done.js';
 import { outputInFolder, resultPath, type PlannedOutput } from '../../src/naming/output-path.js';
 import { DEFAULT_NAME_TEMPLATE, expandName, parseNameTemplate } from '../../src/naming/template.js';
-import { resolveNameTemplate, resolveRunSettings } from '../../src/commands/stylize/resolve-options.js';
+import { resolveRun } from '../../src/engine/run-options.js';
 import { planItems } from '../../src/runner/plan.js';
 import { saveResult, writeAtomically } from '../../src/runner/save.js';
 import { tempDir } from '../helpers/tmp.js';
@@ -292,12 +292,13 @@ function tiffWithDate(date: string): Buffer {
 
 describe('stylize options for names and provenance', () => {
   it('--name wins over config name-template, which wins over the default; --keep-gps needs provenance', () => {
-    const config = (value?: string) => ({ get: (key: string) => (key === 'name-template' ? value : undefined) });
-    expect(resolveNameTemplate({}, config()).source).toBe(DEFAULT_NAME_TEMPLATE);
-    expect(resolveNameTemplate({}, config('{style}/{stem}.{ext}')).source).toBe('{style}/{stem}.{ext}');
-    expect(resolveNameTemplate({ name: '{date}/{stem}.{ext}' }, config('{style}/{stem}.{ext}')).source).toBe('{date}/{stem}.{ext}');
-    expect(resolveRunSettings({ returnUrl: true }, '/state/rescued').saving).toEqual({ provenance: true, keepGps: false, rescueFolder: '/state/rescued' });
-    expect(resolveRunSettings({ returnUrl: true, provenance: false }).saving.provenance).toBe(false);
-    expect(() => resolveRunSettings({ returnUrl: true, provenance: false, keepGps: true })).toThrow(/--keep-gps .* --no-provenance/);
+    const run = (options: Parameters<typeof resolveRun>[0], nameTemplate?: string) =>
+      resolveRun({ styles: 'ghibli', ...options }, { nameTemplate }, '/state/rescued');
+    expect(run({}).nameTemplate.source).toBe(DEFAULT_NAME_TEMPLATE);
+    expect(run({}, '{style}/{stem}.{ext}').nameTemplate.source).toBe('{style}/{stem}.{ext}');
+    expect(run({ name: '{date}/{stem}.{ext}' }, '{style}/{stem}.{ext}').nameTemplate.source).toBe('{date}/{stem}.{ext}');
+    expect(run({}).settings.saving).toEqual({ provenance: true, keepGps: false, rescueFolder: '/state/rescued' });
+    expect(run({ provenance: false }).settings.saving.provenance).toBe(false);
+    expect(() => run({ provenance: false, keepGps: true })).toThrow(/--keep-gps .* --no-provenance/);
   });
 });

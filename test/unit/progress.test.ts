@@ -1,7 +1,6 @@
 import { PassThrough } from 'node:stream';
 import { describe, expect, it } from 'vitest';
-import { resolveStyle } from '../../src/catalog/styles.js';
-import type { PlannedItem } from '../../src/runner/plan.js';
+import type { ItemRef } from '../../src/engine/types.js';
 import { createIO, terminalColumns } from '../../src/terminal/io.js';
 import { startProgress } from '../../src/terminal/progress.js';
 import { RunReporter } from '../../src/terminal/reporter.js';
@@ -22,14 +21,7 @@ function ioOn(stderr: NodeJS.WritableStream) {
   });
 }
 
-const item = (index: number): PlannedItem => ({
-  index,
-  input: `photos/a-rather-long-file-name-for-a-photo-${index}.jpg`,
-  style: resolveStyle('ghibli'),
-  source: { kind: 'file', path: `p${index}.jpg`, relativeDir: '' },
-  output: null,
-  outputBase: `p${index}.ghibli`,
-});
+const item = (index: number): ItemRef => ({ index, input: `photos/a-rather-long-file-name-for-a-photo-${index}.jpg`, style: 'ghibli' });
 
 describe('a terminal that reports no width', () => {
   it.each([[0], [undefined], [Number.NaN]])('columns %s reads as 80', (columns) => {
@@ -52,11 +44,12 @@ describe('a terminal that reports no width', () => {
       reporter.handle({ type: 'item-started', item: item(index) });
       for (let step = 1; step <= 20; step++) {
         now += 1000;
-        reporter.handle({ type: 'task-progress', item: item(index), task: { status: 'in_progress', progress: step / 20 } as never });
+        reporter.handle({ type: 'progress', item: item(index), taskId: `t${index}`, status: 'in_progress', progress: step / 20 });
         reporter.note(`note ${index}.${step}`);
       }
       const result = {
         input: item(index).input,
+        source: 'file' as const,
         style: 'ghibli',
         status: 'saved' as const,
         output: `p${index}.ghibli.jpg`,

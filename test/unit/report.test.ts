@@ -6,7 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { findStyleByAlias, type Style } from '../../src/catalog/styles.js';
 import type { FinishedRun } from '../../src/commands/stylize/after-run.js';
 import { writeReport } from '../../src/report/write.js';
-import type { ItemResult } from '../../src/runner/events.js';
+import type { ItemOutcome } from '../../src/engine/types.js';
 import type { PlannedItem } from '../../src/runner/plan.js';
 import { summarize } from '../../src/engine/summary.js';
 import { makeImage } from '../helpers/images.js';
@@ -17,9 +17,10 @@ const HOSTILE = `<img src=x onerror="alert('${KEY}')"><script>alert(1)</script>&
 
 const style = (alias: string): Style => findStyleByAlias(alias)!;
 
-function result(item: PlannedItem, fields: Partial<ItemResult>): ItemResult {
+function result(item: PlannedItem, fields: Partial<ItemOutcome>): ItemOutcome {
   return {
     input: item.input,
+    source: item.source.kind,
     style: item.style.alias,
     status: 'saved',
     output: null,
@@ -82,7 +83,7 @@ async function finishedRun(dir: string): Promise<FinishedRun> {
       outputBase: join(art, 'cat.ghibli'),
     },
   ];
-  const results: ItemResult[] = [
+  const results: ItemOutcome[] = [
     result(items[0]!, { output: saved, task_id: 'task-saved-1', cost: '0.0300' }),
     result(items[1]!, { status: 'skipped', output: skipped, created: false, hint: 'it exists; --overwrite replaces it' }),
     result(items[2]!, {
@@ -107,7 +108,7 @@ async function finishedRun(dir: string): Promise<FinishedRun> {
       errorKind: 'interrupted',
     }),
   ];
-  return { items, results, summary: summarize(results, 12_345), interrupted: true, offline: false, secrets: [KEY] };
+  return { items: results, summary: summarize(results, 12_345), interrupted: true, offline: false, secrets: [KEY] };
 }
 
 describe('the HTML report', () => {
@@ -152,7 +153,7 @@ describe('the HTML report', () => {
     ]);
     expect(text).not.toContain(dir);
     const items = root.querySelectorAll('article.item');
-    expect(items.map((item) => [item.getAttribute('data-style'), item.getAttribute('data-status')])).toEqual(run.results.map((r) => [r.style, r.status]));
+    expect(items.map((item) => [item.getAttribute('data-style'), item.getAttribute('data-status')])).toEqual(run.items.map((r) => [r.style, r.status]));
     expect(items[0]!.text).toContain('task-saved-1');
     expect(items[0]!.text).toContain('$0.0300');
     const failed = items[2]!;

@@ -1,8 +1,6 @@
 import { PassThrough } from 'node:stream';
 import { describe, expect, it } from 'vitest';
-import { resolveStyle } from '../../src/catalog/styles.js';
-import type { ItemResult } from '../../src/runner/events.js';
-import type { PlannedItem } from '../../src/runner/plan.js';
+import type { ItemOutcome, ItemRef } from '../../src/engine/types.js';
 import { createIO } from '../../src/terminal/io.js';
 import { RunReporter } from '../../src/terminal/reporter.js';
 import { summarize } from '../../src/engine/summary.js';
@@ -18,16 +16,10 @@ function capture(tty: boolean) {
   return { io, out: () => out.join(''), err: () => err.join('') };
 }
 
-const item = (index: number, input: string): PlannedItem => ({
-  index,
+const item = (index: number, input: string): ItemRef => ({ index, input, style: 'ghibli' });
+const saved = (input: string): ItemOutcome => ({
   input,
-  style: resolveStyle('ghibli'),
-  source: { kind: 'file', path: input, relativeDir: '' },
-  output: null,
-  outputBase: `${input}.ghibli`,
-});
-const saved = (input: string): ItemResult => ({
-  input,
+  source: 'file',
   style: 'ghibli',
   status: 'saved',
   output: `${input}.ghibli.jpg`,
@@ -38,7 +30,7 @@ const saved = (input: string): ItemResult => ({
   created: true,
   notes: [],
 });
-const failed = (input: string): ItemResult => ({
+const failed = (input: string): ItemOutcome => ({
   ...saved(input),
   status: 'failed',
   output: null,

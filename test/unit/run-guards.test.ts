@@ -185,7 +185,9 @@ describe('a ledger that cannot record a saved result', () => {
     const [result] = await runItems(items, context({ ledger: broken }), { limit: pLimit(1), failFast: false });
     expect(result).toMatchObject({ status: 'saved', created: true });
     expect(existsSync(result!.output!)).toBe(true);
-    expect(result!.notes).toContain('warning: saved, but the ledger could not record it (database or disk is full)');
+    expect(result!.notes).toContain(
+      `warning: saved, but the ledger could not record task ${result!.task_id} (database or disk is full): it still says "open" for the task; nothing is paid again, as the next run finds ${result!.output} by name`,
+    );
     const again = await runItems(items, context(), { limit: pLimit(1), failFast: false });
     expect(again[0]!.status).toBe('skipped');
     expect(server.stats().tasks_created).toBe(1);
@@ -245,6 +247,10 @@ describe('the summary line', () => {
     expect(summary.tasks_created).toBeGreaterThan(0);
     expect(summary).toMatchObject({ cost_usd: '0.0000', cost_unknown: summary.tasks_created, still_running: summary.tasks_created });
     expect(describeSummary(summary)).toContain(`· $0.0000 (+ ${summary.tasks_created} of unknown cost) ·`);
+    // Offline, the same interrupted run was free: no dollar amount, no "unknown cost".
+    const offline = describeSummary(summary, { offline: true });
+    expect(offline).toContain(`· ${summary.tasks_created} task${summary.tasks_created === 1 ? '' : 's'} created · free (offline) ·`);
+    expect(offline).not.toContain('$');
   });
 });
 
@@ -271,7 +277,9 @@ describe('a ledger locked by another process when the answer comes', () => {
     expect(server.stats().tasks_created).toBe(1);
     expect(result).toMatchObject({ status: 'saved', created: true });
     expect(existsSync(result!.output!)).toBe(true);
-    expect(result!.notes.join('\n')).toMatch(/warning: saved, but the ledger could not record it \(.*locked.*\)/);
+    expect(result!.notes.join('\n')).toMatch(
+      /warning: saved, but the ledger could not record task \S+ \(.*locked.*\): it still says "outcome unknown" for this item, without the task id/,
+    );
     const warning = events.find((event) => event.type === 'warning' && event.message.includes(result!.task_id!));
     expect(warning).toMatchObject({
       message: expect.stringMatching(new RegExp(`^the ledger could not record task ${result!.task_id} \\(.*locked.*\\); waiting for it and saving it anyway$`)),

@@ -5,8 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { findStyleByAlias, STYLES } from '../../src/catalog/styles.js';
 import { sheetGrid } from '../../src/commands/sheet/grid.js';
 import type { FinishedRun } from '../../src/commands/stylize/after-run.js';
-import type { ItemResult } from '../../src/runner/events.js';
-import type { PlannedItem } from '../../src/runner/plan.js';
+import type { ItemOutcome } from '../../src/engine/types.js';
 import { summarize } from '../../src/engine/summary.js';
 import { composeSheet, type SheetCell } from '../../src/sheet/compose.js';
 import { isDrawable, sheetPhotoLabel } from '../../src/sheet/font/ascii-label.js';
@@ -202,30 +201,15 @@ describe('composeSheet', () => {
 describe('sheetGrid', () => {
   it('turns a finished run into rows of local photos and columns of styles, with a reason for every gap', () => {
     const [ghibli, clay] = [findStyleByAlias('ghibli')!, findStyleByAlias('clay')!];
-    const file = (path: string) => ({ kind: 'file' as const, path, relativeDir: '' });
-    const items: PlannedItem[] = [
-      { index: 0, source: file('/p/a.jpg'), input: '/p/a.jpg', style: ghibli, output: null, outputBase: '/p/a.ghibli' },
-      { index: 1, source: file('/p/a.jpg'), input: '/p/a.jpg', style: clay, output: null, outputBase: '/p/a.clay' },
-      { index: 2, source: file('/p/b.png'), input: '/p/b.png', style: ghibli, output: null, outputBase: '/p/b.ghibli' },
-      { index: 3, source: file('/p/b.png'), input: '/p/b.png', style: clay, output: null, outputBase: '/p/b.clay' },
-      {
-        index: 4,
-        source: { kind: 'url', url: 'https://example.com/c.jpg' },
-        input: 'https://example.com/c.jpg',
-        style: ghibli,
-        output: null,
-        outputBase: 'c.ghibli',
-      },
-    ];
-    const base = { output: null, task_id: null, cost: null, error: null, errorKind: null, created: false, notes: [] };
-    const results: ItemResult[] = [
+    const base = { source: 'file' as const, output: null, task_id: null, cost: null, error: null, errorKind: null, created: false, notes: [] };
+    const results: ItemOutcome[] = [
       { ...base, input: '/p/a.jpg', style: 'ghibli', status: 'saved', output: '/p/a.ghibli.jpg' },
       { ...base, input: '/p/a.jpg', style: 'clay', status: 'skipped', output: '/p/a.clay.png' },
       { ...base, input: '/p/b.png', style: 'ghibli', status: 'failed', error: { code: '003008096', message: 'x' }, errorKind: 'task-failed' },
       { ...base, input: '/p/b.png', style: 'clay', status: 'cancelled' },
-      { ...base, input: 'https://example.com/c.jpg', style: 'ghibli', status: 'saved', output: 'c.ghibli.jpg' },
+      { ...base, source: 'url', input: 'https://example.com/c.jpg', style: 'ghibli', status: 'saved', output: 'c.ghibli.jpg' },
     ];
-    const run: FinishedRun = { items, results, summary: summarize(results, 1), interrupted: false, offline: true, secrets: [] };
+    const run: FinishedRun = { items: results, summary: summarize(results, 1), interrupted: false, offline: true, secrets: [] };
     expect(sheetGrid(run)).toEqual({
       photos: [
         { original: '/p/a.jpg', label: 'a.jpg' },

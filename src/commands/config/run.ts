@@ -28,6 +28,9 @@ export async function runConfig(action: string, args: string[], options: { json?
       if (raw === '-') raw = (await readAllStdin(io.stdin)).trim();
       config.set(key, normalizeConfigValue(key, raw));
       io.info(`${key} saved to ${config.path}${key === 'api-key' ? ` (${displayConfigValue(key, raw.trim())})` : ''}`);
+      // The key was typed on the command line: the shell keeps it in its history file.
+      if (key === 'api-key' && args[1] !== '-')
+        io.info('warning: the key is now in your shell\'s history too; next time pipe it in: printf %s "$KEY" | spark-style config set api-key -');
       return ExitCode.OK;
     }
     case 'get': {

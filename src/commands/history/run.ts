@@ -10,6 +10,9 @@ import type { HistoryOptions } from './define.js';
 import { historyFilter } from './filter.js';
 import { historyJsonLine, historyTable, totalCost, totalLine } from './render.js';
 
+/** --offline runs keep their tasks in memory: said wherever a person may look for them. */
+const OFFLINE_NOTE = 'runs with --offline are not recorded: their tasks end with the run';
+
 export async function runHistory(options: HistoryOptions, context: CommandContext): Promise<number> {
   const { io, clock } = context;
   const filter = historyFilter(options, clock.now());
@@ -30,7 +33,7 @@ export async function runHistory(options: HistoryOptions, context: CommandContex
   const total = totalLine(totalCost(rows));
   if (rows.length === 0) {
     // Said on stderr either way: a pipe or --json gets an empty stdout, not a "total over 0 rows".
-    io.info(exists ? 'no tasks match' : `no tasks recorded yet (the ledger will be ${urlWithoutPassword(location)})`);
+    io.info(`${exists ? 'no tasks match' : `no tasks recorded yet (the ledger will be ${urlWithoutPassword(location)})`}; ${OFFLINE_NOTE}`);
     return ExitCode.OK;
   }
   if (json) {

@@ -17,7 +17,7 @@ export function defineSheet(program: Command, context: CommandContext): void {
   const command = program
     .command('sheet')
     .description('stylize photos and compose a labelled contact sheet of the results (one JPEG)')
-    .argument('<inputs...>', 'image files, folders, quoted globs, or - to read paths from stdin')
+    .argument('<inputs...>', 'image files, folders, quoted globs, sample:bridge (a bundled photo: bridge, hubble, rocket), or - to read paths from stdin')
     .optionsGroup('Sheet options:')
     .option('-o, --output <file>', 'the sheet, a .jpg/.jpeg file, or a folder for it (default name: <photo>.sheet.jpg for one photo, sheet.jpg for several)')
     .option('--width <px>', 'sheet width in pixels', integerOption(320, 10_000), DEFAULT_SHEET_WIDTH)
@@ -36,7 +36,7 @@ export function defineSheet(program: Command, context: CommandContext): void {
     command,
     [
       'spark-style sheet photo.jpg --style all -o photo.sheet.jpg',
-      'spark-style sheet fixtures/photos/bridge_1302x953.jpg --style all --offline --out art/',
+      'spark-style sheet sample:bridge --style all --offline --out art/',
       'spark-style sheet a.jpg b.jpg c.jpg --style ghibli,watercolor,marvel -o compare.jpg',
       'spark-style sheet photo.jpg --style all --columns 6 --width 1600 --report report.html',
       'spark-style sheet photo.jpg --style all --dry-run --max-tasks 22',

@@ -1,5 +1,6 @@
 import { basename } from 'node:path';
-import type { ItemResult } from '../../runner/events.js';
+import { findStyleByAlias } from '../../catalog/styles.js';
+import type { ItemOutcome } from '../../engine/types.js';
 import type { SheetCell, SheetPhoto } from '../../sheet/compose.js';
 import { sheetPhotoLabel } from '../../sheet/font/ascii-label.js';
 import type { FinishedRun } from '../stylize/after-run.js';
@@ -17,20 +18,20 @@ export function sheetGrid(run: FinishedRun): SheetGrid {
   const styles: SheetGrid['styles'] = [];
   const rows = new Map<string, { photo: SheetPhoto; cells: Map<string, SheetCell> }>();
   const skipped = new Set<string>();
-  run.items.forEach((item, index) => {
-    if (!styles.some((style) => style.alias === item.style.alias)) styles.push({ alias: item.style.alias, name: item.style.name });
-    if (item.source.kind !== 'file') {
+  for (const item of run.items) {
+    if (!styles.some((style) => style.alias === item.style)) styles.push({ alias: item.style, name: findStyleByAlias(item.style)?.name ?? item.style });
+    if (item.source !== 'file') {
       skipped.add(item.input);
-      return;
+      continue;
     }
-    let row = rows.get(item.source.path);
+    let row = rows.get(item.input);
     if (!row) {
       // Rows are in first-seen order, so the row about to be added is number rows.size + 1.
-      row = { photo: { original: item.source.path, label: sheetPhotoLabel(basename(item.source.path), rows.size + 1) }, cells: new Map() };
-      rows.set(item.source.path, row);
+      row = { photo: { original: item.input, label: sheetPhotoLabel(basename(item.input), rows.size + 1) }, cells: new Map() };
+      rows.set(item.input, row);
     }
-    row.cells.set(item.style.alias, cellOf(run.results[index]));
-  });
+    row.cells.set(item.style, cellOf(item));
+  }
   const ordered = [...rows.values()];
   return {
     photos: ordered.map((row) => row.photo),
@@ -40,8 +41,7 @@ export function sheetGrid(run: FinishedRun): SheetGrid {
   };
 }
 
-function cellOf(result: ItemResult | undefined): SheetCell {
-  if (!result) return { missing: 'not run' };
+function cellOf(result: ItemOutcome): SheetCell {
   if ((result.status === 'saved' || result.status === 'skipped') && result.output) return { file: result.output };
   return { missing: result.error ? `${result.status}: ${result.error.code}` : result.status };
 }

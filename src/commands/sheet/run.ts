@@ -6,7 +6,6 @@ import { UsageError } from '../../core/errors.js';
 import { ensureFolderOrUsageError } from '../../core/make-folder.js';
 import { composeSheet, type SheetPhoto } from '../../sheet/compose.js';
 import { isMarkedSheet } from '../../sheet/marker.js';
-import { checkPlannedSheet } from '../../sheet/plan.js';
 import { checkRebuildableTarget, saveRebuildable } from '../../sheet/save-rebuildable.js';
 import { stemOfPath } from '../../naming/stems.js';
 import { palette } from '../../terminal/colors.js';
@@ -28,13 +27,10 @@ export async function runSheet(inputs: string[], options: SheetOptions, context:
   const out = options.out ?? sheetTarget?.folder;
   // The sheet is composed after paying: its folder must be able to take it before.
   if (sheetTarget && !options.dryRun) await ensureFolderOrUsageError(sheetTarget.folder, { hint: 'choose another place with -o', beforePaying: true });
-  const code = await runStylize(
-    inputs,
-    { ...options, out },
-    context,
-    (run) => composeFromRun(run, options, sheetTarget, out, context),
-    (items) => checkPlannedSheet(items, options),
-  );
+  const code = await runStylize(inputs, { ...options, out }, context, (run) => composeFromRun(run, options, sheetTarget, out, context), {
+    width: options.width,
+    columns: options.columns,
+  });
   if (options.dryRun && !options.quiet) io.info(paint.dim(`dry run: no sheet composed${sheetTarget?.file ? ` (it would be ${sheetTarget.file})` : ''}`));
   return code;
 }

@@ -1,24 +1,10 @@
 import type { CommandContext } from '../../cmdutil/context.js';
 import { ExitCode } from '../../cmdutil/exit-codes.js';
 import { openOnce, pickWhatToOpen } from '../../cmdutil/open-viewer.js';
-import type { ItemResult } from '../../runner/events.js';
-import type { PlannedItem } from '../../runner/plan.js';
+import type { FinishedRun } from '../../report/model.js';
 import { palette } from '../../terminal/colors.js';
-import type { Summary } from '../../terminal/summary.js';
 
-/** A finished batch, as the commands built on stylize (sheet, --report) see it. */
-export interface FinishedRun {
-  readonly items: readonly PlannedItem[];
-  /** One per item, in the order of `items`. */
-  readonly results: readonly ItemResult[];
-  readonly summary: Summary;
-  /** Ctrl-C stopped the run: some items may be unfinished. */
-  readonly interrupted: boolean;
-  /** The results came from the built-in emulator. */
-  readonly offline: boolean;
-  /** Text that must never be written anywhere (the API key). */
-  readonly secrets: readonly string[];
-}
+export type { FinishedRun };
 
 /** What a command built on stylize does once the batch has run: its exit code, and the file it made (the sheet) for --open. */
 export type AfterRun = (run: FinishedRun) => Promise<{ code: number; made: string | null }>;
@@ -61,7 +47,7 @@ export async function afterBatch(
 }
 
 function savedPaths(run: FinishedRun): string[] {
-  return run.results.flatMap((result) => (result.status === 'saved' && result.output ? [result.output] : []));
+  return run.items.flatMap((result) => (result.status === 'saved' && result.output ? [result.output] : []));
 }
 
 /** --open: one window at most (the report, the sheet, the result or its folder), and only on a desktop. */

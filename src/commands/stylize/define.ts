@@ -11,7 +11,10 @@ export function defineStylize(program: Command, context: CommandContext): void {
   const command = program
     .command('stylize')
     .description('stylize photos: check, upload, wait, save <name>.<style>.jpg (a batch is simply many inputs)')
-    .argument('<inputs...>', 'image files, folders, quoted globs, http(s) URLs, or - to read paths from stdin');
+    .argument(
+      '<inputs...>',
+      'image files, folders, quoted globs, http(s) URLs, sample:bridge (a bundled photo: bridge, hubble, rocket), or - to read paths from stdin',
+    );
   const out = { flags: '-o, --out <dir>', description: 'save results here (created if missing) instead of beside each input' };
   addRunOptions(command, out).action(async (inputs: string[], options: StylizeOptions) => {
     const { runStylize } = await import('./run.js');
@@ -21,7 +24,7 @@ export function defineStylize(program: Command, context: CommandContext): void {
     command,
     [
       'spark-style stylize photo.jpg --style ghibli',
-      'spark-style stylize fixtures/photos/bridge_1302x953.jpg --style marvel --offline',
+      'spark-style stylize sample:bridge --style marvel --offline',
       'spark-style stylize photos/ --style watercolor,ink-wash --out art/ --concurrency 8',
       "spark-style stylize 'shoot/**/*.jpg' --style all --max-tasks 500 --out art/",
       'spark-style stylize photos/ --style ghibli --out art/ --budget 5.00',

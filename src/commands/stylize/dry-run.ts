@@ -1,75 +1,30 @@
-import type { Ledger } from '../../ledger/ledger.js';
-import type { DecisionAction } from '../../runner/decide.js';
-import type { PlannedItem } from '../../runner/plan.js';
-import { previewItems } from '../../runner/plan-decisions.js';
-import type { RunSettings } from '../../runner/run-settings.js';
+import { formatUsd, parseUsd } from '../../core/money.js';
+import type { Plan, PlanSummary, PriceBasis } from '../../engine/types.js';
 import type { IO } from '../../terminal/io.js';
-import { formatUsd, usdAmount as usd } from '../../runner/budget.js';
-import type { CostForecast, PriceBasis } from '../../runner/prices.js';
 
-export interface DryRunReport {
-  readonly input: string;
-  readonly style: string;
-  readonly action: DecisionAction;
-  readonly output: string | null;
-  readonly reason: string | null;
-  readonly body: unknown;
-}
-
-/** What a run would do with each item, without sending anything: the run's own decisions. */
-export async function dryRunReports(items: readonly PlannedItem[], settings: RunSettings, ledger: Ledger, now: number): Promise<DryRunReport[]> {
-  const previews = await previewItems(items, { ledger, settings, now, withBody: true });
-  return previews.map(({ item, decision, body, changes }) => {
-    const fixNote = changes.length ? `--fix: ${changes.join(', ')}` : null;
-    const reason = decision.action === 'create' ? [decision.reason, fixNote].filter(Boolean).join('; ') || null : decision.reason;
-    const output = decision.action === 'skip' && decision.output ? decision.output : item.outputBase ? `${item.outputBase}.*` : null;
-    return { input: item.input, style: item.style.alias, action: decision.action, output, reason, body };
-  });
-}
-
-export function printDryRun(
-  reports: readonly DryRunReport[],
-  endpoint: string,
-  io: IO,
-  json: boolean,
-  forecast: CostForecast,
-  budgetMicro: number | null,
-): void {
-  for (const report of reports) {
+/** --dry-run: the plan, each item with the request it would send, then the counts and the expected cost. */
+export function printDryRun(plan: Plan, io: IO, json: boolean): void {
+  for (const item of plan.items) {
     if (json) {
-      io.print(JSON.stringify(report));
+      io.print(JSON.stringify(item));
       continue;
     }
-    const reason = report.reason ? ` (${report.reason})` : '';
-    io.print(`# ${report.input} as ${report.style}: ${report.action}${reason}${report.output ? ` -> ${report.output}` : ''}`);
-    if (report.body) {
-      io.print(`POST ${endpoint}`);
+    const reason = item.reason ? ` (${item.reason})` : '';
+    io.print(`# ${item.input} as ${item.style}: ${item.action}${reason}${item.output ? ` -> ${item.output}` : ''}`);
+    if (item.body) {
+      io.print(`POST ${plan.endpoint}`);
       io.print('Authorization: Bearer <your API key>');
-      io.print(JSON.stringify(report.body, null, 2));
+      io.print(JSON.stringify(item.body, null, 2));
     }
   }
-  const count = (action: DecisionAction) => reports.filter((report) => report.action === action).length;
-  const summary = {
-    tasks_to_create: count('create'),
-    to_collect: count('collect'),
-    to_skip: count('skip'),
-    refused: count('refuse'),
-    unknown: count('unknown'),
-  };
-  const cost = {
-    expected_cost_usd: forecast.expectedMicro === null ? null : usd(forecast.expectedMicro),
-    price_basis: forecast.basis,
-    prices_usd: Object.fromEntries([...forecast.prices].map(([style, micro]) => [style, micro === null ? null : usd(micro)])),
-    budget_usd: budgetMicro === null ? null : usd(budgetMicro),
-    tasks_within_budget: forecast.fitting,
-  };
-  if (json) io.print(JSON.stringify({ summary: { dry_run: true, ...summary, ...cost } }));
+  const { summary } = plan;
+  if (json) io.print(JSON.stringify({ summary }));
   const unknown = summary.unknown ? `, ${summary.unknown} with an unknown outcome (not sent again without --resend-unknown)` : '';
   io.info(
     `dry run: ${summary.tasks_to_create} task${summary.tasks_to_create === 1 ? '' : 's'} would be created, ` +
       `${summary.to_collect} collected from earlier runs, ${summary.to_skip} skipped, ${summary.refused} refused${unknown}; nothing was sent`,
   );
-  if (summary.tasks_to_create > 0) io.info(describeForecast(forecast, summary.tasks_to_create, budgetMicro));
+  if (summary.tasks_to_create > 0) io.info(describeForecast(summary));
 }
 
 const BASIS_TEXT: Record<PriceBasis, string> = {
@@ -77,21 +32,23 @@ const BASIS_TEXT: Record<PriceBasis, string> = {
   'all-styles': 'the median usage.cost of recent tasks in the task ledger; a style not among them is priced at the median over all styles',
 };
 
-function describeForecast(forecast: CostForecast, tasks: number, budgetMicro: number | null): string {
-  if (forecast.expectedMicro === null || forecast.basis === null) {
-    const budget =
-      budgetMicro === null ? '' : `; with --budget ${formatUsd(budgetMicro)} the run creates one task first and waits for its cost before creating more`;
-    return `expected cost: price not known yet (no task with a cost in the ledger)${budget}`;
+function describeForecast(summary: PlanSummary): string {
+  const budgetMicro = parseUsd(summary.budget_usd);
+  const tasks = summary.tasks_to_create;
+  const fitting = summary.tasks_within_budget;
+  if (summary.expected_cost_usd === null || summary.price_basis === null) {
+    const budget = budgetMicro === null ? '--budget <usd>' : `--budget ${formatUsd(budgetMicro)}`;
+    return `expected cost: price not known yet (no task with a cost in the ledger; the Vtrix console lists the prices); with ${budget} the run creates one task first and waits for its cost before creating more`;
   }
-  const prices = [...new Set(forecast.prices.values())];
-  const each = prices.length === 1 ? `, ${formatUsd(prices[0]!)} a task` : '';
-  const line = `expected cost: about ${formatUsd(forecast.expectedMicro)}${each} (${BASIS_TEXT[forecast.basis]})`;
-  if (budgetMicro === null || forecast.fitting === null) return line;
+  const prices = [...new Set(Object.values(summary.prices_usd))];
+  const each = prices.length === 1 && prices[0] ? `, ${formatUsd(parseUsd(prices[0])!)} a task` : '';
+  const line = `expected cost: about ${formatUsd(parseUsd(summary.expected_cost_usd)!)}${each} (${BASIS_TEXT[summary.price_basis]})`;
+  if (budgetMicro === null || fitting === null) return line;
   const fit =
-    forecast.fitting >= tasks
+    fitting >= tasks
       ? tasks === 1
         ? 'the task fits'
         : `all ${tasks} tasks fit`
-      : `${forecast.fitting} of the ${tasks} tasks fit; the other ${tasks - forecast.fitting} would not be started`;
+      : `${fitting} of the ${tasks} tasks fit; the other ${tasks - fitting} would not be started`;
   return `${line}\n--budget ${formatUsd(budgetMicro)}: ${fit}`;
 }

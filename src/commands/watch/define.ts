@@ -15,6 +15,7 @@ export interface WatchOptions {
   timeout: string;
   settle: string;
   polling?: boolean;
+  recursive?: boolean;
   json?: boolean;
   offline?: boolean;
   baseUrl?: string;
@@ -25,7 +26,7 @@ export function defineWatch(program: Command, context: CommandContext): void {
   const command = program
     .command('watch')
     .description('stylize every photo in the folders, then every new one once it has stopped growing; restarts pay nothing twice')
-    .argument('<folders...>', 'folders to watch (subfolders too)')
+    .argument('<folders...>', 'folders to watch (their subfolders too with --recursive)')
     .option('-s, --style <styles>', 'style aliases, comma-separated, or "all" (default: config default-style)')
     .option('-o, --out <dir>', 'save results here (never taken as inputs, even inside a watched folder); default: beside each photo')
     .option('--name <template>', 'where results go, relative to --out: {stem} {style} {ext} {dir} {date} {task}')
@@ -36,6 +37,7 @@ export function defineWatch(program: Command, context: CommandContext): void {
     .option('--max-tasks <n>', 'tasks the whole watch may create', integerOption(0, 1_000_000))
     .option('--timeout <duration>', 'how long to wait for each task: 90, 90s, 5m', DEFAULT_TIMEOUT)
     .option('--settle <duration>', 'how long a new file must stop growing before it is sent', '2s')
+    .option('-r, --recursive', 'watch subfolders too (results beside each photo: not with --out, where names from two folders could meet)')
     .option('--polling', "poll the folders instead of the system's file events (network shares, some container mounts)")
     .option('--json', 'one JSON object per item on stdout (for log shippers)')
     .option('--offline', 'run against the built-in emulator: no key, no network, no cost')

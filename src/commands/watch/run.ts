@@ -29,6 +29,14 @@ export async function runWatch(folderArgs: string[], options: WatchOptions, cont
   if (options.budget !== undefined && budgetMicro === null)
     throw new UsageError(`--budget ${options.budget}: expected an amount in US dollars, such as 5 or 2.50`);
   const quietMs = parseDuration(options.settle, '--settle');
+  if (options.recursive && options.out !== undefined) {
+    throw new UsageError(
+      '--recursive with --out: photos of the same name in two subfolders would share one result name; drop --out to save beside each photo',
+      {
+        code: 'watch-recursive-out',
+      },
+    );
+  }
   const folders = await Promise.all(folderArgs.map(watchedFolder));
   const outDir = options.out === undefined ? null : await outputFolder(options.out);
   const client = createSparkStyle({
@@ -44,12 +52,14 @@ export async function runWatch(folderArgs: string[], options: WatchOptions, cont
   const allowance = new SessionAllowance({ budgetMicro, maxTasks: options.maxTasks ?? null });
   const watch = new FolderWatch({
     folders,
-    neverInputs: { outputFolders: outDir ? [outDir] : [], aliases: client.styles().map((style) => style.alias) },
+    // --out may be a watched folder itself: then its photos stay inputs, and the results are told apart by name and mark.
+    neverInputs: { outputFolders: outDir && !folders.includes(outDir) ? [outDir] : [], aliases: client.styles().map((style) => style.alias) },
     allowance,
     clock,
     quietMs,
     pollMs: Math.min(POLL_MS, quietMs),
     usePolling: options.polling === true,
+    recursive: options.recursive === true,
     runBatch: engineBatch(client, stylizeOptionsOf(options, outDir), itemRenderer(io, options.json === true, tally)),
     notes: watchNotes(context, allowance),
   });
