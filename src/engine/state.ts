@@ -25,7 +25,7 @@ export interface EngineState {
   memoryLedger: Ledger | null;
 }
 
-export function ledgerFile(state: Pick<EngineState, 'stateDir'>): string {
+function ledgerFile(state: Pick<EngineState, 'stateDir'>): string {
   return join(state.stateDir, 'ledger.db');
 }
 
