@@ -1,13 +1,18 @@
+import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { defineConfig } from 'vitest/config';
 
+const { version } = JSON.parse(readFileSync(new URL('./package.json', import.meta.url), 'utf8')) as { version: string };
+
 export default defineConfig({
+  // As build.mjs does: commands run in-process carry the package's version (saved results name it).
+  define: { SPARK_STYLE_VERSION: JSON.stringify(version) },
   // The examples import the package by its name, as a program would: in tests, the sources.
   resolve: { alias: { 'spark-style': fileURLToPath(new URL('./src/index.ts', import.meta.url)) } },
   test: {
     include: ['test/**/*.test.ts'],
-    // A throwaway PostgreSQL for the shared-ledger tests (root-safe: see the file).
-    globalSetup: ['test/global/postgres.ts'],
+    // A home of its own for every test process; a throwaway PostgreSQL for the shared-ledger tests (root-safe: see the file).
+    globalSetup: ['test/helpers/isolated-home.ts', 'test/global/postgres.ts'],
     // End-to-end tests spawn the built CLI and real HTTP servers; two cores are all CI has.
     testTimeout: 60_000,
     hookTimeout: 60_000,

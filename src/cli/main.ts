@@ -40,22 +40,25 @@ SPARK_STYLE_CONFIG_DIR, SPARK_STYLE_LEDGER, SPARK_STYLE_LEASE_MS, NO_COLOR.`,
 }
 
 /**
- * The context of a real run. What only commands use is loaded when first used (core/clock.ts
- * and the API client are not part of the startup bundle).
+ * What a command reaches outside itself besides its streams and environment (which the IO
+ * carries): time, the API, the process, the viewer for --open. A real run takes the process's; the in-process test
+ * harness (test/helpers/command.ts) brings a virtual clock, an emulator on that clock and a
+ * fake process.
  */
-function processContext(argv: readonly string[], io: IO): CommandContext {
+export type Surroundings = Pick<CommandContext, 'clock' | 'connect' | 'process' | 'openViewer'>;
+
+/**
+ * The surroundings of a real run. What only commands use is loaded when first used
+ * (core/clock.ts and the API client are not part of the startup bundle).
+ */
+function processSurroundings(): Surroundings {
   const clock: Clock = {
     now: () => Date.now(),
     sleep: async (ms, signal) => (await import('../core/clock.js')).systemClock.sleep(ms, signal),
   };
   return {
-    io,
-    exitCode: ExitCode.OK,
-    verbose: argv.includes('--verbose'),
-    ledger: optionValue(argv, '--ledger'),
     clock,
-    argv,
-    env: io.env,
+    process,
     connect: async (target, options) => (await import('../cmdutil/connection.js')).openConnection(target, { clock, ...options }),
   };
 }
@@ -70,11 +73,19 @@ function optionValue(argv: readonly string[], name: string): string | undefined 
   return undefined;
 }
 
-export async function main(argv: readonly string[], io: IO = processIO()): Promise<number> {
-  const context = processContext(argv, io);
+export async function main(argv: readonly string[], io: IO = processIO(), surroundings: Surroundings = processSurroundings()): Promise<number> {
+  const context: CommandContext = {
+    io,
+    exitCode: ExitCode.OK,
+    verbose: argv.includes('--verbose'),
+    ledger: optionValue(argv, '--ledger'),
+    argv,
+    env: io.env,
+    ...surroundings,
+  };
   // `spark-style styles | head -1` closes the pipe early: that is not an error.
   io.stdout.on?.('error', (error: NodeJS.ErrnoException) => {
-    if (error.code === 'EPIPE') process.exit(context.exitCode);
+    if (error.code === 'EPIPE') context.process.exit(context.exitCode);
   });
   const program = buildProgram(context);
   if (argv.length <= 2) {

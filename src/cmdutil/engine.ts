@@ -20,8 +20,9 @@ export interface CommandEngine {
  * config file resolved as the CLI always has (the key registered as a secret of the IO), the
  * command's clock, and its way to connect (which tests replace).
  */
-export async function engineFor(context: CommandContext, flags: ConnectionFlags): Promise<CommandEngine> {
-  const config = await openConfigFile(context.env);
+export async function engineFor(context: CommandContext, flags: ConnectionFlags, options: { readonly readConfig?: boolean } = {}): Promise<CommandEngine> {
+  // Commands that only look (history) leave the config folder as it is: conf would create it.
+  const config = options.readConfig === false ? { get: () => undefined } : await openConfigFile(context.env);
   const target = resolveConnection(flags, config, context.io);
   const text = (key: 'default-style' | 'out-dir' | 'name-template') => {
     const value = config.get(key);

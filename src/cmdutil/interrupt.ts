@@ -1,10 +1,9 @@
 import { constants } from 'node:os';
+import type { ProcessControl, StopSignal } from './context.js';
 import { ExitCode } from './exit-codes.js';
-import { leaveByHangupAtExit } from './hangup.js';
+import { leaveByHangupAtExit, noteTerminals } from './hangup.js';
 
-/** The signals that mean "stop" (Ctrl-C, kill, a closed terminal); all are handled alike. */
-const STOP_SIGNALS = ['SIGINT', 'SIGTERM', 'SIGHUP'] as const;
-type StopSignal = (typeof STOP_SIGNALS)[number];
+const STOP_SIGNALS: readonly StopSignal[] = ['SIGINT', 'SIGTERM', 'SIGHUP'];
 
 /**
  * Signals this process sent to itself and has not received yet. Some dependencies re-send a
@@ -52,24 +51,30 @@ function isEcho(signal: StopSignal): boolean {
  * the wire finish and are recorded); a second one from outside leaves at once with exit 130
  * (the ledger then holds "outcome unknown" for a create cut off, never a silent second payment).
  */
-export function handleInterrupts(onFirst?: (signal: StopSignal) => void): { signal: AbortSignal; dispose(): void } {
-  watchSelfSentSignals();
+export function handleInterrupts(host: ProcessControl, onFirst?: (signal: StopSignal) => void): { signal: AbortSignal; dispose(): void } {
+  // Only the real process can send itself a signal through process.kill; a test's fake cannot.
+  const real = host === process;
+  if (real) {
+    watchSelfSentSignals();
+    noteTerminals();
+  }
   const controller = new AbortController();
   const listeners = STOP_SIGNALS.map((name) => {
     const listener = () => {
-      if (isEcho(name)) return;
-      if (name === 'SIGHUP') leaveByHangupAtExit();
-      if (controller.signal.aborted) process.exit(ExitCode.INTERRUPTED);
+      if (real && isEcho(name)) return;
+      // Only the real process has a terminal to leave by hangup.
+      if (real && name === 'SIGHUP') leaveByHangupAtExit();
+      if (controller.signal.aborted) return void host.exit(ExitCode.INTERRUPTED);
       controller.abort();
       onFirst?.(name);
     };
-    process.on(name, listener);
+    host.on(name, listener);
     return [name, listener] as const;
   });
   return {
     signal: controller.signal,
     dispose: () => {
-      for (const [name, listener] of listeners) process.off(name, listener);
+      for (const [name, listener] of listeners) host.off(name, listener);
     },
   };
 }

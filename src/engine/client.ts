@@ -11,6 +11,7 @@ import { enforceMaxTasks, ensureWritableFolders, planRun } from './prepare.js';
 import { resolveRun, type RunDefaults } from './run-options.js';
 import { startRun } from './run-channel.js';
 import { runSession } from './session.js';
+import { statusOf } from './status.js';
 import { ledgerLocation, openLedger, rescueFolder, type EngineState } from './state.js';
 import { leaseDuration } from '../ledger/lease.js';
 import { isPostgresUrl } from '../ledger/open-ledger.js';
@@ -56,7 +57,7 @@ export function createEngine(options: SparkStyleOptions, internals: EngineIntern
     check: (path, checkOptions) => check(path, checkOptions),
     plan: async (inputs, runOptions) => plan(await ready(), inputs, runOptions),
     stylize: (inputs, runOptions) => startRun((emit) => ready().then((engine) => stylize(engine, inputs, runOptions, emit))),
-    status: async () => notYet('status'),
+    status: async (taskIds, statusOptions = {}) => statusOf(await ready(), taskIds, statusOptions),
     history: async (filter) => history(await ready(), filter),
     doctor: async () => notYet('doctor'),
     sheet: () => startRun(async () => notYet('sheet')),

@@ -110,7 +110,7 @@ function resolveRunSettings(options: StylizeOptions, rescueFolder: string | null
 }
 
 /** ms, or a duration as typed ("90", "90s", "5m"). */
-function resolveTimeout(timeout: number | string | undefined, optionName = '--timeout'): number {
+export function resolveTimeout(timeout: number | string | undefined, optionName = '--timeout'): number {
   if (timeout === undefined) return parseDuration(DEFAULT_TIMEOUT, optionName);
   if (typeof timeout === 'string') return parseDuration(timeout, optionName);
   if (!(Number.isFinite(timeout) && timeout > 0)) throw new UsageError(`${optionName} must be more than zero`, { code: 'invalid-duration' });

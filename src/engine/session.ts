@@ -1,7 +1,7 @@
 import pLimit from 'p-limit';
 import { DEFAULT_BASE_URL } from '../api/base-url.js';
 import { usdAmount } from '../core/money.js';
-import { worstExitCode } from '../core/exit-codes.js';
+import { ExitCode, worstExitCode } from '../core/exit-codes.js';
 import { runItems } from '../runner/batch.js';
 import type { SpendBudget } from '../runner/budget.js';
 import { budgetFor, FleetBudget } from '../runner/fleet-budget.js';
@@ -13,7 +13,7 @@ import { TaskQuota } from '../runner/task-quota.js';
 import { exitCodeOf, isHeldByBudget, summarize, type SpendSummary } from './summary.js';
 import type { ResolvedRun } from './run-options.js';
 import { openLedger, type EngineState, type LedgerHandle } from './state.js';
-import type { BudgetStop, ItemOutcome, ItemRef, RunEvent, RunResult } from './types.js';
+import type { BudgetStop, ItemOutcome, ItemRef, RunEvent, RunResult, RunSummary } from './types.js';
 
 /**
  * One batch run: the ledger, the connection, the shared 429 pause, the budget guard, the abort
@@ -73,17 +73,28 @@ export async function runSession(
     await closeLedger(handle, emit);
     await connection.close();
   }
-  const spend: SpendSummary | null = budget ? { limitMicro: budget.limit, spentMicro: budget.spent, estimatedTasks: budget.estimatedTasks } : null;
-  const summary = summarize(results, clock.now() - started, spend);
+  const summary = summarize(results, clock.now() - started, spendOf(budget));
   emit({ type: 'run-finished', summary });
-  const interrupted = signal.aborted;
+  return runResult(items, results, summary, { interrupted: signal.aborted, offline, budget });
+}
+
+function spendOf(budget: SpendBudget | undefined): SpendSummary | null {
+  return budget ? { limitMicro: budget.limit, spentMicro: budget.spent, estimatedTasks: budget.estimatedTasks } : null;
+}
+
+function runResult(
+  items: readonly PlannedItem[],
+  results: readonly ItemResult[],
+  summary: RunSummary,
+  run: { interrupted: boolean; offline: boolean; budget: SpendBudget | undefined },
+): RunResult {
   return {
     items: results.map((result, index) => outcomeOf(items[index]!, result)),
     summary,
-    interrupted,
-    offline,
-    budgetStop: budget && !interrupted ? budgetStop(results, budget) : null,
-    exitCode: interrupted ? 130 : worstExitCode(results.map(exitCodeOf)),
+    interrupted: run.interrupted,
+    offline: run.offline,
+    budgetStop: run.budget && !run.interrupted ? budgetStop(results, run.budget) : null,
+    exitCode: run.interrupted ? ExitCode.INTERRUPTED : worstExitCode(results.map(exitCodeOf)),
   };
 }
 

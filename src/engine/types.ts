@@ -402,6 +402,8 @@ export interface TaskReport {
   readonly error: { readonly code: string | null; readonly message: string } | null;
   readonly saved: readonly string[];
   readonly results_left_out?: number;
+  /** Notes for people about saving (a fallback name, a result another run is collecting); not printed by --json. */
+  readonly notes?: readonly string[];
 }
 
 /** A task that could not be looked up (unknown id, refused key, ...). */
@@ -435,6 +437,8 @@ export interface HistoryEntry {
   readonly output: string | null;
   readonly cost: string | null;
   readonly error_code: string | null;
+  /** The worker that sent the create ("3f9a1c2b7d4e on build-7"); null for rows older than leases. */
+  readonly worker: string | null;
 }
 
 export interface DoctorOptions {

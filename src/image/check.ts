@@ -39,8 +39,8 @@ export interface ImageReport {
  * provider's maximum, so a decompression bomb (huge dimensions in a tiny file) is refused
  * from its header with bounded memory.
  */
-export function checkImage(file: string): Promise<ImageReport> {
-  return imageWork(() => inspectImage(file));
+export function checkImage(file: string, options: InspectOptions = {}): Promise<ImageReport> {
+  return imageWork(() => inspectImage(file, options));
 }
 
 interface InspectOptions {

@@ -62,11 +62,9 @@ function needsNewPixels(report: ImageReport): boolean {
   return !report.ok || report.orientation !== 1 || report.colourSpace === 'cmyk' || report.sixteenBit || report.palette;
 }
 
-async function reencode(path: string, report: ImageReport, options: FixOptions, limits: RepairLimits): Promise<Omit<PreparedImage, 'sha256' | 'captureDate'>> {
+/** What re-encoding changes in the pixels' layout, for people. */
+function pixelChanges(report: ImageReport): string[] {
   const changes: string[] = [];
-  const warnings: string[] = [];
-  const width = report.width!;
-  const height = report.height!;
   if (report.format !== 'jpeg' && report.format !== 'png') changes.push(`converted ${formatName(report.format)}`);
   if (report.pages > 1) changes.push(`kept the first of ${report.pages} frames`);
   if (report.orientation !== 1) changes.push(`rotated upright (EXIF orientation ${report.orientation})`);
@@ -74,6 +72,14 @@ async function reencode(path: string, report: ImageReport, options: FixOptions, 
   // libvips misreads a HEIC grid's depth; libheif hands us 8 bits whatever the file holds.
   if (report.sixteenBit && report.format !== 'heic') changes.push('converted 16-bit to 8-bit');
   if (report.palette) changes.push('expanded the palette to full colour');
+  return changes;
+}
+
+async function reencode(path: string, report: ImageReport, options: FixOptions, limits: RepairLimits): Promise<Omit<PreparedImage, 'sha256' | 'captureDate'>> {
+  const changes = pixelChanges(report);
+  const warnings: string[] = [];
+  const width = report.width!;
+  const height = report.height!;
 
   const target = targetSize(width, height);
   if (target.width !== width || target.height !== height) {

@@ -49,7 +49,8 @@ export async function prepareFile(path: string, fix: FixOptions | null, convert 
     const { repairImage } = await import('./fix.js');
     return repairImage(path, fix);
   }
-  const report = await checkImage(path);
+  // A HEIC that will be converted is decoded once, by the conversion (about 0.1 s a megapixel).
+  const report = await checkImage(path, { decodeHeic: !convert });
   if (!report.ok && convert) {
     const { convertFormat, isConvertible } = await import('./convert.js');
     if (isConvertible(report)) return convertFormat(path, report);

@@ -16,6 +16,8 @@ export interface McpContext {
   readonly timeout: string;
   /** Tasks in flight at once within one stylize call. */
   readonly concurrency: number;
+  /** Text no result may carry (the API key): a hostile service could echo it in an error message. */
+  readonly secrets: readonly string[];
   /** Calls still running: the server waits for them (their creates recorded) before closing the engine. */
   readonly running: Set<Promise<unknown>>;
 }

@@ -1,4 +1,5 @@
 import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
+import { redactAll } from '../core/secrets.js';
 import { ToolRefusal } from './context.js';
 import { RootError } from './roots.js';
 
@@ -19,11 +20,19 @@ function toolError(error: unknown): CallToolResult {
   return { isError: true, content: [{ type: 'text', text: `error [${String(code)}]: ${text.split('\n')[0]}` }] };
 }
 
-/** Runs a tool body; any refusal or engine error becomes a tool error (the server goes on). */
-export async function answer(body: () => Promise<Record<string, unknown>>): Promise<CallToolResult> {
+/**
+ * Runs a tool body; any refusal or engine error becomes a tool error (the server goes on).
+ * Every answer leaves with the secrets replaced, in whatever form they were echoed.
+ */
+export async function answer(secrets: readonly string[], body: () => Promise<Record<string, unknown>>): Promise<CallToolResult> {
+  let result: CallToolResult;
   try {
-    return structured(await body());
+    result = structured(await body());
   } catch (error) {
-    return toolError(error);
+    result = toolError(error);
   }
+  if (secrets.length === 0) return result;
+  const text = JSON.stringify(result);
+  const clean = redactAll(text, secrets);
+  return clean === text ? result : (JSON.parse(clean) as CallToolResult);
 }

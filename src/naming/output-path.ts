@@ -1,6 +1,6 @@
 import { join, relative, resolve, isAbsolute } from 'node:path';
 import { UsageError } from '../core/errors.js';
-import { byteLength, NAME_MAX_BYTES, NAME_SUFFIX_RESERVE_BYTES, PATH_MAX_BYTES, shortenStem } from './budget.js';
+import { byteLength, NAME_MAX_BYTES, NAME_SUFFIX_RESERVE_BYTES, PATH_MAX_BYTES, shortenStem } from './name-bytes.js';
 import { LONGEST_EXTENSION_BYTES } from './extension.js';
 import type { ExpandedName } from './template.js';
 import { TASK_ID_MAX_BYTES, taskIdForName } from './stems.js';
@@ -42,7 +42,7 @@ export function resultPath(output: PlannedOutput, result: { extension: string; t
   return join(output.folder, `${output.before}${task}${output.after}${number}.${result.extension}`);
 }
 
-/** The next free name when `path` is taken: "-n" before the extension (room is kept for it, see budget.ts). */
+/** The next free name when `path` is taken: "-n" before the extension (room is kept for it, see name-bytes.ts). */
 export function numberedPath(path: string, n: number): string {
   const dot = path.lastIndexOf('.');
   return dot > path.lastIndexOf('/') ? `${path.slice(0, dot)}-${n}${path.slice(dot)}` : `${path}-${n}`;
@@ -62,10 +62,10 @@ export function fallbackPath(folder: string, result: { extension: string; taskId
 export function outputInFolder(folder: string, name: string | null): PlannedOutput {
   if (name === null) return { root: folder, folder, before: '', after: '', hasTask: true };
   const at = name.indexOf('{task}');
-  const budget = NAME_MAX_BYTES - NAME_SUFFIX_RESERVE_BYTES - 1 - LONGEST_EXTENSION_BYTES;
-  if (at === -1) return { root: folder, folder, before: shortenStem(name, budget), after: '', hasTask: false };
+  const room = NAME_MAX_BYTES - NAME_SUFFIX_RESERVE_BYTES - 1 - LONGEST_EXTENSION_BYTES;
+  if (at === -1) return { root: folder, folder, before: shortenStem(name, room), after: '', hasTask: false };
   const before = name.slice(0, at);
   const after = name.slice(at + '{task}'.length);
-  if (byteLength(before + after) + TASK_ID_MAX_BYTES <= budget) return { root: folder, folder, before, after, hasTask: true };
-  return { root: folder, folder, before: `${shortenStem(before + after, budget - TASK_ID_MAX_BYTES - 1)}.`, after: '', hasTask: true };
+  if (byteLength(before + after) + TASK_ID_MAX_BYTES <= room) return { root: folder, folder, before, after, hasTask: true };
+  return { root: folder, folder, before: `${shortenStem(before + after, room - TASK_ID_MAX_BYTES - 1)}.`, after: '', hasTask: true };
 }

@@ -1,5 +1,5 @@
 import { UsageError } from '../core/errors.js';
-import { byteLength, NAME_MAX_BYTES, NAME_SUFFIX_RESERVE_BYTES, shortenStem } from './budget.js';
+import { byteLength, NAME_MAX_BYTES, NAME_SUFFIX_RESERVE_BYTES, shortenStem } from './name-bytes.js';
 import { LONGEST_EXTENSION_BYTES } from './extension.js';
 import { sanitizeStem, TASK_ID_MAX_BYTES } from './stems.js';
 
@@ -151,8 +151,8 @@ function fieldValue(field: NameField, values: PlanValues, stem: string): string 
   }
 }
 
-/** {stem} as long as it can be within `budget` bytes for this component. */
-function fittedStem(source: string, parts: readonly Part[], values: PlanValues, budget: number): string {
+/** {stem} as long as it can be within `allowed` bytes for this component. */
+function fittedStem(source: string, parts: readonly Part[], values: PlanValues, allowed: number): string {
   let fixed = 0;
   let stems = 0;
   for (const part of parts) {
@@ -161,8 +161,8 @@ function fittedStem(source: string, parts: readonly Part[], values: PlanValues, 
     else if (part.field === 'task') fixed += TASK_ID_MAX_BYTES;
     else fixed += byteLength(fieldValue(part.field, values, ''));
   }
-  if (fixed + stems * byteLength(values.stem) <= budget) return values.stem;
-  const room = stems === 0 ? -1 : Math.floor((budget - fixed) / stems);
+  if (fixed + stems * byteLength(values.stem) <= allowed) return values.stem;
+  const room = stems === 0 ? -1 : Math.floor((allowed - fixed) / stems);
   if (room < 12) {
     throw new UsageError(`--name '${source}' makes a name longer than ${NAME_MAX_BYTES} bytes, the file system's limit`, {
       code: 'name-too-long',

@@ -8,7 +8,7 @@ export { formatUsd, median, parseUsd, type MicroUsd } from '../core/money.js';
  * counted in whole micro-dollars so that thirty tasks at $0.03 add up to exactly $0.90.
  *
  * What a task will cost is known only after it completes (`usage.cost`), so a task is
- * reserved at its estimated price when it is created and settled at its real cost when it
+ * reserved at its estimated price when it is created and charged at its real cost when it
  * ends. Without any estimate yet, one task is created alone and all others wait for its cost:
  * the first price is learned, never guessed. When that task completes and the service reports
  * no usable cost, the price can never be learned, so nothing more is created (the cap would
@@ -33,7 +33,7 @@ export class SpendBudget {
   /** Tasks created without any price known (at most one: it is the one that tells the price). */
   private unpricedInFlight = 0;
   private waiters: Array<() => void> = [];
-  private settledAtEstimate = 0;
+  private chargedAtEstimate = 0;
   /** What each task in flight is held at: its estimate, raised when its style proves dearer. */
   private readonly held = new Map<Reservation, MicroUsd>();
   /** The first task completed and the service reported no usable cost: no price will be learned. */
@@ -44,7 +44,7 @@ export class SpendBudget {
     private readonly knownPrice: PriceLookup,
   ) {}
 
-  /** The money spent so far (settled tasks, and tasks left running at their estimate). */
+  /** The money spent so far (charged tasks, and tasks left running at their estimate). */
   get spent(): MicroUsd {
     return this.spentMicro;
   }
@@ -54,9 +54,9 @@ export class SpendBudget {
     return this.spentMicro + this.reservedMicro;
   }
 
-  /** Tasks settled without a known cost (failed, left running, an odd usage.cost): counted at their estimate. */
+  /** Tasks charged without a known cost (failed, left running, an odd usage.cost): counted at their estimate. */
   get estimatedTasks(): number {
-    return this.settledAtEstimate;
+    return this.chargedAtEstimate;
   }
 
   /** True once a task created without any known price completed with no usable cost: nothing more is started. */
@@ -120,13 +120,13 @@ export class SpendBudget {
    * was saved, so a null cost means the service did not report one (not that the task failed):
    * for the task that was to tell the price, that ends all further creates.
    */
-  settle(reservation: Reservation, cost: MicroUsd | null, completed = false): void {
+  charge(reservation: Reservation, cost: MicroUsd | null, completed = false): void {
     const held = this.letGo(reservation);
     if (cost !== null) {
       this.learned.set(reservation.style, cost);
       this.reReserve(reservation.style, cost);
     } else {
-      this.settledAtEstimate++;
+      this.chargedAtEstimate++;
       if (completed && reservation.estimate === null && this.priceOf(reservation.style) === null) this.noCostReported = true;
     }
     this.spentMicro += cost ?? held ?? 0;

@@ -54,8 +54,8 @@ export class FleetBudget extends SpendBudget {
     return `not started: it could take the fleet over --budget ${formatUsd(this.limit)} (${formatUsd(this.fleetCommitted)} spent or in flight across all workers)`;
   }
 
-  override settle(reservation: Reservation, cost: MicroUsd | null, completed = false): void {
-    super.settle(reservation, cost, completed);
+  override charge(reservation: Reservation, cost: MicroUsd | null, completed = false): void {
+    super.charge(reservation, cost, completed);
     const id = this.take(reservation);
     if (id === null) return;
     // An unpriced task that failed tells no price and may not have been charged: let it go.

@@ -4,12 +4,15 @@ import type { Clock } from '../core/clock.js';
 import { InterruptedError, isSparkError } from '../core/errors.js';
 import type { PreparedImage } from '../image/prepare.js';
 import type { Ledger } from '../ledger/ledger.js';
-import { parseUsd, type Reservation, type SpendBudget } from './budget.js';
+import type { SpendBudget } from './budget.js';
+import { CreateGuard, type CreateHold, isRefusal } from './create-guard.js';
 import { createAndRecord, provesNothingCreated, type UnrecordedAnswer } from './create-and-record.js';
 import { decide, type Decision } from './decide.js';
 import { failureHint } from './failure-hint.js';
 import type { ItemResult, RunnerEvent } from './events.js';
 import { gatherFacts } from './item-facts.js';
+
+type Gathered = Awaited<ReturnType<typeof gatherFacts>>;
 import type { PlannedItem } from './plan.js';
 import type { PollScheduleOptions } from './poll-schedule.js';
 import type { PreparedImageCache } from './prepared-cache.js';
@@ -27,7 +30,7 @@ export interface ItemContext {
   readonly emit: (event: RunnerEvent) => void;
   readonly images: PreparedImageCache;
   readonly pollSchedule?: PollScheduleOptions;
-  /** --budget: every create is reserved here first, and settled when its task ends. */
+  /** --budget: every create is reserved here first, and charged when its task ends (runner/create-guard.ts). */
   readonly budget?: SpendBudget;
   /** --max-tasks: the most tasks this run creates, counted as they are created (the plan may be out of date). */
   readonly taskQuota?: TaskQuota;
@@ -45,142 +48,182 @@ export interface ItemContext {
 
 type Outcome = Omit<ItemResult, 'input' | 'style' | 'notes' | 'created' | 'task_id' | 'cost'>;
 
+/** What one item holds while it runs, let go of in `endItem` however the item ends. */
+interface ItemState {
+  readonly notes: string[];
+  taskId: string | null;
+  cost: string | null;
+  created: boolean;
+  /** The ledger claim on the item's key, released at the end. */
+  claimedKey: string | null;
+  /** The photo's bytes in the shared cache, let go as soon as they are sent. */
+  holding: string | null;
+  /** What the create holds of --budget and --max-tasks until its task ends. */
+  hold: CreateHold | null;
+  costKnown: boolean;
+  /** A task the ledger could not record: its id lives here until the ledger takes it. */
+  unrecorded: UnrecordedAnswer | null;
+}
+
+/** The task an item waits for: one it created now (with the create's answer), or an earlier one it collects. */
+interface TaskToWaitFor {
+  readonly answered: Task | null;
+  readonly createdAt: number | undefined;
+}
+
 /**
- * One item from start to finish: gather the facts (claiming the item), decide, then create
- * and record a task or collect an earlier one, wait, and save. Never throws: every outcome
- * becomes an ItemResult.
+ * One item from start to finish: claim it and gather its facts, decide, create and record a
+ * task or collect an earlier one, wait, save and record. Never throws: every outcome becomes
+ * an ItemResult.
  */
 export async function runItem(item: PlannedItem, context: ItemContext): Promise<ItemResult> {
-  const { ledger, clock, interrupt, settings, images } = context;
-  const notes: string[] = [];
-  const state = { taskId: null as string | null, cost: null as string | null, created: false };
-  const finish = (outcome: Outcome): ItemResult => ({
-    input: item.input,
-    style: item.style.alias,
-    task_id: state.taskId,
-    cost: state.cost,
-    created: state.created,
-    notes,
-    ...outcome,
-  });
-
-  let holding = item.source.kind === 'file' ? item.source.path : null;
-  const letGo = () => {
-    if (holding !== null) images.release(holding);
-    holding = null;
+  const state: ItemState = {
+    notes: [],
+    taskId: null,
+    cost: null,
+    created: false,
+    claimedKey: null,
+    holding: item.source.kind === 'file' ? item.source.path : null,
+    hold: null,
+    costKnown: false,
+    unrecorded: null,
   };
-  let claimedKey: string | null = null;
-  // A create reserved against --budget and not yet settled: settled (or released) in `finally`.
-  let reservation: Reservation | null = null;
-  let quotaTaken = false;
-  let costKnown = false;
-  // A task the ledger could not record: its id lives here until the ledger takes it.
-  let unrecorded: UnrecordedAnswer | null = null;
   try {
-    if (interrupt.aborted) return finish(notStartedResult());
-    context.emit({ type: 'item-started', item });
-    const gathered = await gatherFacts(item, context, 'claim');
-    if (gathered.claimed) claimedKey = gathered.facts.key;
-    const { prepared } = gathered;
-    if (prepared) notes.push(...preparedNotes(prepared));
-
-    const decision = decide(item, gathered.facts, settings, clock.now());
-    const settled = settle(decision);
-    if (settled) {
-      if (decision.action === 'refuse') state.taskId = decision.taskId;
-      return finish(settled);
-    }
-
-    let answered: Task | null = null;
-    let createdAt: number | undefined;
-    if (decision.action === 'collect') {
-      state.taskId = decision.taskId;
-      context.emit({ type: 'task-created', item, taskId: decision.taskId, reused: true });
-    } else {
-      if (interrupt.aborted) return finish(notStartedResult());
-      if (context.budget) {
-        reservation = await context.budget.reserve(item.style.alias, interrupt);
-        if (reservation === null) return finish(overBudgetResult(context.budget, item.style.alias));
-      }
-      if (context.taskQuota) {
-        if (!context.taskQuota.take()) {
-          if (reservation) context.budget!.release(reservation);
-          reservation = null;
-          return finish(overQuotaResult(context.taskQuota.limit));
-        }
-        quotaTaken = true;
-      }
-      try {
-        ({ task: answered, unrecorded } = await createAndRecord(item, gathered.facts.key!, gathered.inputSha256!, prepared, context));
-      } catch (error) {
-        if (provesNothingCreated(error)) {
-          if (reservation) context.budget!.release(reservation);
-          reservation = null;
-          if (quotaTaken) context.taskQuota!.giveBack();
-          quotaTaken = false;
-        }
-        throw error;
-      }
-      if (unrecorded) {
-        // Paid for, but not in the ledger: collected now, while this run still knows the id.
-        const reason = unrecorded.error.cause instanceof Error ? unrecorded.error.cause.message : String(unrecorded.error.cause);
-        context.emit({ type: 'warning', item, message: `the ledger could not record task ${answered.id} (${reason}); waiting for it and saving it anyway` });
-      }
-      state.taskId = answered.id;
-      state.created = true;
-      createdAt = clock.now();
-      context.emit({ type: 'task-created', item, taskId: answered.id, reused: false });
-    }
-    // The image is sent: let its bytes go now rather than hold them through minutes of waiting.
-    letGo();
-    const saved = await waitAndSave(item, state.taskId!, answered, createdAt, unrecorded ? { ...context, ledger: unrecorded.outcomeLedger() } : context);
-    state.cost = saved.cost;
-    costKnown = true;
-    notes.push(...saved.notes);
-    if (saved.outputs.length > 1) notes.push(`the task returned ${saved.outputs.length} images: ${saved.outputs.slice(1).join(', ')}`);
-    return finish({ status: 'saved', output: saved.outputs[0]!, error: null, errorKind: null });
+    return await itemStory(item, context, state);
   } catch (error) {
-    // The run ends before the result is saved and the ledger still lacks the id: the id and the
-    // command that collects it are all that is left, so they are the item's error.
-    if (unrecorded && !(await unrecorded.retry())) {
-      if (!(error instanceof InterruptedError)) notes.push(`while waiting: ${error instanceof Error ? error.message : String(error)}`);
-      return finish({
-        status: 'failed',
-        output: null,
-        error: { code: unrecorded.error.code, message: unrecorded.error.message },
-        errorKind: unrecorded.error.kind,
-      });
-    }
-    if (error instanceof InterruptedError) return finish(state.taskId ? stillRunningResult() : notStartedResult());
-    if (isSparkError(error)) {
-      return finish({
-        status: 'failed',
-        output: null,
-        error: { code: error.code, message: error.message },
-        errorKind: error.kind,
-        hint: failureHint(error, item.source),
-      });
-    }
-    const message = error instanceof Error ? error.message : String(error);
-    return finish({ status: 'failed', output: null, error: { code: 'internal', message }, errorKind: 'api' });
+    return await failedItem(item, state, error);
   } finally {
-    // A task that failed, was left running or gave no sane cost counts at its estimate.
-    if (reservation) context.budget!.settle(reservation, costKnown ? parseUsd(state.cost) : null, costKnown);
-    letGo();
-    if (claimedKey !== null) {
-      try {
-        await ledger.release(claimedKey);
-      } catch (error) {
-        // The item's outcome is already known and recorded (or reported): a claim that stays
-        // behind only makes another run wait for this process to end.
-        context.emit({ type: 'warning', item, message: `the ledger could not let a claim go (${(error as Error).message})` });
-      }
-    }
+    await endItem(item, context, state);
   }
 }
 
+async function itemStory(item: PlannedItem, context: ItemContext, state: ItemState): Promise<ItemResult> {
+  if (context.interrupt.aborted) return finish(item, state, notStartedResult());
+  context.emit({ type: 'item-started', item });
+  const gathered = await claimAndGather(item, context, state);
+  const decision = decide(item, gathered.facts, context.settings, context.clock.now());
+  const decided = outcomeWithoutNetwork(decision);
+  if (decided) {
+    if (decision.action === 'refuse') state.taskId = decision.taskId;
+    return finish(item, state, decided);
+  }
+  const task = decision.action === 'collect' ? collect(item, context, state, decision.taskId) : await create(item, context, state, gathered);
+  if ('status' in task) return finish(item, state, task);
+  // The image is sent: let its bytes go now rather than hold them through minutes of waiting.
+  letGo(context, state);
+  return waitSaveAndRecord(item, context, state, task);
+}
+
+/** Claims the item in the ledger and gathers what decides it (the photo prepared when it will be sent). */
+async function claimAndGather(item: PlannedItem, context: ItemContext, state: ItemState): Promise<Gathered> {
+  const gathered = await gatherFacts(item, context, 'claim');
+  if (gathered.claimed) state.claimedKey = gathered.facts.key;
+  if (gathered.prepared) state.notes.push(...preparedNotes(gathered.prepared));
+  return gathered;
+}
+
+function collect(item: PlannedItem, context: Pick<ItemContext, 'emit'>, state: ItemState, taskId: string): TaskToWaitFor {
+  state.taskId = taskId;
+  context.emit({ type: 'task-created', item, taskId, reused: true });
+  return { answered: null, createdAt: undefined };
+}
+
+/** Passes the create guard (--budget, --max-tasks), then sends the create, recorded in the ledger before and after. */
+async function create(item: PlannedItem, context: ItemContext, state: ItemState, gathered: Gathered): Promise<TaskToWaitFor | Outcome> {
+  if (context.interrupt.aborted) return notStartedResult();
+  const guard = createGuardOf(context);
+  const admitted = await guard.admit(item.style.alias, context.interrupt);
+  if (isRefusal(admitted)) return { status: 'cancelled', output: null, error: { code: admitted.code, message: admitted.message }, errorKind: null };
+  state.hold = admitted;
+  let answered: Task;
+  try {
+    ({ task: answered, unrecorded: state.unrecorded } = await createAndRecord(item, gathered.facts.key!, gathered.inputSha256!, gathered.prepared, context));
+  } catch (error) {
+    if (provesNothingCreated(error)) {
+      guard.giveBack(admitted);
+      state.hold = null;
+    }
+    throw error;
+  }
+  if (state.unrecorded) {
+    // Paid for, but not in the ledger: collected now, while this run still knows the id.
+    const { cause } = state.unrecorded.error;
+    const reason = cause instanceof Error ? cause.message : String(cause);
+    context.emit({ type: 'warning', item, message: `the ledger could not record task ${answered.id} (${reason}); waiting for it and saving it anyway` });
+  }
+  state.taskId = answered.id;
+  state.created = true;
+  context.emit({ type: 'task-created', item, taskId: answered.id, reused: false });
+  return { answered, createdAt: context.clock.now() };
+}
+
+async function waitSaveAndRecord(item: PlannedItem, context: ItemContext, state: ItemState, task: TaskToWaitFor): Promise<ItemResult> {
+  const recordIn = state.unrecorded ? { ...context, ledger: state.unrecorded.outcomeLedger() } : context;
+  const saved = await waitAndSave(item, state.taskId!, task.answered, task.createdAt, recordIn);
+  state.cost = saved.cost;
+  state.costKnown = true;
+  state.notes.push(...saved.notes);
+  if (saved.outputs.length > 1) state.notes.push(`the task returned ${saved.outputs.length} images: ${saved.outputs.slice(1).join(', ')}`);
+  return finish(item, state, { status: 'saved', output: saved.outputs[0]!, error: null, errorKind: null });
+}
+
+/** Whatever stopped the item, as its result. */
+async function failedItem(item: PlannedItem, state: ItemState, error: unknown): Promise<ItemResult> {
+  // The run ends before the result is saved and the ledger still lacks the id: the id and the
+  // command that collects it are all that is left, so they are the item's error.
+  const { unrecorded } = state;
+  if (unrecorded && !(await unrecorded.retry())) {
+    if (!(error instanceof InterruptedError)) state.notes.push(`while waiting: ${error instanceof Error ? error.message : String(error)}`);
+    const { code, message, kind } = unrecorded.error;
+    return finish(item, state, { status: 'failed', output: null, error: { code, message }, errorKind: kind });
+  }
+  if (error instanceof InterruptedError) return finish(item, state, state.taskId ? stillRunningResult() : notStartedResult());
+  if (isSparkError(error)) {
+    const hint = failureHint(error, item.source);
+    return finish(item, state, { status: 'failed', output: null, error: { code: error.code, message: error.message }, errorKind: error.kind, hint });
+  }
+  const message = error instanceof Error ? error.message : String(error);
+  return finish(item, state, { status: 'failed', output: null, error: { code: 'internal', message }, errorKind: 'api' });
+}
+
+/** However the item ended: its create charged to the guard, its photo let go, its claim released. */
+async function endItem(item: PlannedItem, context: ItemContext, state: ItemState): Promise<void> {
+  if (state.hold) createGuardOf(context).charge(state.hold, state.cost, state.costKnown);
+  letGo(context, state);
+  if (state.claimedKey === null) return;
+  try {
+    await context.ledger.release(state.claimedKey);
+  } catch (error) {
+    // The item's outcome is already known and recorded (or reported): a claim that stays
+    // behind only makes another run wait for this process to end.
+    context.emit({ type: 'warning', item, message: `the ledger could not let a claim go (${(error as Error).message})` });
+  }
+}
+
+function letGo(context: Pick<ItemContext, 'images'>, state: ItemState): void {
+  if (state.holding !== null) context.images.release(state.holding);
+  state.holding = null;
+}
+
+/** The guard of this run's creates: one per context, shared by its items. */
+const guards = new WeakMap<object, CreateGuard>();
+function createGuardOf(context: Pick<ItemContext, 'budget' | 'taskQuota'>): CreateGuard {
+  const key = context.budget ?? context.taskQuota ?? NO_LIMITS;
+  let guard = guards.get(key);
+  if (!guard) {
+    guard = new CreateGuard(context.budget, context.taskQuota);
+    guards.set(key, guard);
+  }
+  return guard;
+}
+const NO_LIMITS = {};
+
+function finish(item: PlannedItem, state: ItemState, outcome: Outcome): ItemResult {
+  return { input: item.input, style: item.style.alias, task_id: state.taskId, cost: state.cost, created: state.created, notes: state.notes, ...outcome };
+}
+
 /** The decisions that end an item without touching the network. */
-function settle(decision: Decision): Outcome | null {
+function outcomeWithoutNetwork(decision: Decision): Outcome | null {
   switch (decision.action) {
     case 'skip':
       return { status: 'skipped', output: decision.output, error: null, errorKind: null, hint: decision.reason, heldBy: decision.heldBy };
@@ -202,21 +245,6 @@ function settle(decision: Decision): Outcome | null {
     default:
       return null;
   }
-}
-
-/** Not started: --budget. Cancelled, not failed: nothing went wrong, the run was told to stop there. */
-function overBudgetResult(budget: SpendBudget, style: string): Outcome {
-  return { status: 'cancelled', output: null, error: { code: 'budget', message: budget.refusal(style) }, errorKind: null };
-}
-
-/** Not started: --max-tasks, counted at create time (the plan that checked it may be out of date). */
-function overQuotaResult(limit: number): Outcome {
-  return {
-    status: 'cancelled',
-    output: null,
-    error: { code: 'max-tasks', message: `not started: the run already created --max-tasks ${limit} task${limit === 1 ? '' : 's'}` },
-    errorKind: null,
-  };
 }
 
 /** Ctrl-C before any task existed: cancelled, like any item the run stopped before it began. */

@@ -25,7 +25,7 @@ class TaskNotFoundYetError extends SparkError {
  * confirmed by repeated reads AND the task is past its 24 hours by the ledger's intent time (or,
  * for a task the ledger could not record, by `createdAt`). Returns the error to report.
  */
-export async function settleNotFound(error: TaskNotFoundError, taskId: string, ledger: Ledger, now: number, createdAt?: number): Promise<SparkError> {
+export async function recordNotFound(error: TaskNotFoundError, taskId: string, ledger: Ledger, now: number, createdAt?: number): Promise<SparkError> {
   let startedAt: number | undefined = createdAt;
   try {
     startedAt = (await ledger.findTask(taskId))?.intentAt ?? createdAt;

@@ -34,7 +34,7 @@ export async function pollTask(client: Pick<SparkClient, 'getTask'>, taskId: str
       // One last look at the deadline itself: the task may have just finished.
       if (now < deadline) await clock.sleep(deadline - now, signal);
       const last = await client.getTask(taskId, { signal, deadline });
-      if (last.state === 'completed' || (last.state === 'failed' && !stillRunning(last))) return settle(last);
+      if (last.state === 'completed' || (last.state === 'failed' && !stillRunning(last))) return finalTask(last);
       throw new WaitTimeoutError(taskId, clock.now() - started, options.recoveryCommand);
     }
     await clock.sleep(delay, signal);
@@ -42,7 +42,7 @@ export async function pollTask(client: Pick<SparkClient, 'getTask'>, taskId: str
     schedule.observe(clock.now(), task.progress);
     options.onUpdate?.(task);
     if (task.state === 'completed') return task;
-    if (task.state === 'failed' && !stillRunning(task)) return settle(task);
+    if (task.state === 'failed' && !stillRunning(task)) return finalTask(task);
   }
 }
 
@@ -50,7 +50,7 @@ function stillRunning(task: Task): boolean {
   return findSeedCode(task.error?.code)?.handling === 'keep-polling';
 }
 
-function settle(task: Task): Task {
+function finalTask(task: Task): Task {
   if (task.state === 'failed') throw new TaskFailedError(task.id, task.error?.code ?? null, task.error?.message ?? 'no reason given');
   return task;
 }

@@ -1,6 +1,3 @@
-import { randomBytes } from 'node:crypto';
-import { link, open, rename, unlink } from 'node:fs/promises';
-import { dirname, join } from 'node:path';
 import type { Style } from '../catalog/styles.js';
 import { InputError } from '../core/errors.js';
 import { TOOL_VERSION } from '../core/version.js';
@@ -8,49 +5,10 @@ import { readCaptureInfo } from '../image/capture-info.js';
 import { addProvenance, type Provenance } from '../image/provenance.js';
 import { TooManySegmentsError } from '../image/segments.js';
 import { extensionOf } from '../naming/extension.js';
-import { fallbackPath, numberedPath, resultPath, type PlannedOutput } from '../naming/output-path.js';
+import { fallbackPath, resultPath, type PlannedOutput } from '../naming/output-path.js';
+import { writeAtomically } from '../naming/write-atomically.js';
 import { taskIdForName } from '../naming/stems.js';
 import type { InputSource } from './inputs.js';
-import { makeFolder } from '../core/make-folder.js';
-
-/**
- * Writes a file so that it is either absent or complete: a temp file in the same folder,
- * flushed, then moved into place. Without `overwrite` an existing file is never replaced:
- * the temp file is hard-linked to the name (which fails if the name exists), and a paid
- * result that finds its name taken is saved under the next free name instead of being lost.
- * The temp file's name does not grow with the target's (a fixed 29 bytes), so a name that
- * fits the file system's limit is never refused for its temp file.
- */
-export async function writeAtomically(target: string, bytes: Buffer, overwrite: boolean): Promise<string> {
-  const folder = dirname(target);
-  await makeFolder(folder);
-  const temp = join(folder, `.spark-style-${randomBytes(6).toString('hex')}.tmp`);
-  const handle = await open(temp, 'wx', 0o644);
-  try {
-    try {
-      await handle.writeFile(bytes);
-      await handle.sync();
-    } finally {
-      await handle.close();
-    }
-    if (overwrite) {
-      await rename(temp, target);
-      return target;
-    }
-    for (let attempt = 1; attempt <= 1000; attempt++) {
-      const candidate = attempt === 1 ? target : numberedPath(target, attempt);
-      try {
-        await link(temp, candidate);
-        return candidate;
-      } catch (error) {
-        if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
-      }
-    }
-    throw new Error(`no free name next to ${target}`);
-  } finally {
-    await unlink(temp).catch(() => undefined);
-  }
-}
 
 /** How results are saved: the run's choices, the same for every item. */
 export interface SavingSettings {

@@ -9,7 +9,7 @@ import { shellCommand } from '../core/shell-quote.js';
 import type { Ledger } from '../ledger/ledger.js';
 import type { RunnerEvent } from './events.js';
 import type { PlannedItem } from './plan.js';
-import { settleNotFound } from './not-found.js';
+import { recordNotFound } from './not-found.js';
 import { pollTask } from './poll.js';
 import type { PollScheduleOptions } from './poll-schedule.js';
 import type { RunSettings } from './run-settings.js';
@@ -73,7 +73,7 @@ export async function waitAndSave(
           });
   } catch (error) {
     // The task's own error is the one to report; a ledger that cannot take it changes nothing the user can do.
-    if (error instanceof TaskNotFoundError) throw await settleNotFound(error, taskId, ledger, clock.now(), createdAt);
+    if (error instanceof TaskNotFoundError) throw await recordNotFound(error, taskId, ledger, clock.now(), createdAt);
     if (error instanceof TaskFailedError) await bestEffort(() => ledger.recordFailed(taskId, error.seedCode));
     if (context.offline && error instanceof WaitTimeoutError) throw offlineTimeout(taskId, settings.timeoutMs);
     throw error;

@@ -113,6 +113,14 @@ function gridLayout(request: LayoutRequest, aspect: number): SheetLayout {
  */
 export const MIN_TABLE_TILE_WIDTH = 200;
 
+/** The table's text: header sizes, and a caption naming each row, as large as the column headers, not larger. */
+function tableText(tileWidth: number, gap: number) {
+  const sizes = textSizes(tileWidth);
+  const headerHeight = Math.round(sizes.title * 1.35 + sizes.subtitle * 1.35 + gap * 0.6);
+  const rowSize = Math.max(12, Math.min(32, Math.round(sizes.title * 1.1)));
+  return { sizes, headerHeight, rowSize, rowCaptionHeight: Math.round(rowSize * 1.6) };
+}
+
 /**
  * Several photos: one row per photo, one column per style. When the columns do not fit at
  * MIN_TABLE_TILE_WIDTH, the styles are split into bands of equal width, one under the other;
@@ -131,11 +139,7 @@ function tableLayout(request: LayoutRequest, aspect: number): SheetLayout {
   const columns = 1 + stylesPerBand;
   const tileWidth = Math.max(1, Math.floor((request.width - 2 * gap - (columns - 1) * inner) / columns));
   const imageHeight = Math.max(1, Math.round(tileWidth / aspect));
-  const sizes = textSizes(tileWidth);
-  const headerHeight = Math.round(sizes.title * 1.35 + sizes.subtitle * 1.35 + gap * 0.6);
-  // A caption names its row: as large as the column headers, not larger.
-  const rowSize = Math.max(12, Math.min(32, Math.round(sizes.title * 1.1)));
-  const rowCaptionHeight = Math.round(rowSize * 1.6);
+  const { sizes, headerHeight, rowSize, rowCaptionHeight } = tableText(tileWidth, gap);
   const left = Math.floor((request.width - (columns * tileWidth + (columns - 1) * inner)) / 2);
   const rowWidth = columns * tileWidth + (columns - 1) * inner;
 

@@ -1,5 +1,4 @@
 import { basename } from 'node:path';
-import type { PlannedItem } from '../runner/plan.js';
 import { aspectOf } from './compose.js';
 import { checkSheetFits } from './fits.js';
 import { sheetPhotoLabel } from './font/ascii-label.js';
@@ -9,12 +8,18 @@ import { layoutSheet } from './layout.js';
  * The sheet a run will compose, laid out from its plan (the photos' headers only, no pixels)
  * and refused if it cannot be made: what `sheet` checks before paying, and in --dry-run.
  */
-export async function checkPlannedSheet(items: readonly PlannedItem[], options: { readonly width: number; readonly columns?: number }): Promise<void> {
+/** What the sheet needs of a planned item (runner/plan.ts PlannedItem has it): its style, and its photo when local. */
+interface SheetPlanItem {
+  readonly style: { readonly alias: string; readonly name: string };
+  readonly source: { readonly kind: string; readonly path?: string };
+}
+
+export async function checkPlannedSheet(items: readonly SheetPlanItem[], options: { readonly width: number; readonly columns?: number }): Promise<void> {
   const photos: string[] = [];
   const styles: { alias: string; name: string }[] = [];
   for (const item of items) {
     if (!styles.some((style) => style.alias === item.style.alias)) styles.push({ alias: item.style.alias, name: item.style.name });
-    if (item.source.kind === 'file' && !photos.includes(item.source.path)) photos.push(item.source.path);
+    if (item.source.kind === 'file' && item.source.path !== undefined && !photos.includes(item.source.path)) photos.push(item.source.path);
   }
   if (photos.length === 0) return; // no sheet at all: said after the run
   const layout = layoutSheet({

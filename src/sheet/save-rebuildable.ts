@@ -1,6 +1,6 @@
 import { lstat, open } from 'node:fs/promises';
 import { UsageError } from '../core/errors.js';
-import { writeAtomically } from '../runner/save.js';
+import { writeAtomically } from '../naming/write-atomically.js';
 
 /** What a file needs to show to be recognised as ours: a report's generator tag, a sheet's comment. */
 const HEAD_BYTES = 2048;

@@ -5,6 +5,7 @@ import type { CommandContext } from '../../src/cmdutil/context.js';
 import { ExitCode } from '../../src/cmdutil/exit-codes.js';
 import { runConfig } from '../../src/commands/config/run.js';
 import { fakeClock } from '../helpers/fake-clock.js';
+import { FakeProcess } from '../helpers/command.js';
 import { memoryIO } from '../helpers/terminal.js';
 import { tempDir } from '../helpers/tmp.js';
 
@@ -19,6 +20,7 @@ function contextIn(configDir: string) {
     clock: fakeClock(),
     argv: [],
     env: streams.io.env,
+    process: new FakeProcess(),
     connect: () => Promise.reject(new Error('config never connects')),
   };
   return { context, ...streams };

@@ -13,6 +13,7 @@ import { emulator } from '../helpers/emulator.js';
 import { fakeClock } from '../helpers/fake-clock.js';
 import { makeImage } from '../helpers/images.js';
 import { memoryIO } from '../helpers/terminal.js';
+import { FakeProcess } from '../helpers/command.js';
 import { tempDir } from '../helpers/tmp.js';
 
 /** A command's context in-process, against an emulator on loopback whose tasks the test counts. */
@@ -33,6 +34,7 @@ async function setUp() {
     clock,
     argv: ['node', 'spark-style'],
     env: streams.io.env,
+    process: new FakeProcess(),
     connect: async () => {
       connected++;
       return {

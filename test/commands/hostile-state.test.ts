@@ -9,6 +9,7 @@ import { displayConfigValue, normalizeConfigValue } from '../../src/config/confi
 import { systemClock } from '../../src/core/clock.js';
 import { fillLedger, row } from '../helpers/ledger-fixture.js';
 import { memoryIO } from '../helpers/terminal.js';
+import { FakeProcess } from '../helpers/command.js';
 import { tempDir } from '../helpers/tmp.js';
 
 /** A config folder anyone can write, holding a ledger someone else planted there (mode 0666). */
@@ -33,6 +34,7 @@ function context(dir: string) {
     clock: systemClock,
     argv: ['node', 'spark-style'],
     env: streams.io.env,
+    process: new FakeProcess(),
     connect: async () => {
       throw new Error('no connection in this test');
     },

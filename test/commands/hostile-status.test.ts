@@ -13,6 +13,7 @@ import { identityOf } from '../../src/ledger/process-marker.js';
 import { SqliteLedger } from '../../src/ledger/sqlite-ledger.js';
 import { emulator } from '../helpers/emulator.js';
 import { fakeClock } from '../helpers/fake-clock.js';
+import { FakeProcess } from '../helpers/command.js';
 import { makeImage } from '../helpers/images.js';
 import { memoryIO } from '../helpers/terminal.js';
 import { tempDir } from '../helpers/tmp.js';
@@ -51,6 +52,7 @@ async function setUp() {
     clock,
     argv: ['node', 'spark-style', 'status'],
     env: streams.io.env,
+    process: new FakeProcess(),
     connect: async () => ({ client, baseUrl: server.url, emulator: null, close: async () => undefined }),
   };
   return { task, ledger, out, configDir, context, ...streams, photo };

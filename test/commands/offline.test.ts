@@ -7,6 +7,7 @@ import { runDoctor } from '../../src/commands/doctor/run.js';
 import { runHistory } from '../../src/commands/history/run.js';
 import { MissingKeyError } from '../../src/core/errors.js';
 import { fakeClock } from '../helpers/fake-clock.js';
+import { FakeProcess } from '../helpers/command.js';
 import { memoryIO } from '../helpers/terminal.js';
 import { tempDir } from '../helpers/tmp.js';
 
@@ -19,6 +20,7 @@ function contextIn(configDir: string, env: Record<string, string> = {}) {
     clock: fakeClock(),
     argv: [],
     env: streams.io.env,
+    process: new FakeProcess(),
     connect: () => Promise.reject(new Error('never connects')),
   };
   return { context, ...streams };

@@ -12,6 +12,7 @@ import { emulator } from '../helpers/emulator.js';
 import { fakeClock } from '../helpers/fake-clock.js';
 import { writePhotos } from '../helpers/images.js';
 import { memoryIO } from '../helpers/terminal.js';
+import { FakeProcess } from '../helpers/command.js';
 import { tempDir } from '../helpers/tmp.js';
 
 const KEY = 'sk-open-test-key';
@@ -30,6 +31,7 @@ async function setUp(face: 'tty' | 'pipe', env: NodeJS.ProcessEnv) {
     clock,
     argv: ['node', 'spark-style', 'stylize'],
     env: streams.io.env,
+    process: new FakeProcess(),
     connect: async () => ({ client, baseUrl: server.url, emulator: null, close: async () => undefined }),
     openViewer: async (path) => void opened.push(path),
   };

@@ -5,8 +5,10 @@ import type { CommandContext } from '../../src/cmdutil/context.js';
 import { ExitCode } from '../../src/cmdutil/exit-codes.js';
 import type { WatchOptions } from '../../src/commands/watch/define.js';
 import { runWatch } from '../../src/commands/watch/run.js';
+import type { Faults } from '../../src/emulator/faults.js';
 import { emulator } from '../helpers/emulator.js';
 import { fakeClock } from '../helpers/fake-clock.js';
+import { FakeProcess } from '../helpers/command.js';
 import { makeImage } from '../helpers/images.js';
 import { memoryIO } from '../helpers/terminal.js';
 import { tempDir } from '../helpers/tmp.js';
@@ -18,7 +20,7 @@ const HEARTBEAT_MS = 60_000;
  * `watch` in-process: the emulator and the command share a fake clock; every wait returns at
  * once except the heartbeat's, which the test lets go. Stopped as a SIGTERM stops it.
  */
-async function setUp(options: { costPerTask?: string } = {}) {
+async function setUp(options: { costPerTask?: string; faults?: Faults } = {}) {
   const clock = fakeClock(Date.now());
   const beats: (() => void)[] = [];
   const sleep = clock.sleep;
@@ -29,13 +31,15 @@ async function setUp(options: { costPerTask?: string } = {}) {
       signal?.addEventListener('abort', () => reject(new Error('stopped')), { once: true });
     });
   };
-  const server = await emulator({ latencyMs: 10_000, now: clock.now, costPerTask: options.costPerTask });
+  const server = await emulator({ latencyMs: 10_000, now: clock.now, costPerTask: options.costPerTask, faults: options.faults });
   const streams = memoryIO('pipe', {
     NO_COLOR: '1',
     SPARK_STYLE_CONFIG_DIR: tempDir('spark-watch-config-'),
     SPARK_STYLE_API_KEY: KEY,
     SPARK_STYLE_BASE_URL: server.url,
   });
+  // Stop signals go to the command's own (fake) process: nothing is sent to the test worker.
+  const host = new FakeProcess();
   const context: CommandContext = {
     io: streams.io,
     exitCode: ExitCode.OK,
@@ -43,6 +47,7 @@ async function setUp(options: { costPerTask?: string } = {}) {
     clock,
     argv: ['node', 'spark-style', 'watch'],
     env: streams.io.env,
+    process: host,
     connect: async () => {
       throw new Error('watch connects through the engine');
     },
@@ -60,6 +65,7 @@ async function setUp(options: { costPerTask?: string } = {}) {
     });
   return {
     server,
+    host,
     context,
     stdout: streams.stdout,
     stderr: streams.stderr,
@@ -82,7 +88,7 @@ describe('watch, in-process', () => {
     await setup.stdoutHas('/d.jpg"');
     setup.beat();
     await setup.stderrHas('watch: 1 saved, 0 skipped, 0 failed, 0 waiting; spent $0.0300');
-    process.emit('SIGTERM');
+    setup.host.emit('SIGTERM');
     expect(await running).toBe(ExitCode.INTERRUPTED);
     const lines = setup
       .stdout()
@@ -99,5 +105,17 @@ describe('watch, in-process', () => {
     expect(setup.stderr().match(/cap is reached/g)).toHaveLength(1);
     expect(setup.stderr()).toContain('stopping: no new photos');
     expect(setup.server.stats().tasks_created).toBe(1);
+  });
+
+  it('a failed photo gets its line and the watch goes on; a key echoed by a hostile service is never printed', async () => {
+    const folder = realpathSync(tempDir('spark-watch-in-'));
+    writeFileSync(join(folder, 'a.jpg'), await makeImage(800, 600));
+    const setup = await setUp({ faults: { failEvery: 1, hostileMessage: `refused: Bearer ${KEY}` } });
+    const running = runWatch([folder], options({ json: false }), setup.context);
+    await setup.stderrHas('failed');
+    setup.host.emit('SIGTERM');
+    expect(await running).toBe(ExitCode.INTERRUPTED);
+    expect(setup.stderr()).toMatch(/failed .*a\.jpg \(ghibli\): .*refused: Bearer \[redacted\]/);
+    expect(setup.stderr() + setup.stdout()).not.toContain(KEY);
   });
 });

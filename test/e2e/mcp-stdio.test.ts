@@ -80,6 +80,7 @@ describe('spark-style mcp over stdio (built CLI)', () => {
     expect(server.stats().tasks_created).toBe(1);
 
     const status = await call(client, 'task_status', { task_ids });
+    expect((status.structuredContent as { tasks: { status: string }[] }).tasks.map((task) => task.status)).toEqual(['completed']);
     const history = await call(client, 'history', {});
     expect((history.structuredContent as { tasks: { task_id: string }[] }).tasks.map((task) => task.task_id)).toEqual(task_ids);
     for (const text of [JSON.stringify(first), JSON.stringify(again), JSON.stringify(status), JSON.stringify(history), stderr()])

@@ -5,14 +5,18 @@ import { parse } from 'node-html-parser';
 import { chromium } from 'playwright-core';
 import sharp from 'sharp';
 import { describe, expect, it } from 'vitest';
-import { PHOTOS, runCli } from '../helpers/cli.js';
-import { emulator } from '../helpers/emulator.js';
+import { findChromium } from '../helpers/chromium.js';
+import { PHOTOS } from '../helpers/cli.js';
+import { commandHarness } from '../helpers/command.js';
 import { makeImage } from '../helpers/images.js';
 import { tempDir } from '../helpers/tmp.js';
 
+/**
+ * The report as a person sees it, in headless Chromium (a process of its own, with a profile and
+ * a HOME in temp folders); the runs that write it are in-process.
+ */
+const cli = commandHarness();
 const KEY = 'sk-e2e-report-0123456789abcdef';
-/** Debian's chromium; .ci/run installs it when missing. */
-const CHROMIUM = '/usr/bin/chromium';
 const CHROMIUM_ARGS = [
   '--no-sandbox',
   '--disable-gpu',
@@ -25,14 +29,14 @@ const CHROMIUM_ARGS = [
 
 describe('--report, opened in a real browser', () => {
   it('shows every item from file:// with no network: images load, the style filter works, the page is not blank', async () => {
-    const server = await emulator({ faults: { failEvery: 3, failCode: '003008096' } });
+    const server = await cli.emulator({ faults: { failEvery: 3, failCode: '003008096' } });
     const dir = tempDir();
     const bridge = join(dir, 'bridge.jpg');
     copyFileSync(join(PHOTOS, 'bridge_1302x953.jpg'), bridge);
     const small = join(dir, 'small.jpg');
     writeFileSync(small, await makeImage(500, 400));
     const report = join(dir, 'out', 'report.html');
-    const result = await runCli(
+    const result = await cli.run(
       ['stylize', bridge, small, '--style', 'ghibli,marvel,clay', '--out', join(dir, 'out', 'art'), '--concurrency', '1', '--report', report],
       {
         env: { SPARK_STYLE_BASE_URL: server.url, SPARK_STYLE_API_KEY: KEY },
@@ -53,9 +57,15 @@ describe('--report, opened in a real browser', () => {
     ).toEqual(['003008096', 'min-size', 'min-size', 'min-size']);
     for (const link of root.querySelectorAll('a')) expect(existsSync(join(dir, 'out', decodeURIComponent(link.getAttribute('href')!)))).toBe(true);
 
-    const browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
+    const home = tempDir('spark-style-chromium-home-');
+    const browser = await chromium.launchPersistentContext(tempDir('spark-style-chromium-profile-'), {
+      executablePath: findChromium(),
+      args: CHROMIUM_ARGS,
+      viewport: { width: 1200, height: 900 },
+      env: { PATH: process.env.PATH ?? '', HOME: home, XDG_CONFIG_HOME: join(home, '.config'), XDG_CACHE_HOME: join(home, '.cache') },
+    });
     try {
-      const page = await browser.newPage({ viewport: { width: 1200, height: 900 } });
+      const page = await browser.newPage();
       const requests: string[] = [];
       page.on('request', (request) => requests.push(request.url()));
       const problems: string[] = [];
@@ -105,7 +115,7 @@ describe('--report, opened in a real browser', () => {
     const bridge = join(dir, 'bridge.jpg');
     copyFileSync(join(PHOTOS, 'bridge_1302x953.jpg'), bridge);
     writeFileSync(join(dir, 'taken'), 'a file, not a folder');
-    const result = await runCli(['stylize', bridge, '--style', 'clay', '--offline', '--report', join(dir, 'taken', 'report.html')]);
+    const result = await cli.run(['stylize', bridge, '--style', 'clay', '--offline', '--report', join(dir, 'taken', 'report.html')]);
     expect(result.exitCode).toBe(1);
     expect(result.stderr).toMatch(/^error: cannot write the report .*taken\/report\.html: .+$/m);
     expect(result.stderr).not.toMatch(/\n\s+at /);

@@ -71,6 +71,18 @@ describe('spark-style mcp, in-process with the SDK client: the tools', () => {
     expect(setup.server.stats().tasks_created).toBe(2);
   });
 
+  it('task_status: the tasks by id (status, cost); an unknown id is its own error, the others still answered', async () => {
+    const root = await withPhotos(['photo.jpg']);
+    const setup = await mcpInProcess({ root });
+    const { task_ids } = structuredOf(await setup.call('stylize', { inputs: ['photo.jpg'], styles: 'clay' })) as { task_ids: string[] };
+    const { tasks } = structuredOf(await setup.call('task_status', { task_ids: [...task_ids, 'no-such-task'] })) as {
+      tasks: { task_id: string; status: string; cost?: string | null; error: { message: string } | null }[];
+    };
+    expect(tasks[0]).toMatchObject({ task_id: task_ids[0], status: 'completed', cost: '0.0300', error: null });
+    expect(tasks[1]).toMatchObject({ task_id: 'no-such-task', status: 'error' });
+    expect(setup.server.stats().tasks_created).toBe(1);
+  });
+
   it('history: the tasks of inputs under the roots', async () => {
     const root = await withPhotos(['rocket.jpg']);
     const setup = await mcpInProcess({ root });
@@ -109,6 +121,15 @@ describe('spark-style mcp: an untrusted caller', () => {
     expect(plan.items).toEqual([expect.objectContaining({ input: 'http://127.0.0.1:9/photo.jpg', style: 'ghibli', action: 'create' })]);
     expect((plan.items as { output: string }[])[0]!.output.startsWith(`${root}/`)).toBe(true);
     expect(setup.connections()).toBe(0);
+  });
+
+  it('a hostile service echoing the key in a failed task: the key never reaches the caller', async () => {
+    const root = await withPhotos(['photo.jpg']);
+    const setup = await mcpInProcess({ root, emulator: { faults: { failEvery: 1, hostileMessage: 'denied for Bearer sk-mcp-test-key' } } });
+    const done = await setup.call('stylize', { inputs: ['photo.jpg'], styles: 'ghibli' });
+    const text = JSON.stringify(done);
+    expect(text).toContain('denied for Bearer');
+    expect(text).not.toContain(setup.key);
   });
 
   it('--out: every result goes under it, an out_dir elsewhere is refused', async () => {

@@ -24,6 +24,8 @@ export interface McpSetup {
   readonly context: McpContext;
   /** Everything the emulator counted: a refused call leaves every count at 0. */
   readonly connections: () => number;
+  /** The key the engine sends (a test's hostile service may echo it). */
+  readonly key: string;
   call(
     name: string,
     args: Record<string, unknown>,
@@ -60,6 +62,7 @@ export async function mcpInProcess(options: {
     timeout: '600s',
     concurrency: 4,
     running: new Set(),
+    secrets: ['sk-mcp-test-key'],
   };
   const mcp = createMcpServer(context);
   const [clientSide, serverSide] = InMemoryTransport.createLinkedPair();
@@ -78,6 +81,7 @@ export async function mcpInProcess(options: {
     server,
     context,
     connections: () => connections,
+    key: 'sk-mcp-test-key',
     call: async (name, args, callOptions = {}) =>
       (await client.callTool({ name, arguments: args }, undefined, { signal: callOptions.signal, onprogress: callOptions.onprogress })) as CallToolResult,
   };

@@ -34,7 +34,7 @@ export function fakeTerminal({ columns, limit = 1_000_000 }: { columns: number |
 }
 
 /** A pipe that keeps what is written. */
-function fakePipe() {
+export function fakePipe() {
   const stream = new PassThrough();
   const chunks: Buffer[] = [];
   stream.on('data', (chunk: Buffer) => chunks.push(chunk));

@@ -15,12 +15,12 @@ describe('SpendBudget', () => {
       fourthAnswered = true;
       return reservation;
     });
-    budget.settle(first!, parseUsd('0.03'));
-    budget.settle(second!, parseUsd('0.03'));
+    budget.charge(first!, parseUsd('0.03'));
+    budget.charge(second!, parseUsd('0.03'));
     await Promise.resolve();
     expect(fourthAnswered).toBe(false);
     expect(budget.spent).toBe(60_000);
-    budget.settle(third!, parseUsd('0.03'));
+    budget.charge(third!, parseUsd('0.03'));
     // They cost their estimate: 0.09 spent, a fourth would reach 0.12.
     expect(await fourth).toBeNull();
     expect(await budget.reserve('ghibli')).toBeNull();
@@ -31,11 +31,11 @@ describe('SpendBudget', () => {
     const first = await budget.reserve('anime');
     const second = await budget.reserve('anime');
     const third = budget.reserve('anime');
-    budget.settle(first!, parseUsd('0.02'));
+    budget.charge(first!, parseUsd('0.02'));
     // Learned 0.02: 0.02 spent + 0.05 in flight + 0.02 fits.
     expect(await third).toEqual({ style: 'anime', estimate: 20_000 });
     expect(budget.committed).toBe(90_000);
-    budget.settle(second!, null);
+    budget.charge(second!, null);
     expect(budget.estimatedTasks).toBe(1);
   });
 
@@ -44,14 +44,14 @@ describe('SpendBudget', () => {
     const first = await budget.reserve('clay');
     // 0.03 in flight + 0.03 > 0.05: the second waits for the first's real cost.
     const second = budget.reserve('clay');
-    budget.settle(first!, parseUsd('0.01'));
+    budget.charge(first!, parseUsd('0.01'));
     // Learned: clay costs 0.01 in this run.
     expect(await second).toEqual({ style: 'clay', estimate: 10_000 });
     const more = [await budget.reserve('clay'), await budget.reserve('clay'), await budget.reserve('clay')];
     expect(more.every((reservation) => reservation !== null)).toBe(true);
     expect(budget.committed).toBe(50_000);
     const sixth = budget.reserve('clay');
-    for (const reservation of [(await second)!, ...more]) budget.settle(reservation!, parseUsd('0.01'));
+    for (const reservation of [(await second)!, ...more]) budget.charge(reservation!, parseUsd('0.01'));
     expect(await sixth).toBeNull();
   });
 
@@ -67,11 +67,11 @@ describe('SpendBudget', () => {
     await Promise.resolve();
     await Promise.resolve();
     expect(secondSettled).toBe(false);
-    budget.settle(first!, parseUsd('0.40'));
+    budget.charge(first!, parseUsd('0.40'));
     expect(await second).toEqual({ style: 'marvel', estimate: 400_000 });
     // 0.40 spent + 0.40 in flight: a third would reach 1.20 if the second costs 0.40 too.
     const third = budget.reserve('marvel');
-    budget.settle((await second)!, parseUsd('0.40'));
+    budget.charge((await second)!, parseUsd('0.40'));
     expect(await third).toBeNull();
   });
 
@@ -88,11 +88,11 @@ describe('SpendBudget', () => {
     await Promise.resolve();
     await Promise.resolve();
     expect(othersAnswered).toBe(0);
-    budget.settle(first!, parseUsd('0.03'));
+    budget.charge(first!, parseUsd('0.03'));
     // 0.03 learned for ghibli prices the others: 0.03 + 0.03 fits 0.07, a third would not (0.09).
     const clay = await others[0]!;
     expect(clay).toEqual({ style: 'clay', estimate: 30_000 });
-    budget.settle(clay!, parseUsd('0.03'));
+    budget.charge(clay!, parseUsd('0.03'));
     expect(await Promise.all(others.slice(1))).toEqual([null, null]);
     expect(budget.spent).toBe(60_000);
   });
@@ -100,7 +100,7 @@ describe('SpendBudget', () => {
   it('a style never seen borrows the price learned for another style in this run', async () => {
     const budget = new SpendBudget(parseUsd('1.00')!, () => null);
     const first = await budget.reserve('anime');
-    budget.settle(first!, parseUsd('0.30'));
+    budget.charge(first!, parseUsd('0.30'));
     expect(await budget.reserve('doll')).toEqual({ style: 'doll', estimate: 300_000 });
   });
 
@@ -108,7 +108,7 @@ describe('SpendBudget', () => {
     const budget = new SpendBudget(parseUsd('1.00')!, () => parseUsd('0.25'));
     const first = await budget.reserve('cyber');
     const second = await budget.reserve('cyber');
-    budget.settle(first!, null);
+    budget.charge(first!, null);
     budget.release(second!);
     expect(budget.spent).toBe(250_000);
   });
@@ -117,7 +117,7 @@ describe('SpendBudget', () => {
     const budget = new SpendBudget(parseUsd('0.05')!, () => null);
     const first = await budget.reserve('ghibli');
     const waiting = [budget.reserve('ghibli'), budget.reserve('clay')];
-    budget.settle(first!, null, true);
+    budget.charge(first!, null, true);
     expect(await Promise.all(waiting)).toEqual([null, null]);
     expect(await budget.reserve('ghibli')).toBeNull();
     expect(budget.costUnreported).toBe(true);
@@ -132,7 +132,7 @@ describe('SpendBudget', () => {
     const second = budget.reserve('ghibli');
     let thirdAnswered = false;
     void budget.reserve('ghibli').then(() => (thirdAnswered = true));
-    budget.settle(first!, null);
+    budget.charge(first!, null);
     expect(await second).toEqual({ style: 'ghibli', estimate: null });
     await Promise.resolve();
     expect(thirdAnswered).toBe(false);
@@ -142,13 +142,13 @@ describe('SpendBudget', () => {
   it('a style dearer than estimated: its tasks in flight are re-reserved at the real price', async () => {
     const budget = new SpendBudget(parseUsd('0.50')!, () => parseUsd('0.03'));
     const inFlight = [await budget.reserve('ghibli'), await budget.reserve('ghibli'), await budget.reserve('ghibli'), await budget.reserve('ghibli')];
-    budget.settle(inFlight[0]!, parseUsd('0.10'));
+    budget.charge(inFlight[0]!, parseUsd('0.10'));
     // 0.10 spent, 3 in flight now held at 0.10 each: one more fits 0.50 exactly, no more.
     expect(budget.committed).toBe(400_000);
     const fifth = await budget.reserve('ghibli');
     expect(fifth).toEqual({ style: 'ghibli', estimate: 100_000 });
     const sixth = budget.reserve('ghibli');
-    for (const reservation of [...inFlight.slice(1), fifth]) budget.settle(reservation!, parseUsd('0.10'));
+    for (const reservation of [...inFlight.slice(1), fifth]) budget.charge(reservation!, parseUsd('0.10'));
     expect(await sixth).toBeNull();
     expect(budget.spent).toBe(500_000);
   });

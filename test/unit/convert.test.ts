@@ -38,6 +38,16 @@ describe('formats the API cannot take, converted without --fix', () => {
     expect(prepared.sha256).toBe(hashOf(GRADIENT_HEIC));
   });
 
+  it('refuses a truncated HEIC with the decodes rule (decoded once, by the conversion)', async () => {
+    const whole = readFileSync(GRADIENT_HEIC);
+    const cut = await write('cut.heic', whole.subarray(0, whole.length - 300));
+    await expect(prepareFile(cut, null)).rejects.toMatchObject({
+      kind: 'input',
+      code: 'decodes',
+      message: expect.stringContaining('HEIC image could not be decoded'),
+    });
+  });
+
   it("keeps a GIF's first frame and says so", async () => {
     const frame = (colour: string) =>
       sharp({ create: { width: 1000, height: 800, channels: 3, background: colour } })

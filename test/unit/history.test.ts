@@ -1,10 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { historyFilter, parseSince } from '../../src/commands/history/filter.js';
+import { createSparkStyle } from '../../src/index.js';
 import { historyJsonLine, historyTable, totalCost, totalLine } from '../../src/commands/history/render.js';
 import { systemClock } from '../../src/core/clock.js';
 import { SqliteLedger } from '../../src/ledger/sqlite-ledger.js';
 import { fillLedger, row } from '../helpers/ledger-fixture.js';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { tempDir } from '../helpers/tmp.js';
 
 const NOW = Date.parse('2026-11-27T12:00:00Z');
@@ -43,11 +44,15 @@ describe('history filters', () => {
       row({ at: '2026-11-26T10:00:00.000Z', input: 'a.jpg', style: 'clay', status: 'failed', error_code: '003008095' }),
       row({ at: '2026-11-27T10:00:00.000Z', input: 'b.jpg', status: 'unknown' }),
     ]);
+    // Through the library, as the command asks: the flags as a filter, the ledger in the state folder.
+    const client = createSparkStyle({ stateDir: dirname(path) });
+    const inputs = async (flags: Parameters<typeof historyFilter>[0]) => (await client.history(historyFilter(flags, NOW))).map((r) => r.input);
+    expect(await inputs({ since: '2d' })).toEqual(['b.jpg', 'a.jpg']);
+    expect(await inputs({ style: 'clay' })).toEqual(['a.jpg']);
+    expect(await inputs({ status: 'unknown' })).toEqual(['b.jpg']);
+    await client.close();
     const ledger = SqliteLedger.open(path, systemClock);
     try {
-      expect((await ledger.history(historyFilter({ since: '2d' }, NOW))).map((r) => r.input)).toEqual(['b.jpg', 'a.jpg']);
-      expect((await ledger.history(historyFilter({ style: 'clay' }, NOW))).map((r) => r.input)).toEqual(['a.jpg']);
-      expect((await ledger.history(historyFilter({ status: 'unknown' }, NOW))).map((r) => r.input)).toEqual(['b.jpg']);
       expect(await ledger.counts()).toEqual({ open: 0, unknown: 1 });
     } finally {
       await ledger.close();

@@ -3,14 +3,15 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { resolveStyle } from '../../src/catalog/styles.js';
 import { UsageError } from '../../src/core/errors.js';
-import { NAME_MAX_BYTES } from '../../src/naming/budget.js';
+import { NAME_MAX_BYTES } from '../../src/naming/name-bytes.js';
 import { datesForNames } from '../../src/naming/dates.js';
 import { findSavedResult, inspectDestination } from '../../src/naming/done.js';
 import { outputInFolder, resultPath, type PlannedOutput } from '../../src/naming/output-path.js';
 import { DEFAULT_NAME_TEMPLATE, expandName, parseNameTemplate } from '../../src/naming/template.js';
 import { resolveRun } from '../../src/engine/run-options.js';
 import { planItems } from '../../src/runner/plan.js';
-import { saveResult, writeAtomically } from '../../src/runner/save.js';
+import { writeAtomically } from '../../src/naming/write-atomically.js';
+import { saveResult } from '../../src/runner/save.js';
 import { tempDir } from '../helpers/tmp.js';
 
 const ghibli = resolveStyle('ghibli');

@@ -9,7 +9,7 @@ import { expandInputs } from '../../src/runner/inputs.js';
 import { sanitizeStem, stemOfUrl } from '../../src/naming/stems.js';
 import { planItems } from '../../src/runner/plan.js';
 import { extensionOf } from '../../src/naming/extension.js';
-import { writeAtomically } from '../../src/runner/save.js';
+import { writeAtomically } from '../../src/naming/write-atomically.js';
 import { makeImage } from '../helpers/images.js';
 import { tempDir } from '../helpers/tmp.js';
 

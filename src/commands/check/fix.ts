@@ -9,7 +9,7 @@ import { extensionOf } from '../../naming/extension.js';
 import { describeOutput, outputInFolder, resultPath } from '../../naming/output-path.js';
 import { stemOfPath } from '../../naming/stems.js';
 import { ensureFolderOrUsageError } from '../../core/make-folder.js';
-import { writeAtomically } from '../../runner/save.js';
+import { writeAtomically } from '../../naming/write-atomically.js';
 import { stdoutPalette } from '../../terminal/colors.js';
 import type { CheckOptions } from './define.js';
 import { fixCommand } from './fix-command.js';

@@ -10,6 +10,7 @@ import {
   isConfigKey,
   normalizeConfigValue,
   openConfigFile,
+  type ConfigFile,
   resolveApiKey,
   type ConfigKey,
 } from '../../config/config-file.js';
@@ -53,25 +54,8 @@ export async function runConfig(action: string, args: string[], options: { json?
       io.info(`${key} removed`);
       return ExitCode.OK;
     }
-    case 'list': {
-      const values = config.all();
-      const keySource = resolveApiKey(undefined, env, config)?.source ?? null;
-      if (options.json) {
-        const shown = Object.fromEntries(CONFIG_KEYS.map((key) => [key, displayConfigValue(key, values[key]) ?? null]));
-        const effective = Object.fromEntries(
-          CONFIG_KEYS.map((key) => [key, (({ shown: value, source }) => ({ value, source }))(effectiveConfigValue(key, config, env))]),
-        );
-        io.print(JSON.stringify({ path: config.path, values: shown, effective, api_key_source: keySource }));
-      } else {
-        // The value each key has for a run, and where it comes from: "concurrency  4  (default)".
-        const rows = CONFIG_KEYS.map((key) => ({ key, value: effectiveConfigValue(key, config, env) }));
-        const width = Math.max(...rows.map((row) => (row.value.shown ?? '').length));
-        for (const { key, value } of rows)
-          io.print(`${key.padEnd(14)} ${value.shown === null ? describeSource(value) : `${value.shown.padEnd(width)}  ${describeSource(value)}`}`);
-        io.info(`file: ${config.path}${keySource ? `; the API key in use comes from ${keySource}` : '; no API key found'}`);
-      }
-      return ExitCode.OK;
-    }
+    case 'list':
+      return listConfig(config, options, io, env);
     default:
       throw new UsageError(`unknown config action "${action}"`);
   }
@@ -80,4 +64,25 @@ export async function runConfig(action: string, args: string[], options: { json?
 function checkedKey(key: string): ConfigKey {
   if (!isConfigKey(key)) throw new UsageError(`unknown config key "${key}"; keys: ${CONFIG_KEYS.join(', ')}`);
   return key;
+}
+
+/** Every key with the value a run would use, and where it comes from. */
+function listConfig(config: ConfigFile, options: { json?: boolean }, io: CommandContext['io'], env: CommandContext['env']): number {
+  const values = config.all();
+  const keySource = resolveApiKey(undefined, env, config)?.source ?? null;
+  if (options.json) {
+    const shown = Object.fromEntries(CONFIG_KEYS.map((key) => [key, displayConfigValue(key, values[key]) ?? null]));
+    const effective = Object.fromEntries(
+      CONFIG_KEYS.map((key) => [key, (({ shown: value, source }) => ({ value, source }))(effectiveConfigValue(key, config, env))]),
+    );
+    io.print(JSON.stringify({ path: config.path, values: shown, effective, api_key_source: keySource }));
+  } else {
+    // The value each key has for a run, and where it comes from: "concurrency  4  (default)".
+    const rows = CONFIG_KEYS.map((key) => ({ key, value: effectiveConfigValue(key, config, env) }));
+    const width = Math.max(...rows.map((row) => (row.value.shown ?? '').length));
+    for (const { key, value } of rows)
+      io.print(`${key.padEnd(14)} ${value.shown === null ? describeSource(value) : `${value.shown.padEnd(width)}  ${describeSource(value)}`}`);
+    io.info(`file: ${config.path}${keySource ? `; the API key in use comes from ${keySource}` : '; no API key found'}`);
+  }
+  return ExitCode.OK;
 }

@@ -1,7 +1,7 @@
 import { resolveStyle } from '../../catalog/styles.js';
 import { parseDuration } from '../../core/duration.js';
 import { UsageError } from '../../core/errors.js';
-import type { HistoryFilter, LedgerStatus } from '../../ledger/ledger.js';
+import type { HistoryFilter, LedgerStatus } from '../../engine/types.js';
 
 /** Every status --status takes; shell completion offers the same list (commands/completion/spec.ts). */
 export const LEDGER_STATUSES = ['saved', 'failed', 'open', 'unknown', 'expired', 'never-sent'] as const satisfies readonly LedgerStatus[];
@@ -57,7 +57,7 @@ function parseStatus(text: string): LedgerStatus {
 /** The command line as a ledger query; a style is matched by its alias, however it was typed. */
 export function historyFilter(flags: HistoryFlags, now: number): HistoryFilter {
   return {
-    ...(flags.since !== undefined ? { sinceMs: parseSince(flags.since, now) } : {}),
+    ...(flags.since !== undefined ? { since: parseSince(flags.since, now) } : {}),
     ...(flags.style !== undefined ? { style: resolveStyle(flags.style).alias } : {}),
     ...(flags.status !== undefined ? { status: parseStatus(flags.status) } : {}),
     ...(flags.limit !== undefined ? { limit: flags.limit } : {}),

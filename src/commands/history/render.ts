@@ -1,4 +1,4 @@
-import type { HistoryRow } from '../../ledger/ledger.js';
+import type { HistoryEntry as HistoryRow } from '../../engine/types.js';
 import { forDisplay } from '../../terminal/sanitize.js';
 import { renderTable } from '../../terminal/table.js';
 

@@ -3,8 +3,8 @@ import type { CommandContext } from '../../cmdutil/context.js';
 import { ExitCode } from '../../cmdutil/exit-codes.js';
 import { chooseLedger } from '../../cmdutil/ledger-choice.js';
 import { urlWithoutPassword } from '../../core/secrets.js';
-import type { HistoryRow } from '../../ledger/ledger.js';
-import { isPostgresUrl, openLedgerAt } from '../../ledger/open-ledger.js';
+import { isPostgresUrl } from '../../ledger/open-ledger.js';
+import { engineFor } from '../../cmdutil/engine.js';
 import { palette } from '../../terminal/colors.js';
 import type { HistoryOptions } from './define.js';
 import { historyFilter } from './filter.js';
@@ -16,24 +16,19 @@ const OFFLINE_NOTE = 'runs with --offline are not recorded: their tasks end with
 export async function runHistory(options: HistoryOptions, context: CommandContext): Promise<number> {
   const { io, clock } = context;
   const filter = historyFilter(options, clock.now());
+  // --ledger, SPARK_STYLE_LEDGER, the config's `ledger`, else ledger.db beside the config.
   const { location } = chooseLedger(context.ledger, io);
   const shared = isPostgresUrl(location);
-  // Reading history must not create a ledger file: no file simply means no tasks yet.
-  const exists = shared || existsSync(location);
-  let rows: HistoryRow[] = [];
-  if (exists) {
-    const ledger = await openLedgerAt(location, clock, { env: io.env });
-    try {
-      rows = await ledger.history(filter);
-    } finally {
-      await ledger.close();
-    }
-  }
+  // Reading history must not create a ledger: no file simply means no tasks yet.
+  const { client } = await engineFor(context, {}, { readConfig: false });
+  const rows = await client.history(filter);
+  await client.close();
   const json = options.json === true || !io.stdoutIsTTY;
   const total = totalLine(totalCost(rows));
   if (rows.length === 0) {
     // Said on stderr either way: a pipe or --json gets an empty stdout, not a "total over 0 rows".
-    io.info(`${exists ? 'no tasks match' : `no tasks recorded yet (the ledger will be ${urlWithoutPassword(location)})`}; ${OFFLINE_NOTE}`);
+    const known = shared || existsSync(location);
+    io.info(`${known ? 'no tasks match' : `no tasks recorded yet (the ledger will be ${urlWithoutPassword(location)})`}; ${OFFLINE_NOTE}`);
     return ExitCode.OK;
   }
   if (json) {

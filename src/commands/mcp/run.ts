@@ -2,6 +2,7 @@ import { StdioServerTransport } from '@modelcontextprotocol/sdk/server/stdio.js'
 import type { CommandContext } from '../../cmdutil/context.js';
 import { ExitCode } from '../../cmdutil/exit-codes.js';
 import { handleInterrupts } from '../../cmdutil/interrupt.js';
+import { keyToHide } from '../../cmdutil/key-to-hide.js';
 import { UsageError } from '../../core/errors.js';
 import { createSparkStyle } from '../../index.js';
 import type { McpContext } from '../../mcp/context.js';
@@ -44,6 +45,7 @@ export async function runMcp(options: McpCommandOptions, context: CommandContext
     timeout: options.timeout,
     concurrency: options.concurrency,
     running: new Set(),
+    secrets: [await keyToHide(context.env)].filter((key): key is string => key !== null),
   };
   const server = createMcpServer(mcp);
   const transport = new StdioServerTransport(io.stdin as NodeJS.ReadStream, io.stdout as NodeJS.WriteStream);
@@ -51,7 +53,7 @@ export async function runMcp(options: McpCommandOptions, context: CommandContext
     transport.onclose = resolve;
     io.stdin.once('end', () => void server.close());
   });
-  const interrupt = handleInterrupts(() => void server.close());
+  const interrupt = handleInterrupts(context.process, () => void server.close());
   try {
     await server.connect(transport);
     io.info(`spark-style mcp: serving on stdio; inputs under ${roots.folders.join(', ')}${options.offline ? ' (offline emulator)' : ''}`);

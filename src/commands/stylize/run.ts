@@ -37,7 +37,7 @@ export async function runStylize(
     printDryRun(plan, io, flags.json === true);
     return ExitCode.OK;
   }
-  const interrupt = handleInterrupts();
+  const interrupt = handleInterrupts(context.process);
   let result: RunResult;
   try {
     result = await renderRun(engine.client.stylize(inputs, { ...options, signal: interrupt.signal }), flags, context, engine);

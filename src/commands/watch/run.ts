@@ -2,6 +2,7 @@ import { mkdir, realpath, stat } from 'node:fs/promises';
 import type { CommandContext } from '../../cmdutil/context.js';
 import { ExitCode } from '../../cmdutil/exit-codes.js';
 import { handleInterrupts } from '../../cmdutil/interrupt.js';
+import { keyToHide } from '../../cmdutil/key-to-hide.js';
 import { parseDuration } from '../../core/duration.js';
 import { UsageError } from '../../core/errors.js';
 import { createSparkStyle, type StylizeOptions } from '../../index.js';
@@ -39,6 +40,8 @@ export async function runWatch(folderArgs: string[], options: WatchOptions, cont
   }
   const folders = await Promise.all(folderArgs.map(watchedFolder));
   const outDir = options.out === undefined ? null : await outputFolder(options.out);
+  const key = await keyToHide(context.env);
+  if (key) io.addSecret(key);
   const client = createSparkStyle({
     loadConfig: true,
     env: context.env,
@@ -63,7 +66,9 @@ export async function runWatch(folderArgs: string[], options: WatchOptions, cont
     runBatch: engineBatch(client, stylizeOptionsOf(options, outDir), itemRenderer(io, options.json === true, tally)),
     notes: watchNotes(context, allowance),
   });
-  const interrupt = handleInterrupts(() => io.info(paint.warn('stopping: no new photos; the batch in flight ends and is recorded (again to quit at once)')));
+  const interrupt = handleInterrupts(context.process, () =>
+    io.info(paint.warn('stopping: no new photos; the batch in flight ends and is recorded (again to quit at once)')),
+  );
   try {
     await watch.start();
     io.info(`watching ${folders.join(', ')}${outDir ? ` → ${outDir}` : ''}${options.offline ? ' (offline emulator)' : ''}; stop with Ctrl-C`);

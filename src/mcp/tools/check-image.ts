@@ -6,7 +6,7 @@ import { answer } from '../tool-result.js';
 
 const ruleBroken = z.object({ rule: z.string(), message: z.string() });
 
-export function registerCheckImage(server: McpServer, context: Pick<McpContext, 'client' | 'roots' | 'outDir'>): void {
+export function registerCheckImage(server: McpServer, context: Pick<McpContext, 'client' | 'roots' | 'outDir' | 'secrets'>): void {
   server.registerTool(
     'check_image',
     {
@@ -34,7 +34,7 @@ export function registerCheckImage(server: McpServer, context: Pick<McpContext, 
       annotations: { readOnlyHint: false, openWorldHint: false },
     },
     ({ path, fix }) =>
-      answer(async () => {
+      answer(context.secrets, async () => {
         const { real, isFolder } = await context.roots.input(path);
         if (isFolder) throw new Error(`${path}: a folder; check_image takes one image file`);
         const outDir = fix ? await context.roots.outputFolder(context.outDir ?? dirname(real), context.outDir ? [context.outDir] : undefined) : null;

@@ -25,7 +25,7 @@ export function registerEstimate(server: McpServer, context: McpContext): void {
       annotations: { readOnlyHint: true, openWorldHint: false },
     },
     (args) =>
-      answer(async () => {
+      answer(context.secrets, async () => {
         const { plan } = await prepareCall(args, context);
         const expected = usdToMicro(plan.summary.expected_cost_usd);
         const left = [context.allowance.budgetLeftMicro, args.max_cost === undefined ? null : usdToMicro(args.max_cost)].filter((cap) => cap !== null);

@@ -8,7 +8,7 @@ import { answer } from '../tool-result.js';
 
 const STATUSES = ['saved', 'failed', 'open', 'unknown', 'expired', 'never-sent'] as const;
 
-export function registerHistory(server: McpServer, context: Pick<McpContext, 'client' | 'roots' | 'allowUrls'>): void {
+export function registerHistory(server: McpServer, context: Pick<McpContext, 'client' | 'roots' | 'allowUrls' | 'secrets'>): void {
   server.registerTool(
     'history',
     {
@@ -37,7 +37,7 @@ export function registerHistory(server: McpServer, context: Pick<McpContext, 'cl
       annotations: { readOnlyHint: true, openWorldHint: false },
     },
     ({ since, status, style, limit }) =>
-      answer(async () => {
+      answer(context.secrets, async () => {
         const entries = await context.client.history({ since: since === undefined ? undefined : Date.parse(since), status, style, limit: limit ?? 100 });
         return { tasks: entries.filter((entry) => visible(entry, context)).map((entry) => ({ ...entry })) };
       }),
@@ -48,7 +48,7 @@ export function registerHistory(server: McpServer, context: Pick<McpContext, 'cl
  * The ledger also holds what people ran by hand elsewhere on this machine: a caller sees only
  * the tasks of inputs under its roots (and URLs when it may use URLs).
  */
-function visible(entry: HistoryEntry, { roots, allowUrls }: Pick<McpContext, 'roots' | 'allowUrls'>): boolean {
+function visible(entry: HistoryEntry, { roots, allowUrls }: Pick<McpContext, 'roots' | 'allowUrls' | 'secrets'>): boolean {
   if (/^https?:\/\//i.test(entry.input)) return allowUrls;
   return isAbsolute(entry.input) && roots.folders.some((root) => isWithin(entry.input, root));
 }

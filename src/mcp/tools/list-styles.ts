@@ -3,7 +3,7 @@ import { z } from 'zod';
 import type { McpContext } from '../context.js';
 import { answer } from '../tool-result.js';
 
-export function registerListStyles(server: McpServer, { client }: Pick<McpContext, 'client'>): void {
+export function registerListStyles(server: McpServer, context: Pick<McpContext, 'client' | 'secrets'>): void {
   server.registerTool(
     'list_styles',
     {
@@ -15,6 +15,9 @@ export function registerListStyles(server: McpServer, { client }: Pick<McpContex
       },
       annotations: { readOnlyHint: true, openWorldHint: false },
     },
-    () => answer(async () => ({ styles: client.styles().map(({ alias, req_key, sub_req_key, name }) => ({ alias, req_key, sub_req_key, name })) })),
+    () =>
+      answer(context.secrets, async () => ({
+        styles: context.client.styles().map(({ alias, req_key, sub_req_key, name }) => ({ alias, req_key, sub_req_key, name })),
+      })),
   );
 }

@@ -35,7 +35,7 @@ export function registerStylize(server: McpServer, context: McpContext): void {
     (args, extra) =>
       tracked(
         context,
-        answer(() => stylizeCall(args, context, extra)),
+        answer(context.secrets, () => stylizeCall(args, context, extra)),
       ),
   );
 }

@@ -3,7 +3,7 @@ import { z } from 'zod';
 import type { McpContext } from '../context.js';
 import { answer } from '../tool-result.js';
 
-export function registerTaskStatus(server: McpServer, context: Pick<McpContext, 'client' | 'roots' | 'outDir'>): void {
+export function registerTaskStatus(server: McpServer, context: Pick<McpContext, 'client' | 'roots' | 'outDir' | 'secrets'>): void {
   server.registerTool(
     'task_status',
     {
@@ -29,7 +29,7 @@ export function registerTaskStatus(server: McpServer, context: Pick<McpContext, 
       annotations: { readOnlyHint: false, openWorldHint: true },
     },
     ({ task_ids, save }, extra) =>
-      answer(async () => {
+      answer(context.secrets, async () => {
         const allowed = context.outDir ? [context.outDir] : undefined;
         const folder = save === undefined ? undefined : await context.roots.outputFolder(save, allowed);
         const reports = await context.client.status(task_ids, { save: folder, signal: extra.signal });

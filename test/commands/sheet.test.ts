@@ -1,12 +1,14 @@
+import { execa } from 'execa';
 import { copyFileSync, existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { execa } from 'execa';
 import sharp from 'sharp';
 import { describe, expect, it } from 'vitest';
-import { CLI, jsonLines, PHOTOS, runCli } from '../helpers/cli.js';
-import { emulator } from '../helpers/emulator.js';
+import { CLI, jsonLines, PHOTOS } from '../helpers/cli.js';
 import { tempDir } from '../helpers/tmp.js';
+import { commandHarness } from '../helpers/command.js';
+
+const cli = commandHarness();
 
 const KEY = 'sk-e2e-sheet-0123456789abcdef';
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
@@ -30,13 +32,13 @@ async function labelInk(sheet: string, bands: { top: number; height: number }[])
 
 describe('spark-style sheet', () => {
   it('stylizes one photo, keeps the results, composes the sheet, and pays for nothing twice', async () => {
-    const server = await emulator();
+    const server = await cli.emulator();
     const dir = tempDir();
     const input = photo(dir);
     const configDir = tempDir();
     const sheetPath = join(dir, 'bridge.sheet.jpg');
     const args = ['sheet', input, '--style', 'ink-wash,marvel,chinese-red', '--out', join(dir, 'art'), '-o', sheetPath, '--width', '1200', '--json'];
-    const first = await runCli(args, { env: against(server.url), configDir });
+    const first = await cli.run(args, { env: against(server.url), configDir });
     expect(first.stderr).not.toMatch(/error|warn/i);
     expect(first.exitCode).toBe(0);
     const lines = jsonLines(first.stdout);
@@ -48,7 +50,7 @@ describe('spark-style sheet', () => {
     expect(server.stats().tasks_created).toBe(3);
 
     // Again: the results are reused, no task is created, and the earlier sheet is replaced in place.
-    const again = await runCli(args, { env: against(server.url), configDir });
+    const again = await cli.run(args, { env: against(server.url), configDir });
     expect(again.exitCode).toBe(0);
     expect(jsonLines(again.stdout).at(-2)).toMatchObject({ summary: { skipped: 3, tasks_created: 0 } });
     expect(server.stats().tasks_created).toBe(3);
@@ -56,11 +58,11 @@ describe('spark-style sheet', () => {
   });
 
   it('several photos: one row each, failures as "no result" tiles, exit 1, results beside the sheet', async () => {
-    const server = await emulator({ faults: { failEvery: 4, failCode: '003008096' } });
+    const server = await cli.emulator({ faults: { failEvery: 4, failCode: '003008096' } });
     const dir = tempDir();
     const inputs = [photo(dir, 'a.jpg'), photo(dir, 'b.jpg', 'hubble_1000x872.jpg')];
     const out = join(dir, 'compare');
-    const result = await runCli(
+    const result = await cli.run(
       [
         'sheet',
         ...inputs,
@@ -90,14 +92,14 @@ describe('spark-style sheet', () => {
   });
 
   it('--dry-run and --max-tasks send nothing and compose nothing', async () => {
-    const server = await emulator();
+    const server = await cli.emulator();
     const dir = tempDir();
     const input = photo(dir);
-    const dry = await runCli(['sheet', input, '--style', 'all', '--dry-run', '-o', join(dir, 's.jpg')], { env: against(server.url) });
+    const dry = await cli.run(['sheet', input, '--style', 'all', '--dry-run', '-o', join(dir, 's.jpg')], { env: against(server.url) });
     expect(dry.exitCode).toBe(0);
     expect(dry.stderr).toContain('22 tasks would be created');
     expect(dry.stderr).toContain('dry run: no sheet composed');
-    const capped = await runCli(['sheet', input, '--style', 'all', '--max-tasks', '5', '-o', join(dir, 's.jpg')], { env: against(server.url) });
+    const capped = await cli.run(['sheet', input, '--style', 'all', '--max-tasks', '5', '-o', join(dir, 's.jpg')], { env: against(server.url) });
     expect(capped.exitCode).toBe(2);
     expect(capped.stderr).toContain('more than --max-tasks 5');
     expect(server.stats().creates_received).toBe(0);
@@ -106,13 +108,13 @@ describe('spark-style sheet', () => {
 
   it('after Ctrl-C composes no sheet, and the same command collects the tasks and composes it', async () => {
     const created: ((count: number) => void)[] = [];
-    const server = await emulator({ latencyMs: 2500, onTaskCreated: (count) => created.forEach((listener) => listener(count)) });
+    const server = await cli.emulator({ latencyMs: 2500, onTaskCreated: (count) => created.forEach((listener) => listener(count)) });
     const dir = tempDir();
     const input = photo(dir);
     const configDir = tempDir();
-    const args = [CLI, 'sheet', input, '--style', 'ghibli,clay,doll', '--concurrency', '2'];
+    const args = ['sheet', input, '--style', 'ghibli,clay,doll', '--concurrency', '2'];
     const env = { ...against(server.url), SPARK_STYLE_CONFIG_DIR: configDir, NO_COLOR: '1', PATH: process.env.PATH };
-    const first = execa(process.execPath, args, { env, extendEnv: false, reject: false });
+    const first = cli.run(args, { env });
     await new Promise<void>((resolve) => created.push((count) => count >= 2 && resolve()));
     first.kill('SIGINT');
     const interrupted = await first;
@@ -120,7 +122,7 @@ describe('spark-style sheet', () => {
     expect(interrupted.stderr).toContain('no sheet: the run was interrupted');
     expect(existsSync(join(dir, 'bridge.sheet.jpg'))).toBe(false);
 
-    const again = await execa(process.execPath, args, { env, extendEnv: false, reject: false });
+    const again = await cli.run(args, { env });
     expect(again.exitCode).toBe(0);
     expect(server.stats().tasks_created).toBe(3);
     expect(again.stdout.split('\n').at(-1)).toBe(join(dir, 'bridge.sheet.jpg'));
@@ -147,7 +149,7 @@ describe('spark-style sheet', () => {
     const sheets = [];
     for (const env of [{}, noFonts]) {
       const out = join(dir, Object.keys(env).length ? 'bare' : 'fonts');
-      const result = await runCli(['sheet', input, '--style', 'ghibli,ink-wash', '--offline', '--out', out, '--width', '900', '--columns', '3', '--quiet'], {
+      const result = await cli.run(['sheet', input, '--style', 'ghibli,ink-wash', '--offline', '--out', out, '--width', '900', '--columns', '3', '--quiet'], {
         env,
       });
       expect(result.exitCode).toBe(0);
@@ -164,7 +166,7 @@ describe('spark-style sheet', () => {
   });
 
   it('has help with examples', async () => {
-    const help = await runCli(['sheet', '--help']);
+    const help = await cli.run(['sheet', '--help']);
     expect(help.exitCode).toBe(0);
     expect(help.stdout).toContain('$ spark-style sheet photo.jpg --style all -o photo.sheet.jpg');
     expect(help.stdout).toContain('--columns <n>');

@@ -1,12 +1,13 @@
-import { execa } from 'execa';
 import { copyFileSync, existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { CLI, jsonLines, PHOTOS, runCli } from '../helpers/cli.js';
-import { emulator } from '../helpers/emulator.js';
+import { jsonLines, PHOTOS } from '../helpers/cli.js';
 import { writePhotos } from '../helpers/images.js';
 import { fillLedger, ledgerIn, row } from '../helpers/ledger-fixture.js';
 import { tempDir } from '../helpers/tmp.js';
+import { commandHarness } from '../helpers/command.js';
+
+const cli = commandHarness();
 
 const KEY = 'sk-budget-0123456789abcdef';
 const against = (url: string) => ({ SPARK_STYLE_BASE_URL: url, SPARK_STYLE_API_KEY: KEY });
@@ -26,12 +27,12 @@ const summaryOf = (stdout: string) => (jsonLines(stdout).pop() as { summary: Sum
 
 describe('--budget', () => {
   it('starts only the tasks that fit, exits 5 with the command that continues, and that command finishes the batch', async () => {
-    const server = await emulator({ costPerTask: '0.0300' });
+    const server = await cli.emulator({ costPerTask: '0.0300' });
     const dir = tempDir();
     const inputs = await writePhotos(dir, 6);
     const configDir = await configWithPrices('ghibli', ['0.0300', '0.0300']);
     const args = ['stylize', ...inputs, '--style', 'ghibli', '--out', join(dir, 'out'), '--budget', '0.10', '--concurrency', '3', '--json'];
-    const first = await runCli(args, { env: against(server.url), configDir });
+    const first = await cli.run(args, { env: against(server.url), configDir });
     expect(first.exitCode).toBe(5);
     expect(server.stats().tasks_created).toBe(3);
     const lines = jsonLines(first.stdout);
@@ -48,7 +49,7 @@ describe('--budget', () => {
     expect(first.stderr).not.toContain(KEY);
     expect(first.stderr).toContain('of the $0.1000 budget');
 
-    const again = await runCli(args, { env: against(server.url), configDir });
+    const again = await cli.run(args, { env: against(server.url), configDir });
     expect(again.exitCode).toBe(0);
     expect(summaryOf(again.stdout)).toMatchObject({ saved: 3, skipped: 3, tasks_created: 3, spent_usd: '0.0900', not_started_budget: 0 });
     expect(server.stats().tasks_created).toBe(6);
@@ -56,7 +57,7 @@ describe('--budget', () => {
 
   it('with no price known yet, creates one task and waits for its cost before creating more', async () => {
     let downloadsAtSecondCreate = -1;
-    const server = await emulator({
+    const server = await cli.emulator({
       costPerTask: '0.0200',
       onCreateReceived: (count) => {
         if (count === 2) downloadsAtSecondCreate = server.stats().result_downloads;
@@ -64,7 +65,7 @@ describe('--budget', () => {
     });
     const dir = tempDir();
     const inputs = await writePhotos(dir, 4);
-    const result = await runCli(['stylize', ...inputs, '--style', 'clay', '--out', join(dir, 'out'), '--budget', '0.05', '--concurrency', '4', '--json'], {
+    const result = await cli.run(['stylize', ...inputs, '--style', 'clay', '--out', join(dir, 'out'), '--budget', '0.05', '--concurrency', '4', '--json'], {
       env: against(server.url),
     });
     // The first task's result was downloaded (its cost known) before the second create left.
@@ -76,10 +77,10 @@ describe('--budget', () => {
   });
 
   it('a service that reports no cost for the first task: nothing more is created, and the run says why', async () => {
-    const server = await emulator({ costPerTask: '0.0300', faults: { oddCost: null } });
+    const server = await cli.emulator({ costPerTask: '0.0300', faults: { oddCost: null } });
     const dir = tempDir();
     const inputs = await writePhotos(dir, 8);
-    const result = await runCli(['stylize', ...inputs, '--style', 'ghibli', '--out', join(dir, 'out'), '--budget', '0.05', '--concurrency', '4', '--json'], {
+    const result = await cli.run(['stylize', ...inputs, '--style', 'ghibli', '--out', join(dir, 'out'), '--budget', '0.05', '--concurrency', '4', '--json'], {
       env: against(server.url),
     });
     expect(server.stats().tasks_created).toBe(1);
@@ -95,10 +96,10 @@ describe('--budget', () => {
   });
 
   it('with no price known and several styles, still one task first: a price learned for one style prices them all', async () => {
-    const server = await emulator({ costPerTask: '0.0300' });
+    const server = await cli.emulator({ costPerTask: '0.0300' });
     const dir = tempDir();
     const [input] = await writePhotos(dir, 1);
-    const result = await runCli(
+    const result = await cli.run(
       ['stylize', input!, '--style', 'ghibli,clay,marvel,anime', '--out', join(dir, 'out'), '--budget', '0.07', '--concurrency', '4', '--json'],
       { env: against(server.url) },
     );
@@ -110,13 +111,13 @@ describe('--budget', () => {
 
   it('an interrupted run counts the tasks left running at their estimated price', async () => {
     const created: ((count: number) => void)[] = [];
-    const server = await emulator({ latencyMs: 60_000, costPerTask: '0.0300', onTaskCreated: (count) => created.forEach((listener) => listener(count)) });
+    const server = await cli.emulator({ latencyMs: 60_000, costPerTask: '0.0300', onTaskCreated: (count) => created.forEach((listener) => listener(count)) });
     const dir = tempDir();
     const inputs = await writePhotos(dir, 4);
     const configDir = await configWithPrices('anime', ['0.0300']);
-    const args = [CLI, 'stylize', ...inputs, '--style', 'anime', '--out', join(dir, 'out'), '--budget', '1', '--concurrency', '2', '--json'];
+    const args = ['stylize', ...inputs, '--style', 'anime', '--out', join(dir, 'out'), '--budget', '1', '--concurrency', '2', '--json'];
     const env = { ...against(server.url), SPARK_STYLE_CONFIG_DIR: configDir, NO_COLOR: '1', PATH: process.env.PATH };
-    const run = execa(process.execPath, args, { env, extendEnv: false, reject: false });
+    const run = cli.run(args, { env });
     await new Promise<void>((resolve) => created.push((count) => count >= 2 && resolve()));
     run.kill('SIGINT');
     const interrupted = await run;
@@ -137,7 +138,7 @@ describe('--budget', () => {
     const dir = tempDir();
     const inputs = await writePhotos(dir, 2);
     const configDir = await configWithPrices('ghibli', ['0.0300', '0.0500', '0.0400']);
-    const priced = await runCli(['stylize', ...inputs, '--style', 'ghibli,clay', '--budget', '0.10', '--dry-run', '--json'], { configDir });
+    const priced = await cli.run(['stylize', ...inputs, '--style', 'ghibli,clay', '--budget', '0.10', '--dry-run', '--json'], { configDir });
     expect(priced.exitCode).toBe(0);
     expect(summaryOf(priced.stdout)).toMatchObject({
       tasks_to_create: 4,
@@ -151,10 +152,10 @@ describe('--budget', () => {
     expect(priced.stderr).toContain('expected cost: about $0.16, $0.04 a task');
     expect(priced.stderr).toContain('--budget $0.10: 2 of the 4 tasks fit; the other 2 would not be started');
 
-    const human = await runCli(['stylize', inputs[0]!, '--style', 'ghibli', '--dry-run'], { configDir });
+    const human = await cli.run(['stylize', inputs[0]!, '--style', 'ghibli', '--dry-run'], { configDir });
     expect(human.stderr).toContain("expected cost: about $0.04, $0.04 a task (the median usage.cost of each style's recent tasks in the task ledger)");
 
-    const unknown = await runCli(['stylize', ...inputs, '--style', 'ghibli', '--budget', '5', '--dry-run', '--json']);
+    const unknown = await cli.run(['stylize', ...inputs, '--style', 'ghibli', '--budget', '5', '--dry-run', '--json']);
     expect(summaryOf(unknown.stdout)).toMatchObject({
       tasks_to_create: 2,
       expected_cost_usd: null,
@@ -170,10 +171,10 @@ describe('--budget', () => {
     const dir = tempDir();
     const inputs = await writePhotos(dir, 3);
     const configDir = await configWithPrices('ghibli', ['0.0300']);
-    const result = await runCli(['stylize', ...inputs, '--style', 'ghibli', '--budget', '0.06', '--max-tasks', '2'], { configDir });
+    const result = await cli.run(['stylize', ...inputs, '--style', 'ghibli', '--budget', '0.06', '--max-tasks', '2'], { configDir });
     expect(result.exitCode).toBe(2);
     expect(result.stderr).toContain('this run would create 3 tasks, more than --max-tasks 2 (--budget $0.06 would let about 2 through); nothing was sent');
-    const bad = await runCli(['stylize', ...inputs, '--style', 'ghibli', '--budget', 'lots']);
+    const bad = await cli.run(['stylize', ...inputs, '--style', 'ghibli', '--budget', 'lots']);
     expect(bad.exitCode).toBe(2);
     expect(bad.stderr).toContain('Expected an amount in US dollars');
   });
@@ -186,8 +187,8 @@ describe('sheet takes every run option of stylize', () => {
         .split('\n')
         .filter((line) => /^ {2}(-\w, )?--[\w-]+/.test(line))
         .map((line) => line.trim().replace(/\s{2,}/, ' | '));
-    const stylize = optionLines((await runCli(['stylize', '--help'])).stdout);
-    const sheet = new Set(optionLines((await runCli(['sheet', '--help'])).stdout));
+    const stylize = optionLines((await cli.run(['stylize', '--help'])).stdout);
+    const sheet = new Set(optionLines((await cli.run(['sheet', '--help'])).stdout));
     const differ = stylize.filter((line) => !sheet.has(line));
     // Only --out differs: its default is beside the sheet, and -o is the sheet's own file.
     expect(differ).toEqual([expect.stringMatching(/^-o, --out <dir>/)]);
@@ -205,13 +206,13 @@ describe('sheet takes every run option of stylize', () => {
   });
 
   it('runs with --shard, --name and --budget: a shard of the styles, named by the template, held to the budget', async () => {
-    const server = await emulator({ costPerTask: '0.0300' });
+    const server = await cli.emulator({ costPerTask: '0.0300' });
     const dir = tempDir();
     const input = join(dir, 'bridge.jpg');
     copyFileSync(join(PHOTOS, 'bridge_1302x953.jpg'), input);
     const configDir = await configWithPrices('ghibli', ['0.0300']);
     const common = [input, '--style', 'all', '--shard', '1/2', '--name', '{style}/{stem}.{ext}', '--out', join(dir, 'art')];
-    const plan = await runCli(['sheet', ...common, '--dry-run', '--json', '--budget', '0.06'], { configDir });
+    const plan = await cli.run(['sheet', ...common, '--dry-run', '--json', '--budget', '0.06'], { configDir });
     const planned = jsonLines(plan.stdout);
     const planSummary = (planned.pop() as { summary: Summary }).summary;
     const shard = planned.map((line) => line.style as string);
@@ -221,7 +222,7 @@ describe('sheet takes every run option of stylize', () => {
 
     const sheetPath = join(dir, 'shard-1.jpg');
     const report = join(dir, 'report.html');
-    const run = await runCli(['sheet', ...common, '-o', sheetPath, '--width', '640', '--budget', '0.06', '--json', '--report', report], {
+    const run = await cli.run(['sheet', ...common, '-o', sheetPath, '--width', '640', '--budget', '0.06', '--json', '--report', report], {
       env: against(server.url),
       configDir,
     });

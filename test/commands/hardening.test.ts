@@ -7,11 +7,13 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import sharp from 'sharp';
 import { describe, expect, it } from 'vitest';
-import { CLI, jsonLines, PHOTOS, runCli } from '../helpers/cli.js';
-import { emulator } from '../helpers/emulator.js';
+import { CLI, jsonLines, PHOTOS } from '../helpers/cli.js';
 import { makeImage, pngBombHeader } from '../helpers/images.js';
 import { tempDir } from '../helpers/tmp.js';
 import { ledgerBytes } from '../helpers/ledger.js';
+import { commandHarness } from '../helpers/command.js';
+
+const cli = commandHarness();
 
 const KEY = 'sk-hardening-0123456789abcdef';
 const against = (url: string) => ({ SPARK_STYLE_BASE_URL: url, SPARK_STYLE_API_KEY: KEY });
@@ -27,21 +29,21 @@ describe('--fix', () => {
     writeFileSync(clean, await makeImage(1000, 800));
     const before = readFileSync(webp);
     const out = join(dir, 'ready', 'nested');
-    const result = await runCli(['check', '--fix', '--out', out, webp, small, clean]);
+    const result = await cli.run(['check', '--fix', '--out', out, webp, small, clean]);
     expect(result.exitCode).toBe(0);
     expect(readdirSync(out).sort()).toEqual(['clean.jpg', 'holiday.jpg', 'rocket.jpg']);
     expect(readFileSync(join(out, 'clean.jpg')).equals(readFileSync(clean))).toBe(true);
     expect(readFileSync(webp).equals(before)).toBe(true);
     expect(result.stdout).toContain(`${webp} -> ${join(out, 'holiday.jpg')}: converted WebP`);
     expect(result.stderr).toContain('quality will suffer');
-    const recheck = await runCli(['check', ...readdirSync(out).map((name) => join(out, name))]);
+    const recheck = await cli.run(['check', ...readdirSync(out).map((name) => join(out, name))]);
     expect(recheck.exitCode).toBe(0);
   });
 
   it('check --fix exits 1 when an input cannot be made valid', async () => {
     const dir = tempDir();
     writeFileSync(join(dir, 'bomb.png'), pngBombHeader(20000, 20000));
-    const result = await runCli(['check', '--fix', '--out', join(dir, 'out'), join(dir, 'bomb.png'), join(PHOTOS, 'bridge_1302x953.jpg'), '--json']);
+    const result = await cli.run(['check', '--fix', '--out', join(dir, 'out'), join(dir, 'bomb.png'), join(PHOTOS, 'bridge_1302x953.jpg'), '--json']);
     expect(result.exitCode).toBe(1);
     const [bomb, bridge] = jsonLines(result.stdout);
     expect(bomb).toMatchObject({ ok: false, errors: [{ rule: 'pixel-limit' }] });
@@ -49,17 +51,17 @@ describe('--fix', () => {
   });
 
   it('stylize --no-convert refuses a WebP with a hint, and with --fix sends the repaired JPEG', async () => {
-    const server = await emulator();
+    const server = await cli.emulator();
     const dir = tempDir();
     const webp = join(dir, 'cat.webp');
     writeFileSync(webp, await makeImage(1200, 900, 'webp', { orientation: 8 }));
-    const refused = await runCli(['stylize', webp, '--style', 'anime', '--no-convert'], { env: against(server.url) });
+    const refused = await cli.run(['stylize', webp, '--style', 'anime', '--no-convert'], { env: against(server.url) });
     expect(refused.exitCode).toBe(1);
     expect(refused.stderr).toContain('the content is WebP; the API takes JPEG or PNG only');
     expect(refused.stderr).toContain('add --fix');
-    const dry = await runCli(['stylize', webp, '--style', 'anime', '--fix', '--dry-run'], { env: against(server.url) });
+    const dry = await cli.run(['stylize', webp, '--style', 'anime', '--fix', '--dry-run'], { env: against(server.url) });
     expect(dry.stdout).toMatch(/"binary_data_base64": \[\s+"\/9j\//); // JPEG bytes, not WebP ("UklG")
-    const fixed = await runCli(['stylize', webp, '--style', 'anime', '--fix'], { env: against(server.url) });
+    const fixed = await cli.run(['stylize', webp, '--style', 'anime', '--fix'], { env: against(server.url) });
     expect(fixed.exitCode).toBe(0);
     expect(fixed.stderr).toContain('fixed: converted WebP');
     expect(fixed.stderr).toContain('fixed: rotated upright (EXIF orientation 8)');
@@ -73,7 +75,7 @@ describe('HEIC (iPhone photos), decoded by libheif', () => {
   const grid = fileURLToPath(new URL('../fixtures/grid_rotated.heic', import.meta.url));
 
   it('check reports HEIC as fixable, and check --fix writes an upright JPEG', async () => {
-    const checked = await runCli(['check', heic, '--json']);
+    const checked = await cli.run(['check', heic, '--json']);
     expect(checked.exitCode).toBe(1);
     expect(JSON.parse(checked.stdout)).toMatchObject({
       format: 'heic',
@@ -83,7 +85,7 @@ describe('HEIC (iPhone photos), decoded by libheif', () => {
       errors: [{ rule: 'format', message: 'the content is HEIC; the API takes JPEG or PNG only' }],
     });
     const out = tempDir();
-    const fixed = await runCli(['check', heic, grid, '--fix', '--out', out, '--json']);
+    const fixed = await cli.run(['check', heic, grid, '--fix', '--out', out, '--json']);
     expect(fixed.exitCode).toBe(0);
     expect(jsonLines(fixed.stdout).map((line) => line.output)).toEqual([join(out, 'gradient_900x700.jpg'), join(out, 'grid_rotated.jpg')]);
     const upright = await sharp(readFileSync(join(out, 'grid_rotated.jpg'))).metadata();
@@ -105,8 +107,8 @@ describe('HEIC (iPhone photos), decoded by libheif', () => {
   });
 
   it('stylize --fix sends an iPhone-shaped HEIC as JPEG', async () => {
-    const server = await emulator();
-    const fixed = await runCli(['stylize', grid, '--style', 'anime', '--fix', '--out', tempDir()], { env: against(server.url) });
+    const server = await cli.emulator();
+    const fixed = await cli.run(['stylize', grid, '--style', 'anime', '--fix', '--out', tempDir()], { env: against(server.url) });
     expect(fixed.exitCode).toBe(0);
     expect(fixed.stderr).toContain('fixed: converted HEIC');
     const saved = await sharp(readFileSync(fixed.stdout)).metadata();
@@ -116,7 +118,7 @@ describe('HEIC (iPhone photos), decoded by libheif', () => {
 
 describe('hostile and odd inputs in a batch', () => {
   it('gives each bad input one line naming it, and saves the good one', async () => {
-    const server = await emulator();
+    const server = await cli.emulator();
     const dir = tempDir();
     const good = join(dir, 'it\'s a "good" photo.jpg');
     copyFileSync(join(PHOTOS, 'bridge_1302x953.jpg'), good);
@@ -129,7 +131,7 @@ describe('hostile and odd inputs in a batch', () => {
     const truncated = await makeImage(1200, 900, 'jpeg', { noise: true });
     writeFileSync(join(dir, 'cut.jpg'), truncated.subarray(0, truncated.length >> 1));
     const bad = ['empty.jpg', 'folder.jpg', 'link-to-fifo.jpg', 'device.jpg', 'bomb.png', 'cut.jpg', 'missing.jpg'].map((name) => join(dir, name));
-    const result = await runCli(['stylize', good, ...bad, '--style', 'ghibli', '--out', join(dir, 'out')], { env: against(server.url), timeout: 30_000 });
+    const result = await cli.run(['stylize', good, ...bad, '--style', 'ghibli', '--out', join(dir, 'out')], { env: against(server.url) });
     expect(result.exitCode).toBe(1);
     expect(result.stdout).toBe(join(dir, 'out', 'it\'s a "good" photo.ghibli.jpg'));
     const lines = result.stderr.split('\n').filter((line) => line.startsWith('✖'));
@@ -147,7 +149,7 @@ describe('hostile and odd inputs in a batch', () => {
     mkdirSync(folder);
     writeFileSync(Buffer.concat([Buffer.from(`${folder}/bad-`), Buffer.from([0xff, 0xfe]), Buffer.from('.jpg')]), await makeImage(1000, 800));
     writeFileSync(join(folder, 'fine.jpg'), await makeImage(1000, 800));
-    const result = await runCli(['stylize', folder, '--style', 'anime', '--dry-run', '--json']);
+    const result = await cli.run(['stylize', folder, '--style', 'anime', '--dry-run', '--json']);
     const plan = jsonLines(result.stdout);
     expect(plan.find((line) => line.action === 'refuse')).toMatchObject({ reason: 'the file name is not valid UTF-8; rename the file' });
     expect(plan.find((line) => line.input === join(folder, 'fine.jpg'))).toMatchObject({ action: 'create' });
@@ -161,17 +163,17 @@ describe('security', () => {
     ['--base-url flag', ['--base-url', 'http://api.example.invalid'], {}],
     ['SPARK_STYLE_BASE_URL', [], { SPARK_STYLE_BASE_URL: 'http://api.example.invalid' }],
   ])('refuses a plain-http base URL from the %s before any connection', async (_where, flags, env) => {
-    const result = await runCli(['stylize', photo, '--style', 'anime', '--api-key', KEY, '--out', tempDir(), ...flags], { env });
+    const result = await cli.run(['stylize', photo, '--style', 'anime', '--api-key', KEY, '--out', tempDir(), ...flags], { env });
     expect(result.exitCode).toBe(2);
     expect(result.stderr).toContain('refusing plain-http base URL http://api.example.invalid');
   });
 
   it('refuses a plain-http base URL from the config, and --insecure allows it with a warning', async () => {
     const configDir = tempDir();
-    await runCli(['config', 'set', 'base-url', 'http://api.example.invalid'], { configDir });
-    const refused = await runCli(['status', 'abc', '--api-key', KEY], { configDir, env: { SPARK_STYLE_BASE_URL: undefined } });
+    await cli.run(['config', 'set', 'base-url', 'http://api.example.invalid'], { configDir });
+    const refused = await cli.run(['status', 'abc', '--api-key', KEY], { configDir, env: { SPARK_STYLE_BASE_URL: undefined } });
     expect(refused.exitCode).toBe(2);
-    const allowed = await runCli(['stylize', photo, '--style', 'anime', '--dry-run', '--insecure'], { configDir, env: { SPARK_STYLE_BASE_URL: undefined } });
+    const allowed = await cli.run(['stylize', photo, '--style', 'anime', '--dry-run', '--insecure'], { configDir, env: { SPARK_STYLE_BASE_URL: undefined } });
     expect(allowed.exitCode).toBe(0);
     expect(allowed.stderr).toContain('warning: --insecure: sending the API key over plain http to api.example.invalid');
     expect(allowed.stdout).toContain('POST http://api.example.invalid/model/v1/generation');
@@ -192,7 +194,7 @@ describe('security', () => {
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
     try {
       const url = `https://127.0.0.1:${(server.address() as AddressInfo).port}`;
-      const result = await runCli(['status', 'abc', '--api-key', KEY], { env: { SPARK_STYLE_BASE_URL: url } });
+      const result = await cli.run(['status', 'abc', '--api-key', KEY], { env: { SPARK_STYLE_BASE_URL: url } });
       expect(result.exitCode).toBe(4);
       expect(result.stderr).toMatch(/certificate/i);
       expect(requests).toBe(0);
@@ -202,9 +204,9 @@ describe('security', () => {
   });
 
   it('--verbose shows method, URL, status and timing, never the key', async () => {
-    const server = await emulator();
+    const server = await cli.emulator();
     const configDir = tempDir();
-    const result = await runCli(['stylize', photo, '--style', 'watercolor', '--out', tempDir(), '--verbose'], { env: against(server.url), configDir });
+    const result = await cli.run(['stylize', photo, '--style', 'watercolor', '--out', tempDir(), '--verbose'], { env: against(server.url), configDir });
     expect(result.exitCode).toBe(0);
     expect(result.stderr).toMatch(new RegExp(`POST ${server.url}/model/v1/generation -> 200 \\(\\d+ ms\\)`));
     expect(result.stderr).toMatch(/GET .*\/model\/v1\/generation\/task\/\w+ -> 200/);

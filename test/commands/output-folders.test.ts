@@ -2,15 +2,15 @@ import { copyFileSync, existsSync, readdirSync, symlinkSync, writeFileSync } fro
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { execa } from 'execa';
-import { CLI, PHOTOS, runCli } from '../helpers/cli.js';
-import { emulator } from '../helpers/emulator.js';
+import { CLI, PHOTOS } from '../helpers/cli.js';
 import { tempDir } from '../helpers/tmp.js';
 import { makeFolder } from '../../src/core/make-folder.js';
+import { commandHarness } from '../helpers/command.js';
+
+const cli = commandHarness();
 
 const KEY = 'sk-e2e-folders-0123456789abcdef';
 const against = (url: string) => ({ SPARK_STYLE_BASE_URL: url, SPARK_STYLE_API_KEY: KEY });
-// Node 20's recursive mkdir never returns under /proc: a hang shows as a timeout, not a stuck suite.
-const QUICK = { timeout: 20_000 };
 
 function photo(dir: string, name = 'p.jpg'): string {
   const path = join(dir, name);
@@ -24,12 +24,12 @@ function oneLineError(stderr: string, expected: string): void {
   expect(stderr).not.toMatch(/ENOENT|EEXIST|\n\s+at /);
 }
 
-describe('a folder that cannot be made', () => {
+// Node 20's recursive mkdir never returns under /proc: a hang shows as a timeout, not a stuck suite.
+describe('a folder that cannot be made', { timeout: 20_000 }, () => {
   it('stylize --out /proc/nope: one line, exit 2, nothing sent (it used to loop forever at full CPU)', async () => {
-    const server = await emulator();
+    const server = await cli.emulator();
     const dir = tempDir();
-    const result = await runCli(['stylize', photo(dir), '--style', 'anime', '--out', '/proc/nope'], { env: against(server.url), ...QUICK });
-    expect(result.timedOut).toBe(false);
+    const result = await cli.run(['stylize', photo(dir), '--style', 'anime', '--out', '/proc/nope'], { env: against(server.url) });
     expect(result.exitCode).toBe(2);
     oneLineError(result.stderr, 'error: cannot create /proc/nope: /proc does not take new folders; nothing was sent');
     expect(server.stats().creates_received).toBe(0);
@@ -37,20 +37,17 @@ describe('a folder that cannot be made', () => {
 
   it('check --fix --out /proc/nope2: one line, exit 2', async () => {
     const dir = tempDir();
-    const result = await runCli(['check', photo(dir), '--fix', '--out', '/proc/nope2'], QUICK);
-    expect(result.timedOut).toBe(false);
+    const result = await cli.run(['check', photo(dir), '--fix', '--out', '/proc/nope2']);
     expect(result.exitCode).toBe(2);
     oneLineError(result.stderr, 'error: cannot create /proc/nope2: /proc does not take new folders');
   });
 
   it('sheet -o /proc/nope3/s.jpg: refused before paying, not after', async () => {
-    const server = await emulator();
+    const server = await cli.emulator();
     const dir = tempDir();
-    const result = await runCli(['sheet', photo(dir), '--style', 'anime', '--out', join(dir, 'art'), '-o', '/proc/nope3/s.jpg'], {
+    const result = await cli.run(['sheet', photo(dir), '--style', 'anime', '--out', join(dir, 'art'), '-o', '/proc/nope3/s.jpg'], {
       env: against(server.url),
-      ...QUICK,
     });
-    expect(result.timedOut).toBe(false);
     expect(result.exitCode).toBe(2);
     oneLineError(result.stderr, 'error: cannot create /proc/nope3: /proc does not take new folders; nothing was sent');
     expect(server.stats().creates_received).toBe(0);
@@ -68,15 +65,14 @@ describe('a folder that cannot be made', () => {
       ['afile/sub', 'error: cannot create afile/sub: afile is a file, not a folder; nothing was sent'],
     ];
     for (const [out, expected] of cases) {
-      const result = await runCli(['stylize', input, '--style', 'anime', '--offline', '--out', out], { cwd: dir, ...QUICK });
+      const result = await cli.run(['stylize', input, '--style', 'anime', '--offline', '--out', out], { cwd: dir });
       expect(result.exitCode, out).toBe(2);
       oneLineError(result.stderr, expected);
     }
   });
 
   it('a state folder (SPARK_STYLE_CONFIG_DIR) that cannot be made: one line, exit 2', async () => {
-    const result = await runCli(['config', 'set', 'default-style', 'ghibli'], { configDir: '/proc/nope-config', ...QUICK });
-    expect(result.timedOut).toBe(false);
+    const result = await cli.run(['config', 'set', 'default-style', 'ghibli'], { configDir: '/proc/nope-config' });
     expect(result.exitCode).toBe(2);
     oneLineError(result.stderr, 'error: cannot create /proc/nope-config: /proc does not take new folders');
   });
@@ -93,7 +89,7 @@ describe('sheet -o', () => {
   it('a folder (trailing slash) takes the sheet under its default name, with the results', async () => {
     const dir = tempDir();
     photo(dir);
-    const result = await runCli(['sheet', 'p.jpg', '--style', 'anime,marvel', '--offline', '-o', 'shx/'], { cwd: dir });
+    const result = await cli.run(['sheet', 'p.jpg', '--style', 'anime,marvel', '--offline', '-o', 'shx/'], { cwd: dir });
     expect(result.stderr).not.toMatch(/error/);
     expect(result.exitCode).toBe(0);
     expect(readdirSync(join(dir, 'shx')).sort()).toEqual(['p.anime.jpg', 'p.marvel.jpg', 'p.sheet.jpg']);
@@ -101,9 +97,9 @@ describe('sheet -o', () => {
   });
 
   it('another extension than .jpg/.jpeg is a usage error before anything is sent', async () => {
-    const server = await emulator();
+    const server = await cli.emulator();
     const dir = tempDir();
-    const result = await runCli(['sheet', photo(dir), '--style', 'anime', '-o', join(dir, 'sh.png')], { env: against(server.url), ...QUICK });
+    const result = await cli.run(['sheet', photo(dir), '--style', 'anime', '-o', join(dir, 'sh.png')], { env: against(server.url) });
     expect(result.exitCode).toBe(2);
     oneLineError(result.stderr, `error: -o ${join(dir, 'sh.png')}: the sheet is a JPEG, so its name must end in .jpg or .jpeg`);
     expect(server.stats().creates_received).toBe(0);

@@ -1,11 +1,12 @@
 import { chmodSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { runCli } from '../helpers/cli.js';
-import { startConnectProxy, startTlsFront, TEST_CERT } from '../helpers/connect-proxy.js';
-import { emulator } from '../helpers/emulator.js';
+
 import { fillLedger, ledgerIn, row } from '../helpers/ledger-fixture.js';
 import { tempDir } from '../helpers/tmp.js';
+import { commandHarness } from '../helpers/command.js';
+
+const cli = commandHarness();
 
 const KEY = 'sk-doctor-test-0123456789abcdef';
 
@@ -16,7 +17,7 @@ interface DoctorJson {
 }
 
 async function doctor(env: Record<string, string | undefined>, configDir?: string) {
-  const result = await runCli(['doctor', '--json'], { env, configDir });
+  const result = await cli.run(['doctor', '--json'], { env, configDir });
   const report = JSON.parse(result.stdout) as DoctorJson;
   const check = (name: string) => report.checks.find((item) => item.check === name);
   return { result, report, check };
@@ -24,7 +25,7 @@ async function doctor(env: Record<string, string | undefined>, configDir?: strin
 
 describe('doctor', () => {
   it('passes every check when the service accepts the key, and creates no task', async () => {
-    const server = await emulator({ key: KEY });
+    const server = await cli.emulator({ key: KEY });
     const { result, report, check } = await doctor({ SPARK_STYLE_BASE_URL: server.url, SPARK_STYLE_API_KEY: KEY });
     expect(result.exitCode).toBe(0);
     expect(report.ok).toBe(true);
@@ -49,8 +50,8 @@ describe('doctor', () => {
   });
 
   it('prints one line per check, with the fix under a failure, and exits 3 when the key is refused', async () => {
-    const server = await emulator({ key: KEY });
-    const result = await runCli(['doctor'], { env: { SPARK_STYLE_BASE_URL: server.url, SPARK_STYLE_API_KEY: 'sk-wrong-key-99999999' } });
+    const server = await cli.emulator({ key: KEY });
+    const result = await cli.run(['doctor'], { env: { SPARK_STYLE_BASE_URL: server.url, SPARK_STYLE_API_KEY: 'sk-wrong-key-99999999' } });
     expect(result.exitCode).toBe(3);
     const lines = result.stdout.trimEnd().split('\n');
     expect(lines).toContain('✖ key accepted   no: refused with 401 (the key is wrong or revoked)');
@@ -62,7 +63,7 @@ describe('doctor', () => {
   });
 
   it('exits 3 when no key is set, after still checking that the service is reachable', async () => {
-    const server = await emulator();
+    const server = await cli.emulator();
     const { result, check } = await doctor({ SPARK_STYLE_BASE_URL: server.url });
     expect(result.exitCode).toBe(3);
     expect(check('api key')).toMatchObject({ status: 'fail', detail: 'missing' });
@@ -79,7 +80,7 @@ describe('doctor', () => {
   });
 
   it('reports a config file others can read (exit 1) and the ledger tasks that need a person (warnings only)', async () => {
-    const server = await emulator();
+    const server = await cli.emulator();
     const configDir = tempDir();
     mkdirSync(configDir, { recursive: true });
     const config = join(configDir, 'config.json');
@@ -102,39 +103,8 @@ describe('doctor', () => {
     expect((await doctor({ SPARK_STYLE_BASE_URL: server.url }, configDir)).result.exitCode).toBe(0);
   });
 
-  it('says when TLS does not verify (exit 4), and trusts a private CA through NODE_EXTRA_CA_CERTS', async () => {
-    const server = await emulator({ key: KEY });
-    const front = await startTlsFront(Number(new URL(server.url).port));
-    const env = { SPARK_STYLE_BASE_URL: `https://127.0.0.1:${front.port}`, SPARK_STYLE_API_KEY: KEY };
-    const untrusted = await doctor(env);
-    expect(untrusted.result.exitCode).toBe(4);
-    expect(untrusted.check('service')?.detail).toContain('TLS does not verify');
-    expect(untrusted.check('service')?.fix).toContain('NODE_EXTRA_CA_CERTS');
-    const trusted = await doctor({ ...env, NODE_EXTRA_CA_CERTS: TEST_CERT });
-    expect(trusted.result.exitCode).toBe(0);
-    expect(trusted.check('service')?.detail).toMatch(/reachable, TLS verified, \d+ ms round trip$/);
-  });
-
-  it('names the proxy in use and checks the key through its tunnel; a proxy that refuses is exit 4 with a proxy fix', async () => {
-    const server = await emulator({ key: KEY });
-    const front = await startTlsFront(Number(new URL(server.url).port));
-    const proxy = await startConnectProxy({ 'api.test': true });
-    const env = { SPARK_STYLE_BASE_URL: `https://api.test:${front.port}`, SPARK_STYLE_API_KEY: KEY, HTTPS_PROXY: proxy.url, NODE_EXTRA_CA_CERTS: TEST_CERT };
-    const through = await doctor(env);
-    expect(through.result.exitCode).toBe(0);
-    expect(through.check('proxy')?.detail).toBe(`via proxy ${proxy.url} (from HTTPS_PROXY, https through a CONNECT tunnel)`);
-    expect(through.check('key accepted')?.status).toBe('pass');
-    expect(proxy.tunnels).toEqual([`api.test:${front.port}`]);
-    expect(proxy.seen().includes(KEY)).toBe(false);
-
-    const refusing = await startConnectProxy({});
-    const refused = await doctor({ ...env, HTTPS_PROXY: refusing.url });
-    expect(refused.result.exitCode).toBe(4);
-    expect(refused.check('service')?.fix).toContain(`check the proxy ${refusing.url}`);
-  });
-
   it.each(['doctor', 'history', 'completion'])('help %s has examples', async (command) => {
-    const result = await runCli(['help', command]);
+    const result = await cli.run(['help', command]);
     expect(result.exitCode).toBe(0);
     expect(result.stdout).toMatch(/Examples:\n {2}\$ spark-style/);
   });

@@ -1,12 +1,13 @@
-import { execa } from 'execa';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { Faults } from '../../src/emulator/faults.js';
-import { CLI, jsonLines, runCli } from '../helpers/cli.js';
-import { emulator } from '../helpers/emulator.js';
+import { jsonLines } from '../helpers/cli.js';
 import { writePhotos } from '../helpers/images.js';
 import { tempDir } from '../helpers/tmp.js';
+import { commandHarness } from '../helpers/command.js';
+
+const cli = commandHarness();
 
 /**
  * What a run promises while it creates, through the built CLI against the emulator: Ctrl-C
@@ -22,20 +23,14 @@ describe('Ctrl-C while creates wait to retry', () => {
   ];
   for (const { name, faults } of cases) {
     it(`${name}: nothing is created after Ctrl-C, nothing is left "unknown", the next run sends them`, async () => {
-      const server = await emulator({ faults });
+      const server = await cli.emulator({ faults });
       const dir = tempDir();
       const inputs = await writePhotos(dir, 3);
       const configDir = tempDir();
-      const args = [CLI, 'stylize', ...inputs, '--style', 'ghibli', '--out', join(dir, 'out'), '--concurrency', '3', '--json'];
+      const args = ['stylize', ...inputs, '--style', 'ghibli', '--out', join(dir, 'out'), '--concurrency', '3', '--json'];
       const env = { SPARK_STYLE_BASE_URL: server.url, SPARK_STYLE_API_KEY: KEY, SPARK_STYLE_CONFIG_DIR: configDir, NO_COLOR: '1', PATH: process.env.PATH };
-      const run = execa(process.execPath, args, { env, extendEnv: false, reject: false });
-      await new Promise<void>((resolve) => {
-        let seen = '';
-        run.stderr!.on('data', (chunk: Buffer) => {
-          seen += chunk.toString();
-          if (seen.includes('retrying in')) resolve();
-        });
-      });
+      const run = cli.run(args, { env });
+      await run.untilStderr(/retrying in/);
       run.kill('SIGINT');
       const stopped = await run;
       expect(stopped.exitCode).toBe(130);
@@ -50,7 +45,7 @@ describe('Ctrl-C while creates wait to retry', () => {
 
       server.setFaults({});
       const received = server.stats().creates_received;
-      const again = await execa(process.execPath, args, { env, extendEnv: false, reject: false });
+      const again = await cli.run(args, { env });
       expect(again.exitCode).toBe(0);
       // Sent normally (no "outcome unknown", no --resend-unknown needed), once each.
       expect(
@@ -66,16 +61,16 @@ describe('Ctrl-C while creates wait to retry', () => {
 
 describe('a paid task id is never lost', () => {
   it('a server answering an id the ledger already holds: the task is waited for and saved anyway, with a warning naming the id', async () => {
-    const server = await emulator({ faults: { hostileTaskId: 'sameid123' } });
+    const server = await cli.emulator({ faults: { hostileTaskId: 'sameid123' } });
     const dir = tempDir();
     const [first, second] = await writePhotos(dir, 2);
     const configDir = tempDir();
     const out = join(dir, 'out');
     const env = { SPARK_STYLE_API_KEY: KEY };
-    const one = await runCli(['stylize', first!, '--style', 'ghibli', '--out', out, '--base-url', server.url], { env, configDir });
+    const one = await cli.run(['stylize', first!, '--style', 'ghibli', '--out', out, '--base-url', server.url], { env, configDir });
     expect(one.exitCode).toBe(0);
     const args = ['stylize', second!, '--style', 'ghibli', '--out', out, '--base-url', server.url, '--json'];
-    const two = await runCli(args, { env, configDir });
+    const two = await cli.run(args, { env, configDir });
     expect(server.stats().tasks_created).toBe(2);
     expect(two.exitCode, two.stderr).toBe(0);
     const [item, summary] = jsonLines(two.stdout);
@@ -85,7 +80,7 @@ describe('a paid task id is never lost', () => {
     expect(two.stderr).toMatch(/the ledger could not record task sameid123 \(.+\); waiting for it and saving it anyway/);
     expect(two.stderr).not.toContain(KEY);
     // The ledger never learnt the id, but the file is there: the same command pays nothing again.
-    const three = await runCli(args, { env, configDir });
+    const three = await cli.run(args, { env, configDir });
     expect(three.exitCode, three.stderr).toBe(0);
     expect(jsonLines(three.stdout)[0]).toMatchObject({ status: 'skipped' });
     expect(server.stats().tasks_created).toBe(2);
@@ -94,12 +89,12 @@ describe('a paid task id is never lost', () => {
 
 describe('recovery commands', () => {
   it('the command printed after --timeout names the --base-url the run used, and works as printed', async () => {
-    const server = await emulator({ faults: { neverFinish: true } });
+    const server = await cli.emulator({ faults: { neverFinish: true } });
     const dir = tempDir();
     const [photo] = await writePhotos(dir, 1);
     const configDir = tempDir();
     const env = { SPARK_STYLE_API_KEY: KEY };
-    const result = await runCli(['stylize', photo!, '--style', 'doll', '--timeout', '2s', '--base-url', server.url], { env, configDir });
+    const result = await cli.run(['stylize', photo!, '--style', 'doll', '--timeout', '2s', '--base-url', server.url], { env, configDir });
     expect(result.exitCode).toBe(124);
     const printed = /spark-style (status \S+ --wait --save \S+ --base-url \S+)/.exec(result.stderr)![1]!;
     expect(printed).toContain(`--base-url ${server.url}`);
@@ -107,7 +102,7 @@ describe('recovery commands', () => {
 
     server.setFaults({});
     // As printed: runCli's own default base URL is a port where nothing listens.
-    const collected = await runCli(printed.split(' '), { env, configDir });
+    const collected = await cli.run(printed.split(' '), { env, configDir });
     expect(collected.exitCode).toBe(0);
     expect(server.stats().tasks_created).toBe(1);
   });
@@ -115,16 +110,10 @@ describe('recovery commands', () => {
   it('Ctrl-C in an --offline run says the tasks were offline and free, not that a later run collects them', async () => {
     const dir = tempDir();
     const inputs = await writePhotos(dir, 2);
-    const args = [CLI, 'stylize', ...inputs, '--style', 'ghibli', '--out', join(dir, 'out'), '--offline', '--verbose'];
+    const args = ['stylize', ...inputs, '--style', 'ghibli', '--out', join(dir, 'out'), '--offline', '--verbose'];
     const env = { SPARK_STYLE_CONFIG_DIR: tempDir(), NO_COLOR: '1', PATH: process.env.PATH };
-    const run = execa(process.execPath, args, { env, extendEnv: false, reject: false });
-    await new Promise<void>((resolve) => {
-      let seen = '';
-      run.stderr!.on('data', (chunk: Buffer) => {
-        seen += chunk.toString();
-        if (/POST \S+ -> 200/.test(seen)) resolve();
-      });
-    });
+    const run = cli.run(args, { env });
+    await run.untilStderr(/POST \S+ -> 200/);
     run.kill('SIGINT');
     const stopped = await run;
     expect(stopped.exitCode).toBe(130);
@@ -141,7 +130,7 @@ describe('recovery commands', () => {
     const dir = tempDir();
     const [input] = await writePhotos(dir, 1);
     // The built-in emulator takes 2.5 s per task: a 1 s --timeout gives up first.
-    const result = await runCli(['stylize', input!, '--style', 'ghibli', '--out', join(dir, 'out'), '--offline', '--timeout', '1s']);
+    const result = await cli.run(['stylize', input!, '--style', 'ghibli', '--out', join(dir, 'out'), '--offline', '--timeout', '1s']);
     expect(result.exitCode).toBe(124);
     expect(result.stderr).toMatch(/gave up waiting for task \S+ after 1 s \(--timeout\); the offline emulator stops with this run/);
     expect(result.stderr).toContain('running the same command again redoes it (free, as every --offline task is)');

@@ -1,12 +1,10 @@
-import { PassThrough } from 'node:stream';
 import { describe, expect, it } from 'vitest';
-import type { CommandContext } from '../../src/cmdutil/context.js';
-import { runHistory } from '../../src/commands/history/run.js';
-import { systemClock } from '../../src/core/clock.js';
-import { createIO } from '../../src/terminal/io.js';
-import { jsonLines, runCli } from '../helpers/cli.js';
+import { jsonLines } from '../helpers/cli.js';
 import { fillLedger, ledgerIn, row } from '../helpers/ledger-fixture.js';
 import { tempDir } from '../helpers/tmp.js';
+import { commandHarness } from '../helpers/command.js';
+
+const cli = commandHarness();
 
 const hoursAgo = (hours: number) => new Date(Date.now() - hours * 3_600_000).toISOString();
 
@@ -23,7 +21,7 @@ async function ledgerWithTasks(): Promise<string> {
 
 describe('history', () => {
   it('prints JSON lines into a pipe: newest first, stable keys, the total on stderr', async () => {
-    const result = await runCli(['history'], { configDir: await ledgerWithTasks() });
+    const result = await cli.run(['history'], { configDir: await ledgerWithTasks() });
     expect(result.exitCode).toBe(0);
     const lines = jsonLines(result.stdout);
     expect(lines.map((line) => line.input)).toEqual(['photos/owl.jpg', 'photos/dog.jpg', 'photos/cat.jpg', 'old/beach.jpg']);
@@ -34,7 +32,7 @@ describe('history', () => {
 
   it('filters by --since, --style and --status', async () => {
     const configDir = await ledgerWithTasks();
-    const inputs = async (args: string[]) => jsonLines((await runCli(['history', '--json', ...args], { configDir })).stdout).map((line) => line.input);
+    const inputs = async (args: string[]) => jsonLines((await cli.run(['history', '--json', ...args], { configDir })).stdout).map((line) => line.input);
     expect(await inputs(['--since', '2d'])).toEqual(['photos/owl.jpg', 'photos/dog.jpg', 'photos/cat.jpg']);
     expect(await inputs(['--since', '2d', '--style', 'ghibli'])).toEqual(['photos/dog.jpg']);
     expect(await inputs(['--status', 'unknown'])).toEqual(['photos/owl.jpg']);
@@ -42,20 +40,20 @@ describe('history', () => {
   });
 
   it('bad filters are usage errors', async () => {
-    const since = await runCli(['history', '--since', 'last-week']);
+    const since = await cli.run(['history', '--since', 'last-week']);
     expect(since.exitCode).toBe(2);
     expect(since.stderr).toContain('--since "last-week" is not an age or a date');
-    const word = await runCli(['history', '--since', 'tomorrow']);
+    const word = await cli.run(['history', '--since', 'tomorrow']);
     expect(word.exitCode).toBe(2);
     expect(word.stderr).toContain('--since "tomorrow" is not an age or a date; use an age (90m, 12h, 2d, 1w), a date (2026-11-01), today or yesterday');
-    const status = await runCli(['history', '--status', 'done']);
+    const status = await cli.run(['history', '--status', 'done']);
     expect(status.exitCode).toBe(2);
     expect(status.stderr).toContain('--status "done" is not a status');
   });
 
   it('--since yesterday and today count from local midnight', async () => {
     const configDir = await ledgerWithTasks();
-    const inputs = async (since: string) => jsonLines((await runCli(['history', '--json', '--since', since], { configDir })).stdout).map((line) => line.input);
+    const inputs = async (since: string) => jsonLines((await cli.run(['history', '--json', '--since', since], { configDir })).stdout).map((line) => line.input);
     const today = new Date();
     today.setHours(0, 0, 0, 0);
     const yesterday = new Date(today);
@@ -77,7 +75,7 @@ describe('history', () => {
       ['--status', 'unknown'],
       ['--status', 'unknown', '--json'],
     ]) {
-      const result = await runCli(['history', ...args], { configDir });
+      const result = await cli.run(['history', ...args], { configDir });
       expect(result.exitCode).toBe(0);
       expect(result.stdout).toBe('');
       expect(result.stderr.trim()).toBe('no tasks match; runs with --offline are not recorded: their tasks end with the run');
@@ -86,7 +84,7 @@ describe('history', () => {
 
   it('with no ledger yet: nothing on stdout, and no ledger file is created', async () => {
     const configDir = tempDir();
-    const result = await runCli(['history', '--json'], { configDir });
+    const result = await cli.run(['history', '--json'], { configDir });
     expect(result.exitCode).toBe(0);
     expect(result.stdout).toBe('');
     const { existsSync } = await import('node:fs');
@@ -95,33 +93,13 @@ describe('history', () => {
 
   it('on a terminal: a table with the total, and a pointer to the unknown outcomes', async () => {
     const configDir = await ledgerWithTasks();
-    const stdout = new PassThrough();
-    const stderr = new PassThrough();
-    const io = createIO({
-      stdout,
-      stderr,
-      stdin: new PassThrough(),
-      stdoutIsTTY: true,
-      stderrIsTTY: true,
-      stdinIsTTY: false,
-      env: { NO_COLOR: '1', SPARK_STYLE_CONFIG_DIR: configDir },
-    });
-    const context: CommandContext = {
-      io,
-      exitCode: 0,
-      verbose: false,
-      clock: systemClock,
-      argv: [],
-      env: io.env,
-      connect: () => Promise.reject(new Error('history never connects')),
-    };
-    const code = await runHistory({ since: '2d' }, context);
+    const { exitCode: code, stdout, stderr } = await cli.run(['history', '--since', '2d'], { face: 'tty', configDir });
     expect(code).toBe(0);
-    const lines = String(stdout.read()).trimEnd().split('\n');
+    const lines = stdout.trimEnd().split('\n');
     expect(lines[0]).toMatch(/^WHEN\s+INPUT\s+STYLE\s+TASK ID\s+STATUS\s+OUTPUT\s+COST$/);
     expect(lines[1]).toMatch(/photos\/owl\.jpg\s+marvel\s+-\s+unknown\s+-\s+-$/);
     expect(lines[2]).toMatch(/photos\/dog\.jpg\s+ghibli\s+d2dog\s+saved\s+art\/dog\.ghibli\.jpg\s+\$0\.0300$/);
     expect(lines.at(-1)).toBe('total: $0.0600 over 3 rows (2 with a known cost)');
-    expect(String(stderr.read())).toContain('1 task with an unknown outcome: check them in the Vtrix console');
+    expect(stderr).toContain('1 task with an unknown outcome: check them in the Vtrix console');
   });
 });

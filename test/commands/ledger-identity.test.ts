@@ -1,5 +1,4 @@
 import Database from 'libsql';
-import { execa } from 'execa';
 import { copyFileSync, existsSync, mkdirSync, readdirSync, rmSync, utimesSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -11,11 +10,13 @@ import { prepareFile } from '../../src/image/prepare.js';
 import { itemKey } from '../../src/ledger/item-key.js';
 import { SqliteLedger } from '../../src/ledger/sqlite-ledger.js';
 import type { EmulatorOptions } from '../../src/emulator/server.js';
-import { CLI, jsonLines } from '../helpers/cli.js';
-import { emulator } from '../helpers/emulator.js';
+import { jsonLines } from '../helpers/cli.js';
 import { writePhotos } from '../helpers/images.js';
 import { ledgerRows } from '../helpers/ledger.js';
 import { tempDir } from '../helpers/tmp.js';
+import { commandHarness } from '../helpers/command.js';
+
+const cli = commandHarness();
 
 /**
  * What makes two requests "the same" to the ledger, end to end through the built CLI: the
@@ -25,17 +26,14 @@ const KEY = 'sk-ledger-identity-0123456789';
 const DAY_AND_AN_HOUR = 25 * 60 * 60 * 1000;
 
 function run(args: string[], configDir: string, url: string) {
-  return execa(process.execPath, [CLI, ...args], {
+  return cli.run(args, {
     env: { SPARK_STYLE_BASE_URL: url, SPARK_STYLE_API_KEY: KEY, SPARK_STYLE_CONFIG_DIR: configDir, NO_COLOR: '1', PATH: process.env.PATH },
-    extendEnv: false,
-    reject: false,
-    timeout: 60_000,
   });
 }
 
 async function countingEmulator(options: EmulatorOptions = {}) {
   const perPair = new Map<string, number>();
-  const server = await emulator({
+  const server = await cli.emulator({
     ...options,
     onTaskCreated: (_count, task) => perPair.set(`${task.imageSha256}/${task.alias}`, (perPair.get(`${task.imageSha256}/${task.alias}`) ?? 0) + 1),
   });

@@ -3,9 +3,11 @@ import { basename, join } from 'node:path';
 import sharp from 'sharp';
 import { describe, expect, it } from 'vitest';
 import { parseExif, TAG } from '../../src/image/exif.js';
-import { jsonLines, PHOTOS, runCli } from '../helpers/cli.js';
-import { emulator } from '../helpers/emulator.js';
+import { jsonLines, PHOTOS } from '../helpers/cli.js';
 import { tempDir } from '../helpers/tmp.js';
+import { commandHarness } from '../helpers/command.js';
+
+const cli = commandHarness();
 
 const KEY = 'sk-e2e-naming-0123456789';
 const against = (url: string) => ({ SPARK_STYLE_BASE_URL: url, SPARK_STYLE_API_KEY: KEY });
@@ -19,19 +21,19 @@ function photoIn(dir: string, name = 'bridge.jpg', sub = ''): string {
 
 /** The image the result host served for a task, as `status --json` points to it. */
 async function served(url: string, taskId: string, configDir: string): Promise<Buffer> {
-  const status = await runCli(['status', taskId, '--json'], { env: against(url), configDir });
+  const status = await cli.run(['status', taskId, '--json'], { env: against(url), configDir });
   return Buffer.from(await (await fetch((JSON.parse(status.stdout) as { results: string[] }).results[0]!)).arrayBuffer());
 }
 
 describe('--name', () => {
   it("'{style}/{stem}.{ext}': one folder per style, provenance added without touching a pixel, nothing paid twice", async () => {
-    const server = await emulator();
+    const server = await cli.emulator();
     const dir = tempDir();
     const photo = photoIn(dir);
     const art = join(dir, 'art');
     const configDir = tempDir();
     const args = ['stylize', photo, '--style', 'ghibli,marvel', '--out', art, '--name', '{style}/{stem}.{ext}', '--json'];
-    const first = await runCli(args, { env: against(server.url), configDir });
+    const first = await cli.run(args, { env: against(server.url), configDir });
     expect(first.exitCode).toBe(0);
     const items = jsonLines(first.stdout).filter((line) => line.style);
     for (const alias of ['ghibli', 'marvel']) {
@@ -48,7 +50,7 @@ describe('--name', () => {
       expect(xmp).toMatch(/xmp:CreatorTool="spark-style \d+\.\d+\.\d+"/);
       expect(xmp).toContain(`task ${item.task_id as string}`);
     }
-    const again = await runCli(args, { env: against(server.url), configDir });
+    const again = await cli.run(args, { env: against(server.url), configDir });
     expect(again.exitCode).toBe(0);
     expect(
       jsonLines(again.stdout)
@@ -59,12 +61,12 @@ describe('--name', () => {
   });
 
   it('with --recursive: a template that would merge subfolders is refused before sending; {dir} keeps them apart', async () => {
-    const server = await emulator();
+    const server = await cli.emulator();
     const dir = tempDir();
     photoIn(join(dir, 'in'), 'a.jpg', '2023');
     photoIn(join(dir, 'in'), 'a.jpg', '2024');
     const art = join(dir, 'art');
-    const merged = await runCli(['stylize', join(dir, 'in'), '-r', '--style', 'clay', '--out', art, '--name', '{style}/{stem}.{ext}'], {
+    const merged = await cli.run(['stylize', join(dir, 'in'), '-r', '--style', 'clay', '--out', art, '--name', '{style}/{stem}.{ext}'], {
       env: against(server.url),
     });
     expect(merged.exitCode).toBe(2);
@@ -72,7 +74,7 @@ describe('--name', () => {
     expect(merged.stderr).toMatch(/add \{dir\}/);
     expect(merged.stderr).not.toMatch(/\n\s+at /);
     expect(server.stats().creates_received).toBe(0);
-    const kept = await runCli(['stylize', join(dir, 'in'), '-r', '--style', 'clay', '--out', art, '--name', '{style}/{dir}/{stem}.{ext}', '--quiet'], {
+    const kept = await cli.run(['stylize', join(dir, 'in'), '-r', '--style', 'clay', '--out', art, '--name', '{style}/{dir}/{stem}.{ext}', '--quiet'], {
       env: against(server.url),
     });
     expect(kept.exitCode).toBe(0);
@@ -82,27 +84,27 @@ describe('--name', () => {
   it('a template that could leave the output folder is a usage error (exit 2), from --name or the config', async () => {
     const dir = tempDir();
     const photo = photoIn(dir);
-    const escaping = await runCli(['stylize', photo, '--style', 'clay', '--offline', '--name', '../{stem}.{ext}']);
+    const escaping = await cli.run(['stylize', photo, '--style', 'clay', '--offline', '--name', '../{stem}.{ext}']);
     expect(escaping.exitCode).toBe(2);
     expect(escaping.stderr).toMatch(/--name '\.\.\/\{stem\}\.\{ext\}': "\.\." would leave the output folder/);
     const configDir = tempDir();
-    const refused = await runCli(['config', 'set', 'name-template', '/tmp/{stem}.{ext}'], { configDir });
+    const refused = await cli.run(['config', 'set', 'name-template', '/tmp/{stem}.{ext}'], { configDir });
     expect(refused.exitCode).toBe(2);
-    expect((await runCli(['config', 'set', 'name-template', '{date}/{stem}.{style}.{ext}'], { configDir })).exitCode).toBe(0);
-    const byDate = await runCli(['stylize', photo, '--style', 'clay', '--offline', '--out', join(dir, 'art'), '--quiet'], { configDir });
+    expect((await cli.run(['config', 'set', 'name-template', '{date}/{stem}.{style}.{ext}'], { configDir })).exitCode).toBe(0);
+    const byDate = await cli.run(['stylize', photo, '--style', 'clay', '--offline', '--out', join(dir, 'art'), '--quiet'], { configDir });
     expect(byDate.exitCode).toBe(0);
     expect(byDate.stdout).toBe(join(dir, 'art', '2002-01-01', 'bridge.clay.jpg'));
   });
 
   it('{task}: named by the task id, and a second run finds it done', async () => {
-    const server = await emulator();
+    const server = await cli.emulator();
     const dir = tempDir();
     const photo = photoIn(dir);
     const configDir = tempDir();
     const args = ['stylize', photo, '--style', 'anime', '--name', '{stem}.{style}.{task}.{ext}', '--json'];
-    const [item] = jsonLines((await runCli(args, { env: against(server.url), configDir })).stdout);
+    const [item] = jsonLines((await cli.run(args, { env: against(server.url), configDir })).stdout);
     expect(item!.output).toBe(join(dir, `bridge.anime.${item!.task_id as string}.jpg`));
-    const [again] = jsonLines((await runCli(args, { env: against(server.url), configDir })).stdout);
+    const [again] = jsonLines((await cli.run(args, { env: against(server.url), configDir })).stdout);
     expect(again).toMatchObject({ status: 'skipped', output: item!.output });
     expect(server.stats().tasks_created).toBe(1);
   });
@@ -113,9 +115,9 @@ describe('results among the inputs', () => {
     const dir = tempDir();
     photoIn(dir);
     const configDir = tempDir();
-    const first = await runCli(['stylize', dir, '--style', 'ghibli', '--offline', '--json'], { configDir });
+    const first = await cli.run(['stylize', dir, '--style', 'ghibli', '--offline', '--json'], { configDir });
     expect(jsonLines(first.stdout)[0]).toMatchObject({ status: 'saved' });
-    const again = await runCli(['stylize', dir, '--style', 'ghibli,marvel', '--offline', '--json'], { configDir });
+    const again = await cli.run(['stylize', dir, '--style', 'ghibli,marvel', '--offline', '--json'], { configDir });
     const lines = jsonLines(again.stdout).filter((line) => line.style);
     expect(lines.map((line) => [basename(line.input as string), line.style, line.status]).sort()).toEqual([
       ['bridge.jpg', 'ghibli', 'skipped'],
@@ -127,12 +129,12 @@ describe('results among the inputs', () => {
 
 describe('results are never lost to their name', () => {
   it('an input named with 83 CJK characters (249 bytes): the task is created and the result saved under a name that fits', async () => {
-    const server = await emulator();
+    const server = await cli.emulator();
     const dir = tempDir();
     const name = `${'漢'.repeat(83)}.jpg`;
     const photo = photoIn(dir, name);
     const configDir = tempDir();
-    const result = await runCli(['stylize', photo, '--style', 'watercolor', '--json'], { env: against(server.url), configDir });
+    const result = await cli.run(['stylize', photo, '--style', 'watercolor', '--json'], { env: against(server.url), configDir });
     expect(result.exitCode).toBe(0);
     const [item] = jsonLines(result.stdout);
     expect(item).toMatchObject({ status: 'saved' });
@@ -141,20 +143,20 @@ describe('results are never lost to their name', () => {
     expect(saved).toMatch(/^漢+~[0-9a-f]{6}\.watercolor\.jpg$/);
     expect(readdirSync(dir).sort()).toEqual([name, saved].sort());
     expect(server.stats().tasks_created).toBe(1);
-    const again = await runCli(['stylize', photo, '--style', 'watercolor', '--json'], { env: against(server.url), configDir });
+    const again = await cli.run(['stylize', photo, '--style', 'watercolor', '--json'], { env: against(server.url), configDir });
     expect(jsonLines(again.stdout)[0]).toMatchObject({ status: 'skipped', output: item!.output });
     expect(server.stats().tasks_created).toBe(1);
   });
 
   it('after a timeout, the printed status --save command saves the CJK-named result under the same fitted name', async () => {
-    const server = await emulator({ latencyMs: 1500 });
+    const server = await cli.emulator({ latencyMs: 1500 });
     const dir = tempDir();
     const photo = photoIn(dir, `${'漢'.repeat(83)}.jpg`);
     const configDir = tempDir();
-    const started = await runCli(['stylize', photo, '--style', 'monet', '--timeout', '0.3s'], { env: against(server.url), configDir });
+    const started = await cli.run(['stylize', photo, '--style', 'monet', '--timeout', '0.3s'], { env: against(server.url), configDir });
     expect(started.exitCode).toBe(124);
     const command = /spark-style (status \S+ --wait --save \S+)/.exec(started.stderr)![1]!.split(' ');
-    const saved = await runCli([...command, '--json'], { env: against(server.url), configDir });
+    const saved = await cli.run([...command, '--json'], { env: against(server.url), configDir });
     expect(saved.exitCode).toBe(0);
     const [path] = (JSON.parse(saved.stdout) as { saved: string[] }).saved;
     expect(path).toMatch(/\/漢+~[0-9a-f]{6}\.monet\.jpg$/);
@@ -164,11 +166,11 @@ describe('results are never lost to their name', () => {
   });
 
   it.each([[[]], [['--overwrite']]])('a folder where the result should go: refused before paying %j, the folder untouched', async (extra) => {
-    const server = await emulator();
+    const server = await cli.emulator();
     const dir = tempDir();
     const photo = photoIn(dir);
     mkdirSync(join(dir, 'bridge.ghibli.jpg'));
-    const result = await runCli(['stylize', photo, '--style', 'ghibli', '--json', ...extra], { env: against(server.url) });
+    const result = await cli.run(['stylize', photo, '--style', 'ghibli', '--json', ...extra], { env: against(server.url) });
     expect(result.exitCode).toBe(1);
     const [item] = jsonLines(result.stdout);
     expect(item).toMatchObject({ status: 'failed', error: { code: 'output-blocked' } });
@@ -180,8 +182,8 @@ describe('results are never lost to their name', () => {
   it('a folder that appears after the task was paid, with --overwrite: the result is saved as <task id>.jpg, and the line says so', async () => {
     const dir = tempDir();
     const photo = photoIn(dir);
-    const server = await emulator({ onTaskCreated: () => mkdirSync(join(dir, 'bridge.ghibli.jpg')) });
-    const result = await runCli(['stylize', photo, '--style', 'ghibli', '--overwrite', '--json'], { env: against(server.url) });
+    const server = await cli.emulator({ onTaskCreated: () => mkdirSync(join(dir, 'bridge.ghibli.jpg')) });
+    const result = await cli.run(['stylize', photo, '--style', 'ghibli', '--overwrite', '--json'], { env: against(server.url) });
     expect(result.exitCode).toBe(0);
     const [item] = jsonLines(result.stdout);
     expect(item).toMatchObject({ status: 'saved', output: join(dir, `${item!.task_id as string}.jpg`) });
@@ -191,11 +193,11 @@ describe('results are never lost to their name', () => {
   });
 
   it('a .bin result from an earlier run counts as done: nothing is downloaded again', async () => {
-    const server = await emulator();
+    const server = await cli.emulator();
     const dir = tempDir();
     const photo = photoIn(dir);
     copyFileSync(photo, join(dir, 'bridge.ghibli.bin'));
-    const result = await runCli(['stylize', photo, '--style', 'ghibli', '--json'], { env: against(server.url) });
+    const result = await cli.run(['stylize', photo, '--style', 'ghibli', '--json'], { env: against(server.url) });
     expect(jsonLines(result.stdout)[0]).toMatchObject({ status: 'skipped', output: join(dir, 'bridge.ghibli.bin') });
     expect(server.stats().creates_received).toBe(0);
     expect(existsSync(join(dir, 'bridge.ghibli.jpg'))).toBe(false);

@@ -1,22 +1,24 @@
 import { copyFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { PHOTOS, runCli } from '../helpers/cli.js';
-import { emulator } from '../helpers/emulator.js';
+import { PHOTOS } from '../helpers/cli.js';
 import { tempDir } from '../helpers/tmp.js';
+import { commandHarness } from '../helpers/command.js';
+
+const cli = commandHarness();
 
 const WRONG = 'sk-wrong-key-0123456789abcdef';
 
 describe('a refused key (401)', () => {
   it('says so once, and the hint points where the key came from', async () => {
-    const server = await emulator({ key: 'the-right-key-123' });
+    const server = await cli.emulator({ key: 'the-right-key-123' });
     const dir = tempDir();
     const photo = join(dir, 'p.jpg');
     copyFileSync(join(PHOTOS, 'bridge_1302x953.jpg'), photo);
     const base = { SPARK_STYLE_BASE_URL: server.url };
 
     const configDir = tempDir();
-    expect((await runCli(['config', 'set', 'api-key', '-'], { configDir, input: `${WRONG}\n` })).exitCode).toBe(0);
+    expect((await cli.run(['config', 'set', 'api-key', '-'], { configDir, input: `${WRONG}\n` })).exitCode).toBe(0);
     const cases: [string, string[], Record<string, string>, string | undefined, string][] = [
       [
         '--api-key',
@@ -41,7 +43,7 @@ describe('a refused key (401)', () => {
       ],
     ];
     for (const [label, flags, env, config, hint] of cases) {
-      const result = await runCli(['stylize', photo, '--style', 'anime', ...flags], { env, configDir: config });
+      const result = await cli.run(['stylize', photo, '--style', 'anime', ...flags], { env, configDir: config });
       expect(result.exitCode, label).toBe(3);
       const lines = result.stderr.split('\n').map((line) => line.trim());
       const error = lines.find((line) => line.includes('HTTP 401'));

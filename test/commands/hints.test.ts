@@ -2,8 +2,11 @@ import { copyFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import sharp from 'sharp';
 import { describe, expect, it } from 'vitest';
-import { PHOTOS, runCli } from '../helpers/cli.js';
+import { PHOTOS } from '../helpers/cli.js';
 import { tempDir } from '../helpers/tmp.js';
+import { commandHarness } from '../helpers/command.js';
+
+const cli = commandHarness();
 
 /** A folder with a WebP, a photo too small, a text file named .jpg, and a good photo. */
 async function mixedFolder(): Promise<string> {
@@ -24,10 +27,10 @@ function wordsOf(hintLine: string): string[] {
 }
 
 describe('hints a person scanning the output can act on', () => {
-  it('stylize: every input --fix would repair says so on its own line; the text file says what it is', async () => {
+  it('stylize --no-convert: every input --fix would repair says so on its own line; the text file says what it is', async () => {
     const dir = await mixedFolder();
     // --no-convert: without it the WebP is converted and sent (test/e2e/first-hour.test.ts).
-    const result = await runCli(['stylize', 'a.webp', 'small.jpg', 'notes.jpg', '--style', 'anime', '--offline', '--no-convert'], { cwd: dir });
+    const result = await cli.run(['stylize', 'a.webp', 'small.jpg', 'notes.jpg', '--style', 'anime', '--offline', '--no-convert'], { cwd: dir });
     expect(result.exitCode).toBe(1);
     const failures = result.stderr.split('\n').filter((line) => line.startsWith('✖'));
     expect(failures).toHaveLength(3);
@@ -40,22 +43,22 @@ describe('hints a person scanning the output can act on', () => {
 
   it('check: one closing line with the full command, and that command works', async () => {
     const dir = await mixedFolder();
-    const result = await runCli(['check', 'a.webp', 'small.jpg', 'notes.jpg', 'good.jpg'], { cwd: dir });
+    const result = await cli.run(['check', 'a.webp', 'small.jpg', 'notes.jpg', 'good.jpg'], { cwd: dir });
     expect(result.exitCode).toBe(1);
     const hint = result.stderr.split('\n').find((line) => line.startsWith('hint:'))!;
     expect(hint).toBe('hint: --fix can repair 2 of these files: spark-style check a.webp small.jpg --fix --out ready/');
-    const fixed = await runCli(wordsOf(hint), { cwd: dir });
+    const fixed = await cli.run(wordsOf(hint), { cwd: dir });
     expect(fixed.exitCode).toBe(0);
     expect(readdirSync(join(dir, 'ready')).sort()).toEqual(['a.jpg', 'small.jpg']);
   });
 
   it('check --fix without --out: the hint is the command that works', async () => {
     const dir = await mixedFolder();
-    const result = await runCli(['check', 'a.webp', '--fix'], { cwd: dir });
+    const result = await cli.run(['check', 'a.webp', '--fix'], { cwd: dir });
     expect(result.exitCode).toBe(2);
     const hint = result.stderr.split('\n').find((line) => line.startsWith('hint:'))!;
     expect(hint).toBe('hint: spark-style check a.webp --fix --out ready/');
-    const fixed = await runCli(wordsOf(hint.replace('hint: ', 'hint: x: ')), { cwd: dir });
+    const fixed = await cli.run(wordsOf(hint.replace('hint: ', 'hint: x: ')), { cwd: dir });
     expect(fixed.exitCode).toBe(0);
     expect(readdirSync(join(dir, 'ready'))).toEqual(['a.jpg']);
   });
