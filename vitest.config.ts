@@ -11,7 +11,8 @@ export default defineConfig({
   resolve: { alias: { 'spark-style': fileURLToPath(new URL('./src/index.ts', import.meta.url)) } },
   test: {
     include: ['test/**/*.test.ts'],
-    globalSetup: ['test/helpers/isolated-home.ts'],
+    // A home of its own for every test process; a throwaway PostgreSQL for the shared-ledger tests (root-safe: see the file).
+    globalSetup: ['test/helpers/isolated-home.ts', 'test/global/postgres.ts'],
     // End-to-end tests spawn the built CLI and real HTTP servers; two cores are all CI has.
     testTimeout: 60_000,
     hookTimeout: 60_000,

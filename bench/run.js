@@ -7,7 +7,9 @@
 //   (c) startup of `--help` and `styles --json` / startup of `node -e ''`;
 //   (d) CPU time to check and base64-encode a 5 MB, 4096-pixel JPEG;
 //   (e) `stylize one.jpg --dry-run` with 300,000 finished tasks in the ledger / with an empty one,
-//       in wall time and in peak RSS (the cost of a command must not grow with history).
+//       in wall time and in peak RSS (the cost of a command must not grow with history);
+//   (f) a fleet: 4 workers x concurrency 4 on 200 items, wall time / ideal (N x L / 16), with a
+//       shared PostgreSQL ledger and, side by side, with the SQLite ledger of one machine.
 // Writes bench/results.json. Loopback only: the emulator runs on 127.0.0.1.
 import { spawn, spawnSync } from 'node:child_process';
 import { mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
@@ -20,11 +22,25 @@ const root = fileURLToPath(new URL('..', import.meta.url));
 const cli = join(root, 'bin', 'spark-style.js');
 const quick = process.argv.includes('--quick');
 // --only=a,b (development): run just some parts; results.json is written only by a complete run.
-const only = new Set((process.argv.find((arg) => arg.startsWith('--only='))?.slice(7) ?? 'a,b,c,d,e').split(','));
+const only = new Set((process.argv.find((arg) => arg.startsWith('--only='))?.slice(7) ?? 'a,b,c,d,e,f').split(','));
 const plan = quick
-  ? { batch: { n: 32, c: 16, latencyMs: 10_000 }, memory: { sizes: [100, 1000], c: 8 }, startupRuns: 20, cpuRuns: 3, ledger: { tasks: 300_000, rounds: 5 } }
-  : { batch: { n: 100, c: 8, latencyMs: 10_000 }, memory: { sizes: [100, 1000], c: 8 }, startupRuns: 60, cpuRuns: 10, ledger: { tasks: 300_000, rounds: 11 } };
-const TARGETS = { batch_ratio: 1.15, rss_mb: 250, startup_ratio: 1.3, ledger_ratio: 1.2 };
+  ? {
+      batch: { n: 32, c: 16, latencyMs: 10_000 },
+      memory: { sizes: [100, 1000], c: 8 },
+      startupRuns: 20,
+      cpuRuns: 3,
+      ledger: { tasks: 300_000, rounds: 5 },
+      fleet: { n: 200, workers: 4, c: 4, latencyMs: 2_000 },
+    }
+  : {
+      batch: { n: 100, c: 8, latencyMs: 10_000 },
+      memory: { sizes: [100, 1000], c: 8 },
+      startupRuns: 60,
+      cpuRuns: 10,
+      ledger: { tasks: 300_000, rounds: 11 },
+      fleet: { n: 200, workers: 4, c: 4, latencyMs: 5_000 },
+    };
+const TARGETS = { batch_ratio: 1.15, rss_mb: 250, startup_ratio: 1.3, ledger_ratio: 1.2, fleet_ratio: 1.3 };
 const work = join(root, 'bench', 'tmp');
 
 const median = (values) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
@@ -238,7 +254,7 @@ const results = {
     node: process.version,
     platform: process.platform,
   },
-  targets: { batch_ratio: TARGETS.batch_ratio, rss_mb: TARGETS.rss_mb, startup_ratio: TARGETS.startup_ratio, ledger_ratio: TARGETS.ledger_ratio },
+  targets: { ...TARGETS },
 };
 const checks = [];
 
@@ -306,6 +322,55 @@ async function measureMemory(background = false) {
   ]);
 }
 
+/**
+ * (f): N items pulled by 4 workers of concurrency 4 (separate processes, separate state
+ * folders, one output folder) from one PostgreSQL ledger; then the same with 4 processes
+ * sharing one machine's SQLite ledger. Ideal: N x L / 16.
+ */
+async function measureFleet() {
+  const { n, workers, c, latencyMs } = plan.fleet;
+  const { startThrowawayPostgres } = await import('../scripts/throwaway-postgres.mjs');
+  const postgres = await startThrowawayPostgres();
+  const idealMs = (n * latencyMs) / (workers * c);
+  const runFleet = async (label, ledgerFor) => {
+    log(`(f) ${workers} workers x concurrency ${c} on ${n} items, tasks of ${latencyMs / 1000} s, ${label} ledger...`);
+    const dir = join(work, `fleet-${label}`);
+    rmSync(dir, { recursive: true, force: true });
+    writePhotos(join(dir, 'in'), n);
+    const emulator = await startEmulator(latencyMs, false);
+    try {
+      const started = performance.now();
+      const runs = await Promise.all(
+        Array.from({ length: workers }, (_, index) =>
+          runCli(['stylize', join(dir, 'in'), '--style', 'ghibli', '--out', join(dir, 'out'), '--concurrency', String(c), '--quiet'], {
+            SPARK_STYLE_BASE_URL: emulator.url,
+            SPARK_STYLE_API_KEY: 'bench',
+            NO_COLOR: '1',
+            ...ledgerFor(dir, index),
+          }),
+        ),
+      );
+      const wallMs = performance.now() - started;
+      for (const run of runs) if (run.code !== 0) throw new Error(`fleet (${label}): a worker exited with ${run.code}\n${run.stderr}`);
+      return { ratio: Number((wallMs / idealMs).toFixed(3)), wall_s: Number((wallMs / 1000).toFixed(2)) };
+    } finally {
+      emulator.stop();
+      rmSync(dir, { recursive: true, force: true });
+    }
+  };
+  try {
+    const shared = await runFleet('postgres', (dir, index) => ({ SPARK_STYLE_CONFIG_DIR: join(dir, `config-${index}`), SPARK_STYLE_LEDGER: postgres.url }));
+    const local = await runFleet('sqlite', (dir) => ({ SPARK_STYLE_CONFIG_DIR: join(dir, 'config') }));
+    results.fleet = { items: n, workers, concurrency: c, task_seconds: latencyMs / 1000, ideal_s: idealMs / 1000, postgres: shared, sqlite: local };
+    results.fleet_ratio_postgres = shared.ratio;
+    results.fleet_ratio_sqlite = local.ratio;
+    checks.push(['fleet wall / ideal, PostgreSQL', shared.ratio, `<= ${TARGETS.fleet_ratio}`, shared.ratio <= TARGETS.fleet_ratio]);
+    checks.push(['fleet wall / ideal, SQLite', local.ratio, 'report', true]);
+  } finally {
+    postgres.stop();
+  }
+}
+
 // The full run measures (a) and (b) one after the other. --quick overlaps them to stay under a
 // minute: (a) spends its 20 s waiting for the emulator, peak memory does not depend on time, and
 // (b)'s processes run at the lowest CPU priority so that they do not slow (a) down.
@@ -314,19 +379,24 @@ else {
   if (only.has('a')) await measureBatch();
   if (only.has('b')) await measureMemory();
 }
+if (only.has('f')) await measureFleet();
 rmSync(work, { recursive: true, force: true });
 
 results.pass = checks.every(([, , , ok]) => ok);
-if (only.size === 5) writeFileSync(join(root, 'bench', 'results.json'), `${JSON.stringify(results, null, 2)}\n`);
+if (only.size === 6) writeFileSync(join(root, 'bench', 'results.json'), `${JSON.stringify(results, null, 2)}\n`);
 
 console.log(`\n${'measure'.padEnd(32)}${'value'.padStart(10)}  target`);
 for (const [name, value, target, ok] of checks) console.log(`${name.padEnd(32)}${String(value).padStart(10)}  ${target}${ok ? '' : '  MISSED'}`);
 if (results.batch) console.log(`\nbatch: ${results.batch.wall_s} s for ${results.batch.images} images (ideal ${results.batch.ideal_s} s)`);
+if (results.fleet)
+  console.log(
+    `fleet: ${results.fleet.items} items, ${results.fleet.workers} workers x ${results.fleet.concurrency}: PostgreSQL ${results.fleet.postgres.wall_s} s, SQLite ${results.fleet.sqlite.wall_s} s (ideal ${results.fleet.ideal_s} s)`,
+  );
 if (results.startup_ms)
   console.log(`startup: node ${results.startup_ms.node} ms, --help ${results.startup_ms.help} ms, styles --json ${results.startup_ms.styles} ms`);
 if (results.ledger)
   console.log(
     `ledger: ${results.ledger.tasks} tasks (${results.ledger.ledger_mb} MB, imported in ${results.ledger.import_s} s); dry run ${results.ledger.wall_ms.big} ms / ${results.ledger.rss_mb.big} MB vs empty ${results.ledger.wall_ms.empty} ms / ${results.ledger.rss_mb.empty} MB`,
   );
-if (only.size === 5) console.log('written to bench/results.json');
+if (only.size === 6) console.log('written to bench/results.json');
 process.exitCode = results.pass ? 0 : 1;

@@ -12,6 +12,7 @@ function buildProgram(context: CommandContext): Command {
     .description(`Turn photos into art with the Vtrix Spark Style Template API (${STYLES.length} styles).`)
     .version(TOOL_VERSION, '-V, --version')
     .option('--verbose', 'log each request (method, URL, status, time) and stack traces on stderr; never the key')
+    .option('--ledger <url>', 'the task ledger: postgres://... shared by a fleet of workers, or a ledger file (else SPARK_STYLE_LEDGER, config)')
     .configureHelp({ showGlobalOptions: true })
     .exitOverride()
     .configureOutput({
@@ -32,7 +33,7 @@ Examples:
 ${EXIT_CODE_HELP}
 
 Environment: SPARK_STYLE_API_KEY (or VTRIX_API_KEY), SPARK_STYLE_BASE_URL,
-SPARK_STYLE_CONFIG_DIR, NO_COLOR.`,
+SPARK_STYLE_CONFIG_DIR, SPARK_STYLE_LEDGER, SPARK_STYLE_LEASE_MS, NO_COLOR.`,
     );
   for (const define of COMMAND_TABLE) define(program, context);
   return program;
@@ -62,8 +63,26 @@ function processSurroundings(): Surroundings {
   };
 }
 
+/** The value of a program option given anywhere on the line (`--name value` or `--name=value`). */
+function optionValue(argv: readonly string[], name: string): string | undefined {
+  for (let index = argv.length - 1; index >= 2; index--) {
+    const arg = argv[index]!;
+    if (arg === name && index + 1 < argv.length) return argv[index + 1];
+    if (arg.startsWith(`${name}=`)) return arg.slice(name.length + 1);
+  }
+  return undefined;
+}
+
 export async function main(argv: readonly string[], io: IO = processIO(), surroundings: Surroundings = processSurroundings()): Promise<number> {
-  const context: CommandContext = { io, exitCode: ExitCode.OK, verbose: argv.includes('--verbose'), argv, env: io.env, ...surroundings };
+  const context: CommandContext = {
+    io,
+    exitCode: ExitCode.OK,
+    verbose: argv.includes('--verbose'),
+    ledger: optionValue(argv, '--ledger'),
+    argv,
+    env: io.env,
+    ...surroundings,
+  };
   // `spark-style styles | head -1` closes the pipe early: that is not an error.
   io.stdout.on?.('error', (error: NodeJS.ErrnoException) => {
     if (error.code === 'EPIPE') context.process.exit(context.exitCode);

@@ -28,6 +28,8 @@ export interface CommandContext {
   exitCode: number;
   /** Set by --verbose anywhere on the line: stack traces and request logs on stderr. */
   verbose: boolean;
+  /** --ledger anywhere on the line: a postgres:// URL a fleet shares, or a ledger file (cmdutil/ledger-choice.ts). */
+  readonly ledger?: string;
   /** Time for every wait and every timestamp. */
   readonly clock: Clock;
   /** The command line as typed (process.argv): the command that resumes a run is built from it. */

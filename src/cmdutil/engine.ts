@@ -5,6 +5,8 @@ import type { SparkStyle } from '../engine/types.js';
 import type { ConnectionFlags } from './connection-flags.js';
 import { resolveConnection, type ConnectionTarget } from './connection.js';
 import type { CommandContext } from './context.js';
+import { chooseLedger } from './ledger-choice.js';
+import { leaseDuration } from '../ledger/lease.js';
 
 export interface CommandEngine {
   readonly client: SparkStyle;
@@ -27,6 +29,7 @@ export async function engineFor(context: CommandContext, flags: ConnectionFlags,
     return typeof value === 'string' ? value : undefined;
   };
   const concurrency = config.get('concurrency');
+  const chosen = chooseLedger(context.ledger, context.io);
   const engine: CommandEngine = {
     target,
     log: (line) => context.io.info(line),
@@ -34,6 +37,9 @@ export async function engineFor(context: CommandContext, flags: ConnectionFlags,
       {
         clock: context.clock,
         stateDir: configDir(context.env),
+        // --ledger, SPARK_STYLE_LEDGER or the config's `ledger` (its password becomes a secret of the IO).
+        ledger: chosen.chosen ? chosen.location : undefined,
+        leaseMs: leaseDuration(context.env),
         log: context.verbose ? (line) => engine.log(line) : undefined,
       },
       {

@@ -7,12 +7,12 @@ import { DEFAULT_CONCURRENCY, MAX_CONCURRENCY } from '../core/defaults.js';
 import { UsageError } from '../core/errors.js';
 import { shellQuote } from '../core/shell-quote.js';
 import { resolveStyle } from '../catalog/styles.js';
-import { maskSecret } from '../core/secrets.js';
+import { maskSecret, urlWithoutPassword } from '../core/secrets.js';
 import { DEFAULT_NAME_TEMPLATE, parseNameTemplate } from '../naming/template.js';
 import { configDir } from './paths.js';
 import { assertPrivateStateDir, openPrivateStateFile } from './trust.js';
 
-export const CONFIG_KEYS = ['api-key', 'base-url', 'default-style', 'out-dir', 'concurrency', 'name-template'] as const;
+export const CONFIG_KEYS = ['api-key', 'base-url', 'default-style', 'out-dir', 'concurrency', 'name-template', 'ledger'] as const;
 export type ConfigKey = (typeof CONFIG_KEYS)[number];
 export type ConfigValues = Partial<Record<ConfigKey, string | number>>;
 
@@ -58,13 +58,30 @@ export function normalizeConfigValue(key: ConfigKey, raw: string): string | numb
     }
     case 'name-template':
       return parseNameTemplate(value).source;
+    case 'ledger':
+      return normalizeLedgerValue(value);
   }
 }
 
-/** How a value is shown: the key masked, everything else as stored. */
+/** A shared ledger's URL (postgres://...), or the path of a ledger file. */
+function normalizeLedgerValue(value: string): string {
+  if (/^postgres(ql)?:\/\//i.test(value)) {
+    try {
+      new URL(value);
+    } catch {
+      throw new UsageError(`config ledger: "${urlWithoutPassword(value)}" is not a URL`);
+    }
+    return value;
+  }
+  if (/^[a-z][a-z0-9+.-]*:\/\//i.test(value)) throw new UsageError('config ledger: only postgres:// URLs (or the path of a ledger file)');
+  return isAbsolute(value) ? value : resolve(value);
+}
+
+/** How a value is shown: the key masked, a ledger URL without its password, everything else as stored. */
 export function displayConfigValue(key: ConfigKey, value: string | number | undefined): string | undefined {
   if (value === undefined) return undefined;
   if (key === 'api-key') return maskSecret(String(value));
+  if (key === 'ledger') return urlWithoutPassword(String(value));
   return key === 'base-url' ? redactUrlText(String(value)) : String(value);
 }
 
@@ -80,6 +97,7 @@ const UNSET_MEANS: Partial<Record<ConfigKey, string>> = {
   'api-key': 'runs need one: config set api-key -, or try --offline',
   'default-style': 'stylize needs --style',
   'out-dir': 'results go beside each input',
+  ledger: 'the ledger.db file beside this config',
 };
 
 /** Where the value a run would use comes from. */

@@ -19,8 +19,3 @@ export function configFilePath(env: NodeJS.ProcessEnv): string {
 export function ledgerPath(env: NodeJS.ProcessEnv): string {
   return join(configDir(env), 'ledger.db');
 }
-
-/** Where a paid result goes when neither its planned name nor its output folder can take it. */
-export function rescuedResultsDir(env: NodeJS.ProcessEnv): string {
-  return join(configDir(env), 'rescued');
-}

@@ -65,3 +65,39 @@ export function withoutApiKey(args: readonly string[]): string[] {
 function escapeRegExp(text: string): string {
   return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 }
+
+/** The password in a database URL (postgres://user:password@host/db), or null. */
+export function urlPassword(url: string): string | null {
+  try {
+    const password = new URL(url).password;
+    return password ? decodeURIComponent(password) : null;
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * A database URL as it may be shown, logged or suggested again: without its password (which
+ * PostgreSQL clients then take from PGPASSWORD or ~/.pgpass). A text that is not a URL is
+ * shown cut at its first "@", so that a mistyped one cannot leak what came before it either.
+ */
+export function urlWithoutPassword(url: string): string {
+  try {
+    const parsed = new URL(url);
+    if (!parsed.password) return url;
+    parsed.password = '';
+    return parsed.toString();
+  } catch {
+    const at = url.lastIndexOf('@');
+    return at < 0 ? url : `[redacted]${url.slice(at)}`;
+  }
+}
+
+/** A command line fit to print as "run this again": a --ledger URL keeps everything but its password. */
+export function withoutLedgerPassword(args: readonly string[]): string[] {
+  return args.map((arg, index) => {
+    if (args[index - 1] === '--ledger') return urlWithoutPassword(arg);
+    if (arg.startsWith('--ledger=')) return `--ledger=${urlWithoutPassword(arg.slice('--ledger='.length))}`;
+    return arg;
+  });
+}

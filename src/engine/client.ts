@@ -12,7 +12,9 @@ import { resolveRun, type RunDefaults } from './run-options.js';
 import { startRun } from './run-channel.js';
 import { runSession } from './session.js';
 import { statusOf } from './status.js';
-import { ledgerFile, openLedger, rescueFolder, type EngineState } from './state.js';
+import { ledgerLocation, openLedger, rescueFolder, type EngineState } from './state.js';
+import { leaseDuration } from '../ledger/lease.js';
+import { isPostgresUrl } from '../ledger/open-ledger.js';
 import type {
   CheckOptions,
   CheckResult,
@@ -83,6 +85,8 @@ async function resolveState(options: SparkStyleOptions, internals: EngineInterna
   return {
     clock,
     stateDir: options.stateDir ?? defaultStateDir(env),
+    ledger: options.ledger ?? config?.ledger ?? null,
+    leaseMs: options.leaseMs ?? (options.loadConfig ? leaseDuration(env) : undefined),
     target:
       internals.target ??
       connectionTarget({
@@ -109,7 +113,7 @@ function defaultStateDir(env: Readonly<Record<string, string | undefined>>): str
 async function readConfig(env: Readonly<Record<string, string | undefined>>) {
   const { openConfigFile, resolveApiKey } = await import('../config/config-file.js');
   const file = await openConfigFile(env);
-  const text = (key: 'base-url' | 'default-style' | 'out-dir' | 'name-template') => {
+  const text = (key: 'base-url' | 'default-style' | 'out-dir' | 'name-template' | 'ledger') => {
     const value = file.get(key);
     return typeof value === 'string' ? value : undefined;
   };
@@ -117,6 +121,7 @@ async function readConfig(env: Readonly<Record<string, string | undefined>>) {
   return {
     apiKey: resolveApiKey(undefined, env, file) ?? null,
     baseUrl: env.SPARK_STYLE_BASE_URL ?? text('base-url'),
+    ledger: env.SPARK_STYLE_LEDGER || (text('ledger') ?? null),
     defaults: {
       style: text('default-style'),
       outDir: text('out-dir'),
@@ -141,7 +146,7 @@ async function plan(state: EngineState, inputs: readonly string[], options: Styl
   const run = resolveRun(options, state.defaults, rescueFolder(state));
   const leftOut: LeftOut[] = [];
   const items = await planRun(inputs, options, run, (one) => leftOut.push(one));
-  const handle = openLedger(state, { lookOnly: true });
+  const handle = await openLedger(state, { lookOnly: true });
   try {
     const planned = await planItemsOf(items, run, handle.ledger, state.clock.now());
     const endpoint = `${state.target.offline ? 'http://127.0.0.1:<emulator port>' : state.target.baseUrl()}/model/v1/generation`;
@@ -160,7 +165,7 @@ async function stylize(
   const run = resolveRun(options, state.defaults, rescueFolder(state));
   const items = await planRun(inputs, options, run, ({ path, reason }) => emit({ type: 'input-left-out', path, reason }));
   if (run.maxTasks !== undefined) {
-    const handle = openLedger(state, { lookOnly: true });
+    const handle = await openLedger(state, { lookOnly: true });
     try {
       await enforceMaxTasks(items, run, handle.ledger, state.clock.now());
     } finally {
@@ -174,8 +179,9 @@ async function stylize(
 async function history(state: EngineState, filter: HistoryFilter = {}): Promise<HistoryEntry[]> {
   const { existsSync } = await import('node:fs');
   // Reading history must not create a ledger: no file simply means no tasks yet.
-  if (!state.target.offline && !existsSync(ledgerFile(state))) return [];
-  const handle = openLedger(state, { lookOnly: true });
+  const location = ledgerLocation(state);
+  if (!state.target.offline && !isPostgresUrl(location) && !existsSync(location)) return [];
+  const handle = await openLedger(state, { lookOnly: true });
   try {
     const since = filter.since instanceof Date ? filter.since.getTime() : filter.since;
     return await handle.ledger.history({ sinceMs: since, style: filter.style, status: filter.status, limit: filter.limit });

@@ -3,11 +3,11 @@ import { DEFAULT_BASE_URL } from '../api/base-url.js';
 import { usdAmount } from '../core/money.js';
 import { ExitCode, worstExitCode } from '../core/exit-codes.js';
 import { runItems } from '../runner/batch.js';
-import { SpendBudget } from '../runner/budget.js';
+import type { SpendBudget } from '../runner/budget.js';
+import { budgetFor, FleetBudget } from '../runner/fleet-budget.js';
 import type { ItemResult, RunnerEvent } from '../runner/events.js';
 import type { PlannedItem } from '../runner/plan.js';
 import { PreparedImageCache } from '../runner/prepared-cache.js';
-import { priceBookFromLedger } from '../runner/prices.js';
 import { AdaptiveRateGate } from '../runner/rate-gate.js';
 import { TaskQuota } from '../runner/task-quota.js';
 import { exitCodeOf, isHeldByBudget, summarize, type SpendSummary } from './summary.js';
@@ -28,7 +28,7 @@ export async function runSession(
 ): Promise<RunResult> {
   const { clock } = state;
   const offline = state.target.offline !== null;
-  const handle = openLedger(state, { lookOnly: false });
+  const handle = await openLedger(state, { lookOnly: false, concurrency: run.concurrency });
   const limit = pLimit(run.concurrency);
   const gate = rateGate(state, limit, run.concurrency, emit);
   let connection;
@@ -41,7 +41,7 @@ export async function runSession(
   // Recovery commands name the service when it is not the default one (never the key).
   const baseUrl = offline ? null : state.target.baseUrl();
   const statusFlags = baseUrl !== null && baseUrl !== DEFAULT_BASE_URL ? ['--base-url', baseUrl] : [];
-  const budget = run.budgetMicro === null ? undefined : new SpendBudget(run.budgetMicro, (await priceBookFromLedger(handle.ledger)).lookup);
+  const budget = run.budgetMicro === null ? undefined : await budgetFor(run.budgetMicro, handle.ledger, items, clock);
   const onAbort = () => emit({ type: 'notice', code: 'stopping', message: 'stopping: no new tasks; creates on their way finish and are recorded' });
   signal.addEventListener('abort', onAbort, { once: true });
   const started = clock.now();
@@ -62,11 +62,14 @@ export async function runSession(
         taskQuota: run.maxTasks === undefined ? undefined : new TaskQuota(run.maxTasks),
         statusFlags,
         offline,
+        heldRecheckMs: HELD_RECHECK_MS,
       },
-      { limit, failFast: run.failFast },
+      // A fleet on one ledger: each worker starts at its own place in the list.
+      { limit, failFast: run.failFast, startAnywhere: handle.ledger.shared },
     );
   } finally {
     signal.removeEventListener('abort', onAbort);
+    if (budget instanceof FleetBudget) await budget.flush();
     await closeLedger(handle, emit);
     await connection.close();
   }
@@ -94,6 +97,9 @@ function runResult(
     exitCode: run.interrupted ? ExitCode.INTERRUPTED : worstExitCode(results.map(exitCodeOf)),
   };
 }
+
+/** How often an item another worker holds is tried again (it finishes it, or its lease lapses). */
+const HELD_RECHECK_MS = 1000;
 
 function rateGate(state: EngineState, limit: ReturnType<typeof pLimit>, concurrency: number, emit: (event: RunEvent) => void): AdaptiveRateGate {
   return new AdaptiveRateGate(limit, state.clock, {

@@ -22,7 +22,7 @@ import type { StatusOptions, TaskReport, TaskStatus } from './types.js';
 export async function statusOf(state: EngineState, taskIds: readonly string[], options: StatusOptions): Promise<TaskStatus[]> {
   const timeoutMs = resolveTimeout(options.timeout);
   // Only saving records anything: a look-up leaves no ledger behind where there was none.
-  const handle = openLedger(state, { lookOnly: !options.save });
+  const handle = await openLedger(state, { lookOnly: !options.save });
   try {
     const connection = await state.connect(state.target, { log: state.log, clock: state.clock });
     try {

@@ -43,6 +43,14 @@ export interface SparkStyleOptions {
   readonly offline?: boolean | OfflineOptions;
   /** The folder of the task ledger (ledger.db) and of rescued results; default as the CLI (~/.config/spark-style). */
   readonly stateDir?: string;
+  /**
+   * The task ledger, when not ledger.db in stateDir: a postgres:// URL that a fleet of workers
+   * shares (leases, work pulled, one budget; its password is never shown), or a ledger file.
+   * With `loadConfig`, SPARK_STYLE_LEDGER and the config's `ledger` are read too.
+   */
+  readonly ledger?: string;
+  /** How long a worker's lease on an item lasts, in ms (default a minute; SPARK_STYLE_LEASE_MS with loadConfig). */
+  readonly leaseMs?: number;
   /** Time for every wait and timestamp; tests inject a fake clock. */
   readonly clock?: Clock;
   /**
@@ -429,6 +437,8 @@ export interface HistoryEntry {
   readonly output: string | null;
   readonly cost: string | null;
   readonly error_code: string | null;
+  /** The worker that sent the create ("3f9a1c2b7d4e on build-7"); null for rows older than leases. */
+  readonly worker: string | null;
 }
 
 export interface DoctorOptions {

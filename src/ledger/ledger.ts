@@ -1,3 +1,5 @@
+import { SparkError } from '../core/errors.js';
+
 /**
  * The task ledger: what every create was meant to do (written and flushed BEFORE the request
  * leaves), which task it made, and how that ended. It is what lets any later run tell a task
@@ -20,6 +22,8 @@ export interface HistoryRow {
   output: string | null;
   cost: string | null;
   error_code: string | null;
+  /** The worker that sent the create ("3f9a1c2b7d4e on build-7"), or null for rows older than leases. */
+  worker: string | null;
 }
 
 export interface HistoryFilter {
@@ -59,6 +63,8 @@ export interface LedgerEntry {
   readonly output: string | null;
   readonly cost: string | null;
   readonly errorCode: string | null;
+  /** The worker that sent the create (its random id), or null for rows older than leases. */
+  readonly worker: string | null;
 }
 
 /**
@@ -74,6 +80,10 @@ export type ClaimResult = { readonly ok: true } | { readonly ok: false; readonly
  * be "written ahead" of the create it stands for.
  */
 export interface Ledger {
+  /** This worker's random id: the rows it writes carry it, and its leases are in its name. */
+  readonly workerId: string;
+  /** Shared by workers on other machines (a database server), not one machine's file. */
+  readonly shared: boolean;
   /** The API this run talks to: tasks recorded against another one are not looked up. */
   readonly origin: string | null;
   /** Where the ledger is, for people (a file path, or a database URL without its password); null in memory. */
@@ -93,6 +103,7 @@ export interface Ledger {
   /**
    * Durable before it resolves, and before the create is sent: if the process dies from here
    * until recordAnswer, every later run sees "outcome unknown". Resolves to the attempt's id.
+   * Refused (LeaseLostError) when another worker has taken the item over meanwhile.
    */
   recordIntent(intent: Intent): Promise<number>;
   recordAnswer(attempt: number, taskId: string): Promise<void>;
@@ -122,4 +133,41 @@ export interface Ledger {
   counts(): Promise<{ open: number; unknown: number }>;
   /** Lets go of every claim this worker still holds, then closes the connection. */
   close(): Promise<void>;
+  /** The fleet's --budget, kept in the database every worker shares; null for one machine's ledger. */
+  sharedSpend(): SharedSpend | null;
+}
+
+/** What the fleet's budget answers a worker about to create a task. */
+export type SpendAnswer =
+  | { readonly kind: 'reserved'; readonly id: number }
+  /** Spent (settled) plus this task could pass the limit: never started. */
+  | { readonly kind: 'over'; readonly committedMicro: number }
+  /** It fits only if tasks in flight cost less than reserved (or the price is being learned): ask again soon. */
+  | { readonly kind: 'wait' };
+
+/**
+ * --budget for a fleet: every worker's tasks, reserved at their expected cost in the same
+ * transaction that checks the total, then settled at the real cost or released. `scope` names
+ * the fleet's job: workers started with the same inputs and the same budget share one.
+ */
+export interface SharedSpend {
+  /** `estimateMicro` null: no price known to this worker (the fleet may know one). */
+  reserve(scope: string, style: string, estimateMicro: number | null, limitMicro: number): Promise<SpendAnswer>;
+  /** The task ended: its real cost, or null to keep what was reserved (a failed task, an odd cost). */
+  settle(id: number, costMicro: number | null): Promise<void>;
+  /** No task was made after all. */
+  release(id: number): Promise<void>;
+}
+
+/**
+ * This worker's lease on an item lapsed (a stalled process, a lost network) and another worker
+ * took the item over: this one must not send the create, the other one is doing the item.
+ */
+export class LeaseLostError extends SparkError {
+  constructor(heldBy: string) {
+    super('api', `another worker (${heldBy}) took this item over while this one was stalled; nothing was sent`, {
+      code: 'lease-lost',
+      hint: 'raise SPARK_STYLE_LEASE_MS if workers stall for longer than the lease (a busy machine, a slow network)',
+    });
+  }
 }

@@ -18,10 +18,6 @@ export function identityOf(pid: number): ProcessIdentity {
   return { pid, marker: readStat(pid)?.startTime ?? '' };
 }
 
-export function isSameProcess(a: ProcessIdentity, b: ProcessIdentity): boolean {
-  return a.pid === b.pid && a.marker === b.marker;
-}
-
 /** Alive and the same process that wrote the marker: a zombie or a reused pid is not. */
 export function isAlive(owner: ProcessIdentity): boolean {
   try {

@@ -7,7 +7,7 @@ import { itemKey } from './item-key.js';
  * now (a "claim"), so that two runs sharing the state folder never create the same item twice.
  * Bump SCHEMA_VERSION and add a step when the layout changes.
  */
-const SCHEMA_VERSION = 2;
+const SCHEMA_VERSION = 3;
 
 const SCHEMA = `
 CREATE TABLE IF NOT EXISTS attempts (
@@ -60,6 +60,7 @@ export function prepareDatabase(db: Database.Database, inMemory: boolean): void 
     const version = userVersion(db);
     if (version < 1) db.exec(SCHEMA);
     if (version < 2) upgradeToVersion2(db);
+    if (version < 3) upgradeToVersion3(db);
     if (version < SCHEMA_VERSION) db.exec(`PRAGMA user_version = ${SCHEMA_VERSION}`);
     db.exec('COMMIT');
   } catch (error) {
@@ -96,6 +97,20 @@ function upgradeToVersion2(db: Database.Database): void {
     if (!inputSha256) continue;
     update.run(itemKey({ inputSha256, reqKey, subReqKey, options: parseOptions(options) }), id);
   }
+}
+
+/**
+ * Version 3: claims are leases (a worker id, its host and pid, an expiry) instead of a pid
+ * alone, so that containers sharing one state folder are safe; each attempt records the worker
+ * that made it. Claims are only ever held by running processes: the old table is replaced.
+ */
+function upgradeToVersion3(db: Database.Database): void {
+  db.exec(`DROP TABLE IF EXISTS claims;
+    CREATE TABLE claims (key TEXT PRIMARY KEY, worker TEXT NOT NULL, host TEXT NOT NULL, pid INTEGER NOT NULL, marker TEXT NOT NULL,
+      expires_at INTEGER NOT NULL, claimed_at INTEGER NOT NULL);
+    CREATE INDEX claims_by_worker ON claims (worker);
+    ALTER TABLE attempts ADD COLUMN worker TEXT;
+    ALTER TABLE attempts ADD COLUMN host TEXT;`);
 }
 
 export function parseOptions(text: string | null | undefined): Record<string, unknown> | null {

@@ -5,8 +5,17 @@ import { importJournalOnce } from './migrate-journal.js';
 import { prepareLedgerFile } from './ledger-file.js';
 import { checkLedgerFile, ledgerOpenProblem, watchLedgerFile } from './ledger-problems.js';
 import { ClaimTurns } from './claim-turns.js';
-import type { ClaimResult, HistoryFilter, HistoryRow, Intent, Ledger, LedgerEntry, LedgerStatus } from './ledger.js';
-import { currentProcess, isAlive, isSameProcess, type ProcessIdentity } from './process-marker.js';
+import { DEFAULT_LEASE_MS, describeHolder, Heartbeat, type LeaseHolder, leaseIsLive, thisWorker, type Worker } from './lease.js';
+import {
+  type ClaimResult,
+  type HistoryFilter,
+  type HistoryRow,
+  type Intent,
+  type Ledger,
+  type LedgerEntry,
+  LeaseLostError,
+  type LedgerStatus,
+} from './ledger.js';
 import { prepareDatabase } from './schema.js';
 
 interface AttemptRow {
@@ -22,9 +31,18 @@ interface AttemptRow {
   output: string | null;
   cost: string | null;
   error_code: string | null;
+  worker: string | null;
 }
 
-const ENTRY_COLUMNS = 'id, key, input, style, output_base, intent_at, origin, task_id, status, output, cost, error_code';
+interface ClaimRow {
+  worker: string;
+  host: string;
+  pid: number;
+  marker: string;
+  expires_at: number;
+}
+
+const ENTRY_COLUMNS = 'id, key, input, style, output_base, intent_at, origin, task_id, status, output, cost, error_code, worker';
 /** Rows of this ledger's API, and rows that do not say (written before origins were recorded). */
 const SAME_ORIGIN = '(origin IS NULL OR origin = ?)';
 /** A cost worth a median: digits with at most one dot, under $1000. */
@@ -35,8 +53,10 @@ const SANE_COST = "cost IS NOT NULL AND cost GLOB '[0-9]*' AND cost NOT GLOB '*[
  * synchronous underneath; they return promises to answer to the same Ledger as a shared database.
  */
 export class SqliteLedger implements Ledger {
-  private readonly me: ProcessIdentity = currentProcess();
+  private readonly me: Worker = thisWorker();
   private readonly heldHere = new ClaimTurns();
+  private readonly heartbeat: Heartbeat;
+  readonly shared = false;
 
   /**
    * Each statement is prepared once and reused: a statement prepared per call holds its native
@@ -51,10 +71,17 @@ export class SqliteLedger implements Ledger {
     readonly path: string | null,
     /** The API this run talks to: tasks recorded against another one are not looked up. */
     readonly origin: string | null,
-  ) {}
+    private readonly leaseMs: number,
+  ) {
+    this.heartbeat = new Heartbeat(Math.max(250, Math.floor(leaseMs / 3)), () => this.renewLeases());
+  }
 
   get location(): string | null {
     return this.path;
+  }
+
+  get workerId(): string {
+    return this.me.id;
   }
 
   private statement(sql: string): Database.Statement {
@@ -70,7 +97,7 @@ export class SqliteLedger implements Ledger {
    * Opens (or creates) the ledger file: 0600 in a 0700 folder, never through a symbolic link.
    * The first open next to an old journal.jsonl imports it once and keeps it as a backup.
    */
-  static open(path: string, clock: Clock, options: { baseUrl?: string } = {}): SqliteLedger {
+  static open(path: string, clock: Clock, options: { baseUrl?: string; leaseMs?: number } = {}): SqliteLedger {
     let db: Database.Database;
     try {
       prepareLedgerFile(path);
@@ -79,7 +106,8 @@ export class SqliteLedger implements Ledger {
     } catch (error) {
       throw ledgerOpenProblem(path, error);
     }
-    const ledger = new SqliteLedger(db, clock, path, options.baseUrl === undefined ? null : apiOrigin(options.baseUrl));
+    const origin = options.baseUrl === undefined ? null : apiOrigin(options.baseUrl);
+    const ledger = new SqliteLedger(db, clock, path, origin, options.leaseMs ?? DEFAULT_LEASE_MS);
     watchLedgerFile(ledger, path);
     importJournalOnce(db, path, clock);
     return ledger;
@@ -89,7 +117,7 @@ export class SqliteLedger implements Ledger {
   static inMemory(clock: Clock): SqliteLedger {
     const db = new Database(':memory:');
     prepareDatabase(db, true);
-    return new SqliteLedger(db, clock, null, null);
+    return new SqliteLedger(db, clock, null, null, DEFAULT_LEASE_MS);
   }
 
   /**
@@ -129,22 +157,29 @@ export class SqliteLedger implements Ledger {
    */
   async recordIntent(intent: Intent): Promise<number> {
     checkLedgerFile(this);
-    const result = this.statement(
-      `INSERT INTO attempts (key, input, input_sha256, style, req_key, sub_req_key, options, output_base, intent_at, origin, status)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'unknown')`,
-    ).run(
-      intent.key,
-      intent.input,
-      intent.inputSha256,
-      intent.style,
-      intent.reqKey,
-      intent.subReqKey,
-      JSON.stringify(intent.options),
-      intent.outputBase,
-      this.clock.now(),
-      this.origin,
-    );
-    return Number(result.lastInsertRowid);
+    return this.inWriteTransaction(() => {
+      // Fenced: a worker whose lease lapsed and was taken over must not send the create too.
+      const holder = this.holderOf(intent.key);
+      if (holder && holder.worker !== this.me.id) throw new LeaseLostError(describeHolder(holder));
+      const result = this.statement(
+        `INSERT INTO attempts (key, input, input_sha256, style, req_key, sub_req_key, options, output_base, intent_at, origin, status, worker, host)
+           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'unknown', ?, ?)`,
+      ).run(
+        intent.key,
+        intent.input,
+        intent.inputSha256,
+        intent.style,
+        intent.reqKey,
+        intent.subReqKey,
+        JSON.stringify(intent.options),
+        intent.outputBase,
+        this.clock.now(),
+        this.origin,
+        this.me.id,
+        this.me.host,
+      );
+      return Number(result.lastInsertRowid);
+    });
   }
 
   async recordAnswer(attempt: number, taskId: string): Promise<void> {
@@ -170,7 +205,7 @@ export class SqliteLedger implements Ledger {
   }
 
   async claim(key: string): Promise<ClaimResult> {
-    if (this.heldHere.has(key)) return { ok: false, heldBy: `pid ${this.me.pid}` };
+    if (this.heldHere.has(key)) return { ok: false, heldBy: describeHolder({ worker: this.me.id, host: this.me.host, pid: this.me.pid }) };
     this.heldHere.take(key);
     return this.claimInFile(key);
   }
@@ -181,40 +216,55 @@ export class SqliteLedger implements Ledger {
   }
 
   /**
-   * A claim whose owner is alive is left alone; one left by a dead run (SIGKILL, a closed
-   * terminal, a reboot) is taken over. BEGIN IMMEDIATE makes the look and the write one step
-   * for every process sharing the file. The caller holds the key's turn in this process.
+   * A live lease of another worker is left alone; a lapsed one (or one whose process on this
+   * host is gone: SIGKILL, a closed terminal, a reboot) is taken over. BEGIN IMMEDIATE makes the
+   * look and the write one step for every process sharing the file. The caller holds the key's
+   * turn in this process.
    */
   private claimInFile(key: string): ClaimResult {
     let result: ClaimResult = { ok: false, heldBy: 'nobody: the ledger could not be written' };
     try {
       result = this.inWriteTransaction((): ClaimResult => {
+        const now = this.clock.now();
         const holder = this.holderOf(key);
-        if (holder && !isSameProcess(holder, this.me) && isAlive(holder)) return { ok: false, heldBy: `pid ${holder.pid}` };
-        this.statement('INSERT OR REPLACE INTO claims (key, pid, marker, claimed_at) VALUES (?, ?, ?, ?)').run(
+        if (holder && leaseIsLive(holder, this.me, now)) {
+          if (holder.worker !== this.me.id) return { ok: false, heldBy: describeHolder(holder) };
+        }
+        this.statement('INSERT OR REPLACE INTO claims (key, worker, host, pid, marker, expires_at, claimed_at) VALUES (?, ?, ?, ?, ?, ?, ?)').run(
           key,
+          this.me.id,
+          this.me.host,
           this.me.pid,
           this.me.marker,
-          this.clock.now(),
+          now + this.leaseMs,
+          now,
         );
         return { ok: true };
       });
     } finally {
       if (!result.ok) this.heldHere.giveBack(key);
+      this.heartbeat.holding(this.heldHere.keys().length);
     }
     return result;
   }
 
-  /** The pid of another live run working on the item, or null (for plans, which claim nothing). */
+  /** Another live worker holding the item, or null (for plans, which claim nothing). */
   async claimHolder(key: string): Promise<string | null> {
     const holder = this.holderOf(key);
-    if (!holder || isSameProcess(holder, this.me) || !isAlive(holder)) return null;
-    return `pid ${holder.pid}`;
+    if (!holder || holder.worker === this.me.id || !leaseIsLive(holder, this.me, this.clock.now())) return null;
+    return describeHolder(holder);
   }
 
   async release(key: string): Promise<void> {
     this.heldHere.giveBack(key);
-    this.statement('DELETE FROM claims WHERE key = ? AND pid = ? AND marker = ?').run(key, this.me.pid, this.me.marker);
+    this.heartbeat.holding(this.heldHere.keys().length);
+    this.statement('DELETE FROM claims WHERE key = ? AND worker = ?').run(key, this.me.id);
+  }
+
+  /** The heartbeat: every lease this worker holds runs for another lease duration from now. */
+  async renewLeases(): Promise<void> {
+    if (!this.db.open) return;
+    this.statement('UPDATE claims SET expires_at = ? WHERE worker = ?').run(this.clock.now() + this.leaseMs, this.me.id);
   }
 
   /**
@@ -240,7 +290,7 @@ export class SqliteLedger implements Ledger {
     }
     const limit = filter.limit !== undefined ? ` LIMIT ${Math.max(0, Math.floor(filter.limit))}` : '';
     const rows = this.statement(
-      `SELECT intent_at, input, style, task_id, ${status} AS shown, output, cost, error_code FROM attempts
+      `SELECT intent_at, input, style, task_id, ${status} AS shown, output, cost, error_code, worker, host FROM attempts
          ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY intent_at DESC, id DESC${limit}`,
     ).all(...params) as {
       intent_at: number;
@@ -251,6 +301,8 @@ export class SqliteLedger implements Ledger {
       output: string | null;
       cost: string | null;
       error_code: string | null;
+      worker: string | null;
+      host: string | null;
     }[];
     return rows.map((row) => ({
       at: new Date(row.intent_at).toISOString(),
@@ -261,6 +313,7 @@ export class SqliteLedger implements Ledger {
       output: row.output,
       cost: row.cost,
       error_code: row.error_code,
+      worker: row.worker === null ? null : `${row.worker} on ${row.host}`,
     }));
   }
 
@@ -312,11 +365,20 @@ export class SqliteLedger implements Ledger {
     return { open: Number(open[0]), unknown: Number(unknown[0]) };
   }
 
+  sharedSpend(): null {
+    return null;
+  }
+
   /** Lets go of every claim this process still holds, then closes the file. */
   async close(): Promise<void> {
+    this.heartbeat.stop();
     if (!this.db.open) return;
     try {
-      this.statement('DELETE FROM claims WHERE pid = ? AND marker = ?').run(this.me.pid, this.me.marker);
+      this.statement('DELETE FROM claims WHERE worker = ?').run(this.me.id);
+      // The file is whole when close returns: SQLite closes for good only once V8 collects the
+      // cached statements, and would fold the WAL into the file then, long after the run ended.
+      // PASSIVE: never waits for another run sharing the file.
+      if (this.path !== null) checkpoint(this.db);
     } finally {
       this.statements.clear();
       this.db.close();
@@ -331,9 +393,9 @@ export class SqliteLedger implements Ledger {
     return this.origin === null ? [] : [this.origin];
   }
 
-  private holderOf(key: string): ProcessIdentity | null {
-    const row = this.statement('SELECT pid, marker FROM claims WHERE key = ?').get(key) as { pid: number; marker: string } | undefined;
-    return row ? { pid: Number(row.pid), marker: row.marker } : null;
+  private holderOf(key: string): LeaseHolder | null {
+    const row = this.statement('SELECT worker, host, pid, marker, expires_at FROM claims WHERE key = ?').get(key) as ClaimRow | undefined;
+    return row ? { worker: row.worker, host: row.host, pid: Number(row.pid), marker: row.marker, expiresAt: Number(row.expires_at) } : null;
   }
 
   private finish(taskId: string, status: LedgerStatus, outcome: { output: string | null; cost: string | null; errorCode: string | null }): void {
@@ -374,5 +436,15 @@ function toEntry(row: AttemptRow): LedgerEntry {
     output: row.output,
     cost: row.cost,
     errorCode: row.error_code,
+    worker: row.worker,
   };
+}
+
+/** Folds the WAL into the file if it can right now; a busy file is folded later by SQLite itself. */
+function checkpoint(db: Database.Database): void {
+  try {
+    db.pragma('wal_checkpoint(PASSIVE)');
+  } catch {
+    // Another connection holds a lock: nothing is lost, the WAL is the file's continuation.
+  }
 }

@@ -9,6 +9,11 @@ export interface BatchOptions {
   readonly failFast: boolean;
   /** Items in flight at once; the rate gate may lower and raise `limit.concurrency` as it goes. */
   readonly limit: ReturnType<typeof pLimit>;
+  /**
+   * A fleet sharing a ledger: each worker starts at a random place in the list (and wraps
+   * around), so that workers given the same inputs take different items first, not all the same.
+   */
+  readonly startAnywhere?: boolean;
 }
 
 /**
@@ -45,24 +50,41 @@ export async function runItems(items: readonly PlannedItem[], context: ItemConte
     },
   };
   const itemContext: ItemContext = { ...context, client: guarded };
-  return Promise.all(
-    items.map((item) =>
-      options.limit(async () => {
-        if (stopReason !== null && !context.interrupt.aborted) {
-          const result = cancelled(item, stopReason);
-          context.emit({ type: 'item-finished', item, result });
-          return result;
-        }
-        let result = await runItem(item, itemContext);
-        // Stopped right before its create (nothing was sent): not started, like the items after it.
-        if (result.error?.code === BATCH_STOPPED && !result.created) result = cancelled(item, result.error.message);
-        stopFor(result.errorKind, result.error?.code);
-        if (options.failFast && result.status === 'failed') stopReason ??= 'not started: an earlier item failed (--fail-fast)';
-        context.emit({ type: 'item-finished', item, result });
-        return result;
-      }),
-    ),
+  const runOnce = async (item: PlannedItem): Promise<ItemResult> => {
+    if (stopReason !== null && !context.interrupt.aborted) return cancelled(item, stopReason);
+    let result = await runItem(item, itemContext);
+    // Stopped right before its create (nothing was sent): not started, like the items after it.
+    if (result.error?.code === BATCH_STOPPED && !result.created) result = cancelled(item, result.error.message);
+    stopFor(result.errorKind, result.error?.code);
+    if (options.failFast && result.status === 'failed') stopReason ??= 'not started: an earlier item failed (--fail-fast)';
+    return result;
+  };
+  const results: ItemResult[] = new Array(items.length);
+  await Promise.all(
+    startingOrder(items.length, options.startAnywhere === true).map(async (index) => {
+      const item = items[index]!;
+      let result = await options.limit(() => runOnce(item));
+      // Held by another live worker: come back later (it finishes it, or its lease lapses and
+      // this worker takes over), without keeping a place in the queue while waiting.
+      while (result.heldBy !== undefined && context.heldRecheckMs !== undefined && !context.interrupt.aborted && stopReason === null) {
+        const waited = await context.clock.sleep(context.heldRecheckMs, context.interrupt).then(
+          () => true,
+          () => false,
+        );
+        if (!waited) break;
+        result = await options.limit(() => runOnce(item));
+      }
+      context.emit({ type: 'item-finished', item, result });
+      results[index] = result;
+    }),
   );
+  return results;
+}
+
+/** 0..n-1, or the same from a random place, wrapping around. */
+function startingOrder(count: number, anywhere: boolean): number[] {
+  const start = anywhere && count > 0 ? Math.floor(Math.random() * count) : 0;
+  return Array.from({ length: count }, (_, offset) => (start + offset) % count);
 }
 
 const BATCH_STOPPED = 'batch-stopped';

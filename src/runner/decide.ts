@@ -13,7 +13,8 @@ import type { RunSettings } from './run-settings.js';
  *   create   send a create: this one costs money
  */
 export type Decision =
-  | { readonly action: 'skip'; readonly reason: string; readonly output: string | null }
+  /** `heldBy`: skipped only because another worker holds the item now (a fleet comes back to it). */
+  | { readonly action: 'skip'; readonly reason: string; readonly output: string | null; readonly heldBy?: string }
   | { readonly action: 'collect'; readonly reason: string; readonly taskId: string }
   | { readonly action: 'refuse'; readonly reason: string; readonly code: string; readonly taskId: string | null; readonly hint?: string }
   | { readonly action: 'unknown'; readonly reason: string }
@@ -36,8 +37,13 @@ export interface ItemFacts {
    * (a fallback name, the rescue folder, another {date} folder, a copy of the photo's name).
    */
   readonly savedAs: string | null;
-  /** The pid of another live run working on this item right now. */
+  /** Another live worker (or run) working on this item right now, as people read it. */
   readonly heldBy: string | null;
+  /**
+   * A shared ledger's worker other than this one saved the item (its file may be on another
+   * machine's disk): done for the whole fleet. Null on one machine's ledger.
+   */
+  readonly savedByPeer?: string | null;
 }
 
 export type DecisionSettings = Pick<RunSettings, 'overwrite' | 'retryFailed' | 'resendUnknown'>;
@@ -53,7 +59,12 @@ export function decide(item: PlannedItem, facts: ItemFacts, settings: DecisionSe
       action: 'skip',
       reason: `another spark-style run (${facts.heldBy}) is working on it; run again after it ends to collect anything left`,
       output: null,
+      heldBy: facts.heldBy,
     };
+  }
+  if (facts.savedByPeer && facts.entry?.status === 'saved' && !settings.overwrite) {
+    const where = facts.entry.output ? ` as ${facts.entry.output}` : '';
+    return { action: 'skip', reason: `saved by ${facts.savedByPeer}${where}; nothing was sent (--overwrite pays for a new one)`, output: facts.entry.output };
   }
   const decision = decideFromLedger(facts.entry, facts.savedAs, settings, now);
   // The picture this request makes is on disk already, under another name: not paid again.

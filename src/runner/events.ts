@@ -23,6 +23,8 @@ export interface ItemResult {
   readonly created: boolean;
   /** Not in --json: notes for people (what --fix changed, a warning). */
   readonly notes: readonly string[];
+  /** Not in --json: skipped only because another live worker holds the item (the batch comes back to it). */
+  readonly heldBy?: string;
 }
 
 /** What the runner tells the reporter while it works. */

@@ -88,7 +88,9 @@ export async function gatherFacts(item: PlannedItem, context: FactsContext, mode
   const again = claimed ? await lookForOutput() : { existingOutput: null, problem: null };
   let entry = (await ledger.lookup(key)) ?? null;
   if (claimed && entry !== null && (await expiredOnServer(entry, context))) entry = (await ledger.lookup(key)) ?? null;
-  const facts: ItemFacts = { key, entry, savedAs: await firstExisting(await ledger.savedOutputs(key)), heldBy, ...again };
+  const savedAs = await firstExisting(await ledger.savedOutputs(key));
+  const savedByPeer = ledger.shared && entry?.status === 'saved' && entry.worker !== null && entry.worker !== ledger.workerId ? `worker ${entry.worker}` : null;
+  const facts: ItemFacts = { key, entry, savedAs, heldBy, savedByPeer, ...again };
   return { facts, prepared, inputSha256, claimed };
 }
 

@@ -38,6 +38,12 @@ export interface ItemContext {
   readonly statusFlags?: readonly string[];
   /** --offline: recovery hints say "run it again", as the emulator ends with the run. */
   readonly offline?: boolean;
+  /**
+   * Work pulled, not dealt: an item another live worker holds is tried again this often (its
+   * lease lapses if that worker dies), without holding a place in the queue meanwhile. Unset:
+   * such an item is skipped (plans and tests of one worker).
+   */
+  readonly heldRecheckMs?: number;
 }
 
 type Outcome = Omit<ItemResult, 'input' | 'style' | 'notes' | 'created' | 'task_id' | 'cost'>;
@@ -220,7 +226,7 @@ function finish(item: PlannedItem, state: ItemState, outcome: Outcome): ItemResu
 function outcomeWithoutNetwork(decision: Decision): Outcome | null {
   switch (decision.action) {
     case 'skip':
-      return { status: 'skipped', output: decision.output, error: null, errorKind: null, hint: decision.reason };
+      return { status: 'skipped', output: decision.output, error: null, errorKind: null, hint: decision.reason, heldBy: decision.heldBy };
     case 'refuse':
       return {
         status: 'failed',

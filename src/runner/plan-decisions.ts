@@ -58,6 +58,7 @@ export async function previewItems(items: readonly PlannedItem[], context: Previ
         output: null,
         cost: null,
         errorCode: null,
+        worker: null,
       },
     };
     return { ...preview, decision: decide(preview.item, planned, context.settings, context.now), body: null };

@@ -25,7 +25,7 @@ describe('history', () => {
     expect(result.exitCode).toBe(0);
     const lines = jsonLines(result.stdout);
     expect(lines.map((line) => line.input)).toEqual(['photos/owl.jpg', 'photos/dog.jpg', 'photos/cat.jpg', 'old/beach.jpg']);
-    for (const line of lines) expect(Object.keys(line)).toEqual(['at', 'input', 'style', 'task_id', 'status', 'output', 'cost', 'error_code']);
+    for (const line of lines) expect(Object.keys(line)).toEqual(['at', 'input', 'style', 'task_id', 'status', 'output', 'cost', 'error_code', 'worker']);
     expect(lines[0]).toMatchObject({ task_id: null, status: 'unknown', output: null, cost: null, error_code: null });
     expect(result.stderr.trim()).toBe('total: $0.0900 over 4 rows (3 with a known cost)');
   });

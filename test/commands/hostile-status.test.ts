@@ -1,3 +1,4 @@
+import { hostname } from 'node:os';
 import { readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import Database from 'libsql';
@@ -62,13 +63,21 @@ describe('status --save beside a running stylize', () => {
     const setup = await setUp();
     // The claim of a live process that is not this one (pid 1 lives as long as the machine does).
     const db = new Database(join(setup.configDir, 'ledger.db'));
-    db.prepare('INSERT INTO claims (key, pid, marker, claimed_at) VALUES (?, ?, ?, ?)').run('k-photo', 1, identityOf(1).marker, Date.now());
+    db.prepare('INSERT INTO claims (key, worker, host, pid, marker, expires_at, claimed_at) VALUES (?, ?, ?, ?, ?, ?, ?)').run(
+      'k-photo',
+      'w-other',
+      hostname(),
+      1,
+      identityOf(1).marker,
+      Date.now() + 60_000,
+      Date.now(),
+    );
     db.close();
     const code = await runStatus([setup.task.id], { save: setup.out }, setup.context);
     await setup.ledger.close();
     expect(code).toBe(ExitCode.OK);
     expect(readdirSync(setup.out)).toEqual([]);
-    expect(setup.stderr()).toContain(`${setup.task.id}: not saved: another spark-style run (pid 1) is collecting it`);
+    expect(setup.stderr()).toContain(`${setup.task.id}: not saved: another spark-style run (worker w-other on ${hostname()}, pid 1) is collecting it`);
   });
 
   it('reports the result that run already saved there instead of writing photo.ghibli-2.jpg', async () => {

@@ -21,6 +21,7 @@ function saved(index: number, style: string, cost: string): HistoryRow {
     output: null,
     cost,
     error_code: null,
+    worker: null,
   };
 }
 

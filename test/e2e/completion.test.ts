@@ -120,7 +120,7 @@ describe('zsh and fish scripts', () => {
     expect(result.stdout).toContain("complete -c spark-style -n '__fish_seen_subcommand_from stylize' -s s -l style -x -a '(_spark_style_styles)'");
     expect(result.stdout).toMatch(/for style in ghibli realistic .* doll all\n/);
     expect(result.stdout).toContain(
-      "complete -c spark-style -n '__fish_seen_subcommand_from config; and __fish_seen_subcommand_from set; and not __fish_seen_subcommand_from api-key base-url default-style out-dir concurrency name-template' -x -a 'api-key base-url default-style out-dir concurrency name-template'",
+      "complete -c spark-style -n '__fish_seen_subcommand_from config; and __fish_seen_subcommand_from set; and not __fish_seen_subcommand_from api-key base-url default-style out-dir concurrency name-template ledger' -x -a 'api-key base-url default-style out-dir concurrency name-template ledger'",
     );
     expect(result.stdout).toContain(
       "complete -c spark-style -n '__fish_seen_subcommand_from config; and __fish_seen_subcommand_from set; and __fish_seen_subcommand_from default-style' -x -a 'ghibli realistic",

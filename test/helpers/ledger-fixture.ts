@@ -48,5 +48,5 @@ export function ledgerIn(configDir: string): string {
 }
 
 export function row(overrides: Partial<HistoryRow> & Pick<HistoryRow, 'at' | 'input'>): HistoryRow {
-  return { style: 'ghibli', task_id: null, status: 'saved', output: null, cost: null, error_code: null, ...overrides };
+  return { style: 'ghibli', task_id: null, status: 'saved', output: null, cost: null, error_code: null, worker: null, ...overrides };
 }

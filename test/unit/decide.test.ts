@@ -37,6 +37,7 @@ const entry = (status: LedgerStatus, ageMs = HOUR, extra: Partial<LedgerEntry> =
   output: null,
   cost: null,
   errorCode: status === 'failed' ? '003008095' : null,
+  worker: null,
   ...extra,
 });
 

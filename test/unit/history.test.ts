@@ -69,7 +69,7 @@ describe('history output', () => {
 
   it('JSON lines have the same keys in the same order, null where unknown', async () => {
     const keys = rows.map((r) => Object.keys(JSON.parse(historyJsonLine(r)) as object));
-    for (const list of keys) expect(list).toEqual(['at', 'input', 'style', 'task_id', 'status', 'output', 'cost', 'error_code']);
+    for (const list of keys) expect(list).toEqual(['at', 'input', 'style', 'task_id', 'status', 'output', 'cost', 'error_code', 'worker']);
     expect(JSON.parse(historyJsonLine(rows[2]!))).toMatchObject({ task_id: null, output: null, cost: null });
   });
 

@@ -1,6 +1,7 @@
 import Database from 'libsql';
 import { execa } from 'execa';
 import { existsSync, readFileSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
+import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { COLLECTABLE_FOR_MS, itemKey } from '../../src/ledger/item-key.js';
@@ -83,6 +84,7 @@ describe('Ledger', () => {
       output: null,
       cost: null,
       error_code: null,
+      worker: `${ledger.workerId} on ${hostname()}`,
     });
     expect(await ledger.counts()).toEqual({ open: 1, unknown: 1 });
     clock.advance(COLLECTABLE_FOR_MS);
@@ -114,30 +116,61 @@ describe('Ledger', () => {
     expect(await ledger.medianCost('anime')).toBeNull();
   });
 
-  it('claims: one live owner at a time; a claim left by a killed process is taken over', async () => {
+  it('claims are leases: one live worker at a time, renewed by the heartbeat, taken over once lapsed; a worker taken over sends nothing', async () => {
     const path = join(tempDir(), 'ledger.db');
-    const ledger = Ledger.open(path, fakeClock());
+    const clock = fakeClock();
+    const first = Ledger.open(path, clock, { leaseMs: 10_000 });
+    const second = Ledger.open(path, clock, { leaseMs: 10_000 });
+    expect(await first.claim('k')).toEqual({ ok: true });
+    const holder = `worker ${first.workerId} on ${hostname()}, pid ${process.pid}`;
+    expect(await second.claim('k')).toEqual({ ok: false, heldBy: holder });
+    expect(await second.claimHolder('k')).toBe(holder);
+    // The heartbeat keeps the lease: 9 s, renewed, 9 s more and it still holds.
+    clock.advance(9_000);
+    await first.renewLeases();
+    clock.advance(9_000);
+    expect(await second.claim('k')).toEqual({ ok: false, heldBy: holder });
+    // No heartbeat for a whole lease (a stalled worker): the next worker takes the item over...
+    clock.advance(1_001);
+    expect(await second.claimHolder('k')).toBeNull();
+    expect(await second.claim('k')).toEqual({ ok: true });
+    // ...and the stalled one, waking up, may not send its create.
+    await expect(first.recordIntent(intent('k'))).rejects.toMatchObject({ code: 'lease-lost' });
+    expect(await second.lookup('k')).toBeUndefined();
+    expect(await second.recordIntent(intent('k'))).toBeGreaterThan(0);
+    expect(await first.lookup('k')).toMatchObject({ worker: second.workerId, status: 'unknown' });
+    await first.close();
+    await second.close();
+  });
+
+  it('a lease whose process on this host is gone (SIGKILL) is taken over at once; one held on another host waits for its expiry', async () => {
+    const path = join(tempDir(), 'ledger.db');
+    const clock = fakeClock();
+    const ledger = Ledger.open(path, clock);
     const other = execa(process.execPath, ['-e', 'setInterval(() => {}, 1000)']);
     const owner = identityOf(other.pid!);
     const db = new Database(path);
-    db.prepare('INSERT INTO claims (key, pid, marker, claimed_at) VALUES (?, ?, ?, 0)').run('k', owner.pid, owner.marker);
+    const insert = db.prepare('INSERT INTO claims (key, worker, host, pid, marker, expires_at, claimed_at) VALUES (?, ?, ?, ?, ?, ?, 0)');
+    insert.run('here', 'w-here', hostname(), owner.pid, owner.marker, clock.now() + 60_000);
+    insert.run('there', 'w-there', 'another-host', owner.pid, owner.marker, clock.now() + 60_000);
     db.close();
-    expect(await ledger.claim('k')).toEqual({ ok: false, heldBy: `pid ${owner.pid}` });
-    expect(await ledger.claimHolder('k')).toBe(`pid ${owner.pid}`);
+    expect(await ledger.claim('here')).toEqual({ ok: false, heldBy: `worker w-here on ${hostname()}, pid ${owner.pid}` });
     other.kill('SIGKILL');
     await other.catch(() => undefined);
-    expect(await ledger.claimHolder('k')).toBeNull();
-    expect(await ledger.claim('k')).toEqual({ ok: true });
+    expect(await ledger.claimHolder('here')).toBeNull();
+    expect(await ledger.claim('here')).toEqual({ ok: true });
+    expect(await ledger.claim('there')).toEqual({ ok: false, heldBy: `worker w-there on another-host, pid ${owner.pid}` });
+    clock.advance(60_000);
+    expect(await ledger.claim('there')).toEqual({ ok: true });
     // Within one process, a second item with the same key waits for the first one's release.
-    expect(await ledger.claim('k')).toEqual({ ok: false, heldBy: `pid ${process.pid}` });
+    expect(await ledger.claim('here')).toMatchObject({ ok: false });
     let free = false;
-    const turn = ledger.claimInTurn('k').then((result) => ((free = true), result));
+    const turn = ledger.claimInTurn('here').then((result) => ((free = true), result));
     await Promise.resolve();
     expect(free).toBe(false);
-    await ledger.release('k');
+    await ledger.release('here');
     expect(await turn).toEqual({ ok: true });
-    expect(await ledger.claimHolder('k')).toBeNull();
-    await ledger.release('k');
+    await ledger.release('here');
     await ledger.close();
   });
 
@@ -159,11 +192,19 @@ describe('Ledger', () => {
     await ledger.close();
   });
 
-  it('a claim by a live process with a different start time (a reused pid) does not count', async () => {
+  it('a lease by a live process with a different start time (a reused pid) on this host does not count', async () => {
     const path = join(tempDir(), 'ledger.db');
-    const ledger = Ledger.open(path, fakeClock());
+    const clock = fakeClock();
+    const ledger = Ledger.open(path, clock);
     const db = new Database(path);
-    db.prepare('INSERT INTO claims (key, pid, marker, claimed_at) VALUES (?, ?, ?, 0)').run('k', process.ppid, 'not-its-start-time');
+    db.prepare('INSERT INTO claims (key, worker, host, pid, marker, expires_at, claimed_at) VALUES (?, ?, ?, ?, ?, ?, 0)').run(
+      'k',
+      'w-old',
+      hostname(),
+      process.ppid,
+      'not-its-start-time',
+      clock.now() + 60_000,
+    );
     db.close();
     expect(await ledger.claim('k')).toEqual({ ok: true });
     await ledger.close();
@@ -263,7 +304,7 @@ describe('itemKey', () => {
   });
 });
 
-describe('schema version 2', () => {
+describe('schema versions', () => {
   it('a version-1 ledger gets an origin column and its keys computed again from what each row recorded, once', async () => {
     const path = join(tempDir(), 'ledger.db');
     const v1 = new Database(path);
@@ -294,7 +335,7 @@ describe('schema version 2', () => {
     expect(await ledger.lookup('v1-key-with-fix')).toBeUndefined();
     await ledger.close();
     const reopened = new Database(path, { readonly: true });
-    expect(reopened.prepare('PRAGMA user_version').raw(true).get()).toEqual([2]);
+    expect(reopened.prepare('PRAGMA user_version').raw(true).get()).toEqual([3]);
     await reopened.close();
   });
 });

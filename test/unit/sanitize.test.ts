@@ -1,6 +1,6 @@
 import { PassThrough } from 'node:stream';
 import { describe, expect, it } from 'vitest';
-import { redact, withoutApiKey } from '../../src/core/secrets.js';
+import { redact, urlWithoutPassword, withoutApiKey, withoutLedgerPassword } from '../../src/core/secrets.js';
 import { shellCommand } from '../../src/core/shell-quote.js';
 import { createIO } from '../../src/terminal/io.js';
 import { escapeJsonLine, forDisplay, sanitizeLine } from '../../src/terminal/sanitize.js';
@@ -124,5 +124,19 @@ describe('redaction (issue 12 #12)', () => {
   it('never puts the key into a suggested command', () => {
     expect(withoutApiKey(['stylize', 'a.jpg', '--api-key', "k'ey", '--style', 'ghibli'])).toEqual(['stylize', 'a.jpg', '--style', 'ghibli']);
     expect(withoutApiKey(['stylize', '--api-key=secret', 'a.jpg'])).toEqual(['stylize', 'a.jpg']);
+  });
+
+  it('never puts a ledger password into a suggested command or a shown URL', () => {
+    const url = 'postgres://spark:p%40ss-w0rd@db.internal:5432/spark?sslmode=require';
+    expect(urlWithoutPassword(url)).toBe('postgres://spark@db.internal:5432/spark?sslmode=require');
+    expect(withoutLedgerPassword(['stylize', 'a.jpg', '--ledger', url])).toEqual([
+      'stylize',
+      'a.jpg',
+      '--ledger',
+      'postgres://spark@db.internal:5432/spark?sslmode=require',
+    ]);
+    expect(withoutLedgerPassword([`--ledger=${url}`]).join(' ')).not.toContain('w0rd');
+    // Not a URL at all: cut at the "@", so whatever came before it (a password typed wrong) is not shown.
+    expect(urlWithoutPassword('postgres://spark:pw@db:99999/x')).toBe('[redacted]@db:99999/x');
   });
 });

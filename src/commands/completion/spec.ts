@@ -84,6 +84,7 @@ const CONFIG_VALUES: Record<ConfigKey, ValueKind> = {
   'out-dir': { kind: 'dirs' },
   concurrency: { kind: 'any' },
   'name-template': { kind: 'any' },
+  ledger: { kind: 'any' },
 };
 
 /**

@@ -110,7 +110,11 @@ export async function checkLedger(path: string, clock: Clock): Promise<CheckResu
     if (unreadable !== null) throw unreadable;
     return '';
   });
-  if (!found) return [file];
+  return found ? [file, ...taskChecks(found)] : [file];
+}
+
+/** The tasks a ledger holds that need a person: open ones to collect, unknown ones to check. */
+export function taskChecks(found: { open: number; unknown: number }): CheckResult[] {
   const tasks: CheckResult[] = [];
   if (found.open > 0) {
     tasks.push(
@@ -130,7 +134,7 @@ export async function checkLedger(path: string, clock: Clock): Promise<CheckResu
       ),
     );
   } else tasks.push(pass('unknown tasks', 'none'));
-  return [file, ...tasks];
+  return tasks;
 }
 
 export function checkApiKey(found: { key: string; source: KeySource } | undefined): CheckResult {

@@ -3,13 +3,16 @@ import { exitCodeForKind } from '../../cmdutil/exit-codes.js';
 import { describeProxy } from '../../api/proxy.js';
 import { parseDuration } from '../../core/duration.js';
 import { isSparkError } from '../../core/errors.js';
-import { configDir, configFilePath, ledgerPath } from '../../config/paths.js';
+import { configDir, configFilePath } from '../../config/paths.js';
 import { resolveApiKey } from '../../config/config-file.js';
 import { palette } from '../../terminal/colors.js';
 import { resolveBaseUrl } from '../../cmdutil/connection.js';
 import type { DoctorOptions } from './define.js';
 import { checkApiKey, checkConfigFile, checkConfigFolder, checkLedger, checkNode, checkSharp, readConfigFile } from './local-checks.js';
 import { probeService } from './probe.js';
+import { checkSharedLedger } from './shared-ledger-check.js';
+import { chooseLedger } from '../../cmdutil/ledger-choice.js';
+import { isPostgresUrl } from '../../ledger/open-ledger.js';
 import { doctorExitCode, doctorJson, doctorLines, fail, pass, type CheckResult } from './report.js';
 
 export async function runDoctor(options: DoctorOptions, context: CommandContext): Promise<number> {
@@ -30,7 +33,10 @@ export async function runDoctor(options: DoctorOptions, context: CommandContext)
     config = {};
   }
   const configFile = { get: (key: keyof typeof config) => config[key] };
-  if (trusted) results.push(...(await checkLedger(ledgerPath(io.env), context.clock)));
+  if (trusted) {
+    const { location } = chooseLedger(context.ledger, io);
+    results.push(...(isPostgresUrl(location) ? await checkSharedLedger(location, context.clock) : await checkLedger(location, context.clock)));
+  }
 
   if (options.offline) {
     results.push(await checkOfflineEmulator(timeoutMs, context));

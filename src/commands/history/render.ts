@@ -16,6 +16,7 @@ export function historyJsonLine(row: HistoryRow): string {
     output: row.output,
     cost: row.cost,
     error_code: row.error_code,
+    worker: row.worker,
   });
 }
 
@@ -27,15 +28,23 @@ function formatWhen(iso: string): string {
   return `${at.getFullYear()}-${two(at.getMonth() + 1)}-${two(at.getDate())} ${two(at.getHours())}:${two(at.getMinutes())}`;
 }
 
-export function historyTable(rows: readonly HistoryRow[]): string[] {
+/** `withWorker`: a ledger shared by a fleet, where which worker made a task is worth a column. */
+export function historyTable(rows: readonly HistoryRow[], withWorker = false): string[] {
+  const cells = (row: HistoryRow) => [
+    formatWhen(row.at),
+    row.input,
+    row.style,
+    row.task_id ?? '-',
+    row.status,
+    row.output ?? '-',
+    row.cost === null ? '-' : `$${row.cost}`,
+    ...(withWorker ? [row.worker ?? '-'] : []),
+  ];
+  const headers = ['when', 'input', 'style', 'task id', 'status', 'output', 'cost', ...(withWorker ? ['worker'] : [])];
+  // Every cell on one line (forDisplay, as item lines): a newline in a file name would forge a row.
   return renderTable(
-    ['when', 'input', 'style', 'task id', 'status', 'output', 'cost'],
-    // Every cell on one line (forDisplay, as item lines): a newline in a file name would forge a row.
-    rows.map((row) =>
-      [formatWhen(row.at), row.input, row.style, row.task_id ?? '-', row.status, row.output ?? '-', row.cost === null ? '-' : `$${row.cost}`].map((cell) =>
-        forDisplay(cell),
-      ),
-    ),
+    headers,
+    rows.map((row) => cells(row).map((cell) => forDisplay(cell))),
     true,
   );
 }

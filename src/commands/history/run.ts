@@ -1,7 +1,9 @@
 import { existsSync } from 'node:fs';
 import type { CommandContext } from '../../cmdutil/context.js';
 import { ExitCode } from '../../cmdutil/exit-codes.js';
-import { ledgerPath } from '../../config/paths.js';
+import { chooseLedger } from '../../cmdutil/ledger-choice.js';
+import { urlWithoutPassword } from '../../core/secrets.js';
+import { isPostgresUrl } from '../../ledger/open-ledger.js';
 import { engineFor } from '../../cmdutil/engine.js';
 import { palette } from '../../terminal/colors.js';
 import type { HistoryOptions } from './define.js';
@@ -14,7 +16,9 @@ const OFFLINE_NOTE = 'runs with --offline are not recorded: their tasks end with
 export async function runHistory(options: HistoryOptions, context: CommandContext): Promise<number> {
   const { io, clock } = context;
   const filter = historyFilter(options, clock.now());
-  const path = ledgerPath(io.env);
+  // --ledger, SPARK_STYLE_LEDGER, the config's `ledger`, else ledger.db beside the config.
+  const { location } = chooseLedger(context.ledger, io);
+  const shared = isPostgresUrl(location);
   // Reading history must not create a ledger: no file simply means no tasks yet.
   const { client } = await engineFor(context, {}, { readConfig: false });
   const rows = await client.history(filter);
@@ -23,7 +27,8 @@ export async function runHistory(options: HistoryOptions, context: CommandContex
   const total = totalLine(totalCost(rows));
   if (rows.length === 0) {
     // Said on stderr either way: a pipe or --json gets an empty stdout, not a "total over 0 rows".
-    io.info(`${existsSync(path) ? 'no tasks match' : `no tasks recorded yet (the ledger will be ${path})`}; ${OFFLINE_NOTE}`);
+    const known = shared || existsSync(location);
+    io.info(`${known ? 'no tasks match' : `no tasks recorded yet (the ledger will be ${urlWithoutPassword(location)})`}; ${OFFLINE_NOTE}`);
     return ExitCode.OK;
   }
   if (json) {
@@ -33,7 +38,8 @@ export async function runHistory(options: HistoryOptions, context: CommandContex
     return ExitCode.OK;
   }
   const paint = palette(io.colorEnabled);
-  for (const line of historyTable(rows)) io.print(line);
+  // A fleet's ledger: which worker made each task is worth a column.
+  for (const line of historyTable(rows, shared)) io.print(line);
   io.print(total);
   const unknown = rows.filter((row) => row.status === 'unknown').length;
   if (unknown > 0) {

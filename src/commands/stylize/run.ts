@@ -2,7 +2,7 @@ import type { CommandContext } from '../../cmdutil/context.js';
 import { engineFor, type CommandEngine } from '../../cmdutil/engine.js';
 import { ExitCode, worstExitCode } from '../../cmdutil/exit-codes.js';
 import { handleInterrupts } from '../../cmdutil/interrupt.js';
-import { withoutApiKey } from '../../core/secrets.js';
+import { withoutApiKey, withoutLedgerPassword } from '../../core/secrets.js';
 import type { Run, RunResult, StylizeOptions } from '../../engine/types.js';
 import { checkRebuildableTarget } from '../../sheet/save-rebuildable.js';
 import { palette } from '../../terminal/colors.js';
@@ -47,7 +47,7 @@ export async function runStylize(
   }
   const resume: ResumeNote = {
     // The key is never part of a command printed for people: it stays where it came from.
-    command: ['spark-style', ...withoutApiKey(context.argv.slice(2))],
+    command: ['spark-style', ...withoutLedgerPassword(withoutApiKey(context.argv.slice(2)))],
     readStdin: inputs.includes('-'),
     keyFromFlag: flags.apiKey !== undefined,
   };
