@@ -50,7 +50,6 @@ const COMMANDS_NOT_YET_ON_THE_ENGINE = new Set([
   'commands/doctor/shared-ledger-check.ts',
   'commands/doctor/probe.ts',
   'commands/doctor/run.ts',
-  'commands/styles/prices.ts',
 ]);
 
 describe('layering', () => {
