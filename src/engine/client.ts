@@ -3,8 +3,7 @@ import { join } from 'node:path';
 import { systemClock } from '../core/clock.js';
 import { UsageError } from '../core/errors.js';
 import { STYLES } from '../catalog/styles.js';
-import { checkImage } from '../image/check.js';
-import { isRepairable } from '../image/prepare.js';
+import { checkMany, checkOne } from './check.js';
 import { connectionTarget, connectThrough, openConnection, type ConnectFunction, type ConnectionTarget } from './connection.js';
 import { planItemsOf, planSummary } from './plan.js';
 import { enforceMaxTasks, ensureWritableFolders, planRun } from './prepare.js';
@@ -15,19 +14,7 @@ import { statusOf } from './status.js';
 import { ledgerLocation, openLedger, rescueFolder, type EngineState } from './state.js';
 import { leaseDuration } from '../ledger/lease.js';
 import { isPostgresUrl } from '../ledger/open-ledger.js';
-import type {
-  CheckOptions,
-  CheckResult,
-  HistoryEntry,
-  HistoryFilter,
-  LeftOut,
-  Plan,
-  RunResult,
-  SparkStyle,
-  SparkStyleOptions,
-  StyleInfo,
-  StylizeOptions,
-} from './types.js';
+import type { HistoryEntry, HistoryFilter, LeftOut, Plan, RunResult, SparkStyle, SparkStyleOptions, StyleInfo, StylizeOptions } from './types.js';
 
 /** What the CLI adds to the public options: its own way to connect (CommandContext.connect), its config already read. */
 export interface EngineInternals {
@@ -54,7 +41,8 @@ export function createEngine(options: SparkStyleOptions, internals: EngineIntern
   };
   return {
     styles,
-    check: (path, checkOptions) => check(path, checkOptions),
+    check: (path, checkOptions) => checkOne(path, checkOptions),
+    checkAll: (paths, checkOptions) => checkMany(paths, checkOptions),
     plan: async (inputs, runOptions) => plan(await ready(), inputs, runOptions),
     stylize: (inputs, runOptions) => startRun((emit) => ready().then((engine) => stylize(engine, inputs, runOptions, emit))),
     status: async (taskIds, statusOptions = {}) => statusOf(await ready(), taskIds, statusOptions),
@@ -133,13 +121,6 @@ async function readConfig(env: Readonly<Record<string, string | undefined>>) {
 
 function styles(): readonly StyleInfo[] {
   return STYLES.map((style) => ({ alias: style.alias, req_key: style.reqKey, sub_req_key: style.subReqKey, name: style.name }));
-}
-
-async function check(path: string, options: CheckOptions = {}): Promise<CheckResult> {
-  if (options.fix) notYet('check({ fix })'); // STUB: --fix moves into the engine with the check command
-  const report = await checkImage(path);
-  const { file, ok, format, width, height, bytes, errors } = report;
-  return { file, ok, format, width, height, bytes, errors, fixable: !ok && isRepairable(report) };
 }
 
 async function plan(state: EngineState, inputs: readonly string[], options: StylizeOptions): Promise<Plan> {

@@ -83,6 +83,11 @@ export interface SparkStyle {
   styles(): readonly StyleInfo[];
   /** The local pre-flight for one image: every rule it breaks; with `fix`, an API-ready copy too. */
   check(path: string, options?: CheckOptions): Promise<CheckResult>;
+  /**
+   * Many images, two at a time, each yielded in the order given. With `fix`, two inputs that
+   * would be written as the same copy are refused (UsageError `output-collision`) before anything is written.
+   */
+  checkAll(paths: readonly string[], options?: CheckOptions): AsyncIterable<CheckResult>;
   /** What a stylize run would do with these inputs, sending nothing: --dry-run as data. */
   plan(inputs: readonly string[], options: StylizeOptions): Promise<Plan>;
   /** Stylize: an async iterable of events, and `result`, the summary with every item's result. */
@@ -134,8 +139,14 @@ export interface CheckResult {
   readonly errors: readonly RuleBroken[];
   /** --fix could repair it. */
   readonly fixable: boolean;
+  /** stylize and sheet convert it to JPEG on their own: no fix needed. */
+  readonly convertible: boolean;
+  /** The verdict in one line, as `check` prints it: "ok (JPEG 900x700, 41 KB)" or every rule broken. */
+  readonly description: string;
   /** With `fix`: where the copy went and what changed (null when it could not be repaired). */
   readonly fixed?: { readonly output: string; readonly changes: readonly string[]; readonly warnings: readonly string[] } | null;
+  /** With `fix`: why no copy was written (empty when one was). */
+  readonly fixErrors?: readonly RuleBroken[];
 }
 
 // ---------------------------------------------------------------------------------------------

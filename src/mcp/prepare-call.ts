@@ -12,6 +12,7 @@ export interface CallArgs {
   readonly name?: string;
   readonly watermark?: boolean;
   readonly fix?: boolean;
+  readonly resend_unknown?: boolean;
 }
 
 /** A call with its inputs confined, its options for the engine, and its plan (nothing sent). */
@@ -39,6 +40,7 @@ export async function prepareCall(args: CallArgs, context: McpContext): Promise<
     name: args.name,
     watermark: args.watermark === true,
     fix: args.fix === true,
+    resendUnknown: args.resend_unknown === true,
     timeout: context.timeout,
     concurrency: context.concurrency,
   };

@@ -10,6 +10,10 @@ export const callShape = {
   name: z.string().min(1).optional().describe('output names: {stem} {style} {ext} {dir} {date} {task}'),
   watermark: z.boolean().optional().describe('add the "AI generated" watermark'),
   fix: z.boolean().optional().describe('convert, rotate, resize inputs the API would refuse (originals unchanged)'),
+  resend_unknown: z
+    .boolean()
+    .optional()
+    .describe('send again a photo whose earlier create has an unknown outcome (it may have been charged: check the Vtrix console first)'),
   max_cost: z.number().nonnegative().optional().describe('US dollars this call may spend at most (never more than what is left of the server budget)'),
 };
 

@@ -2,6 +2,7 @@ import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
 import { redactAll } from '../core/secrets.js';
 import { ToolRefusal } from './context.js';
 import { RootError } from './roots.js';
+import { inToolTerms } from './tool-terms.js';
 
 /** A structured result, with the same JSON as text for clients that only read text. */
 function structured(value: Record<string, unknown>): CallToolResult {
@@ -16,7 +17,9 @@ function toolError(error: unknown): CallToolResult {
   const message = error instanceof Error ? error.message : String(error);
   const code = error instanceof RootError ? error.code : error instanceof ToolRefusal ? 'refused' : ((error as { code?: unknown })?.code ?? 'error');
   const hint = (error as { hint?: unknown })?.hint;
-  const text = `${message}${typeof hint === 'string' && hint ? ` (${hint})` : ''}`;
+  const said = `${message}${typeof hint === 'string' && hint ? ` (${hint})` : ''}`;
+  // The server's own refusals name its flags on purpose; the engine's errors are worded for the CLI.
+  const text = error instanceof RootError || error instanceof ToolRefusal ? said : inToolTerms(said);
   return { isError: true, content: [{ type: 'text', text: `error [${String(code)}]: ${text.split('\n')[0]}` }] };
 }
 

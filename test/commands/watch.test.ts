@@ -6,6 +6,7 @@ import { ExitCode } from '../../src/cmdutil/exit-codes.js';
 import type { WatchOptions } from '../../src/commands/watch/define.js';
 import { runWatch } from '../../src/commands/watch/run.js';
 import type { Faults } from '../../src/emulator/faults.js';
+import type { RunningEmulator } from '../../src/emulator/server.js';
 import { emulator } from '../helpers/emulator.js';
 import { fakeClock } from '../helpers/fake-clock.js';
 import { FakeProcess } from '../helpers/command.js';
@@ -20,8 +21,11 @@ const HEARTBEAT_MS = 60_000;
  * `watch` in-process: the emulator and the command share a fake clock; every wait returns at
  * once except the heartbeat's, which the test lets go. Stopped as a SIGTERM stops it.
  */
-async function setUp(options: { costPerTask?: string; faults?: Faults } = {}) {
-  const clock = fakeClock(Date.now());
+async function setUp(
+  options: { costPerTask?: string; faults?: Faults; configDir?: string; after?: { server: RunningEmulator; clock: ReturnType<typeof fakeClock> } } = {},
+) {
+  // A later run of the same watch: the same service (the ledger is per API origin) on the same clock.
+  const clock = options.after?.clock ?? fakeClock(Date.now());
   const beats: (() => void)[] = [];
   const sleep = clock.sleep;
   clock.sleep = (ms, signal) => {
@@ -31,10 +35,10 @@ async function setUp(options: { costPerTask?: string; faults?: Faults } = {}) {
       signal?.addEventListener('abort', () => reject(new Error('stopped')), { once: true });
     });
   };
-  const server = await emulator({ latencyMs: 10_000, now: clock.now, costPerTask: options.costPerTask, faults: options.faults });
+  const server = options.after?.server ?? (await emulator({ latencyMs: 10_000, now: clock.now, costPerTask: options.costPerTask, faults: options.faults }));
   const streams = memoryIO('pipe', {
     NO_COLOR: '1',
-    SPARK_STYLE_CONFIG_DIR: tempDir('spark-watch-config-'),
+    SPARK_STYLE_CONFIG_DIR: options.configDir ?? tempDir('spark-watch-config-'),
     SPARK_STYLE_API_KEY: KEY,
     SPARK_STYLE_BASE_URL: server.url,
   });
@@ -65,6 +69,7 @@ async function setUp(options: { costPerTask?: string; faults?: Faults } = {}) {
     });
   return {
     server,
+    clock,
     host,
     context,
     stdout: streams.stdout,
@@ -117,5 +122,33 @@ describe('watch, in-process', () => {
     expect(await running).toBe(ExitCode.INTERRUPTED);
     expect(setup.stderr()).toMatch(/failed .*a\.jpg \(ghibli\): .*refused: Bearer \[redacted\]/);
     expect(setup.stderr() + setup.stdout()).not.toContain(KEY);
+  });
+
+  it('--resend-unknown: a photo whose create had an unknown outcome is held back (the hint names the flag watch has) until the flag sends it again', async () => {
+    const folder = realpathSync(tempDir('spark-watch-in-'));
+    const configDir = tempDir('spark-watch-config-');
+    writeFileSync(join(folder, 'a.jpg'), await makeImage(800, 600));
+    // The create makes its task, then the connection drops: the ledger cannot know it was made.
+    const dropped = await setUp({ configDir, faults: { dropCreate: { count: 1 } } });
+    const first = runWatch([folder], options({ out: join(folder, 'art') }), dropped.context);
+    await dropped.stdoutHas('a.jpg"');
+    dropped.host.emit('SIGTERM');
+    expect(await first).toBe(ExitCode.INTERRUPTED);
+    expect(dropped.server.stats().tasks_created).toBe(1);
+
+    const held = await setUp({ configDir, after: dropped });
+    const second = runWatch([folder], options({ out: join(folder, 'art') }), held.context);
+    await held.stdoutHas('outcome unknown');
+    held.host.emit('SIGTERM');
+    expect(await second).toBe(ExitCode.INTERRUPTED);
+    expect(held.stdout()).toContain('add --resend-unknown to send it again');
+    expect(held.server.stats().creates_received).toBe(1);
+
+    const resent = await setUp({ configDir, after: dropped });
+    const third = runWatch([folder], options({ out: join(folder, 'art'), resendUnknown: true }), resent.context);
+    await resent.stdoutHas('"saved"');
+    resent.host.emit('SIGTERM');
+    expect(await third).toBe(ExitCode.INTERRUPTED);
+    expect(resent.server.stats().tasks_created).toBe(2);
   });
 });

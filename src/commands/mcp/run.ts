@@ -51,7 +51,10 @@ export async function runMcp(options: McpCommandOptions, context: CommandContext
   const transport = new StdioServerTransport(io.stdin as NodeJS.ReadStream, io.stdout as NodeJS.WriteStream);
   const closed = new Promise<void>((resolve) => {
     transport.onclose = resolve;
-    io.stdin.once('end', () => void server.close());
+    io.stdin.once('end', () => {
+      if (mcp.running.size > 0) io.info(`spark-style mcp: the client went away; finishing ${mcp.running.size} call(s) in flight (their creates are recorded)`);
+      void server.close();
+    });
   });
   const interrupt = handleInterrupts(context.process, () => void server.close());
   try {
@@ -59,10 +62,12 @@ export async function runMcp(options: McpCommandOptions, context: CommandContext
     io.info(`spark-style mcp: serving on stdio; inputs under ${roots.folders.join(', ')}${options.offline ? ' (offline emulator)' : ''}`);
     await closed;
   } finally {
-    interrupt.dispose();
-    // A call cut off by the stop still records its creates: the engine closes after it.
+    // A call cut off by the stop still records its creates: the engine closes after it. The
+    // signal handlers stay until then: a host closes stdin and sends SIGTERM soon after (the
+    // SDK's StdioClientTransport waits 2 s), and that SIGTERM must stop the call gracefully,
+    // not kill the process with a create on the wire (a paid task the ledger could not collect).
     await Promise.allSettled([...mcp.running]);
-    await client.close();
+    await client.close().finally(() => interrupt.dispose());
   }
   return interrupt.signal.aborted ? ExitCode.INTERRUPTED : ExitCode.OK;
 }

@@ -8,6 +8,7 @@ export interface WatchOptions {
   out?: string;
   name?: string;
   fix?: boolean;
+  resendUnknown?: boolean;
   watermark?: boolean;
   concurrency: number;
   budget?: string;
@@ -31,6 +32,7 @@ export function defineWatch(program: Command, context: CommandContext): void {
     .option('-o, --out <dir>', 'save results here (never taken as inputs, even inside a watched folder); default: beside each photo')
     .option('--name <template>', 'where results go, relative to --out: {stem} {style} {ext} {dir} {date} {task}')
     .option('--fix', 'convert, rotate, resize and re-encode photos the API would refuse (the originals are not changed)')
+    .option('--resend-unknown', 'send again photos whose earlier create has an unknown outcome (it may have been charged: check the Vtrix console first)')
     .option('--watermark', 'add the "AI generated" watermark')
     .option('-c, --concurrency <n>', 'tasks in flight at once', integerOption(1, MAX_CONCURRENCY), DEFAULT_CONCURRENCY)
     .option('--budget <usd>', 'US dollars the whole watch may spend; at the cap it stops creating and keeps collecting')

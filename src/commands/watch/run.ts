@@ -87,6 +87,7 @@ function stylizeOptionsOf(options: WatchOptions, outDir: string | null): Stylize
     outDir: outDir ?? undefined,
     name: options.name,
     fix: options.fix === true,
+    resendUnknown: options.resendUnknown === true,
     watermark: options.watermark === true,
     concurrency: options.concurrency,
     timeout: options.timeout,

@@ -30,6 +30,9 @@ export function registerCheckImage(server: McpServer, context: Pick<McpContext, 
           .object({ output: z.string(), changes: z.array(z.string()), warnings: z.array(z.string()) })
           .nullable()
           .optional(),
+        fixErrors: z.array(ruleBroken).optional(),
+        convertible: z.boolean().optional(),
+        description: z.string().optional(),
       },
       annotations: { readOnlyHint: false, openWorldHint: false },
     },
@@ -39,7 +42,7 @@ export function registerCheckImage(server: McpServer, context: Pick<McpContext, 
         if (isFolder) throw new Error(`${path}: a folder; check_image takes one image file`);
         const outDir = fix ? await context.roots.outputFolder(context.outDir ?? dirname(real), context.outDir ? [context.outDir] : undefined) : null;
         const verdict = await context.client.check(real, outDir === null ? {} : { fix: { outDir } });
-        return { ...verdict, errors: [...verdict.errors] };
+        return { ...verdict, errors: [...verdict.errors], fixErrors: verdict.fixErrors ? [...verdict.fixErrors] : undefined };
       }),
   );
 }

@@ -1,3 +1,4 @@
+import { inToolTerms } from '../tool-terms.js';
 import type { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import type { RequestHandlerExtra } from '@modelcontextprotocol/sdk/shared/protocol.js';
 import type { ServerNotification, ServerRequest } from '@modelcontextprotocol/sdk/types.js';
@@ -89,7 +90,15 @@ async function followRun(run: Run, extra: Extra): Promise<RunResult> {
 }
 
 function describeResult(result: RunResult, context: McpContext): Record<string, unknown> {
-  const items = result.items.map(({ input, style, status, output, task_id, cost, error }) => ({ input, style, status, output, task_id, cost, error }));
+  const items = result.items.map(({ input, style, status, output, task_id, cost, error }) => ({
+    input,
+    style,
+    status,
+    output,
+    task_id,
+    cost,
+    error: error && { code: error.code, message: inToolTerms(error.message) },
+  }));
   return {
     items,
     saved: items.flatMap((item) => (item.status === 'saved' && item.output ? [item.output] : [])),
