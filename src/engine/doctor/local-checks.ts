@@ -1,5 +1,5 @@
 import { existsSync, readFileSync, statSync } from 'node:fs';
-import { ExitCode, exitCodeForKind } from '../../cmdutil/exit-codes.js';
+import { ExitCode, exitCodeForKind } from '../../core/exit-codes.js';
 import { isSparkError } from '../../core/errors.js';
 import { assertPrivateStateDir } from '../../config/trust.js';
 import type { Clock } from '../../core/clock.js';
@@ -7,7 +7,7 @@ import { shellCommand } from '../../core/shell-quote.js';
 import { maskSecret } from '../../core/secrets.js';
 import type { ConfigValues, KeySource } from '../../config/config-file.js';
 import { SqliteLedger } from '../../ledger/sqlite-ledger.js';
-import { fail, pass, warn, type CheckResult } from './report.js';
+import { fail, pass, warn, type CheckResult } from './verdicts.js';
 
 const MIN_NODE = [20, 9] as const;
 
