@@ -137,7 +137,7 @@ export function taskChecks(found: { open: number; unknown: number }): CheckResul
   return tasks;
 }
 
-export function checkApiKey(found: { key: string; source: KeySource } | undefined): CheckResult {
+export function checkApiKey(found: { key: string; source: KeySource | string } | undefined): CheckResult {
   if (!found) {
     return fail('api key', 'missing', 'printf %s "$KEY" | spark-style config set api-key -   (or export SPARK_STYLE_API_KEY=...)', ExitCode.AUTH);
   }
