@@ -51,7 +51,13 @@ export function createEngine(options: SparkStyleOptions, internals: EngineIntern
       const { doctorOf } = await import('./doctor/doctor.js');
       return doctorOf(await ready(), doctorOptions);
     },
-    sheet: () => startRun(async () => notYet('sheet')),
+    sheet: (inputs, sheetOptions) =>
+      startRun((emit) =>
+        ready().then(async (engine) => {
+          const { sheetOf } = await import('./sheet.js');
+          return sheetOf(sheetOptions, (outDir) => stylize(engine, inputs, { ...sheetOptions, outDir }, emit));
+        }),
+      ),
     close: async () => {
       if (!state) return;
       const engine = await state.catch(() => null);
@@ -59,11 +65,6 @@ export function createEngine(options: SparkStyleOptions, internals: EngineIntern
       if (engine) engine.memoryLedger = null;
     },
   };
-}
-
-// STUB: lands with the next step (status, doctor and sheet through the engine); the CLI still runs its own until then.
-function notYet(name: string): never {
-  throw new UsageError(`${name}() is not available in the library yet`, { code: 'not-implemented' });
 }
 
 async function resolveState(options: SparkStyleOptions, internals: EngineInternals): Promise<EngineState> {

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import sharp from 'sharp';
 import { describe, expect, it } from 'vitest';
 import { findStyleByAlias, STYLES } from '../../src/catalog/styles.js';
-import { sheetGrid } from '../../src/commands/sheet/grid.js';
+import { sheetGrid } from '../../src/engine/sheet-grid.js';
 import type { FinishedRun } from '../../src/commands/stylize/after-run.js';
 import type { ItemOutcome } from '../../src/engine/types.js';
 import { summarize } from '../../src/engine/summary.js';

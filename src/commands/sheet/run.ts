@@ -12,7 +12,7 @@ import { palette } from '../../terminal/colors.js';
 import type { FinishedRun } from '../stylize/after-run.js';
 import { runStylize } from '../stylize/run.js';
 import type { SheetOptions } from './define.js';
-import { sheetGrid } from './grid.js';
+import { sheetGrid } from '../../engine/sheet-grid.js';
 
 /**
  * `sheet` is `stylize` plus one step: the batch runs through stylize's own code path (checks,

@@ -1,9 +1,8 @@
 import { basename } from 'node:path';
-import { findStyleByAlias } from '../../catalog/styles.js';
-import type { ItemOutcome } from '../../engine/types.js';
-import type { SheetCell, SheetPhoto } from '../../sheet/compose.js';
-import { sheetPhotoLabel } from '../../sheet/font/ascii-label.js';
-import type { FinishedRun } from '../stylize/after-run.js';
+import { findStyleByAlias } from '../catalog/styles.js';
+import type { ItemOutcome } from './types.js';
+import type { SheetCell, SheetPhoto } from '../sheet/compose.js';
+import { sheetPhotoLabel } from '../sheet/font/ascii-label.js';
 
 interface SheetGrid {
   readonly photos: SheetPhoto[];
@@ -14,7 +13,7 @@ interface SheetGrid {
 }
 
 /** The finished run as rows (local photos, in input order) and columns (styles, in the order asked). */
-export function sheetGrid(run: FinishedRun): SheetGrid {
+export function sheetGrid(run: { readonly items: readonly ItemOutcome[] }): SheetGrid {
   const styles: SheetGrid['styles'] = [];
   const rows = new Map<string, { photo: SheetPhoto; cells: Map<string, SheetCell> }>();
   const skipped = new Set<string>();

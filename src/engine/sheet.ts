@@ -1,0 +1,65 @@
+import { stat } from 'node:fs/promises';
+import { dirname, extname, join } from 'node:path';
+import { UsageError } from '../core/errors.js';
+import { ensureFolderOrUsageError } from '../core/make-folder.js';
+import { stemOfPath } from '../naming/stems.js';
+import { composeSheet, type SheetPhoto } from '../sheet/compose.js';
+import { isMarkedSheet } from '../sheet/marker.js';
+import { checkRebuildableTarget, saveRebuildable } from '../sheet/save-rebuildable.js';
+import { sheetGrid } from './sheet-grid.js';
+import type { RunResult, SheetOptions, SheetRunResult } from './types.js';
+
+/** As the CLI's sheet --width default. */
+const DEFAULT_SHEET_WIDTH = 2400;
+
+/** Where the sheet goes: a named .jpg file, or a folder for its default name. */
+interface SheetTarget {
+  readonly folder: string;
+  readonly file: string | null;
+}
+
+/**
+ * client.sheet(): a stylize run (the same checks, ledger and never paying twice), then the saved
+ * results composed into one labelled JPEG. `stylize` is the client's own run for these options.
+ */
+export async function sheetOf(options: SheetOptions, stylize: (outDir: string | undefined) => Promise<RunResult>): Promise<SheetRunResult> {
+  const target = await sheetTargetOf(options.output);
+  // The sheet is composed after paying: its folder must be able to take it before.
+  if (target) await ensureFolderOrUsageError(target.folder, { hint: 'choose another place for the sheet', beforePaying: true });
+  const out = options.outDir ?? target?.folder;
+  const result = await stylize(out);
+  if (result.interrupted) return { ...result, sheet: null };
+  const grid = sheetGrid(result);
+  if (grid.photos.length === 0) return { ...result, sheet: null };
+  const path = target?.file ?? defaultSheetPath(grid.photos, target?.folder ?? out);
+  const sheet = await composeSheet({
+    photos: grid.photos,
+    styles: grid.styles,
+    cells: grid.cells,
+    width: options.width ?? DEFAULT_SHEET_WIDTH,
+    columns: options.columns,
+  });
+  return { ...result, sheet: await saveRebuildable(path, sheet.jpeg, isMarkedSheet) };
+}
+
+async function sheetTargetOf(output: string | undefined): Promise<SheetTarget | null> {
+  if (output === undefined) return null;
+  if (output === '') throw new UsageError('output needs a file name for the sheet, such as sheet.jpg');
+  const isFolder =
+    /[\\/]$/.test(output) ||
+    (await stat(output).then(
+      (info) => info.isDirectory(),
+      () => false,
+    ));
+  if (isFolder) return { folder: output, file: null };
+  await checkRebuildableTarget(output, 'output', 'sheet');
+  if (!/^\.jpe?g$/i.test(extname(output))) {
+    throw new UsageError(`${output}: the sheet is a JPEG, so its name must end in .jpg or .jpeg`, { code: 'sheet-extension' });
+  }
+  return { folder: dirname(output), file: output };
+}
+
+function defaultSheetPath(photos: readonly SheetPhoto[], out: string | undefined): string {
+  if (photos.length === 1) return join(out ?? dirname(photos[0]!.original), `${stemOfPath(photos[0]!.original)}.sheet.jpg`);
+  return join(out ?? '.', 'sheet.jpg');
+}
