@@ -48,7 +48,7 @@ const EXTRA_LAZY_ENTRIES = [
   // Lets the benchmark time the real image preparation code, not a copy of it.
   'src/image/prepare.ts',
   // `styles` reads prices from the ledger only when one exists (commands/styles/define.ts).
-  'src/commands/styles/prices.ts',
+  'src/engine/style-prices.ts',
   // The library (`import { createSparkStyle } from 'spark-style'`): dist/index.js, sharing the
   // commands' chunks, so a program and the CLI run one copy of every class.
   'src/index.ts',

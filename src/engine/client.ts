@@ -47,7 +47,10 @@ export function createEngine(options: SparkStyleOptions, internals: EngineIntern
     stylize: (inputs, runOptions) => startRun((emit) => ready().then((engine) => stylize(engine, inputs, runOptions, emit))),
     status: async (taskIds, statusOptions = {}) => statusOf(await ready(), taskIds, statusOptions),
     history: async (filter) => history(await ready(), filter),
-    doctor: async () => notYet('doctor'),
+    doctor: async (doctorOptions) => {
+      const { doctorOf } = await import('./doctor/doctor.js');
+      return doctorOf(await ready(), doctorOptions);
+    },
     sheet: () => startRun(async () => notYet('sheet')),
     close: async () => {
       if (!state) return;

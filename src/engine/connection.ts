@@ -9,6 +9,8 @@ import type { ConnectionOverride, ConnectionRequest, OfflineOptions } from './ty
 export interface Connection {
   readonly client: SparkClient;
   readonly baseUrl: string;
+  /** The key requests carry (doctor's probe sends it itself). */
+  readonly apiKey?: string;
   /** Set when offline started an emulator in this process. */
   readonly emulator: RunningEmulator | null;
   close(): Promise<void>;
@@ -65,12 +67,12 @@ export async function openConnection(target: ConnectionTarget, options: ConnectO
       now: clock?.now,
     });
     const client = new SparkClient({ baseUrl: emulator.url, apiKey: 'offline', log, gate, clock });
-    return { client, baseUrl: emulator.url, emulator, close: () => emulator.close() };
+    return { client, baseUrl: emulator.url, apiKey: 'offline', emulator, close: () => emulator.close() };
   }
   const baseUrl = target.baseUrl();
   if (!target.apiKey) throw new MissingKeyError();
   const client = new SparkClient({ baseUrl, apiKey: target.apiKey.key, keySource: target.apiKey.source, log, gate, clock });
-  return { client, baseUrl, emulator: null, close: async () => undefined };
+  return { client, baseUrl, apiKey: target.apiKey.key, emulator: null, close: async () => undefined };
 }
 
 /** The public test hook (SparkStyleOptions.connect): another base URL and key, the same client code. */
@@ -83,6 +85,6 @@ export function connectThrough(hook: (request: ConnectionRequest) => Promise<Con
     };
     const override = await hook(request);
     const client = new SparkClient({ baseUrl: override.baseUrl, apiKey: override.apiKey, log: options.log, gate: options.gate, clock: options.clock });
-    return { client, baseUrl: override.baseUrl, emulator: null, close: async () => override.close?.() };
+    return { client, baseUrl: override.baseUrl, apiKey: override.apiKey, emulator: null, close: async () => override.close?.() };
   };
 }

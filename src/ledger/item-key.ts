@@ -8,7 +8,7 @@ export const COLLECTABLE_FOR_MS = 24 * 60 * 60 * 1000;
  * attempt (return_url: how the same picture is delivered; fix: how the same photo is sent) is
  * left out, so the same item never gets a second key.
  */
-export function pictureOptions(options: Record<string, unknown> | null | undefined): Record<string, unknown> {
+function pictureOptions(options: Record<string, unknown> | null | undefined): Record<string, unknown> {
   return { logo_info: options?.logo_info ?? null };
 }
 

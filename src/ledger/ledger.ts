@@ -125,8 +125,6 @@ export interface Ledger {
   release(key: string): Promise<void>;
   /** Newest first; an open task past the 24 hours its results live is shown as expired. */
   history(filter?: HistoryFilter): Promise<HistoryRow[]>;
-  /** The median cost of saved tasks (of one style, if given), over costs that read as a sane number. */
-  medianCost(style?: string): Promise<number | null>;
   /** The costs of the newest saved tasks (sane ones only), newest first: what prices look like now. */
   recentCosts(limit: number): Promise<{ style: string; cost: number }[]>;
   /** Tasks still collectable, and items whose latest create has an unknown outcome. */

@@ -113,7 +113,7 @@ function upgradeToVersion3(db: Database.Database): void {
     ALTER TABLE attempts ADD COLUMN host TEXT;`);
 }
 
-export function parseOptions(text: string | null | undefined): Record<string, unknown> | null {
+function parseOptions(text: string | null | undefined): Record<string, unknown> | null {
   try {
     const value: unknown = JSON.parse(text ?? 'null');
     return value && typeof value === 'object' ? (value as Record<string, unknown>) : null;

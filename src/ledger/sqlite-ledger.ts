@@ -317,25 +317,6 @@ export class SqliteLedger implements Ledger {
     }));
   }
 
-  /** The median cost of saved tasks (of one style, if given), over costs that read as a sane number. */
-  async medianCost(style?: string): Promise<number | null> {
-    const filter = `status = 'saved' AND ${SANE_COST}${style !== undefined ? ' AND style = ?' : ''}`;
-    const params = style !== undefined ? [style] : [];
-    const count = Number(
-      (
-        this.statement(`SELECT COUNT(*) FROM attempts WHERE ${filter}`)
-          .raw(true)
-          .get(...params) as unknown[]
-      )[0],
-    );
-    if (count === 0) return null;
-    const middle = this.statement(`SELECT CAST(cost AS REAL) FROM attempts WHERE ${filter} ORDER BY CAST(cost AS REAL) LIMIT ? OFFSET ?`)
-      .raw(true)
-      .all(...params, count % 2 === 0 ? 2 : 1, Math.floor((count - 1) / 2)) as unknown[][];
-    const values = middle.map((row) => Number(row[0]));
-    return values.reduce((sum, value) => sum + value, 0) / values.length;
-  }
-
   /**
    * The costs of the newest saved tasks (sane ones only), newest first: what prices look like
    * now, read through the time index, so it costs the same with months of history behind it.

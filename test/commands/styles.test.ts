@@ -1,7 +1,7 @@
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { STYLES } from '../../src/catalog/styles.js';
-import { stylePrices } from '../../src/commands/styles/prices.js';
+import { stylePrices } from '../../src/engine/style-prices.js';
 import { runStyles } from '../../src/commands/styles/run.js';
 import type { HistoryRow } from '../../src/ledger/ledger.js';
 import { fakeClock } from '../helpers/fake-clock.js';

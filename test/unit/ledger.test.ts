@@ -92,9 +92,9 @@ describe('Ledger', () => {
     expect(await ledger.counts()).toEqual({ open: 0, unknown: 1 });
   });
 
-  it('medianCost uses saved tasks with a sane numeric cost only', async () => {
+  it('recentCosts uses saved tasks with a sane numeric cost only', async () => {
     const ledger = Ledger.inMemory(fakeClock());
-    expect(await ledger.medianCost()).toBeNull();
+    expect(await ledger.recentCosts(10)).toEqual([]);
     const costs: [string, string | null, string][] = [
       ['a', '0.0300', 'ghibli'],
       ['b', '0.0500', 'ghibli'],
@@ -110,10 +110,11 @@ describe('Ledger', () => {
     }
     await ledger.recordAnswer(await ledger.recordIntent(intent('h')), 't-h');
     await ledger.recordFailed('t-h', '003008095', '0.9000');
-    expect(await ledger.medianCost()).toBeCloseTo(0.03);
-    expect(await ledger.medianCost('ghibli')).toBeCloseTo(0.04);
-    expect(await ledger.medianCost('clay')).toBeCloseTo(0.01);
-    expect(await ledger.medianCost('anime')).toBeNull();
+    expect(await ledger.recentCosts(10)).toEqual([
+      { style: 'clay', cost: 0.01 },
+      { style: 'ghibli', cost: 0.05 },
+      { style: 'ghibli', cost: 0.03 },
+    ]);
   });
 
   it('claims are leases: one live worker at a time, renewed by the heartbeat, taken over once lapsed; a worker taken over sends nothing', async () => {

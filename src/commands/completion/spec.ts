@@ -1,5 +1,5 @@
 import type { Command, Option } from 'commander';
-import { DEFAULT_BASE_URL } from '../../api/base-url.js';
+import { DEFAULT_BASE_URL } from '../../engine/vocabulary.js';
 import { STYLES } from '../../catalog/styles.js';
 import { CONFIG_KEYS, type ConfigKey } from '../../config/config-file.js';
 import { LEDGER_STATUSES } from '../history/filter.js';

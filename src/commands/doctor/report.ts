@@ -1,31 +1,7 @@
-import { ExitCode, worstExitCode } from '../../cmdutil/exit-codes.js';
+import { ExitCode } from '../../cmdutil/exit-codes.js';
+import { type CheckResult, doctorExitCode } from '../../engine/doctor/verdicts.js';
 
-/** One line of `doctor`: what was checked, what was found, and what to do when it failed. */
-export interface CheckResult {
-  readonly check: string;
-  /** warn: worth knowing, does not change the exit code. */
-  readonly status: 'pass' | 'warn' | 'fail';
-  readonly detail: string;
-  readonly fix: string | null;
-  /** The exit code a failure stands for: 3 key missing or refused, 4 service unreachable, 1 anything else. */
-  readonly exitCode: number;
-}
-
-export function pass(check: string, detail: string): CheckResult {
-  return { check, status: 'pass', detail, fix: null, exitCode: ExitCode.OK };
-}
-
-export function warn(check: string, detail: string, fix: string): CheckResult {
-  return { check, status: 'warn', detail, fix, exitCode: ExitCode.OK };
-}
-
-export function fail(check: string, detail: string, fix: string, exitCode: number = ExitCode.ITEM_FAILED): CheckResult {
-  return { check, status: 'fail', detail, fix, exitCode };
-}
-
-export function doctorExitCode(results: readonly CheckResult[]): number {
-  return worstExitCode(results.filter((result) => result.status === 'fail').map((result) => result.exitCode));
-}
+export { type CheckResult, doctorExitCode, fail, pass, warn } from '../../engine/doctor/verdicts.js';
 
 const MARK = { pass: '✔', warn: '!', fail: '✖' } as const;
 

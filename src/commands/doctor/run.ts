@@ -1,6 +1,6 @@
 import type { CommandContext } from '../../cmdutil/context.js';
 import { exitCodeForKind } from '../../cmdutil/exit-codes.js';
-import { describeProxy } from '../../api/proxy.js';
+import { describeProxy } from '../../engine/doctor/probe.js';
 import { parseDuration } from '../../core/duration.js';
 import { isSparkError } from '../../core/errors.js';
 import { configDir, configFilePath } from '../../config/paths.js';
@@ -8,11 +8,11 @@ import { resolveApiKey } from '../../config/config-file.js';
 import { palette } from '../../terminal/colors.js';
 import { resolveBaseUrl } from '../../cmdutil/connection.js';
 import type { DoctorOptions } from './define.js';
-import { checkApiKey, checkConfigFile, checkConfigFolder, checkLedger, checkNode, checkSharp, readConfigFile } from './local-checks.js';
-import { probeService } from './probe.js';
-import { checkSharedLedger } from './shared-ledger-check.js';
+import { checkApiKey, checkConfigFile, checkConfigFolder, checkLedger, checkNode, checkSharp, readConfigFile } from '../../engine/doctor/local-checks.js';
+import { probeService } from '../../engine/doctor/probe.js';
+import { checkSharedLedger } from '../../engine/doctor/shared-ledger-check.js';
 import { chooseLedger } from '../../cmdutil/ledger-choice.js';
-import { isPostgresUrl } from '../../ledger/open-ledger.js';
+import { isPostgresUrl } from '../../engine/ledger-location.js';
 import { doctorExitCode, doctorJson, doctorLines, fail, pass, type CheckResult } from './report.js';
 
 export async function runDoctor(options: DoctorOptions, context: CommandContext): Promise<number> {

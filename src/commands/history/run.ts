@@ -3,7 +3,7 @@ import type { CommandContext } from '../../cmdutil/context.js';
 import { ExitCode } from '../../cmdutil/exit-codes.js';
 import { chooseLedger } from '../../cmdutil/ledger-choice.js';
 import { urlWithoutPassword } from '../../core/secrets.js';
-import { isPostgresUrl } from '../../ledger/open-ledger.js';
+import { isPostgresUrl } from '../../engine/ledger-location.js';
 import { engineFor } from '../../cmdutil/engine.js';
 import { palette } from '../../terminal/colors.js';
 import type { HistoryOptions } from './define.js';

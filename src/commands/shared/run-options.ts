@@ -1,5 +1,5 @@
 import { InvalidArgumentError, type Command } from 'commander';
-import { WATERMARK_LANGUAGES, WATERMARK_POSITIONS } from '../../api/request-body.js';
+import { WATERMARK_LANGUAGES, WATERMARK_POSITIONS } from '../../engine/vocabulary.js';
 import { choiceOption, integerOption, numberOption } from '../../cmdutil/help.js';
 import { DEFAULT_CONCURRENCY, DEFAULT_TIMEOUT, MAX_CONCURRENCY } from '../../core/defaults.js';
 import { addConnectionOptions, type ConnectionFlags } from '../../cmdutil/connection-flags.js';

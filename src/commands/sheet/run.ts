@@ -7,7 +7,7 @@ import { ensureFolderOrUsageError } from '../../core/make-folder.js';
 import { composeSheet, type SheetPhoto } from '../../sheet/compose.js';
 import { isMarkedSheet } from '../../sheet/marker.js';
 import { checkRebuildableTarget, saveRebuildable } from '../../sheet/save-rebuildable.js';
-import { stemOfPath } from '../../naming/stems.js';
+import { stemOfPath } from '../../engine/vocabulary.js';
 import { palette } from '../../terminal/colors.js';
 import type { FinishedRun } from '../stylize/after-run.js';
 import { runStylize } from '../stylize/run.js';

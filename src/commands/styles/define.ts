@@ -8,7 +8,7 @@ import { ledgerPath } from '../../config/paths.js';
 import { runStyles } from './run.js';
 
 async function loadPrices(context: CommandContext) {
-  const { stylePrices } = await import('./prices.js');
+  const { stylePrices } = await import('../../engine/style-prices.js');
   return stylePrices(
     STYLES.map((style) => style.alias),
     context.io.env,

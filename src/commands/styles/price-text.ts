@@ -1,4 +1,4 @@
-import type { StylePrice } from './prices.js';
+import type { StylePrice } from '../../engine/style-prices.js';
 
 /** Prices by alias from the ledger, or null: no ledger yet. */
 export type KnownPrices = ReadonlyMap<string, StylePrice> | null;

@@ -232,15 +232,6 @@ export class PgLedger implements Ledger {
     }));
   }
 
-  async medianCost(style?: string): Promise<number | null> {
-    const { rows } = await this.pool.query<{ median: number | null }>(
-      `SELECT percentile_cont(0.5) WITHIN GROUP (ORDER BY cost::numeric)::float8 AS median FROM spark_attempts
-         WHERE status = 'saved' AND cost IS NOT NULL AND ${SANE_COST} AND ($1::text IS NULL OR style = $1)`,
-      [style ?? null],
-    );
-    return rows[0]?.median ?? null;
-  }
-
   async recentCosts(limit: number): Promise<{ style: string; cost: number }[]> {
     const { rows } = await this.pool.query<{ style: string; cost: number }>(
       `SELECT style, cost::float8 AS cost FROM (SELECT style, cost, intent_at, id FROM spark_attempts WHERE status = 'saved' ORDER BY intent_at DESC, id DESC LIMIT $1) AS newest

@@ -1,8 +1,8 @@
 import type { Clock } from '../../core/clock.js';
 import { redact, urlPassword, urlWithoutPassword } from '../../core/secrets.js';
-import { ExitCode } from '../../cmdutil/exit-codes.js';
+import { ExitCode } from '../../core/exit-codes.js';
 import { taskChecks } from './local-checks.js';
-import { fail, pass, type CheckResult } from './report.js';
+import { fail, pass, type CheckResult } from './verdicts.js';
 
 /**
  * A shared ledger (postgres://): reachable, its tables current (or not made yet: the first run

@@ -1,9 +1,9 @@
 import { existsSync } from 'node:fs';
-import type { Clock } from '../../core/clock.js';
-import { ledgerPath } from '../../config/paths.js';
-import { SqliteLedger } from '../../ledger/sqlite-ledger.js';
-import type { PriceBasis } from '../../engine/types.js';
-import { priceBookFromLedger } from '../../runner/prices.js';
+import type { Clock } from '../core/clock.js';
+import { ledgerPath } from '../config/paths.js';
+import { SqliteLedger } from '../ledger/sqlite-ledger.js';
+import type { PriceBasis } from './types.js';
+import { priceBookFromLedger } from '../runner/prices.js';
 
 export interface StylePrice {
   /** USD, as the ledger's costs say (never invented); null: not known yet. */

@@ -1,7 +1,10 @@
-import { ExitCode } from '../../cmdutil/exit-codes.js';
+import { ExitCode } from '../../core/exit-codes.js';
 import type { Clock } from '../../core/clock.js';
 import { chooseProxy, proxyAgentsFor, safeProxyUrl } from '../../api/proxy.js';
-import { fail, pass, warn, type CheckResult } from './report.js';
+
+/** Which proxy requests to this URL go through, for the doctor's line. */
+export { describeProxy } from '../../api/proxy.js';
+import { fail, pass, warn, type CheckResult } from './verdicts.js';
 
 /** A task id no service ever issues: reading it proves the key without creating (paying for) a task. */
 const PROBE_TASK_ID = 'spark-style-doctor-probe-0000';

@@ -1,5 +1,5 @@
 import { existsSync, readFileSync, statSync } from 'node:fs';
-import { ExitCode, exitCodeForKind } from '../../cmdutil/exit-codes.js';
+import { ExitCode, exitCodeForKind } from '../../core/exit-codes.js';
 import { isSparkError } from '../../core/errors.js';
 import { assertPrivateStateDir } from '../../config/trust.js';
 import type { Clock } from '../../core/clock.js';
@@ -7,7 +7,7 @@ import { shellCommand } from '../../core/shell-quote.js';
 import { maskSecret } from '../../core/secrets.js';
 import type { ConfigValues, KeySource } from '../../config/config-file.js';
 import { SqliteLedger } from '../../ledger/sqlite-ledger.js';
-import { fail, pass, warn, type CheckResult } from './report.js';
+import { fail, pass, warn, type CheckResult } from './verdicts.js';
 
 const MIN_NODE = [20, 9] as const;
 
@@ -137,7 +137,7 @@ export function taskChecks(found: { open: number; unknown: number }): CheckResul
   return tasks;
 }
 
-export function checkApiKey(found: { key: string; source: KeySource } | undefined): CheckResult {
+export function checkApiKey(found: { key: string; source: KeySource | string } | undefined): CheckResult {
   if (!found) {
     return fail('api key', 'missing', 'printf %s "$KEY" | spark-style config set api-key -   (or export SPARK_STYLE_API_KEY=...)', ExitCode.AUTH);
   }
