@@ -13,6 +13,7 @@ type ApiErrorDetails = { seedCode?: string | null; requestId?: string | null; hi
  * its kind (and so its exit code) and its usual hint; `apiErrorFor` picks the class from the status.
  */
 export class ApiError extends SparkError {
+  override name = 'ApiError';
   readonly status: number;
   /** The seed code in the answer's body, when there was one. */
   readonly seedCode: string | null;
@@ -27,8 +28,11 @@ export class ApiError extends SparkError {
   }
 }
 
-export class BadRequestError extends ApiError {}
+export class BadRequestError extends ApiError {
+  override name = 'BadRequestError';
+}
 export class AuthenticationError extends ApiError {
+  override name = 'AuthenticationError';
   constructor(status: number, message: string, details: ApiErrorDetails = {}) {
     super(status, message, { hint: authHint(details.keySource), ...details }, 'auth');
   }
@@ -50,15 +54,18 @@ function authHint(keySource: string | undefined): string {
   }
 }
 export class PermissionError extends ApiError {
+  override name = 'PermissionError';
   constructor(status: number, message: string, details: ApiErrorDetails = {}) {
     super(status, message, { hint: 'check your balance and permissions in the Vtrix console', ...details }, 'auth');
   }
 }
 export class TaskNotFoundError extends ApiError {
+  override name = 'TaskNotFoundError';
   /** Whether the 404 repeated (NOT_FOUND_POLICY), not a single answer that may have been a blip. */
   confirmed = false;
 }
 export class RateLimitError extends ApiError {
+  override name = 'RateLimitError';
   /** From Retry-After, when the server sent one. */
   retryAfterMs: number | null = null;
   constructor(status: number, message: string, details: ApiErrorDetails = {}) {
@@ -66,6 +73,7 @@ export class RateLimitError extends ApiError {
   }
 }
 export class ServerError extends ApiError {
+  override name = 'ServerError';
   constructor(status: number, message: string, details: ApiErrorDetails = {}) {
     super(status, message, details, 'network');
   }
@@ -102,6 +110,7 @@ export function apiErrorFor(status: number, message: string, details: ApiErrorDe
 
 /** No usable answer: refused, reset, DNS failure. `sent` says whether the request may have reached the server. */
 export class NetworkError extends SparkError {
+  override name = 'NetworkError';
   readonly sent: boolean;
   /** False for failures that a retry cannot mend, such as a certificate that does not verify. */
   readonly transient: boolean;
@@ -113,7 +122,9 @@ export class NetworkError extends SparkError {
 }
 
 /** A request took longer than its own time limit. */
-export class RequestTimeoutError extends NetworkError {}
+export class RequestTimeoutError extends NetworkError {
+  override name = 'RequestTimeoutError';
+}
 
 /**
  * A create request was sent and no answer says whether a task exists. It may have been
@@ -124,6 +135,7 @@ export const OUTCOME_UNKNOWN_HINT =
   'check your tasks in the Vtrix console: running the same command again does not send this create again (it reports it as outcome unknown); add --resend-unknown to send it again';
 
 export class OutcomeUnknownError extends SparkError {
+  override name = 'OutcomeUnknownError';
   constructor(reason: string, cause?: unknown) {
     super('outcome-unknown', `the create request was sent but its outcome is unknown (${reason}); a task may have been created and charged`, {
       code: 'outcome-unknown',
@@ -135,6 +147,7 @@ export class OutcomeUnknownError extends SparkError {
 
 /** The task ran and failed on the server. */
 export class TaskFailedError extends SparkError {
+  override name = 'TaskFailedError';
   readonly taskId: string;
   readonly seedCode: string | null;
   constructor(taskId: string, seedCode: string | null, message: string) {
@@ -150,6 +163,7 @@ export class TaskFailedError extends SparkError {
 
 /** An answer we cannot understand: not JSON, or JSON of an unknown shape. */
 export class ProtocolError extends SparkError {
+  override name = 'ProtocolError';
   constructor(message: string, cause?: unknown) {
     super('protocol', message, { code: 'protocol', cause });
   }
@@ -159,10 +173,13 @@ export class ProtocolError extends SparkError {
  * An answer over the size limit (a decompression bomb, a body that never ends): the same
  * request would only be answered the same way, so it is never retried.
  */
-export class AnswerTooLargeError extends ProtocolError {}
+export class AnswerTooLargeError extends ProtocolError {
+  override name = 'AnswerTooLargeError';
+}
 
 /** We stopped waiting for a task; it may still finish, and `status --wait` can collect it. */
 export class WaitTimeoutError extends SparkError {
+  override name = 'WaitTimeoutError';
   readonly taskId: string;
   constructor(taskId: string, waitedMs: number, recoveryCommand: string) {
     super('timeout', `gave up waiting for task ${taskId} after ${Math.round(waitedMs / 1000)} s; it may still finish`, {

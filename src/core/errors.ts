@@ -18,6 +18,7 @@ export type ErrorKind =
   | 'protocol'; // an answer we cannot understand
 
 export class SparkError extends Error {
+  override name = 'SparkError';
   readonly kind: ErrorKind;
   /** What the user can do next; shown on its own line under the message. */
   readonly hint?: string;
@@ -26,7 +27,6 @@ export class SparkError extends Error {
 
   constructor(kind: ErrorKind, message: string, options: { hint?: string; code?: string; cause?: unknown } = {}) {
     super(message, options.cause === undefined ? undefined : { cause: options.cause });
-    this.name = new.target.name;
     this.kind = kind;
     this.hint = options.hint;
     this.code = options.code ?? kind;
@@ -39,18 +39,21 @@ export class SparkError extends Error {
 }
 
 export class UsageError extends SparkError {
+  override name = 'UsageError';
   constructor(message: string, options: { hint?: string; code?: string } = {}) {
     super('usage', message, options);
   }
 }
 
 export class InputError extends SparkError {
+  override name = 'InputError';
   constructor(message: string, options: { hint?: string; code?: string; cause?: unknown } = {}) {
     super('input', message, options);
   }
 }
 
 export class MissingKeyError extends SparkError {
+  override name = 'MissingKeyError';
   constructor() {
     super('auth', 'no API key: pass --api-key, set SPARK_STYLE_API_KEY, or run `spark-style config set api-key -`', {
       code: 'no-api-key',
@@ -60,6 +63,7 @@ export class MissingKeyError extends SparkError {
 }
 
 export class InterruptedError extends SparkError {
+  override name = 'InterruptedError';
   constructor(message = 'interrupted') {
     super('interrupted', message, { code: 'interrupted' });
   }

@@ -4,6 +4,7 @@ import { UsageError } from './errors.js';
 
 /** A folder that cannot be made, with the reason for people: `cannot create /proc/nope: <reason>`. */
 class FolderError extends Error {
+  override name = 'FolderError';
   constructor(
     readonly folder: string,
     readonly reason: string,

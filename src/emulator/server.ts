@@ -144,7 +144,10 @@ async function routeApi(service: Service, request: IncomingMessage, response: Se
     // Only a caller with the key, and never a web page's simple request (text/plain needs no CORS preflight).
     if (!authorized(request, service.options.key)) return sendJson(response, 401, { message: 'Invalid or missing API key' });
     if (!/^application\/json\s*(;|$)/i.test(request.headers['content-type'] ?? '')) return sendJson(response, 415, { message: 'Send the faults as JSON' });
-    service.faults.set(JSON.parse((await readBody(request)).toString('utf8') || '{}') as Faults);
+    const faults = parseFaults((await readBody(request)).toString('utf8'));
+    // null, an array or a number would break every later request: refused, the faults as they were.
+    if (faults === null) return sendJson(response, 400, { message: 'Send the faults as a JSON object, such as {"failEvery": 2}' });
+    service.faults.set(faults);
     return sendJson(response, 200, service.faults.current);
   }
   if (!route.startsWith('GET /model/') && !route.startsWith('POST /model/')) return sendJson(response, 404, { message: 'Not found' });
@@ -259,4 +262,15 @@ async function produceResult(task: EmulatedTask, image: { base64: string } | { u
     // A URL the service could not fetch is "HTTP error response"; an image it could not read, a generation error.
     task.failCode ??= 'base64' in image ? '003008095' : '003008097';
   }
+}
+
+/** The body of POST /_emulator/faults as an object (empty means none), or null when it is not one. */
+function parseFaults(text: string): Faults | null {
+  let value: unknown;
+  try {
+    value = JSON.parse(text || '{}');
+  } catch {
+    return null;
+  }
+  return typeof value === 'object' && value !== null && !Array.isArray(value) ? (value as Faults) : null;
 }

@@ -3,6 +3,7 @@ import { SEED_CODES } from '../catalog/error-codes.js';
 
 /** A create body the service refuses: `code` is the seed code it answers with (400). */
 export class ValidationFailure extends Error {
+  override name = 'ValidationFailure';
   constructor(readonly code: string) {
     super(SEED_CODES.find((entry) => entry.code === code)?.message ?? 'invalid request');
   }

@@ -25,6 +25,7 @@ const MAX_CHUNKS = 100_000;
 
 /** A file with more segments or chunks than any real image: not walked further. */
 export class TooManySegmentsError extends Error {
+  override name = 'TooManySegmentsError';
   constructor(limit: number, what: string) {
     super(`its header has more than ${limit} ${what}`);
   }

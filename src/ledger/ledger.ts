@@ -162,6 +162,7 @@ export interface SharedSpend {
  * took the item over: this one must not send the create, the other one is doing the item.
  */
 export class LeaseLostError extends SparkError {
+  override name = 'LeaseLostError';
   constructor(heldBy: string) {
     super('api', `another worker (${heldBy}) took this item over while this one was stalled; nothing was sent`, {
       code: 'lease-lost',

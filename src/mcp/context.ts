@@ -30,4 +30,6 @@ export function tracked<T>(context: Pick<McpContext, 'running'>, work: Promise<T
 }
 
 /** A refusal the caller can act on: the tool answers with isError and this one line. */
-export class ToolRefusal extends Error {}
+export class ToolRefusal extends Error {
+  override name = 'ToolRefusal';
+}

@@ -7,6 +7,7 @@ import { isAbsolute, relative, resolve, sep, dirname, basename, join } from 'nod
  * symlink to it renamed `.jpg` inside a root, is refused before a byte of it is read or sent.
  */
 export class RootError extends Error {
+  override name = 'RootError';
   readonly code = 'outside-roots';
 }
 

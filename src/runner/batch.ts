@@ -91,6 +91,7 @@ const BATCH_STOPPED = 'batch-stopped';
 
 /** Thrown instead of sending a create once the batch has stopped: proves nothing was created. */
 class BatchStoppedError extends SparkError {
+  override name = 'BatchStoppedError';
   constructor(reason: string) {
     super('api', reason, { code: BATCH_STOPPED });
   }

@@ -26,6 +26,7 @@ export interface CreateContext {
  * that is left to collect it by: the message carries it and the command that collects it.
  */
 export class AnswerNotRecordedError extends SparkError {
+  override name = 'AnswerNotRecordedError';
   constructor(
     readonly taskId: string,
     command: string,
@@ -153,6 +154,7 @@ export async function createAndRecord(
 
 /** Ctrl-C stopped a create before it was sent (or between attempts that created nothing). */
 class CreateNotSentError extends InterruptedError {
+  override name = 'CreateNotSentError';
   constructor() {
     super('interrupted before the task was sent');
   }

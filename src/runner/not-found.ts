@@ -9,6 +9,7 @@ import type { Ledger } from '../ledger/ledger.js';
  * The task stays open and the next run asks again (free); nothing new is paid for.
  */
 class TaskNotFoundYetError extends SparkError {
+  override name = 'TaskNotFoundYetError';
   constructor(
     readonly taskId: string,
     reason: string,

@@ -6,6 +6,7 @@ const EXTENSION_OF_FORMAT: Record<string, string> = { jpeg: 'jpg', png: 'png', w
 
 /** A download that is not an image: an error page from a proxy or captive portal, say. */
 export class NotAnImageError extends SparkError {
+  override name = 'NotAnImageError';
   constructor(what: string) {
     super('protocol', `the result host answered ${what}, not an image`, {
       code: 'not-an-image',

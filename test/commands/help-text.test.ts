@@ -13,6 +13,12 @@ describe('--help says what the commands do', () => {
     expect(help).toContain('(default: "600s")');
   });
 
+  it('the exit-code table lists 129, the code a run ended by a hangup (SIGHUP) leaves with', async () => {
+    const help = folded((await cli.run(['--help'])).stdout);
+    expect(help).toContain('129 the terminal hung up (SIGHUP');
+    expect(help).toContain('130 interrupted (Ctrl-C or SIGTERM)');
+  });
+
   it('status --wait shows the same default as stylize, with its unit', async () => {
     expect(folded((await cli.run(['status', '--help'])).stdout)).toContain('(default: "600s")');
   });

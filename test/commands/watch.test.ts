@@ -1,4 +1,4 @@
-import { realpathSync, writeFileSync } from 'node:fs';
+import { readFileSync, realpathSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { CommandContext } from '../../src/cmdutil/context.js';
@@ -122,6 +122,25 @@ describe('watch, in-process', () => {
     expect(await running).toBe(ExitCode.INTERRUPTED);
     expect(setup.stderr()).toMatch(/failed .*a\.jpg \(ghibli\): .*refused: Bearer \[redacted\]/);
     expect(setup.stderr() + setup.stdout()).not.toContain(KEY);
+  });
+
+  it('a photo rewritten after its result was saved: one warning line naming the result and the way out; nothing overwritten', async () => {
+    const folder = realpathSync(tempDir('spark-watch-in-'));
+    const photo = join(folder, 'a.jpg');
+    writeFileSync(photo, await makeImage(800, 600));
+    const setup = await setUp();
+    const running = runWatch([folder], options({ json: false, out: join(folder, 'art') }), setup.context);
+    await setup.stderrHas('saved ');
+    const result = join(folder, 'art', 'a.ghibli.jpg');
+    const first = readFileSync(result);
+    writeFileSync(photo, await makeImage(808, 604));
+    await setup.stderrHas('changed after its result');
+    setup.host.emit('SIGTERM');
+    expect(await running).toBe(ExitCode.INTERRUPTED);
+    expect(setup.stderr()).toContain(`${photo} changed after its result ${result} was saved; the new version was not sent`);
+    expect(setup.stderr()).toContain(`move or rename ${result}, then touch the photo`);
+    expect(readFileSync(result).equals(first)).toBe(true);
+    expect(setup.server.stats().tasks_created).toBe(1);
   });
 
   it('--resend-unknown: a photo whose create had an unknown outcome is held back (the hint names the flag watch has) until the flag sends it again', async () => {

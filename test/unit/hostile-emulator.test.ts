@@ -57,4 +57,21 @@ describe('POST /_emulator/faults', () => {
     expect(await post({ 'content-type': 'application/json', authorization: 'Bearer wrong' })).toBe(401);
     expect(await post({ 'content-type': 'application/json; charset=utf-8', authorization: `Bearer ${KEY}` })).toBe(200);
   });
+
+  it('a body that is not a JSON object (null, an array, a number, broken JSON) is refused with 400 and the emulator keeps working', async () => {
+    const server = await emulator({ key: KEY, latencyMs: 0, plain: true });
+    const headers = { authorization: `Bearer ${KEY}`, 'content-type': 'application/json' };
+    for (const body of ['null', '[1]', '7', '{"failEvery":']) {
+      const response = await fetch(`${server.url}/_emulator/faults`, { method: 'POST', headers, body });
+      expect(response.status).toBe(400);
+      expect(((await response.json()) as { message: string }).message).toContain('JSON object');
+    }
+    const create = {
+      model: 'spark_style_template',
+      input: [{ params: { req_key: 'img2img_ghibli_style_usage', binary_data_base64: [(await makeImage(800, 600)).toString('base64')], return_url: true } }],
+    };
+    const created = await fetch(`${server.url}/model/v1/generation`, { method: 'POST', headers, body: JSON.stringify(create) });
+    expect(created.status).toBe(200);
+    expect(server.stats().tasks_created).toBe(1);
+  });
 });

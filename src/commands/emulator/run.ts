@@ -1,5 +1,6 @@
 import type { CommandContext } from '../../cmdutil/context.js';
 import { ExitCode } from '../../cmdutil/exit-codes.js';
+import { UsageError } from '../../core/errors.js';
 import { isLoopbackHost } from '../../core/loopback.js';
 import type { Faults } from '../../emulator/faults.js';
 import { startEmulator } from '../../emulator/server.js';
@@ -24,6 +25,13 @@ export async function runEmulator(options: EmulatorCommandOptions, { io }: Comma
     faults,
     plain: options.plain,
     wire: options.wire,
+  }).catch((error: NodeJS.ErrnoException) => {
+    // A port taken or not ours to take is the caller's choice to change, not a crash.
+    if (error.code === 'EADDRINUSE')
+      throw new UsageError(`port ${options.port} is in use`, { code: 'port-in-use', hint: 'choose another --port, or --port 0 for a free one' });
+    if (error.code === 'EACCES')
+      throw new UsageError(`port ${options.port}: not allowed to listen on it`, { code: 'port-denied', hint: 'choose a --port above 1023, or --port 0' });
+    throw error;
   });
   // The URL alone on stdout's first line, so scripts can read it: `read URL < <(spark-style emulator --port 0)`.
   io.print(emulator.url);

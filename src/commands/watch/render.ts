@@ -16,6 +16,9 @@ export interface WatchTally {
  */
 export function itemRenderer(io: IO, json: boolean, tally: WatchTally): (report: ItemReport) => void {
   const paint = palette(io.colorEnabled);
+  // What this watch saved, by photo and style: a photo is sent again only when its file changed,
+  // so one of these coming back "skipped" is a new version whose result name is still taken.
+  const savedHere = new Map<string, string>();
   return (report) => {
     if (report.kind === 'vanished') {
       if (json) io.print(JSON.stringify({ input: report.path, status: 'vanished' }));
@@ -23,6 +26,9 @@ export function itemRenderer(io: IO, json: boolean, tally: WatchTally): (report:
       return;
     }
     const { input, style, status, output, task_id, cost, error } = report.result;
+    const earlier = savedHere.get(`${input}\0${style}`);
+    if (status === 'skipped' && earlier !== undefined) io.info(paint.warn(changedPhotoWarning(input, earlier)));
+    if (status === 'saved' && output) savedHere.set(`${input}\0${style}`, output);
     if (status === 'saved') tally.saved += 1;
     else if (status === 'skipped') tally.skipped += 1;
     else if (status === 'failed') tally.failed += 1;
@@ -31,4 +37,9 @@ export function itemRenderer(io: IO, json: boolean, tally: WatchTally): (report:
     else if (status === 'failed') io.info(`${paint.error('failed')} ${input} (${style}): ${error?.message ?? 'unknown error'}`);
     else if (status !== 'skipped') io.info(paint.dim(`${status} ${input} (${style})${error ? `: ${error.message}` : ''}`));
   };
+}
+
+/** The one line for a photo rewritten after its result was saved: nothing is overwritten, and the way out. */
+function changedPhotoWarning(input: string, result: string): string {
+  return `${input} changed after its result ${result} was saved; the new version was not sent, because that name is taken and a saved result is never overwritten: move or rename ${result}, then touch the photo to stylize the new version`;
 }
