@@ -1,7 +1,7 @@
 import { ExitCode } from '../../cmdutil/exit-codes.js';
 import { type CheckResult, doctorExitCode } from '../../engine/doctor/verdicts.js';
 
-export { type CheckResult, doctorExitCode, fail, pass, warn } from '../../engine/doctor/verdicts.js';
+export { type CheckResult, doctorExitCode, fail, pass } from '../../engine/doctor/verdicts.js';
 
 const MARK = { pass: '✔', warn: '!', fail: '✖' } as const;
 
