@@ -80,7 +80,7 @@ async function fixOne(file: string, fix: FixTo): Promise<FixOutcome> {
   let target: string | null = null;
   try {
     const prepared = await repairImage(file, { keepMetadata: fix.keepMetadata === true });
-    target = resultPath(outputInFolder(fix.outDir, stemOfPath(file)), { extension: extensionOf(prepared.bytes), taskId: null, index: 0 });
+    target = copyPath(file, fix.outDir, extensionOf(prepared.bytes));
     const existing = await readFile(target).catch(() => null);
     if (existing && !existing.equals(prepared.bytes) && !fix.overwrite) {
       return { errors: [{ rule: 'exists', message: `${target} exists with other content; overwrite replaces it` }] };
@@ -94,6 +94,13 @@ async function fixOne(file: string, fix: FixTo): Promise<FixOutcome> {
     if (target !== null && code) return { errors: [{ rule: 'write', message: `cannot write ${target}: ${writeProblem(error as NodeJS.ErrnoException)}` }] };
     throw error;
   }
+}
+
+/** `<outDir>/<stem>.<ext>`; when that is the original itself (a copy asked for beside it), `<stem>.fixed.<ext>`. */
+function copyPath(file: string, outDir: string, extension: string): string {
+  const plain = resultPath(outputInFolder(outDir, stemOfPath(file)), { extension, taskId: null, index: 0 });
+  if (resolve(plain) !== resolve(file)) return plain;
+  return resultPath(outputInFolder(outDir, `${stemOfPath(file)}.fixed`), { extension, taskId: null, index: 0 });
 }
 
 function writeProblem(error: NodeJS.ErrnoException): string {
