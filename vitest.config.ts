@@ -13,10 +13,12 @@ export default defineConfig({
     include: ['test/**/*.test.ts'],
     // A home of its own for every test process; a throwaway PostgreSQL for the shared-ledger tests (root-safe: see the file).
     globalSetup: ['test/helpers/isolated-home.ts', 'test/global/postgres.ts'],
-    // End-to-end tests spawn the built CLI and real HTTP servers; two cores are all CI has.
+    // End-to-end tests spawn the built CLI and real HTTP servers. CI has two cores, but the spawned
+    // files spend most of their time waiting on child processes and loopback answers: four workers
+    // took the suite from 182 s to 132 s on a quiet 2-core machine, with the same 761 tests passing.
     testTimeout: 60_000,
     hookTimeout: 60_000,
     pool: 'forks',
-    maxWorkers: 2,
+    maxWorkers: 4,
   },
 });
