@@ -1,7 +1,7 @@
 import { open } from 'node:fs/promises';
 
-/** What the API takes, and what --fix converts first: said wherever a file is refused for its content. */
-const ACCEPTED_FORMATS = 'the API takes JPEG or PNG; --fix also converts WebP, HEIC, AVIF, GIF, TIFF and SVG';
+/** What the API takes, and what spark-style converts first (SVG only with --fix, which picks its size): said wherever a file is refused for its content. */
+const ACCEPTED_FORMATS = 'the API takes JPEG or PNG, and spark-style converts WebP, HEIC, AVIF, GIF and TIFF (SVG with --fix)';
 
 const SIGNATURES: { name: string; matches: (head: Buffer) => boolean }[] = [
   { name: 'JPEG', matches: (head) => head[0] === 0xff && head[1] === 0xd8 },

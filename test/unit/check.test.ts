@@ -94,7 +94,7 @@ describe('checkImage: format and content', () => {
   });
 
   it('says what a file no decoder opens is (text, a PDF, a broken JPEG header, unknown), and what is accepted, without naming the library', async () => {
-    const accepted = 'the API takes JPEG or PNG; --fix also converts WebP, HEIC, AVIF, GIF, TIFF and SVG';
+    const accepted = 'the API takes JPEG or PNG, and spark-style converts WebP, HEIC, AVIF, GIF and TIFF (SVG with --fix)';
     const random = Buffer.from(Array.from({ length: 3000 }, (_, index) => (index * 7919 + 13) % 251 || 1));
     random[0] = 0x01;
     const cases: [Buffer, string][] = [
@@ -129,7 +129,10 @@ describe('checkImage: paths that are not image files', () => {
   it('reports an empty file', async () => {
     const report = await checkBytes(Buffer.alloc(0));
     expect(report.errors).toEqual([
-      { rule: 'decodes', message: 'the file is empty (0 bytes); the API takes JPEG or PNG; --fix also converts WebP, HEIC, AVIF, GIF, TIFF and SVG' },
+      {
+        rule: 'decodes',
+        message: 'the file is empty (0 bytes); the API takes JPEG or PNG, and spark-style converts WebP, HEIC, AVIF, GIF and TIFF (SVG with --fix)',
+      },
     ]);
   });
 
