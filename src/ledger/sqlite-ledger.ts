@@ -17,22 +17,7 @@ import {
   type LedgerStatus,
 } from './ledger.js';
 import { prepareDatabase } from './schema.js';
-
-interface AttemptRow {
-  id: number;
-  key: string;
-  input: string;
-  style: string;
-  output_base: string | null;
-  intent_at: number;
-  origin: string | null;
-  task_id: string | null;
-  status: string;
-  output: string | null;
-  cost: string | null;
-  error_code: string | null;
-  worker: string | null;
-}
+import { type AttemptRow, ENTRY_COLUMNS, toEntry } from './attempt-row.js';
 
 interface ClaimRow {
   worker: string;
@@ -42,7 +27,6 @@ interface ClaimRow {
   expires_at: number;
 }
 
-const ENTRY_COLUMNS = 'id, key, input, style, output_base, intent_at, origin, task_id, status, output, cost, error_code, worker';
 /** Rows of this ledger's API, and rows that do not say (written before origins were recorded). */
 const SAME_ORIGIN = '(origin IS NULL OR origin = ?)';
 /** A cost worth a median: digits with at most one dot, under $1000. */
@@ -401,24 +385,6 @@ export class SqliteLedger implements Ledger {
       throw error;
     }
   }
-}
-
-function toEntry(row: AttemptRow): LedgerEntry {
-  return {
-    attempt: Number(row.id),
-    key: row.key,
-    input: row.input,
-    style: row.style,
-    outputBase: row.output_base,
-    intentAt: Number(row.intent_at),
-    origin: row.origin,
-    taskId: row.task_id,
-    status: row.status as LedgerStatus,
-    output: row.output,
-    cost: row.cost,
-    errorCode: row.error_code,
-    worker: row.worker,
-  };
 }
 
 /** Folds the WAL into the file if it can right now; a busy file is folded later by SQLite itself. */

@@ -16,24 +16,8 @@ import {
 import { holderOf, takeLease } from './pg-leases.js';
 import { migrate } from './pg-schema.js';
 import { PgSpend } from './pg-spend.js';
+import { type AttemptRow, ENTRY_COLUMNS, toEntry } from '../attempt-row.js';
 
-interface AttemptRow {
-  id: string;
-  key: string;
-  input: string;
-  style: string;
-  output_base: string | null;
-  intent_at: string;
-  origin: string | null;
-  task_id: string | null;
-  status: string;
-  output: string | null;
-  cost: string | null;
-  error_code: string | null;
-  worker: string | null;
-}
-
-const ENTRY_COLUMNS = 'id, key, input, style, output_base, intent_at, origin, task_id, status, output, cost, error_code, worker';
 /** A cost worth a median: digits with at most one dot, under $1000 (the SQLite ledger's rule). */
 const SANE_COST = "CASE WHEN cost ~ '^[0-9]+(\\.[0-9]*)?$' THEN cost::numeric < 1000 ELSE FALSE END";
 
@@ -297,22 +281,4 @@ export class PgLedger implements Ledger {
       client.release();
     }
   }
-}
-
-function toEntry(row: AttemptRow): LedgerEntry {
-  return {
-    attempt: Number(row.id),
-    key: row.key,
-    input: row.input,
-    style: row.style,
-    outputBase: row.output_base,
-    intentAt: Number(row.intent_at),
-    origin: row.origin,
-    taskId: row.task_id,
-    status: row.status as LedgerStatus,
-    output: row.output,
-    cost: row.cost,
-    errorCode: row.error_code,
-    worker: row.worker,
-  };
 }
