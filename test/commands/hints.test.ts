@@ -32,12 +32,14 @@ describe('hints a person scanning the output can act on', () => {
     // --no-convert: without it the WebP is converted and sent (test/e2e/first-hour.test.ts).
     const result = await cli.run(['stylize', 'a.webp', 'small.jpg', 'notes.jpg', '--style', 'anime', '--offline', '--no-convert'], { cwd: dir });
     expect(result.exitCode).toBe(1);
+    // Items finish in any order (they are checked concurrently): each line is found by its file.
     const failures = result.stderr.split('\n').filter((line) => line.startsWith('✖'));
     expect(failures).toHaveLength(3);
-    expect(failures[0]).toMatch(/^✖ a\.webp .*WebP.*\(--fix repairs this\)$/);
-    expect(failures[1]).toMatch(/^✖ small\.jpg .*too small.*\(--fix repairs this\)$/);
-    expect(failures[2]).toMatch(/^✖ notes\.jpg .*the file is text, not an image; the API takes JPEG or PNG/);
-    expect(failures[2]).not.toContain('--fix repairs this');
+    const failureOf = (name: string) => failures.find((line) => line.startsWith(`✖ ${name} `));
+    expect(failureOf('a.webp')).toMatch(/^✖ a\.webp .*WebP.*\(--fix repairs this\)$/);
+    expect(failureOf('small.jpg')).toMatch(/^✖ small\.jpg .*too small.*\(--fix repairs this\)$/);
+    expect(failureOf('notes.jpg')).toMatch(/^✖ notes\.jpg .*the file is text, not an image; the API takes JPEG or PNG/);
+    expect(failureOf('notes.jpg')).not.toContain('--fix repairs this');
     expect(result.stderr).not.toMatch(/sharp/);
   });
 
