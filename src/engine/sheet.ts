@@ -13,8 +13,9 @@ import type { RunResult, SheetOptions, SheetRunResult } from './types.js';
 const DEFAULT_SHEET_WIDTH = 2400;
 
 /** Where the sheet goes: a named .jpg file, or a folder for its default name. */
-interface SheetTarget {
+export interface SheetTarget {
   readonly folder: string;
+  /** Null: a folder was named; the sheet takes its default name there. */
   readonly file: string | null;
 }
 
@@ -42,9 +43,16 @@ export async function sheetOf(options: SheetOptions, stylize: (outDir: string | 
   return { ...result, sheet: await saveRebuildable(path, sheet.jpeg, isMarkedSheet) };
 }
 
-async function sheetTargetOf(output: string | undefined): Promise<SheetTarget | null> {
+/**
+ * A .jpg/.jpeg file (the sheet is always JPEG, so any other extension would lie). An existing
+ * folder, or a path ending in "/", is read as the folder for the sheet's default name: that is
+ * what someone typing `-o sheets/` means, and refusing it would only make them type the name we
+ * would have chosen. `flag`: how the caller names the option in messages (the CLI's `-o`).
+ */
+export async function sheetTargetOf(output: string | undefined, flag?: string): Promise<SheetTarget | null> {
   if (output === undefined) return null;
-  if (output === '') throw new UsageError('output needs a file name for the sheet, such as sheet.jpg');
+  const asTyped = (path: string) => (flag ? `${flag} ${path}` : path);
+  if (output === '') throw new UsageError(`${flag ?? 'output'} needs a file name for the sheet, such as ${asTyped('sheet.jpg')}`);
   const isFolder =
     /[\\/]$/.test(output) ||
     (await stat(output).then(
@@ -52,9 +60,12 @@ async function sheetTargetOf(output: string | undefined): Promise<SheetTarget | 
       () => false,
     ));
   if (isFolder) return { folder: output, file: null };
-  await checkRebuildableTarget(output, 'output', 'sheet');
+  await checkRebuildableTarget(output, flag ?? 'output', 'sheet');
   if (!/^\.jpe?g$/i.test(extname(output))) {
-    throw new UsageError(`${output}: the sheet is a JPEG, so its name must end in .jpg or .jpeg`, { code: 'sheet-extension' });
+    throw new UsageError(`${asTyped(output)}: the sheet is a JPEG, so its name must end in .jpg or .jpeg`, {
+      code: 'sheet-extension',
+      hint: `for example ${asTyped(join(dirname(output), 'sheet.jpg'))}`,
+    });
   }
   return { folder: dirname(output), file: output };
 }

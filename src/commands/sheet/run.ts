@@ -1,18 +1,17 @@
-import { stat } from 'node:fs/promises';
-import { basename, dirname, extname, join } from 'node:path';
+import { basename, dirname, join } from 'node:path';
 import type { CommandContext } from '../../cmdutil/context.js';
 import { ExitCode } from '../../cmdutil/exit-codes.js';
-import { UsageError } from '../../core/errors.js';
 import { ensureFolderOrUsageError } from '../../core/make-folder.js';
 import { composeSheet, type SheetPhoto } from '../../sheet/compose.js';
 import { isMarkedSheet } from '../../sheet/marker.js';
-import { checkRebuildableTarget, saveRebuildable } from '../../sheet/save-rebuildable.js';
+import { saveRebuildable } from '../../sheet/save-rebuildable.js';
 import { stemOfPath } from '../../engine/vocabulary.js';
 import { palette } from '../../terminal/colors.js';
 import type { FinishedRun } from '../stylize/after-run.js';
 import { runStylize } from '../stylize/run.js';
 import type { SheetOptions } from './define.js';
 import { sheetGrid } from '../../engine/sheet-grid.js';
+import { type SheetTarget, sheetTargetOf } from '../../engine/sheet.js';
 
 /**
  * `sheet` is `stylize` plus one step: the batch runs through stylize's own code path (checks,
@@ -22,7 +21,7 @@ import { sheetGrid } from '../../engine/sheet-grid.js';
 export async function runSheet(inputs: string[], options: SheetOptions, context: CommandContext): Promise<number> {
   const { io } = context;
   const paint = palette(io.colorEnabled);
-  const sheetTarget = await sheetTargetOf(options.output);
+  const sheetTarget = await sheetTargetOf(options.output, '-o');
   // The results live in --out, else beside the sheet when -o names one, else beside each input.
   const out = options.out ?? sheetTarget?.folder;
   // The sheet is composed after paying: its folder must be able to take it before.
@@ -33,39 +32,6 @@ export async function runSheet(inputs: string[], options: SheetOptions, context:
   });
   if (options.dryRun && !options.quiet) io.info(paint.dim(`dry run: no sheet composed${sheetTarget?.file ? ` (it would be ${sheetTarget.file})` : ''}`));
   return code;
-}
-
-/** Where -o puts the sheet: a named file, or a folder that gets the default name. */
-interface SheetTarget {
-  readonly folder: string;
-  /** Null: -o named a folder; the sheet takes its default name there. */
-  readonly file: string | null;
-}
-
-/**
- * -o names a .jpg/.jpeg file (the sheet is always JPEG, so any other extension would lie).
- * An existing folder, or a path ending in "/", is read as the folder for the sheet's default
- * name: that is what someone typing `-o sheets/` means, and refusing it would only make them
- * type the name we would have chosen.
- */
-async function sheetTargetOf(output: string | undefined): Promise<SheetTarget | null> {
-  if (output === undefined) return null;
-  if (output === '') throw new UsageError('-o needs a file name for the sheet, such as -o sheet.jpg');
-  const isFolder =
-    /[\\/]$/.test(output) ||
-    (await stat(output).then(
-      (info) => info.isDirectory(),
-      () => false,
-    ));
-  if (isFolder) return { folder: output, file: null };
-  await checkRebuildableTarget(output, '-o', 'sheet');
-  if (!/^\.jpe?g$/i.test(extname(output))) {
-    throw new UsageError(`-o ${output}: the sheet is a JPEG, so its name must end in .jpg or .jpeg`, {
-      code: 'sheet-extension',
-      hint: `for example -o ${join(dirname(output), 'sheet.jpg')}`,
-    });
-  }
-  return { folder: dirname(output), file: output };
 }
 
 async function composeFromRun(
