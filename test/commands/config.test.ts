@@ -1,30 +1,12 @@
 import { readFileSync } from 'node:fs';
 import type { PassThrough } from 'node:stream';
 import { describe, expect, it } from 'vitest';
-import type { CommandContext } from '../../src/cmdutil/context.js';
 import { ExitCode } from '../../src/cmdutil/exit-codes.js';
 import { runConfig } from '../../src/commands/config/run.js';
-import { fakeClock } from '../helpers/fake-clock.js';
-import { FakeProcess } from '../helpers/command.js';
-import { memoryIO } from '../helpers/terminal.js';
+import { contextIn } from '../helpers/command-context.js';
 import { tempDir } from '../helpers/tmp.js';
 
 const KEY = 'sk-config-test-0123456789abcdef';
-
-function contextIn(configDir: string) {
-  const streams = memoryIO('pipe', { NO_COLOR: '1', SPARK_STYLE_CONFIG_DIR: configDir });
-  const context: CommandContext = {
-    io: streams.io,
-    exitCode: ExitCode.OK,
-    verbose: false,
-    clock: fakeClock(),
-    argv: [],
-    env: streams.io.env,
-    process: new FakeProcess(),
-    connect: () => Promise.reject(new Error('config never connects')),
-  };
-  return { context, ...streams };
-}
 
 describe('config set api-key, in-process', () => {
   it('warns in one line that a key typed on the command line stays in the shell history, and says how to pipe it', async () => {

@@ -1,30 +1,12 @@
 // After an --offline run, no hint leads nowhere: doctor checks what offline needs, history says
 // plainly that offline tasks end with their run, and a missing key's hint says so too.
 import { describe, expect, it } from 'vitest';
-import type { CommandContext } from '../../src/cmdutil/context.js';
 import { ExitCode } from '../../src/cmdutil/exit-codes.js';
 import { runDoctor } from '../../src/commands/doctor/run.js';
 import { runHistory } from '../../src/commands/history/run.js';
 import { MissingKeyError } from '../../src/core/errors.js';
-import { fakeClock } from '../helpers/fake-clock.js';
-import { FakeProcess } from '../helpers/command.js';
-import { memoryIO } from '../helpers/terminal.js';
+import { contextIn } from '../helpers/command-context.js';
 import { tempDir } from '../helpers/tmp.js';
-
-function contextIn(configDir: string, env: Record<string, string> = {}) {
-  const streams = memoryIO('pipe', { NO_COLOR: '1', SPARK_STYLE_CONFIG_DIR: configDir, ...env });
-  const context: CommandContext = {
-    io: streams.io,
-    exitCode: ExitCode.OK,
-    verbose: false,
-    clock: fakeClock(),
-    argv: [],
-    env: streams.io.env,
-    process: new FakeProcess(),
-    connect: () => Promise.reject(new Error('never connects')),
-  };
-  return { context, ...streams };
-}
 
 describe('offline without dead ends', () => {
   it('doctor --offline passes with no key, checks the emulator on loopback, and never asks the service', async () => {
