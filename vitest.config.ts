@@ -13,6 +13,8 @@ export default defineConfig({
     include: ['test/**/*.test.ts'],
     // A home of its own for every test process; a throwaway PostgreSQL for the shared-ledger tests (root-safe: see the file).
     globalSetup: ['test/helpers/isolated-home.ts', 'test/global/postgres.ts'],
+    // What a test made (servers, folders) is undone after it, for every file (test/helpers/cleanup.ts).
+    setupFiles: ['test/setup/cleanup-after-each.ts'],
     // End-to-end tests spawn the built CLI and real HTTP servers. CI has two cores, but the spawned
     // files spend most of their time waiting on child processes and loopback answers: four workers
     // took the suite from 182 s to 132 s on a quiet 2-core machine, with the same 761 tests passing.
@@ -20,5 +22,10 @@ export default defineConfig({
     hookTimeout: 60_000,
     pool: 'forks',
     maxWorkers: 4,
+    // A worker keeps the modules it loaded from one test file to the next, instead of loading the
+    // engine, sharp and libsql again for each of ~110 files: that loading was a third of the
+    // suite's CPU time. Nothing in src/ keeps state between runs at module level that a test
+    // could see, and the helpers clean up through the setup file above, not module-level hooks.
+    isolate: false,
   },
 });

@@ -3,13 +3,7 @@ import { connect, type AddressInfo, type Socket } from 'node:net';
 import { readFileSync } from 'node:fs';
 import { createServer as createTlsServer } from 'node:tls';
 import { fileURLToPath } from 'node:url';
-import { afterEach } from 'vitest';
-
-const closers: (() => Promise<void>)[] = [];
-
-afterEach(async () => {
-  await Promise.all(closers.splice(0).map((close) => close()));
-});
+import { afterThisTest } from './cleanup.js';
 
 export interface TestProxy {
   /** e.g. http://127.0.0.1:41234 */
@@ -59,7 +53,7 @@ export async function startConnectProxy(hosts: Record<string, true>): Promise<Te
     client.on('error', drop);
   });
   await new Promise<void>((done) => server.listen(0, '127.0.0.1', done));
-  closers.push(async () => {
+  afterThisTest(async () => {
     for (const socket of sockets) socket.destroy();
     server.closeAllConnections();
     await new Promise((done) => server.close(done));
@@ -86,7 +80,7 @@ export async function startTlsFront(targetPort: number): Promise<{ port: number 
     upstream.on('error', drop);
   });
   await new Promise<void>((done) => server.listen(0, '127.0.0.1', done));
-  closers.push(async () => {
+  afterThisTest(async () => {
     for (const socket of sockets) socket.destroy();
     await new Promise((done) => server.close(done));
   });

@@ -2,21 +2,16 @@ import { realpathSync } from 'node:fs';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { InMemoryTransport } from '@modelcontextprotocol/sdk/inMemory.js';
 import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
-import { afterEach } from 'vitest';
 import type { EmulatorOptions, RunningEmulator } from '../../src/emulator/server.js';
 import { createSparkStyle } from '../../src/index.js';
 import type { McpContext } from '../../src/mcp/context.js';
 import { Roots } from '../../src/mcp/roots.js';
 import { createMcpServer } from '../../src/mcp/server.js';
 import { SessionAllowance } from '../../src/session/allowance.js';
+import { afterThisTest } from './cleanup.js';
 import { emulator } from './emulator.js';
 import { fakeClock } from './fake-clock.js';
 import { tempDir } from './tmp.js';
-
-const open: { close(): Promise<void> }[] = [];
-afterEach(async () => {
-  for (const item of open.splice(0).reverse()) await item.close();
-});
 
 export interface McpSetup {
   readonly client: Client;
@@ -69,12 +64,10 @@ export async function mcpInProcess(options: {
   const client = new Client({ name: 'spark-style-tests', version: '1.0.0' });
   await mcp.connect(serverSide);
   await client.connect(clientSide);
-  open.push({
-    close: async () => {
-      await client.close();
-      await Promise.allSettled([...context.running]);
-      await engine.close();
-    },
+  afterThisTest(async () => {
+    await client.close();
+    await Promise.allSettled([...context.running]);
+    await engine.close();
   });
   return {
     client,

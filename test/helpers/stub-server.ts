@@ -1,6 +1,6 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { afterEach } from 'vitest';
+import { afterThisTest } from './cleanup.js';
 
 export interface StubRequest {
   method: string;
@@ -10,11 +10,6 @@ export interface StubRequest {
 }
 
 type Reply = (request: StubRequest, response: ServerResponse) => void;
-
-const servers: { close(): void }[] = [];
-afterEach(() => {
-  for (const server of servers.splice(0)) server.close();
-});
 
 /**
  * An HTTP server on 127.0.0.1 that answers from a script: reply number n answers request
@@ -37,7 +32,7 @@ export async function stubServer(replies: Reply[]): Promise<{ url: string; reque
     server.closeAllConnections();
     server.close();
   };
-  servers.push({ close });
+  afterThisTest(close);
   return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, requests, close };
 }
 
