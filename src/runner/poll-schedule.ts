@@ -1,5 +1,7 @@
 /**
- * When to read a task next. The base schedule waits a little before the first read, then
+ * When to read a task next. For a task this run just created, the base schedule waits a little
+ * before the first read (nothing finishes at once); a task made earlier (a run resuming, a task
+ * id given to `status`) is read at once, since it may long be done. Then the interval
  * grows from 1 s to 5 s. When the server reports progress, the rate of progress predicts the
  * finish, and the next read is moved up to just after it: a task that takes 10 s is seen
  * done within a few hundred ms instead of up to 5 s later.
@@ -33,11 +35,14 @@ export class PollSchedule {
   private first: Sample | null;
   private latest: Sample | null = null;
 
-  /** `startedAt`: when the task was created, if we know (progress was 0 then). */
+  private readonly createdJustNow: boolean;
+
+  /** `startedAt`: when this run created the task (progress was 0 then); null for a task made earlier. */
   constructor(
     private readonly options: PollScheduleOptions = DEFAULT_POLL_SCHEDULE,
     startedAt: number | null = null,
   ) {
+    this.createdJustNow = startedAt !== null;
     this.first = startedAt === null ? null : { at: startedAt, progress: 0 };
   }
 
@@ -53,7 +58,7 @@ export class PollSchedule {
   /** Milliseconds to wait before the next read. */
   nextDelay(now: number): number {
     const { firstDelayMs, minDelayMs, initialIntervalMs, maxIntervalMs, growth, finishMarginMs } = this.options;
-    if (this.reads === 0) return firstDelayMs;
+    if (this.reads === 0) return this.createdJustNow ? firstDelayMs : 0;
     const interval = Math.min(maxIntervalMs, initialIntervalMs * growth ** (this.reads - 1));
     const predicted = this.predictedFinish();
     if (predicted === null) return interval;

@@ -10,7 +10,7 @@ export interface PollOptions {
   /** Epoch ms: give up waiting then (the task keeps running on the server). */
   readonly deadline: number;
   readonly signal?: AbortSignal;
-  /** When the task was created, if this run created it: sharpens the finish prediction. */
+  /** When the task was created, if this run created it: sharpens the finish prediction. Without it, the first read is at once. */
   readonly createdAt?: number;
   readonly schedule?: PollScheduleOptions;
   /** The command that collects this task later, quoted in the timeout message. */

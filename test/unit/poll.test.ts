@@ -7,14 +7,21 @@ import { DEFAULT_POLL_SCHEDULE, PollSchedule } from '../../src/runner/poll-sched
 import { fakeClock } from '../helpers/fake-clock.js';
 
 describe('PollSchedule', () => {
-  it('waits briefly, then grows from 1 s to 5 s when there is no progress to go by', () => {
-    const schedule = new PollSchedule();
+  it('waits briefly after a create, then grows from 1 s to 5 s when there is no progress to go by', () => {
+    const schedule = new PollSchedule(DEFAULT_POLL_SCHEDULE, 0);
     const delays = [schedule.nextDelay(0)];
     for (let read = 0; read < 7; read++) {
       schedule.observe(read, null);
       delays.push(schedule.nextDelay(read));
     }
     expect(delays).toEqual([700, 1000, 1500, 2250, 3375, 5000, 5000, 5000]);
+  });
+
+  it('reads a task made earlier (a resumed run, a task id given to status) at once, then as usual', () => {
+    const schedule = new PollSchedule(DEFAULT_POLL_SCHEDULE, null);
+    expect(schedule.nextDelay(50_000)).toBe(0);
+    schedule.observe(50_000, null);
+    expect(schedule.nextDelay(50_000)).toBe(1000);
   });
 
   it('reads just after the finish that the progress rate predicts', () => {
@@ -56,7 +63,7 @@ describe('pollTask', () => {
       { state: 'running', progress: 0.5 },
       { state: 'completed', status: 'completed' },
     ]);
-    const task = await pollTask(client, 't1', { clock, deadline: 60_000, recoveryCommand });
+    const task = await pollTask(client, 't1', { clock, deadline: 60_000, createdAt: 0, recoveryCommand });
     expect(task.state).toBe('completed');
     expect(client.reads).toHaveLength(3);
     expect(clock.sleeps).toEqual([700, 1000, 1500]);
