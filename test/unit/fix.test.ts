@@ -113,9 +113,10 @@ describe('repairImage: formats', () => {
 
 describe('repairImage: transparency that does not fit', () => {
   it('flattens onto white as JPEG when the PNG would be over 5 MB', async () => {
-    const noisy = await sharp({ create: { width: 3000, height: 2500, channels: 3, background: 'black', noise: { type: 'gaussian', mean: 128, sigma: 70 } } })
+    // Noise does not compress: 2 MP of it is about 7 MB as PNG, and quick to make at compression level 1.
+    const noisy = await sharp({ create: { width: 1600, height: 1300, channels: 3, background: 'black', noise: { type: 'gaussian', mean: 128, sigma: 70 } } })
       .ensureAlpha(0.5)
-      .png()
+      .png({ compressionLevel: 1 })
       .toBuffer();
     const { prepared, meta } = await fixBytes(noisy, 'glass.png');
     expect(meta.format).toBe('jpeg');
@@ -153,8 +154,9 @@ describe('repairImage: geometry and size', () => {
   });
 
   it('re-encodes with decreasing quality until it fits 5 MB', async () => {
-    const noisy = await sharp({ create: { width: 4000, height: 3000, channels: 3, background: 'black', noise: { type: 'gaussian', mean: 128, sigma: 70 } } })
-      .png()
+    // 8 MP of noise: over 5 MB even as a JPEG at the first quality tried.
+    const noisy = await sharp({ create: { width: 3300, height: 2500, channels: 3, background: 'black', noise: { type: 'gaussian', mean: 128, sigma: 70 } } })
+      .png({ compressionLevel: 1 })
       .toBuffer();
     expect(noisy.length).toBeGreaterThan(5 * 1024 * 1024);
     const { prepared, meta } = await fixBytes(noisy, 'noise.png');
