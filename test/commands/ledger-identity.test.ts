@@ -163,8 +163,9 @@ describe('a day later, or a clock a day off', () => {
 describe('a ledger shared by two services', () => {
   it('tasks recorded against one base URL are not collected from another: the other service gets its own tasks, and the plan says so', async () => {
     // Interrupted once both tasks exist on the first service and are recorded (a task is read only after that).
+    // Its tasks do not finish until the test says so: none can be saved before the interrupt.
     let onRead = () => undefined as undefined;
-    const first = await countingEmulator({ latencyMs: 3000, onTaskRead: () => onRead() });
+    const first = await countingEmulator({ latencyMs: 3000, faults: { neverFinish: true }, onTaskRead: () => onRead() });
     const second = await countingEmulator();
     const dir = tempDir();
     const inputs = await writePhotos(dir, 2);
@@ -194,6 +195,7 @@ describe('a ledger shared by two services', () => {
     expect(second.server.stats().tasks_created).toBe(2);
 
     // Back on the first service, its own tasks are still known (and the results exist now).
+    first.server.setFaults({});
     rmSync(out, { recursive: true });
     const back = await run(args, configDir, first.server.url);
     expect(back.exitCode, back.stderr).toBe(0);
