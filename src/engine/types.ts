@@ -455,6 +455,25 @@ export interface HistoryEntry {
 export interface DoctorOptions {
   /** How long the service probe may take: ms or "10s". */
   readonly timeout?: number | string;
+  /**
+   * A config file to check as well (after the state folder, when that is private): found or not
+   * made yet, readable, a JSON object, mode 0600. The CLI passes its config.json. Default: none.
+   */
+  readonly configFile?: string;
+  /**
+   * Check the local setup (the ledger included) as for runs against the service, then try the
+   * built-in emulator on loopback instead of the key and the service: nothing leaves the
+   * machine (`doctor --offline`). Default false.
+   */
+  readonly offline?: boolean;
+  /**
+   * Without a key, still probe the service (reachable? TLS? proxy?) and report "key accepted" as
+   * not tried: two things to fix seen at once, as the CLI's doctor does. Default false: without a
+   * key no request is sent.
+   */
+  readonly probeWithoutKey?: boolean;
+  /** The fix shown when the base URL is not usable (default "check the baseUrl option"); the CLI names its flag, variable and config key. */
+  readonly baseUrlHint?: string;
 }
 
 export interface DoctorCheck {
