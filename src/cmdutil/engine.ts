@@ -1,4 +1,4 @@
-import { openConfigFile } from '../config/config-file.js';
+import { openConfigFile, type ConfigFile } from '../config/config-file.js';
 import { configDir } from '../config/paths.js';
 import { createEngine } from '../engine/client.js';
 import type { SparkStyle } from '../engine/types.js';
@@ -7,6 +7,7 @@ import { resolveConnection, type ConnectionTarget } from './connection.js';
 import type { CommandContext } from './context.js';
 import { chooseLedger } from './ledger-choice.js';
 import { leaseDuration } from '../ledger/lease.js';
+import type { IO } from '../terminal/io.js';
 
 export interface CommandEngine {
   readonly client: SparkStyle;
@@ -15,15 +16,24 @@ export interface CommandEngine {
   log: (line: string) => void;
 }
 
+interface EngineForOptions {
+  /** false: no config file (commands that only look, such as history). */
+  readonly readConfig?: boolean;
+  /** The config, already read another way (doctor reads it without conf, which would write). */
+  readonly config?: Pick<ConfigFile, 'get'>;
+  /** false: a base URL sent in the clear (--insecure) is not warned about (doctor reports on the URL instead). */
+  readonly baseUrlWarnings?: boolean;
+}
+
 /**
  * The library client a command works through: the connection flags, the environment and the
  * config file resolved as the CLI always has (the key registered as a secret of the IO), the
  * command's clock, and its way to connect (which tests replace).
  */
-export async function engineFor(context: CommandContext, flags: ConnectionFlags, options: { readonly readConfig?: boolean } = {}): Promise<CommandEngine> {
+export async function engineFor(context: CommandContext, flags: ConnectionFlags, options: EngineForOptions = {}): Promise<CommandEngine> {
   // Commands that only look (history) leave the config folder as it is: conf would create it.
-  const config = options.readConfig === false ? { get: () => undefined } : await openConfigFile(context.env);
-  const target = resolveConnection(flags, config, context.io);
+  const config = options.config ?? (options.readConfig === false ? { get: () => undefined } : await openConfigFile(context.env));
+  const target = resolveConnection(flags, config, options.baseUrlWarnings === false ? withoutWarnings(context.io) : context.io);
   const text = (key: 'default-style' | 'out-dir' | 'name-template') => {
     const value = config.get(key);
     return typeof value === 'string' ? value : undefined;
@@ -55,4 +65,9 @@ export async function engineFor(context: CommandContext, flags: ConnectionFlags,
     ),
   };
   return engine;
+}
+
+/** The IO as connection resolving uses it, with its warnings dropped. */
+function withoutWarnings(io: IO): Pick<IO, 'env' | 'addSecret' | 'info' | 'colorEnabled'> {
+  return { env: io.env, colorEnabled: io.colorEnabled, addSecret: (secret) => io.addSecret(secret), info: () => undefined };
 }

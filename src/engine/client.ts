@@ -55,7 +55,7 @@ export function createEngine(options: SparkStyleOptions, internals: EngineIntern
       startRun((emit) =>
         ready().then(async (engine) => {
           const { sheetOf } = await import('./sheet.js');
-          return sheetOf(sheetOptions, (outDir) => stylize(engine, inputs, { ...sheetOptions, outDir }, emit));
+          return sheetOf(sheetOptions, engine.clock, (extra) => stylize(engine, inputs, { ...sheetOptions, ...extra }, emit));
         }),
       ),
     close: async () => {

@@ -7,7 +7,8 @@ import { composeSheet, type SheetPhoto } from '../sheet/compose.js';
 import { isMarkedSheet } from '../sheet/marker.js';
 import { checkRebuildableTarget, saveRebuildable } from '../sheet/save-rebuildable.js';
 import { sheetGrid } from './sheet-grid.js';
-import type { RunResult, SheetOptions, SheetRunResult } from './types.js';
+import type { Clock } from '../core/clock.js';
+import type { ComposedSheet, RunResult, SheetOptions, SheetRunResult, StylizeOptions } from './types.js';
 
 /** As the CLI's sheet --width default. */
 const DEFAULT_SHEET_WIDTH = 2400;
@@ -20,27 +21,41 @@ export interface SheetTarget {
 }
 
 /**
- * client.sheet(): a stylize run (the same checks, ledger and never paying twice), then the saved
- * results composed into one labelled JPEG. `stylize` is the client's own run for these options.
+ * client.sheet(): a stylize run (the same checks, ledger and never paying twice; the sheet's
+ * layout refused before paying), then the saved results composed into one labelled JPEG.
+ * `stylize` is the client's own run for these options, with the results' folder and the layout.
  */
-export async function sheetOf(options: SheetOptions, stylize: (outDir: string | undefined) => Promise<RunResult>): Promise<SheetRunResult> {
-  const target = await sheetTargetOf(options.output);
+export async function sheetOf(
+  options: SheetOptions,
+  clock: Clock,
+  stylize: (extra: Pick<StylizeOptions, 'outDir' | 'sheetLayout'>) => Promise<RunResult>,
+): Promise<SheetRunResult> {
+  const flag = options.outputFlag;
+  const target = await sheetTargetOf(options.output, flag);
   // The sheet is composed after paying: its folder must be able to take it before.
-  if (target) await ensureFolderOrUsageError(target.folder, { hint: 'choose another place for the sheet', beforePaying: true });
+  if (target) await ensureFolderOrUsageError(target.folder, { hint: `choose another place ${flag ? `with ${flag}` : 'for the sheet'}`, beforePaying: true });
   const out = options.outDir ?? target?.folder;
-  const result = await stylize(out);
-  if (result.interrupted) return { ...result, sheet: null };
+  const width = options.width ?? DEFAULT_SHEET_WIDTH;
+  const result = await stylize({ outDir: out, sheetLayout: { width, columns: options.columns } });
+  if (result.interrupted) return { ...result, sheet: null, composed: null };
   const grid = sheetGrid(result);
-  if (grid.photos.length === 0) return { ...result, sheet: null };
+  if (grid.photos.length === 0) return { ...result, sheet: null, composed: null };
   const path = target?.file ?? defaultSheetPath(grid.photos, target?.folder ?? out);
-  const sheet = await composeSheet({
-    photos: grid.photos,
-    styles: grid.styles,
-    cells: grid.cells,
-    width: options.width ?? DEFAULT_SHEET_WIDTH,
-    columns: options.columns,
-  });
-  return { ...result, sheet: await saveRebuildable(path, sheet.jpeg, isMarkedSheet) };
+  const started = clock.now();
+  const sheet = await composeSheet({ photos: grid.photos, styles: grid.styles, cells: grid.cells, width, columns: options.columns });
+  const saved = await saveRebuildable(path, sheet.jpeg, isMarkedSheet);
+  const composed: ComposedSheet = {
+    path: saved,
+    width: sheet.layout.width,
+    height: sheet.layout.height,
+    bytes: sheet.jpeg.length,
+    photos: grid.photos.map(({ original, label }) => ({ original, label })),
+    styles: grid.styles.map((style) => style.alias),
+    missing: sheet.missing,
+    leftOff: grid.skipped,
+    ms: clock.now() - started,
+  };
+  return { ...result, sheet: saved, composed };
 }
 
 /**

@@ -383,11 +383,36 @@ export interface SheetOptions extends StylizeOptions {
   /** Sheet width in pixels (default 2400). */
   readonly width?: number;
   readonly columns?: number;
+  /** How messages about `output` name it (the CLI's "-o"); default "output". */
+  readonly outputFlag?: string;
 }
 
 export interface SheetRunResult extends RunResult {
-  /** The composed sheet; null when no result was saved (or the run was interrupted). */
+  /** The composed sheet; null when the run was interrupted or none of the inputs is a local image file. */
   readonly sheet: string | null;
+  /** What the sheet shows and how it was made; null when `sheet` is. */
+  readonly composed: ComposedSheet | null;
+}
+
+/** A composed contact sheet, as `sheet` reports it (`--json`: {"sheet": {path, width, height, bytes, photos, styles, missing}}). */
+export interface ComposedSheet {
+  readonly path: string;
+  readonly width: number;
+  readonly height: number;
+  readonly bytes: number;
+  /**
+   * The rows: one per local photo, in input order, with the label drawn under it. The sheet's
+   * font is ASCII only, so a name it cannot draw is labelled by its place ("photo 2 (trip.jpg)").
+   */
+  readonly photos: readonly { readonly original: string; readonly label: string }[];
+  /** The columns: the styles' aliases, in the order asked. */
+  readonly styles: readonly string[];
+  /** Tiles drawn as "no result" (failed, refused, ...). */
+  readonly missing: number;
+  /** Inputs that are not on the sheet: not a local image file (a URL, ...). */
+  readonly leftOff: readonly string[];
+  /** How long composing and saving took, in ms of the client's clock. */
+  readonly ms: number;
 }
 
 export interface StatusOptions {
@@ -455,6 +480,25 @@ export interface HistoryEntry {
 export interface DoctorOptions {
   /** How long the service probe may take: ms or "10s". */
   readonly timeout?: number | string;
+  /**
+   * A config file to check as well (after the state folder, when that is private): found or not
+   * made yet, readable, a JSON object, mode 0600. The CLI passes its config.json. Default: none.
+   */
+  readonly configFile?: string;
+  /**
+   * Check the local setup (the ledger included) as for runs against the service, then try the
+   * built-in emulator on loopback instead of the key and the service: nothing leaves the
+   * machine (`doctor --offline`). Default false.
+   */
+  readonly offline?: boolean;
+  /**
+   * Without a key, still probe the service (reachable? TLS? proxy?) and report "key accepted" as
+   * not tried: two things to fix seen at once, as the CLI's doctor does. Default false: without a
+   * key no request is sent.
+   */
+  readonly probeWithoutKey?: boolean;
+  /** The fix shown when the base URL is not usable (default "check the baseUrl option"); the CLI names its flag, variable and config key. */
+  readonly baseUrlHint?: string;
 }
 
 export interface DoctorCheck {

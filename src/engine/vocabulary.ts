@@ -2,5 +2,3 @@
 // a module of its own, with no heavy imports, so the CLI's startup bundle stays light.
 export { DEFAULT_BASE_URL } from '../api/base-url.js';
 export { WATERMARK_LANGUAGES, WATERMARK_POSITIONS } from '../api/request-body.js';
-/** The stem an input's outputs are named after: "IMG_0042" for "photos/IMG_0042.HEIC". */
-export { stemOfPath } from '../naming/stems.js';

@@ -1,12 +1,10 @@
 import { ExitCode } from '../../cmdutil/exit-codes.js';
-import { type CheckResult, doctorExitCode } from '../../engine/doctor/verdicts.js';
-
-export { type CheckResult, doctorExitCode, fail, pass } from '../../engine/doctor/verdicts.js';
+import type { DoctorCheck, DoctorReport } from '../../engine/types.js';
 
 const MARK = { pass: '✔', warn: '!', fail: '✖' } as const;
 
 export function doctorLines(
-  results: readonly CheckResult[],
+  results: readonly DoctorCheck[],
   paint: { ok(t: string): string; warn(t: string): string; error(t: string): string; dim(t: string): string },
 ): string[] {
   const width = Math.max(...results.map((result) => result.check.length));
@@ -17,11 +15,10 @@ export function doctorLines(
   ]);
 }
 
-export function doctorJson(results: readonly CheckResult[]): string {
-  const exitCode = doctorExitCode(results);
+export function doctorJson(report: DoctorReport): string {
   return JSON.stringify({
-    ok: exitCode === ExitCode.OK,
-    exit_code: exitCode,
-    checks: results.map(({ check, status, detail, fix }) => ({ check, status, detail, fix })),
+    ok: report.exitCode === ExitCode.OK,
+    exit_code: report.exitCode,
+    checks: report.checks.map(({ check, status, detail, fix }) => ({ check, status, detail, fix })),
   });
 }

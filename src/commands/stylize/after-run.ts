@@ -2,12 +2,12 @@ import type { CommandContext } from '../../cmdutil/context.js';
 import { ExitCode } from '../../cmdutil/exit-codes.js';
 import { openOnce, pickWhatToOpen } from '../../cmdutil/open-viewer.js';
 import type { FinishedRun } from '../../report/model.js';
-import { palette } from '../../terminal/colors.js';
 
 export type { FinishedRun };
+import { palette } from '../../terminal/colors.js';
 
 /** What a command built on stylize does once the batch has run: its exit code, and the file it made (the sheet) for --open. */
-export type AfterRun = (run: FinishedRun) => Promise<{ code: number; made: string | null }>;
+type AfterRun = () => Promise<{ code: number; made: string | null }>;
 
 /**
  * Everything that happens after the batch: the --report file, then the caller's own step
@@ -38,7 +38,7 @@ export async function afterBatch(
     }
   }
   if (after) {
-    const own = await after(run);
+    const own = await after();
     sheet = own.made;
     if (own.code !== ExitCode.OK) code = own.code;
   }

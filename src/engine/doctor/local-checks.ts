@@ -5,7 +5,7 @@ import { assertPrivateStateDir } from '../../config/trust.js';
 import type { Clock } from '../../core/clock.js';
 import { shellCommand } from '../../core/shell-quote.js';
 import { maskSecret } from '../../core/secrets.js';
-import type { ConfigValues, KeySource } from '../../config/config-file.js';
+import type { KeySource } from '../../config/config-file.js';
 import { SqliteLedger } from '../../ledger/sqlite-ledger.js';
 import { fail, pass, warn, type CheckResult } from './verdicts.js';
 
@@ -61,10 +61,6 @@ function checkPrivateFile(check: string, path: string, read: () => string): Chec
     return fail(check, `${path} has mode 0${mode.toString(8)}; others may read it`, shellCommand(['chmod', '600', path]));
   }
   return pass(check, `${path}${mode === null ? '' : ' (mode 0600)'}${summary ? `: ${summary}` : ''}`);
-}
-
-export function readConfigFile(path: string): ConfigValues {
-  return existsSync(path) ? (JSON.parse(readFileSync(path, 'utf8')) as ConfigValues) : {};
 }
 
 export function checkConfigFile(path: string): CheckResult {
