@@ -3,7 +3,8 @@ export { ExitCode, exitCodeForKind, worstExitCode } from '../core/exit-codes.js'
 
 export const EXIT_CODE_HELP = `Exit codes:
   0    all done (every item saved or skipped)
-  1    an item failed (invalid input, failed task, API error)
+  1    an item failed (invalid input, failed task, API error), or the --report or the
+       sheet could not be written after the run (the results are saved)
   2    usage error (unknown command, option or style)
   3    no API key, or the key was refused (401, 403)
   4    network failure, or the outcome of a paid request is unknown

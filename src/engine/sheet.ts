@@ -8,7 +8,8 @@ import { isMarkedSheet } from '../sheet/marker.js';
 import { checkRebuildableTarget, saveRebuildable } from '../sheet/save-rebuildable.js';
 import { sheetGrid } from './sheet-grid.js';
 import type { Clock } from '../core/clock.js';
-import type { ComposedSheet, RunResult, SheetOptions, SheetRunResult, StylizeOptions } from './types.js';
+import { ExitCode, worstExitCode } from '../core/exit-codes.js';
+import type { ComposedSheet, RunResult, SheetComposeError, SheetOptions, SheetRunResult, StylizeOptions } from './types.js';
 
 /** As the CLI's sheet --width default. */
 const DEFAULT_SHEET_WIDTH = 2400;
@@ -37,14 +38,30 @@ export async function sheetOf(
   const out = options.outDir ?? target?.folder;
   const width = options.width ?? DEFAULT_SHEET_WIDTH;
   const result = await stylize({ outDir: out, sheetLayout: { width, columns: options.columns } });
-  if (result.interrupted) return { ...result, sheet: null, composed: null };
+  if (result.interrupted) return { ...result, sheet: null, composed: null, composeError: null };
   const grid = sheetGrid(result);
-  if (grid.photos.length === 0) return { ...result, sheet: null, composed: null };
+  if (grid.photos.length === 0) return { ...result, sheet: null, composed: null, composeError: null };
   const path = target?.file ?? defaultSheetPath(grid.photos, target?.folder ?? out);
+  try {
+    const composed = await composeAndSave(path, grid, { width, columns: options.columns }, clock);
+    return { ...result, sheet: composed.path, composed, composeError: null };
+  } catch (error) {
+    // The tasks are paid and their results saved: the run is told in full, and this failure with it.
+    const composeError = composeErrorOf(path, error);
+    return { ...result, sheet: null, composed: null, composeError, exitCode: worstExitCode([result.exitCode, ExitCode.ITEM_FAILED]) };
+  }
+}
+
+async function composeAndSave(
+  path: string,
+  grid: ReturnType<typeof sheetGrid>,
+  layout: { width: number; columns: number | undefined },
+  clock: Clock,
+): Promise<ComposedSheet> {
   const started = clock.now();
-  const sheet = await composeSheet({ photos: grid.photos, styles: grid.styles, cells: grid.cells, width, columns: options.columns });
+  const sheet = await composeSheet({ photos: grid.photos, styles: grid.styles, cells: grid.cells, ...layout });
   const saved = await saveRebuildable(path, sheet.jpeg, isMarkedSheet);
-  const composed: ComposedSheet = {
+  return {
     path: saved,
     width: sheet.layout.width,
     height: sheet.layout.height,
@@ -55,7 +72,21 @@ export async function sheetOf(
     leftOff: grid.skipped,
     ms: clock.now() - started,
   };
-  return { ...result, sheet: saved, composed };
+}
+
+/**
+ * Why the sheet was not made, in one line: the error's code, and its cause without the path
+ * (a file-system message names the temp file it was writing, not the sheet; `path` names the sheet).
+ */
+function composeErrorOf(path: string, error: unknown): SheetComposeError {
+  const code = error instanceof Error ? (error as NodeJS.ErrnoException).code : undefined;
+  const text = error instanceof Error ? error.message : String(error);
+  const firstLine = text.split('\n')[0]!.trim();
+  const cause = firstLine
+    .replace(/^E[A-Z]+: /, '') // "EACCES: permission denied, open '/x/.tmp'" -> "permission denied"
+    .replace(/, \w+ '.*'$/, '')
+    .replace(`${path} is `, 'it is ');
+  return { path, code: typeof code === 'string' ? code : 'compose-failed', message: cause || 'unknown error' };
 }
 
 /**

@@ -387,11 +387,28 @@ export interface SheetOptions extends StylizeOptions {
   readonly outputFlag?: string;
 }
 
+/**
+ * The result of client.sheet(): the whole stylize run (every item, cost, tasks created), and the
+ * sheet. Composing comes after paying, so a sheet that cannot be made or saved does not reject
+ * `result`: it is `composeError`, and `exitCode` counts it (1).
+ */
 export interface SheetRunResult extends RunResult {
-  /** The composed sheet; null when the run was interrupted or none of the inputs is a local image file. */
+  /** The composed sheet; null when the run was interrupted, none of the inputs is a local image file, or composing failed. */
   readonly sheet: string | null;
   /** What the sheet shows and how it was made; null when `sheet` is. */
   readonly composed: ComposedSheet | null;
+  /** Why no sheet was made after a finished run (it could not be composed or saved); null otherwise. */
+  readonly composeError: SheetComposeError | null;
+}
+
+/** A sheet that could not be composed or saved after the run: the results are saved, and the same call again pays nothing. */
+export interface SheetComposeError {
+  /** Where the sheet was to be saved. */
+  readonly path: string;
+  /** "not-a-regular-file" (something else took the name), a file-system code ("EACCES", "ENOSPC", ...), else "compose-failed". */
+  readonly code: string;
+  /** The cause in one line, without the path ("it is not a regular file", "permission denied"). */
+  readonly message: string;
 }
 
 /** A composed contact sheet, as `sheet` reports it (`--json`: {"sheet": {path, width, height, bytes, photos, styles, missing}}). */

@@ -1,5 +1,5 @@
 import { lstat, open } from 'node:fs/promises';
-import { UsageError } from '../core/errors.js';
+import { InputError, UsageError } from '../core/errors.js';
 import { writeAtomically } from '../naming/write-atomically.js';
 
 /** What a file needs to show to be recognised as ours: a report's generator tag, a sheet's comment. */
@@ -45,7 +45,8 @@ export async function saveRebuildable(target: string, bytes: Buffer, isOurs: (he
 
 async function isOursAlready(target: string, isOurs: (head: Buffer) => boolean): Promise<boolean> {
   try {
-    if (!(await lstat(target)).isFile()) throw new Error(`${target} is not a regular file`);
+    // Something else took the name after the check before paying (a folder, a link): it is kept.
+    if (!(await lstat(target)).isFile()) throw new InputError(`${target} is not a regular file`, { code: 'not-a-regular-file' });
   } catch (error) {
     if (nothingThere(error)) return false;
     throw error;

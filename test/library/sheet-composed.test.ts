@@ -1,4 +1,4 @@
-import { renameSync, statSync } from 'node:fs';
+import { existsSync, mkdirSync, renameSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import sharp from 'sharp';
 import { describe, expect, it } from 'vitest';
@@ -10,10 +10,19 @@ import { tempDir } from '../helpers/tmp.js';
 
 /** What client.sheet() tells about the sheet it made (what the CLI prints), and what it refuses before paying. */
 describe('the library: sheet results and refusals', () => {
-  async function setup(faults?: { failEvery: number; failCode: string }) {
+  async function setup(faults?: { failEvery: number; failCode: string }, onTaskCreated?: () => void) {
     const clock = fakeClock(Date.UTC(2030, 5, 1));
     let created = 0;
-    const server = await emulator({ latencyMs: 10_000, now: clock.now, plain: true, onTaskCreated: () => created++, faults });
+    const server = await emulator({
+      latencyMs: 10_000,
+      now: clock.now,
+      plain: true,
+      onTaskCreated: () => {
+        created++;
+        onTaskCreated?.();
+      },
+      faults,
+    });
     const dir = tempDir();
     const client = createSparkStyle({ clock, stateDir: join(dir, 'state'), connect: async () => ({ baseUrl: server.url, apiKey: 'sk-sheet-test' }) });
     return { dir, client, created: () => created };
@@ -30,6 +39,7 @@ describe('the library: sheet results and refusals', () => {
       expect(created()).toBe(4);
       expect(result.exitCode).toBe(1);
       expect(result.sheet).toBe(output);
+      expect(result.composeError).toBeNull();
       const meta = await sharp(output).metadata();
       expect(result.composed).toMatchObject({ path: output, width: 1000, height: meta.height, styles: ['ghibli', 'anime'], missing: 1, leftOff: [] });
       expect(result.composed?.photos).toEqual([
@@ -40,6 +50,26 @@ describe('the library: sheet results and refusals', () => {
       expect(result.composed?.bytes).toBe(statSync(output).size);
       // Timed on the client's clock: the fake one does not move while the sheet is composed.
       expect(result.composed?.ms).toBe(0);
+    } finally {
+      await client.close();
+    }
+  });
+
+  it('a sheet that cannot be saved after paying: result resolves with the whole run and composeError', async () => {
+    let output = '';
+    const { dir, client, created } = await setup(undefined, () => mkdirSync(output, { recursive: true }));
+    try {
+      const photos = await writePhotos(dir, 1);
+      output = join(dir, 'sheets', 'compare.jpg');
+      const result = await client.sheet(photos, { styles: 'ghibli,anime', outDir: join(dir, 'art'), output }).result;
+      expect(created()).toBe(2);
+      expect(result.items.map((item) => [item.status, item.created, item.output && existsSync(item.output)])).toEqual([
+        ['saved', true, true],
+        ['saved', true, true],
+      ]);
+      expect(result.summary).toMatchObject({ saved: 2, tasks_created: 2, cost_usd: '0.0600' });
+      expect(result).toMatchObject({ sheet: null, composed: null, exitCode: 1 });
+      expect(result.composeError).toEqual({ path: output, code: 'not-a-regular-file', message: 'it is not a regular file' });
     } finally {
       await client.close();
     }

@@ -34,6 +34,11 @@ async function printSheet(result: SheetRunResult, options: SheetOptions, { io }:
     io.info(paint.warn('no sheet: the run was interrupted; run the same command again to finish it and compose the sheet'));
     return { code: ExitCode.OK, made: null };
   }
+  if (result.composeError) {
+    const { path, message } = result.composeError;
+    io.info(paint.error(`error: no sheet ${path}: ${message}. The results are saved: run the same command again to compose the sheet (nothing is paid twice)`));
+    return { code: ExitCode.ITEM_FAILED, made: null };
+  }
   const sheet = result.composed;
   if (!sheet) {
     io.info(paint.error('error: no sheet: none of the inputs is a local image file'));
