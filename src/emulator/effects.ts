@@ -90,20 +90,26 @@ export const LOOK_OF_ALIAS: Readonly<Record<string, Look>> = {
   doll: 'vintage-doll',
 };
 
-/**
- * Looks already rendered, by photo and look: a render is deterministic, so the same photo in the
- * same style (a batch run again, a benchmark's repeated photos, a test suite's fixtures) is
- * rendered once. Bounded by the bytes it holds.
- */
-const rendered = new LRUCache<string, Buffer>({ maxSize: 64 * 1024 * 1024, sizeCalculation: (bytes) => Math.max(1, bytes.length) });
+/** One look, drawn from the photo every time (deterministic: the same input gives the same bytes). */
+export async function drawLook(input: Buffer, look: Look): Promise<Buffer> {
+  return encodeJpeg(await LOOKS[look](await decodeToRaw(input)));
+}
 
+/**
+ * Looks already drawn, by photo and look. A draw is deterministic, so the same photo in the same
+ * style (a batch run again, a benchmark's repeated photos, a test suite's fixtures) is drawn
+ * once per process. Bounded by the bytes it holds: 32 MB, a few hundred results.
+ */
+const drawn = new LRUCache<string, Buffer>({ maxSize: 32 * 1024 * 1024, sizeCalculation: (bytes) => Math.max(1, bytes.length) });
+
+/** The result for a photo in a look, drawn once. Callers only read it (they hand out subarrays, never change bytes). */
 export async function renderLook(input: Buffer, look: Look): Promise<Buffer> {
-  const key = `${createHash('sha256').update(input).digest('hex')}/${look}`;
-  const known = rendered.get(key);
-  if (known) return known;
   // A name from outside this table (a caller's fallback) still gets a picture, the plainest one.
-  const render = LOOKS[look] ?? LOOKS['film-grade'];
-  const bytes = await encodeJpeg(await render(await decodeToRaw(input)));
-  rendered.set(key, bytes);
+  const known: Look = Object.hasOwn(LOOKS, look) ? look : 'film-grade';
+  const key = `${createHash('sha256').update(input).digest('hex')}/${known}`;
+  const cached = drawn.get(key);
+  if (cached) return cached;
+  const bytes = await drawLook(input, known);
+  drawn.set(key, bytes);
   return bytes;
 }

@@ -256,7 +256,7 @@ function serveResult(service: Service, request: IncomingMessage, response: Serve
 async function produceResult(task: EmulatedTask, image: { base64: string } | { url: string }, plain: boolean): Promise<void> {
   try {
     const input = 'base64' in image ? Buffer.from(image.base64, 'base64') : await fetchLoopbackImage(image.url);
-    task.result = plain ? input : await renderLook(input, LOOK_OF_ALIAS[task.alias] ?? 'realistic');
+    task.result = plain ? input : await renderLook(input, LOOK_OF_ALIAS[task.alias] ?? 'film-grade');
   } catch (error) {
     task.renderError = (error as Error).message;
     // A URL the service could not fetch is "HTTP error response"; an image it could not read, a generation error.

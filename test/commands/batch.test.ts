@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { jsonLines, PHOTOS } from '../helpers/cli.js';
 import { writePhotos } from '../helpers/images.js';
+import { heldCreates } from '../helpers/held-creates.js';
 import { tempDir } from '../helpers/tmp.js';
 import { commandHarness } from '../helpers/command.js';
 
@@ -39,16 +40,19 @@ describe('batches', () => {
   });
 
   it('after Ctrl-C resumes without paying twice: tasks created = distinct (photo, style) pairs', async () => {
-    const created: ((count: number) => void)[] = [];
-    const server = await cli.emulator({ latencyMs: 2500, onTaskCreated: (count) => created.forEach((listener) => listener(count)) });
+    // Interrupted with two creates answered only after the run was told to stop (neither task can finish first).
+    const creates = heldCreates(2);
+    const server = await cli.emulator({ latencyMs: 2500, beforeCreateAnswer: creates.hook });
     const dir = tempDir();
     const inputs = await writePhotos(dir, 3);
     const configDir = tempDir();
     const args = ['stylize', ...inputs, '--style', 'ghibli,clay', '--out', join(dir, 'out'), '--concurrency', '2'];
     const env = { ...against(server.url), SPARK_STYLE_CONFIG_DIR: configDir, NO_COLOR: '1', PATH: process.env.PATH };
     const first = cli.run(args, { env });
-    await new Promise<void>((resolve) => created.push((count) => count >= 2 && resolve()));
+    await creates.allHeld;
     first.kill('SIGINT');
+    await first.untilStderr(/stopping: no new tasks/);
+    creates.release();
     const interrupted = await first;
     expect(interrupted.exitCode).toBe(130);
     expect(interrupted.stderr).toMatch(/interrupted: 2 tasks still running on the server/);

@@ -4,6 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { jsonLines, PHOTOS } from '../helpers/cli.js';
 import { writePhotos } from '../helpers/images.js';
 import { fillLedger, ledgerIn, row } from '../helpers/ledger-fixture.js';
+import { heldCreates } from '../helpers/held-creates.js';
 import { tempDir } from '../helpers/tmp.js';
 import { commandHarness } from '../helpers/command.js';
 
@@ -112,28 +113,18 @@ describe('--budget', () => {
   it('an interrupted run counts the tasks left running at their estimated price', async () => {
     // Both creates' answers are held until the run is told to stop: no task can finish first,
     // however long the second photo takes to prepare on a loaded machine.
-    const held: (() => void)[] = [];
-    let bothHeld: () => void;
-    const twoCreated = new Promise<void>((resolve) => (bothHeld = resolve));
-    const server = await cli.emulator({
-      latencyMs: 60_000,
-      costPerTask: '0.0300',
-      beforeCreateAnswer: () =>
-        new Promise<void>((release) => {
-          held.push(release);
-          if (held.length === 2) bothHeld();
-        }),
-    });
+    const creates = heldCreates(2);
+    const server = await cli.emulator({ latencyMs: 60_000, costPerTask: '0.0300', beforeCreateAnswer: creates.hook });
     const dir = tempDir();
     const inputs = await writePhotos(dir, 4);
     const configDir = await configWithPrices('anime', ['0.0300']);
     const args = ['stylize', ...inputs, '--style', 'anime', '--out', join(dir, 'out'), '--budget', '1', '--concurrency', '2', '--json'];
     const env = { ...against(server.url), SPARK_STYLE_CONFIG_DIR: configDir, NO_COLOR: '1', PATH: process.env.PATH };
     const run = cli.run(args, { env });
-    await twoCreated;
+    await creates.allHeld;
     run.kill('SIGINT');
     await run.untilStderr(/stopping: no new tasks/);
-    for (const release of held) release();
+    creates.release();
     const interrupted = await run;
     expect(interrupted.exitCode).toBe(130);
     expect(summaryOf(interrupted.stdout)).toMatchObject({

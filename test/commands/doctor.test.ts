@@ -1,4 +1,4 @@
-import { chmodSync, mkdirSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 
@@ -24,6 +24,15 @@ async function doctor(env: Record<string, string | undefined>, configDir?: strin
 }
 
 describe('doctor', () => {
+  it('checks a config folder that does not exist without creating it, or anything in it', async () => {
+    const server = await cli.emulator({ key: KEY });
+    const configDir = join(tempDir(), 'not-yet', 'spark-style');
+    const { result, check } = await doctor({ SPARK_STYLE_BASE_URL: server.url, SPARK_STYLE_API_KEY: KEY }, configDir);
+    expect(result.exitCode, result.stderr).toBe(0);
+    expect(check('config folder')?.status).toBe('pass');
+    expect(existsSync(join(configDir, '..'))).toBe(false);
+  });
+
   it('passes every check when the service accepts the key, and creates no task', async () => {
     const server = await cli.emulator({ key: KEY });
     const { result, report, check } = await doctor({ SPARK_STYLE_BASE_URL: server.url, SPARK_STYLE_API_KEY: KEY });

@@ -5,6 +5,7 @@ import { fileURLToPath } from 'node:url';
 import sharp from 'sharp';
 import { describe, expect, it } from 'vitest';
 import { CLI, jsonLines, PHOTOS } from '../helpers/cli.js';
+import { heldCreates } from '../helpers/held-creates.js';
 import { tempDir } from '../helpers/tmp.js';
 import { commandHarness } from '../helpers/command.js';
 
@@ -107,16 +108,19 @@ describe('spark-style sheet', () => {
   });
 
   it('after Ctrl-C composes no sheet, and the same command collects the tasks and composes it', async () => {
-    const created: ((count: number) => void)[] = [];
-    const server = await cli.emulator({ latencyMs: 2500, onTaskCreated: (count) => created.forEach((listener) => listener(count)) });
+    // Interrupted with two creates answered only after the run was told to stop.
+    const creates = heldCreates(2);
+    const server = await cli.emulator({ latencyMs: 2500, beforeCreateAnswer: creates.hook });
     const dir = tempDir();
     const input = photo(dir);
     const configDir = tempDir();
     const args = ['sheet', input, '--style', 'ghibli,clay,doll', '--concurrency', '2'];
     const env = { ...against(server.url), SPARK_STYLE_CONFIG_DIR: configDir, NO_COLOR: '1', PATH: process.env.PATH };
     const first = cli.run(args, { env });
-    await new Promise<void>((resolve) => created.push((count) => count >= 2 && resolve()));
+    await creates.allHeld;
     first.kill('SIGINT');
+    await first.untilStderr(/stopping: no new tasks/);
+    creates.release();
     const interrupted = await first;
     expect(interrupted.exitCode).toBe(130);
     expect(interrupted.stderr).toContain('no sheet: the run was interrupted');

@@ -6,6 +6,7 @@ import type { CommandContext, ProcessControl, StopSignal } from '../../src/cmdut
 import type { EmulatorOptions, RunningEmulator } from '../../src/emulator/server.js';
 import { createIO } from '../../src/terminal/io.js';
 import { CLI } from './cli.js';
+import { afterThisTest } from './cleanup.js';
 import { emulator } from './emulator.js';
 import { sharpIdle } from './sharp-idle.js';
 import { fakePipe, fakeTerminal } from './terminal.js';
@@ -131,6 +132,16 @@ export function commandHarness(): CommandHarness {
     const restoreCwd = enter(options.cwd);
     const exited = new Promise<number>((resolve) => host.once('exit', resolve));
     const finished = Promise.race([main([process.execPath, CLI, ...args], io, surroundings(host, options.openViewer)), exited]).finally(restoreCwd);
+    let settled = false;
+    void finished.finally(() => (settled = true)).catch(() => undefined);
+    // A test that failed half way leaves no run behind for the next test in this worker: stopped as
+    // a person would stop it (a second signal leaves at once), and awaited.
+    afterThisTest(async () => {
+      if (settled) return;
+      host.emit('SIGTERM');
+      host.emit('SIGTERM');
+      await finished.catch(() => undefined);
+    });
     const result = finished.then((exitCode) => ({ stdout: stripFinalNewline(stdout.text()), stderr: stripFinalNewline(stderr.text()), exitCode }));
     const untilStderr = (pattern: RegExp) =>
       new Promise<void>((resolve, reject) => {
