@@ -7,16 +7,20 @@ import { CLI, PHOTOS } from '../helpers/cli.js';
 import { emulator } from '../helpers/emulator.js';
 import { tempDir } from '../helpers/tmp.js';
 
-/** Resolves once `path` exists (a file written by a process this test cannot wait on directly). */
-function whenExists(path: string): Promise<void> {
+/**
+ * Resolves once `path` holds a whole line (a file written by a process this test cannot wait on
+ * directly). Not merely once it exists: the shell's `>` makes the file before `echo` writes to it.
+ */
+function whenWritten(path: string): Promise<void> {
+  const written = () => existsSync(path) && readFileSync(path, 'utf8').endsWith('\n');
   return new Promise((resolve) => {
     const watcher = watch(join(path, '..'), () => {
-      if (existsSync(path)) {
+      if (written()) {
         watcher.close();
         resolve();
       }
     });
-    if (existsSync(path)) {
+    if (written()) {
       watcher.close();
       resolve();
     }
@@ -46,7 +50,7 @@ describe('a terminal closed under a run (a tmux pane, an ssh session)', () => {
     terminal.stdout.resume();
     await taskCreated;
     terminal.kill('SIGKILL');
-    await whenExists(status);
+    await whenWritten(status);
     const stderr = readFileSync(errors, 'utf8');
     expect(stderr).toMatch(/saved 0, failed 0, interrupted 1 \(still running on the server\) · 1 task created/);
     expect(stderr).not.toMatch(/Assertion failed|ResetStdio/);
