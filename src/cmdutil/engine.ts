@@ -1,4 +1,4 @@
-import { openConfigFile, type ConfigFile } from '../config/config-file.js';
+import { readConfigFile, type ConfigFile } from '../config/config-file.js';
 import { configDir } from '../config/paths.js';
 import { createEngine } from '../engine/client.js';
 import type { SparkStyle } from '../engine/types.js';
@@ -32,7 +32,7 @@ interface EngineForOptions {
  */
 export async function engineFor(context: CommandContext, flags: ConnectionFlags, options: EngineForOptions = {}): Promise<CommandEngine> {
   // Commands that only look (history) leave the config folder as it is: conf would create it.
-  const config = options.config ?? (options.readConfig === false ? { get: () => undefined } : await openConfigFile(context.env));
+  const config = options.config ?? (options.readConfig === false ? { get: () => undefined } : await readConfigFile(context.env));
   const target = resolveConnection(flags, config, options.baseUrlWarnings === false ? withoutWarnings(context.io) : context.io);
   const text = (key: 'default-style' | 'out-dir' | 'name-template') => {
     const value = config.get(key);

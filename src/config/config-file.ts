@@ -136,20 +136,44 @@ export function describeSource(value: EffectiveValue): string {
   return value.source === 'config' || value.source === 'default' ? `(${value.source})` : `(environment: ${value.source})`;
 }
 
-export interface ConfigFile {
+/** The config file as a run reads it. */
+export interface ConfigReader {
   readonly path: string;
   get(key: ConfigKey): string | number | undefined;
+  all(): ConfigValues;
+}
+
+export interface ConfigFile extends ConfigReader {
   set(key: ConfigKey, value: string | number): void;
   unset(key: ConfigKey): void;
-  all(): ConfigValues;
+}
+
+/** The config folder, made private when it is new, and refused when others could write to it. */
+async function privateConfigFolder(env: NodeJS.ProcessEnv): Promise<string> {
+  const directory = configDir(env);
+  await ensureFolderOrUsageError(directory, { mode: 0o700, hint: 'set SPARK_STYLE_CONFIG_DIR to a folder you can write', beforePaying: false });
+  assertPrivateStateDir(directory);
+  return directory;
+}
+
+/**
+ * The config file for reading, checked and parsed here without conf: nearly every command
+ * only reads it, and conf with the schema validator it loads (ajv) cost a run about a third of
+ * its start-up. conf loads for `config set` and `config unset` only (openConfigFile).
+ */
+export async function readConfigFile(env: NodeJS.ProcessEnv): Promise<ConfigReader> {
+  const path = join(await privateConfigFolder(env), 'config.json');
+  const found = checkConfigFile(path);
+  // An older file keeps a looser mode until fixed: it may hold the API key.
+  if (found) await chmod(path, 0o600).catch(() => undefined);
+  const values = found ?? {};
+  return { path, get: (key) => values[key], all: () => ({ ...values }) };
 }
 
 /** The config file, through conf, written with mode 0600 since it may hold the API key. */
 export async function openConfigFile(env: NodeJS.ProcessEnv): Promise<ConfigFile> {
   const { default: Conf } = await import('conf');
-  const directory = configDir(env);
-  await ensureFolderOrUsageError(directory, { mode: 0o700, hint: 'set SPARK_STYLE_CONFIG_DIR to a folder you can write', beforePaying: false });
-  assertPrivateStateDir(directory);
+  const directory = await privateConfigFolder(env);
   checkConfigFile(join(directory, 'config.json'));
   const store = new Conf<ConfigValues>({
     cwd: directory,
@@ -172,9 +196,9 @@ export async function openConfigFile(env: NodeJS.ProcessEnv): Promise<ConfigFile
 /**
  * The config file, read once before conf does: not a link, not writable by others, and
  * JSON we can use. A corrupt file is named with the way out, instead of conf's bare
- * "Unexpected end of JSON input" on every command.
+ * "Unexpected end of JSON input" on every command. Its values; null when there is no file.
  */
-function checkConfigFile(path: string): void {
+function checkConfigFile(path: string): ConfigValues | null {
   let text: string;
   try {
     const fd = openPrivateStateFile(path, constants.O_RDONLY);
@@ -184,13 +208,15 @@ function checkConfigFile(path: string): void {
       closeSync(fd);
     }
   } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return;
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return null;
     throw error;
   }
   let problem: string | null = null;
+  let values: ConfigValues = {};
   try {
     const value: unknown = JSON.parse(text);
     if (typeof value !== 'object' || value === null || Array.isArray(value)) problem = 'it is not a JSON object';
+    else values = value as ConfigValues;
   } catch (error) {
     problem = text.trim() === '' ? 'it is empty' : `it is not valid JSON (${(error as Error).message.split('\n')[0]})`;
   }
@@ -200,6 +226,7 @@ function checkConfigFile(path: string): void {
       hint: `fix it in an editor, or move it away (mv ${shellQuote(path)} ${shellQuote(`${path}.broken`)}) and set your values again with spark-style config set`,
     });
   }
+  return values;
 }
 
 export type KeySource = '--api-key' | 'SPARK_STYLE_API_KEY' | 'VTRIX_API_KEY' | 'config';

@@ -103,8 +103,8 @@ function defaultStateDir(env: Readonly<Record<string, string | undefined>>): str
 
 /** loadConfig: the config file and the environment variables the CLI reads, by the CLI's precedence. */
 async function readConfig(env: Readonly<Record<string, string | undefined>>) {
-  const { openConfigFile, resolveApiKey } = await import('../config/config-file.js');
-  const file = await openConfigFile(env);
+  const { readConfigFile, resolveApiKey } = await import('../config/config-file.js');
+  const file = await readConfigFile(env);
   const text = (key: 'base-url' | 'default-style' | 'out-dir' | 'name-template' | 'ledger') => {
     const value = file.get(key);
     return typeof value === 'string' ? value : undefined;

@@ -152,12 +152,12 @@ describe('never paying twice', () => {
   });
 
   for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) {
-    it(`one ${signal} (conf loaded, so when-exit re-sends it) stops gracefully: creates on the wire are recorded, summary, exit 130 (a kill -HUP with the terminal still there too)`, async () => {
+    it(`one ${signal}, with a config file read, stops gracefully: creates on the wire are recorded, summary, exit 130 (a kill -HUP with the terminal still there too)`, async () => {
       const { server, hooks, mostPerPair } = await countingEmulator();
       const dir = tempDir();
       const inputs = await writePhotos(dir, 4);
       const configDir = tempDir();
-      // A config file, so that the run certainly reads it through conf (and so loads when-exit).
+      // A config file the run reads (its concurrency), as most people's runs do.
       writeFileSync(join(configDir, 'config.json'), JSON.stringify({ concurrency: 2 }), { mode: 0o600 });
       const args = ['stylize', ...inputs, '--style', 'clay', '--out', join(dir, 'out')];
       const held: (() => void)[] = [];

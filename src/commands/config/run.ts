@@ -10,7 +10,8 @@ import {
   isConfigKey,
   normalizeConfigValue,
   openConfigFile,
-  type ConfigFile,
+  type ConfigReader,
+  readConfigFile,
   resolveApiKey,
   type ConfigKey,
 } from '../../config/config-file.js';
@@ -21,9 +22,10 @@ export async function runConfig(action: string, args: string[], options: { json?
     io.print(configFilePath(env));
     return ExitCode.OK;
   }
-  const config = await openConfigFile(env);
+  // Only a change loads conf (it writes atomically, mode 0600); looking reads the file as a run does.
   switch (action) {
     case 'set': {
+      const config = await openConfigFile(env);
       const key = checkedKey(args[0]!);
       let raw = args[1]!;
       if (raw === '-') raw = (await readAllStdin(io.stdin)).trim();
@@ -35,6 +37,7 @@ export async function runConfig(action: string, args: string[], options: { json?
       return ExitCode.OK;
     }
     case 'get': {
+      const config = await readConfigFile(env);
       const key = checkedKey(args[0]!);
       // The value a run would use: a default is a value too (exit 0); only "nothing at all" is exit 1.
       const effective = effectiveConfigValue(key, config, env);
@@ -49,13 +52,14 @@ export async function runConfig(action: string, args: string[], options: { json?
       return effective.shown === null ? ExitCode.ITEM_FAILED : ExitCode.OK;
     }
     case 'unset': {
+      const config = await openConfigFile(env);
       const key = checkedKey(args[0]!);
       config.unset(key);
       io.info(`${key} removed`);
       return ExitCode.OK;
     }
     case 'list':
-      return listConfig(config, options, io, env);
+      return listConfig(await readConfigFile(env), options, io, env);
     default:
       throw new UsageError(`unknown config action "${action}"`);
   }
@@ -67,7 +71,7 @@ function checkedKey(key: string): ConfigKey {
 }
 
 /** Every key with the value a run would use, and where it comes from. */
-function listConfig(config: ConfigFile, options: { json?: boolean }, io: CommandContext['io'], env: CommandContext['env']): number {
+function listConfig(config: ConfigReader, options: { json?: boolean }, io: CommandContext['io'], env: CommandContext['env']): number {
   const values = config.all();
   const keySource = resolveApiKey(undefined, env, config)?.source ?? null;
   if (options.json) {
