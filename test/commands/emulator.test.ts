@@ -21,4 +21,16 @@ describe('spark-style emulator, in-process', () => {
     expect(result.stderr).not.toMatch(/unexpected error|\n\s+at /);
     expect(result.stdout).toBe('');
   });
+
+  it('serves on a free port, prints its URL alone on stdout, and stops on SIGTERM with exit 0', async () => {
+    const run = harness.run(['emulator', '--port', '0', '--latency', '0']);
+    const [, url] = await run.untilStderr(/emulator: API on (http:\/\/127\.0\.0\.1:\d+),/);
+    expect(await (await fetch(`${url}/_emulator/stats`)).json()).toMatchObject({ tasks_created: 0 });
+    run.kill('SIGTERM');
+    const result = await run;
+    expect(result.exitCode).toBe(ExitCode.OK);
+    expect(result.stdout).toBe(url);
+    // Closed: nothing listens there any more.
+    await expect(fetch(`${url}/_emulator/stats`)).rejects.toThrow();
+  });
 });

@@ -23,8 +23,8 @@ interface CommandResult {
 /** A command on its way: await it for the result, or send it a stop signal (Ctrl-C) first. */
 interface CommandRun extends Promise<CommandResult> {
   kill(signal?: StopSignal): void;
-  /** Resolves once stderr so far matches (a moment to act at); rejects if the run ends first. */
-  untilStderr(pattern: RegExp): Promise<void>;
+  /** Resolves with the match once stderr so far matches (a moment to act at); rejects if the run ends first. */
+  untilStderr(pattern: RegExp): Promise<RegExpExecArray>;
 }
 
 interface RunOptions {
@@ -144,8 +144,11 @@ export function commandHarness(): CommandHarness {
     });
     const result = finished.then((exitCode) => ({ stdout: stripFinalNewline(stdout.text()), stderr: stripFinalNewline(stderr.text()), exitCode }));
     const untilStderr = (pattern: RegExp) =>
-      new Promise<void>((resolve, reject) => {
-        const check = () => pattern.test(stderr.text()) && (afterWrites.delete(check), resolve());
+      new Promise<RegExpExecArray>((resolve, reject) => {
+        const check = () => {
+          const match = pattern.exec(stderr.text());
+          if (match) afterWrites.delete(check), resolve(match);
+        };
         afterWrites.add(check);
         check();
         void finished.then(() => reject(new Error(`the run ended before stderr matched ${pattern}:\n${stderr.text()}`)));

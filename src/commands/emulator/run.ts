@@ -6,7 +6,7 @@ import type { Faults } from '../../emulator/faults.js';
 import { startEmulator } from '../../emulator/server.js';
 import type { EmulatorCommandOptions } from './define.js';
 
-export async function runEmulator(options: EmulatorCommandOptions, { io }: CommandContext): Promise<number> {
+export async function runEmulator(options: EmulatorCommandOptions, { io, process: host }: CommandContext): Promise<number> {
   const faults: Faults = {
     neverFinish: options.neverFinish,
     ...(options.failEvery ? { failEvery: options.failEvery, failCode: options.failCode } : {}),
@@ -37,9 +37,15 @@ export async function runEmulator(options: EmulatorCommandOptions, { io }: Comma
   io.print(emulator.url);
   io.info(`emulator: API on ${emulator.url}, results on ${emulator.resultUrl}; stats at ${emulator.url}/_emulator/stats`);
   io.info(`try: SPARK_STYLE_BASE_URL=${emulator.url} spark-style stylize photo.jpg --style ghibli --api-key ${options.key ?? 'any'}`);
+  // Serves until Ctrl-C or SIGTERM (through the command's process, so an in-process test can stop it).
   await new Promise<void>((resolve) => {
-    process.once('SIGINT', resolve);
-    process.once('SIGTERM', resolve);
+    const stop = () => {
+      host.off('SIGINT', stop);
+      host.off('SIGTERM', stop);
+      resolve();
+    };
+    host.on('SIGINT', stop);
+    host.on('SIGTERM', stop);
   });
   await emulator.close();
   return ExitCode.OK;
