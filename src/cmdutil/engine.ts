@@ -31,7 +31,7 @@ interface EngineForOptions {
  * command's clock, and its way to connect (which tests replace).
  */
 export async function engineFor(context: CommandContext, flags: ConnectionFlags, options: EngineForOptions = {}): Promise<CommandEngine> {
-  // Commands that only look (history) leave the config folder as it is: conf would create it.
+  // Commands that only look (history) leave the config folder as it is: reading it creates a missing one.
   const config = options.config ?? (options.readConfig === false ? { get: () => undefined } : await readConfigFile(context.env));
   const target = resolveConnection(flags, config, options.baseUrlWarnings === false ? withoutWarnings(context.io) : context.io);
   const text = (key: 'default-style' | 'out-dir' | 'name-template') => {

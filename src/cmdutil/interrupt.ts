@@ -7,8 +7,8 @@ const STOP_SIGNALS: readonly StopSignal[] = ['SIGINT', 'SIGTERM', 'SIGHUP'];
 
 /**
  * Signals this process sent to itself and has not received yet. Some dependencies re-send a
- * signal after their own cleanup: `conf` (loaded to change the config file; a run only reads
- * it) loads `atomically`, which loads `when-exit`, whose
+ * signal after their own cleanup: `conf` (loaded only to change the config file; no command
+ * that handles interrupts loads it now, so this is a defence) loads `atomically`, which loads `when-exit`, whose
  * handler runs its callbacks and then calls process.kill(process.pid, 'SIGINT'). That copy is
  * not the user's second Ctrl-C, and must not end the run at once. Counting the signals that
  * go through process.kill to our own pid tells the two apart without guessing from timing.

@@ -1,5 +1,5 @@
-import { existsSync, readFileSync } from 'node:fs';
-import { configFilePath, ledgerPath } from '../config/paths.js';
+import { peekConfigFile } from '../config/config-file.js';
+import { ledgerPath } from '../config/paths.js';
 import { urlPassword } from '../core/secrets.js';
 import type { IO } from '../terminal/io.js';
 
@@ -23,12 +23,10 @@ export function chooseLedger(flag: string | undefined, io: Pick<IO, 'env' | 'add
   return { location, chosen: true };
 }
 
-/** The config file's `ledger`, read without creating anything (history and doctor must not). */
+/** The config file's `ledger`, read without creating anything (history and doctor must not), and only from a private file. */
 function configuredLedger(env: NodeJS.ProcessEnv): string | undefined {
-  const path = configFilePath(env);
-  if (!existsSync(path)) return undefined;
   try {
-    const value = (JSON.parse(readFileSync(path, 'utf8')) as { ledger?: unknown }).ledger;
+    const value: unknown = peekConfigFile(env).ledger;
     return typeof value === 'string' && value !== '' ? value : undefined;
   } catch {
     return undefined;

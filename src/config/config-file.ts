@@ -1,4 +1,4 @@
-import { closeSync, constants, readFileSync } from 'node:fs';
+import { closeSync, constants, existsSync, readFileSync } from 'node:fs';
 import { chmod } from 'node:fs/promises';
 import { ensureFolderOrUsageError } from '../core/make-folder.js';
 import { isAbsolute, join, resolve } from 'node:path';
@@ -168,6 +168,17 @@ export async function readConfigFile(env: NodeJS.ProcessEnv): Promise<ConfigRead
   if (found) await chmod(path, 0o600).catch(() => undefined);
   const values = found ?? {};
   return { path, get: (key) => values[key], all: () => ({ ...values }) };
+}
+
+/**
+ * The config file's values without creating anything (history and doctor only look): {} when
+ * the folder or the file does not exist; the same refusals as readConfigFile otherwise.
+ */
+export function peekConfigFile(env: NodeJS.ProcessEnv): ConfigValues {
+  const directory = configDir(env);
+  if (!existsSync(directory)) return {};
+  assertPrivateStateDir(directory);
+  return checkConfigFile(join(directory, 'config.json')) ?? {};
 }
 
 /** The config file, through conf, written with mode 0600 since it may hold the API key. */

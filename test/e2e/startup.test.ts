@@ -76,4 +76,23 @@ describe('the built CLI', () => {
     const { loaded } = await load(['check', join(PHOTOS, 'bridge_1302x953.jpg')]);
     expect(loaded.some((path) => path.includes('node_modules/sharp/'))).toBe(true);
   });
+
+  it('reads the config file without conf: a run, or config get, loads neither conf, ajv nor when-exit; config set does', async () => {
+    const trace = join(tempDir(), 'loads.txt');
+    const configDir = join(tempDir(), 'spark-style');
+    const preload = fileURLToPath(new URL('../helpers/trace-loads.cjs', import.meta.url));
+    const writer = /node_modules\/(conf|ajv|when-exit)\//;
+    const load = async (args: string[]) => {
+      writeFileSync(trace, '');
+      const env = { TRACE_LOADS_FILE: trace, SPARK_STYLE_CONFIG_DIR: configDir, SPARK_STYLE_API_KEY: 'sk-startup-0123456789' };
+      const result = await execa(process.execPath, ['--require', preload, CLI, ...args], { env, reject: false });
+      expect(result.exitCode, result.stderr).toBe(0);
+      return readFileSync(trace, 'utf8')
+        .split('\n')
+        .filter((path) => writer.test(path));
+    };
+    expect((await load(['config', 'set', 'concurrency', '2'])).length).toBeGreaterThan(0);
+    expect(await load(['config', 'get', 'concurrency'])).toEqual([]);
+    expect(await load(['stylize', join(PHOTOS, 'bridge_1302x953.jpg'), '--style', 'clay', '--dry-run'])).toEqual([]);
+  });
 });
