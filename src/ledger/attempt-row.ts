@@ -1,4 +1,5 @@
-import type { LedgerEntry, LedgerStatus } from './ledger.js';
+import type { Intent, LedgerEntry, LedgerStatus } from './ledger.js';
+import type { Worker } from './lease.js';
 
 /**
  * An attempt as both ledgers store it. Numbers come back as numbers from SQLite and as strings
@@ -39,4 +40,13 @@ export function toEntry(row: AttemptRow): LedgerEntry {
     errorCode: row.error_code,
     worker: row.worker,
   };
+}
+
+/** The columns an intent is written to, in both ledgers; its status is 'unknown' until the answer comes. */
+export const INTENT_COLUMNS = 'key, input, input_sha256, style, req_key, sub_req_key, options, output_base, intent_at, origin, worker, host, status';
+
+/** An intent's values for INTENT_COLUMNS, in order (the last, status, is always 'unknown'). */
+export function intentValues(intent: Intent, intentAt: number, origin: string | null, worker: Worker): (string | number | null)[] {
+  const { key, input, inputSha256, style, reqKey, subReqKey, options, outputBase } = intent;
+  return [key, input, inputSha256, style, reqKey, subReqKey, JSON.stringify(options), outputBase, intentAt, origin, worker.id, worker.host, 'unknown'];
 }

@@ -17,7 +17,7 @@ import {
   type LedgerStatus,
 } from './ledger.js';
 import { prepareDatabase } from './schema.js';
-import { type AttemptRow, ENTRY_COLUMNS, toEntry } from './attempt-row.js';
+import { type AttemptRow, ENTRY_COLUMNS, INTENT_COLUMNS, intentValues, toEntry } from './attempt-row.js';
 
 interface ClaimRow {
   worker: string;
@@ -145,23 +145,8 @@ export class SqliteLedger implements Ledger {
       // Fenced: a worker whose lease lapsed and was taken over must not send the create too.
       const holder = this.holderOf(intent.key);
       if (holder && holder.worker !== this.me.id) throw new LeaseLostError(describeHolder(holder));
-      const result = this.statement(
-        `INSERT INTO attempts (key, input, input_sha256, style, req_key, sub_req_key, options, output_base, intent_at, origin, status, worker, host)
-           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'unknown', ?, ?)`,
-      ).run(
-        intent.key,
-        intent.input,
-        intent.inputSha256,
-        intent.style,
-        intent.reqKey,
-        intent.subReqKey,
-        JSON.stringify(intent.options),
-        intent.outputBase,
-        this.clock.now(),
-        this.origin,
-        this.me.id,
-        this.me.host,
-      );
+      const values = intentValues(intent, this.clock.now(), this.origin, this.me);
+      const result = this.statement(`INSERT INTO attempts (${INTENT_COLUMNS}) VALUES (${values.map(() => '?').join(', ')})`).run(...values);
       return Number(result.lastInsertRowid);
     });
   }

@@ -16,7 +16,7 @@ import {
 import { holderOf, takeLease } from './pg-leases.js';
 import { migrate } from './pg-schema.js';
 import { PgSpend } from './pg-spend.js';
-import { type AttemptRow, ENTRY_COLUMNS, toEntry } from '../attempt-row.js';
+import { type AttemptRow, ENTRY_COLUMNS, INTENT_COLUMNS, intentValues, toEntry } from '../attempt-row.js';
 
 /** A cost worth a median: digits with at most one dot, under $1000 (the SQLite ledger's rule). */
 const SANE_COST = "CASE WHEN cost ~ '^[0-9]+(\\.[0-9]*)?$' THEN cost::numeric < 1000 ELSE FALSE END";
@@ -111,23 +111,10 @@ export class PgLedger implements Ledger {
       ]);
       const row = holder.rows[0];
       if (row && row.worker !== this.me.id) throw new LeaseLostError(describeHolder(row));
+      const values = intentValues(intent, this.clock.now(), this.origin, this.me);
       const inserted = await client.query<{ id: string }>(
-        `INSERT INTO spark_attempts (key, input, input_sha256, style, req_key, sub_req_key, options, output_base, intent_at, origin, status, worker, host)
-           VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, 'unknown', $11, $12) RETURNING id`,
-        [
-          intent.key,
-          intent.input,
-          intent.inputSha256,
-          intent.style,
-          intent.reqKey,
-          intent.subReqKey,
-          JSON.stringify(intent.options),
-          intent.outputBase,
-          this.clock.now(),
-          this.origin,
-          this.me.id,
-          this.me.host,
-        ],
+        `INSERT INTO spark_attempts (${INTENT_COLUMNS}) VALUES (${values.map((_, index) => `$${index + 1}`).join(', ')}) RETURNING id`,
+        values,
       );
       return Number(inserted.rows[0]!.id);
     });
