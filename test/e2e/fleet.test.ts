@@ -1,9 +1,8 @@
 import { execa, type ResultPromise } from 'execa';
 import { readdirSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import type { EmulatorOptions } from '../../src/emulator/server.js';
 import { CLI } from '../helpers/cli.js';
-import { emulator } from '../helpers/emulator.js';
+import { countingEmulator } from '../helpers/counting-emulator.js';
 import { writePhotos } from '../helpers/images.js';
 import { freshDatabase, queryDatabase } from '../helpers/postgres.js';
 import { tempDir } from '../helpers/tmp.js';
@@ -34,20 +33,6 @@ function startWorker(args: string[], ledger: string, serverUrl: string, extraEnv
     reject: false,
     timeout: 60_000,
   });
-}
-
-/** An emulator that counts tasks per (image, style), with hooks a test sets as it goes. */
-async function countingEmulator(options: EmulatorOptions = {}) {
-  const perPair = new Map<string, number>();
-  const hooks: Pick<EmulatorOptions, 'onCreateReceived' | 'beforeCreateAnswer' | 'onTaskRead'> = {};
-  const server = await emulator({
-    ...options,
-    onTaskCreated: (_count, task) => perPair.set(`${task.imageSha256}/${task.alias}`, (perPair.get(`${task.imageSha256}/${task.alias}`) ?? 0) + 1),
-    onCreateReceived: (count) => hooks.onCreateReceived?.(count),
-    beforeCreateAnswer: (count) => hooks.beforeCreateAnswer?.(count),
-    onTaskRead: (count) => hooks.onTaskRead?.(count),
-  });
-  return { server, hooks, perPair };
 }
 
 /** A small deterministic random source, so a failing chaos run can be replayed. */

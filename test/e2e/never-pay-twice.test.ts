@@ -2,9 +2,8 @@ import { execa, type ResultPromise } from 'execa';
 import { readdirSync, writeFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import type { EmulatorOptions } from '../../src/emulator/server.js';
 import { CLI } from '../helpers/cli.js';
-import { emulator } from '../helpers/emulator.js';
+import { countingEmulator } from '../helpers/counting-emulator.js';
 import { writePhotos } from '../helpers/images.js';
 import { ledgerRows } from '../helpers/ledger.js';
 import { tempDir } from '../helpers/tmp.js';
@@ -16,21 +15,6 @@ import { tempDir } from '../helpers/tmp.js';
  * (test/commands/never-pay-twice.test.ts).
  */
 const KEY = 'sk-ledger-0123456789abcdef';
-
-/** An emulator whose hooks a test can change between runs, and which counts tasks per (image, style). */
-async function countingEmulator(options: EmulatorOptions = {}) {
-  const perPair = new Map<string, number>();
-  const hooks: Pick<EmulatorOptions, 'onConnection' | 'onCreateReceived' | 'beforeCreateAnswer' | 'onTaskRead'> = {};
-  const server = await emulator({
-    ...options,
-    onTaskCreated: (_count, task) => perPair.set(`${task.imageSha256}/${task.alias}`, (perPair.get(`${task.imageSha256}/${task.alias}`) ?? 0) + 1),
-    onConnection: (count) => hooks.onConnection?.(count),
-    onCreateReceived: (count) => hooks.onCreateReceived?.(count),
-    beforeCreateAnswer: (count) => hooks.beforeCreateAnswer?.(count),
-    onTaskRead: (count) => hooks.onTaskRead?.(count),
-  });
-  return { server, hooks, perPair, mostPerPair: () => Math.max(0, ...perPair.values()) };
-}
 
 function start(args: string[], configDir: string, url: string): ResultPromise<{ reject: false }> {
   return execa(process.execPath, [CLI, ...args], {
