@@ -39,7 +39,8 @@ export async function engineFor(context: CommandContext, flags: ConnectionFlags,
     return typeof value === 'string' ? value : undefined;
   };
   const concurrency = config.get('concurrency');
-  const chosen = chooseLedger(context.ledger, context.io);
+  // The config's `ledger` from the file just read, not read again (history reads none: chooseLedger looks itself).
+  const chosen = chooseLedger(context.ledger, context.io, options.config || options.readConfig !== false ? config : undefined);
   const engine: CommandEngine = {
     target,
     log: (line) => context.io.info(line),

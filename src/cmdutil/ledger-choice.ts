@@ -1,4 +1,4 @@
-import { peekConfigFile } from '../config/config-file.js';
+import { type ConfigFile, peekConfigFile } from '../config/config-file.js';
 import { ledgerPath } from '../config/paths.js';
 import { urlPassword } from '../core/secrets.js';
 import type { IO } from '../terminal/io.js';
@@ -15,18 +15,21 @@ export interface LedgerChoice {
  * config (the same order as the base URL's). The URL's password becomes a secret of the run:
  * redacted from every line printed from here on.
  */
-export function chooseLedger(flag: string | undefined, io: Pick<IO, 'env' | 'addSecret'>): LedgerChoice {
-  const location = flag ?? (io.env.SPARK_STYLE_LEDGER || undefined) ?? configuredLedger(io.env);
+export function chooseLedger(flag: string | undefined, io: Pick<IO, 'env' | 'addSecret'>, config?: Pick<ConfigFile, 'get'>): LedgerChoice {
+  const location = flag ?? (io.env.SPARK_STYLE_LEDGER || undefined) ?? configuredLedger(io.env, config);
   if (location === undefined) return { location: ledgerPath(io.env), chosen: false };
   const password = urlPassword(location);
   if (password) io.addSecret(password);
   return { location, chosen: true };
 }
 
-/** The config file's `ledger`, read without creating anything (history and doctor must not), and only from a private file. */
-function configuredLedger(env: NodeJS.ProcessEnv): string | undefined {
+/**
+ * The config's `ledger`: from the config already read (checked) when there is one, else read here
+ * without creating anything (history and doctor must not), and only from a private file.
+ */
+function configuredLedger(env: NodeJS.ProcessEnv, config: Pick<ConfigFile, 'get'> | undefined): string | undefined {
   try {
-    const value: unknown = peekConfigFile(env).ledger;
+    const value: unknown = config ? config.get('ledger') : peekConfigFile(env).ledger;
     return typeof value === 'string' && value !== '' ? value : undefined;
   } catch {
     return undefined;
